@@ -1,0 +1,149 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using GridActors.Kernel;
+using GridActors.Model.Phold;
+using GridActors.Runtime;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace GridActors.Cli.Commands;
+
+public sealed class PholdSettings : CommandSettings
+{
+    [CommandOption("--lps <N>")]
+    [Description("Number of logical processes (entities, one actor each).")]
+    [DefaultValue(2048)]
+    public int Lps { get; init; } = 2048;
+
+    [CommandOption("--population <P>")]
+    [Description("Initial events per LP (events pending at any time = lps × population).")]
+    [DefaultValue(16)]
+    public int Population { get; init; } = 16;
+
+    [CommandOption("--remote <FRACTION>")]
+    [Description("Probability in [0, 1] that an event is sent to a uniformly chosen other LP instead of itself.")]
+    [DefaultValue(0.25)]
+    public double Remote { get; init; } = 0.25;
+
+    [CommandOption("--mean <SECONDS>")]
+    [Description("Mean delay between an event and the one it schedules (simulated seconds).")]
+    [DefaultValue(1.0)]
+    public double Mean { get; init; } = 1.0;
+
+    [CommandOption("--lookahead <SECONDS>")]
+    [Description("Minimum delay of every event (simulated seconds, 0 < lookahead ≤ mean); the window width.")]
+    [DefaultValue(0.1)]
+    public double Lookahead { get; init; } = 0.1;
+
+    [CommandOption("--end <SECONDS>")]
+    [Description("Simulated end time; events before it are committed.")]
+    [DefaultValue(500.0)]
+    public double End { get; init; } = 500;
+
+    [CommandOption("--seed <SEED>")]
+    [Description("Run seed; every LP's random stream derives from (seed, LP id).")]
+    [DefaultValue(1UL)]
+    public ulong Seed { get; init; } = 1;
+
+    [CommandOption("--executor <NAME>")]
+    [Description("sequential (reference, one thread, one global queue), windowed (per-entity queues, one thread, no actors) or actors (one Akka.NET actor per LP).")]
+    [DefaultValue("actors")]
+    public string Executor { get; init; } = "actors";
+
+    [CommandOption("--threads <N>")]
+    [Description("Threads of the actor executor's dispatcher (0 = one per core).")]
+    [DefaultValue(0)]
+    public int Threads { get; init; }
+
+    [CommandOption("--throughput <N>")]
+    [Description("Messages an actor handles before yielding its thread (actor executor).")]
+    [DefaultValue(100)]
+    public int Throughput { get; init; } = 100;
+
+    [CommandOption("--json")]
+    [Description("Print one JSON object on stdout instead of a table.")]
+    public bool Json { get; init; }
+
+    public static readonly string[] Executors = ["sequential", "windowed", "actors"];
+
+    public PholdParameters ToParameters() => new(Lps, Population, Remote, Mean, Lookahead, End, Seed);
+
+    public override ValidationResult Validate()
+    {
+        if (ToParameters().Problem() is string problem) return ValidationResult.Error(problem);
+        if (!Executors.Contains(Executor))
+            return ValidationResult.Error($"--executor must be one of {string.Join(", ", Executors)}; got '{Executor}'");
+        if (Threads < 0) return ValidationResult.Error($"--threads must not be negative, got {Threads}");
+        if (Throughput < 1) return ValidationResult.Error($"--throughput must be at least 1, got {Throughput}");
+        return ValidationResult.Success();
+    }
+}
+
+public sealed class PholdCommand : AsyncCommand<PholdSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, PholdSettings settings, CancellationToken cancellation)
+    {
+        var model = new PholdModel(settings.ToParameters());
+        GC.Collect();
+        var sw = Stopwatch.StartNew();
+        RunResult result = settings.Executor switch
+        {
+            "sequential" => new SequentialExecutor().Run(model, model.Settings),
+            "windowed" => new WindowedExecutor().Run(model, model.Settings),
+            _ => await new ActorExecutor(new ActorExecutorOptions(settings.Threads, settings.Throughput))
+                .RunAsync(model, model.Settings, cancellation: cancellation).ConfigureAwait(false),
+        };
+        sw.Stop();
+        double wall = sw.Elapsed.TotalSeconds;
+        double rate = result.Events / Math.Max(wall, 1e-9);
+        long peak = Environment.WorkingSet;
+        using (var proc = Process.GetCurrentProcess()) peak = proc.PeakWorkingSet64;
+        var stats = result.Stats;
+        if (settings.Json)
+        {
+            var json = new Dictionary<string, object?>
+            {
+                ["model"] = "phold",
+                ["executor"] = settings.Executor,
+                ["lps"] = settings.Lps,
+                ["population"] = settings.Population,
+                ["remote"] = settings.Remote,
+                ["mean"] = settings.Mean,
+                ["lookahead"] = settings.Lookahead,
+                ["end"] = settings.End,
+                ["seed"] = settings.Seed,
+                ["events"] = result.Events,
+                ["remoteEvents"] = (long)result.Metric("remote"),
+                ["wallSeconds"] = Math.Round(wall, 4),
+                ["eventsPerSecond"] = Math.Round(rate),
+                ["digest"] = result.Digest,
+                ["windows"] = stats.Windows,
+                ["activations"] = stats.Activations,
+                ["messagesPerEvent"] = result.Events == 0 ? 0 : Math.Round(2.0 * stats.Activations / result.Events, 4),
+                ["peakWorkingSetMB"] = Math.Round(peak / 1048576.0, 1),
+                ["engineVersion"] = EngineInfo.Version,
+            };
+            Console.Out.WriteLine(JsonSerializer.Serialize(json));
+        }
+        else
+        {
+            var t = new Table().AddColumn("PHOLD").AddColumn(new TableColumn("").RightAligned());
+            t.AddRow("executor", settings.Executor);
+            t.AddRow("committed events", result.Events.ToString("N0", CultureInfo.InvariantCulture));
+            t.AddRow("wall seconds", wall.ToString("0.000", CultureInfo.InvariantCulture));
+            t.AddRow("events/s", rate.ToString("N0", CultureInfo.InvariantCulture));
+            if (stats.Windows > 0)
+            {
+                t.AddRow("windows", stats.Windows.ToString("N0", CultureInfo.InvariantCulture));
+                t.AddRow("activations per window", (stats.Activations / (double)stats.Windows).ToString("0.0", CultureInfo.InvariantCulture));
+                t.AddRow("messages per event", (2.0 * stats.Activations / Math.Max(1, result.Events)).ToString("0.000", CultureInfo.InvariantCulture));
+            }
+            t.AddRow("peak working set", (peak / 1048576.0).ToString("0", CultureInfo.InvariantCulture) + " MB");
+            t.AddRow("digest", result.Digest);
+            AnsiConsole.Write(t);
+        }
+        return 0;
+    }
+}

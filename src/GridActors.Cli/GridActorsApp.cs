@@ -1,0 +1,45 @@
+using GridActors.Cli.Commands;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace GridActors.Cli;
+
+/// <summary>The <c>gridactors</c> command line: one command per job, <c>--help</c> on every command.</summary>
+public static class GridActorsApp
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("gridactors");
+            config.SetApplicationVersion(EngineInfo.Version);
+            config.AddBranch("bench", bench =>
+            {
+                bench.SetDescription("Benchmarks of the simulation engine.");
+                bench.AddCommand<PholdCommand>("phold")
+                    .WithDescription("PHOLD, the standard parallel discrete-event benchmark: runs it and prints committed events, wall seconds, events/s and the digest.")
+                    .WithExample("bench", "phold", "--lps", "2048", "--population", "16", "--remote", "0.25", "--mean", "1.0", "--lookahead", "0.1", "--end", "500", "--seed", "1", "--executor", "actors");
+            });
+            config.SetExceptionHandler((ex, _) =>
+            {
+                // One line, no stack trace: bad input is the user's to fix, and says exactly what is wrong.
+                var message = ex is CommandAppException or CommandParseException or CommandRuntimeException
+                    ? ex.Message
+                    : ex.GetBaseException().Message;
+                Console.Error.WriteLine("error: " + message.ReplaceLineEndings(" ").Trim());
+                return ex is UserInputException ? 2 : 1;
+            });
+        });
+        return await app.RunAsync(args).ConfigureAwait(false);
+    }
+}
+
+/// <summary>A problem with what the user asked for (exit code 2).</summary>
+public sealed class UserInputException(string message) : Exception(message);
+
+public static class EngineInfo
+{
+    public static string Version { get; } =
+        typeof(EngineInfo).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+}

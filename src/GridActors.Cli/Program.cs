@@ -1,0 +1,3 @@
+using GridActors.Cli;
+
+return await GridActorsApp.RunAsync(args);

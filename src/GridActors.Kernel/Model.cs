@@ -1,0 +1,83 @@
+namespace GridActors.Kernel;
+
+/// <summary>
+/// What an entity sees while it handles an event: the time, its own random stream, sends with a delay,
+/// and metric accumulation. Nothing else — no executor, no transport (DESIGN §3).
+/// </summary>
+public interface IEventContext
+{
+    SimTime Now { get; }
+    EntityId Self { get; }
+    Rng Rng { get; }
+
+    /// <summary>Sends <paramref name="payload"/> to <paramref name="target"/> after <paramref name="delay"/>
+    /// on a declared channel; a delay below the channel's lookahead is rejected.</summary>
+    void Send(EntityId target, SimTime delay, object? payload, ChannelId channel = default);
+
+    /// <summary>Schedules an event to this entity itself (any delay ≥ 0; no lookahead applies).</summary>
+    void ScheduleSelf(SimTime delay, object? payload);
+
+    /// <summary>Adds <paramref name="delta"/> to this entity's accumulator of a declared metric.</summary>
+    void AddMetric(int metric, double delta);
+}
+
+/// <summary>
+/// A simulated entity: state plus a handler. Pure code; the same instance runs under the sequential
+/// executor, the windowed executor and an actor host.
+/// </summary>
+public abstract class Entity
+{
+    /// <summary>Called once at time zero (fresh runs only, never on resume).</summary>
+    public abstract void Init(IEventContext ctx);
+
+    public abstract void Handle(IEventContext ctx, object? payload);
+
+    /// <summary>Writes the complete entity state (for checkpoints and the digest).</summary>
+    public abstract void Save(BinaryWriter w);
+
+    /// <summary>Restores what <see cref="Save"/> wrote.</summary>
+    public abstract void Load(BinaryReader r);
+}
+
+/// <summary>Binary (de)serialisation of event payloads, supplied by the model.</summary>
+public interface IPayloadCodec
+{
+    void Write(BinaryWriter w, object? payload);
+    object? Read(BinaryReader r);
+}
+
+/// <summary>A codec for models whose events carry no payload.</summary>
+public sealed class NullPayloadCodec : IPayloadCodec
+{
+    public static readonly NullPayloadCodec Instance = new();
+
+    public void Write(BinaryWriter w, object? payload)
+    {
+        if (payload is not null)
+            throw new InvalidOperationException($"payload of type {payload.GetType().Name} cannot be serialised by the null codec");
+    }
+
+    public object? Read(BinaryReader r) => null;
+}
+
+/// <summary>A model: a fixed set of entities, their channels, metrics and payload codec.</summary>
+public interface ISimModel
+{
+    string Name { get; }
+    int EntityCount { get; }
+
+    /// <summary>Stable key of an entity, e.g. <c>lp/17</c> or <c>hub/ningxia-zhongwei</c>; seeds its random stream.</summary>
+    string EntityKey(int id);
+
+    Entity CreateEntity(int id);
+
+    IReadOnlyList<ChannelSpec> Channels { get; }
+    IReadOnlyList<string> MetricNames { get; }
+    IPayloadCodec Codec { get; }
+}
+
+/// <summary>The run-level settings every executor shares.</summary>
+public sealed record RunSettings(ulong Seed, SimTime End);
+
+/// <summary>A send below its channel's lookahead (DESIGN §2.2).</summary>
+public sealed class LookaheadViolationException(string message) : InvalidOperationException(message);

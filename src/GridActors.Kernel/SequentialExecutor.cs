@@ -1,0 +1,57 @@
+namespace GridActors.Kernel;
+
+/// <summary>
+/// The reference executor and oracle: one thread, one global event queue, events handled strictly in
+/// the total order <c>(time, source, sequence)</c>. No windows, no lookahead reasoning — every other
+/// executor must reproduce its digest exactly.
+/// </summary>
+public sealed class SequentialExecutor
+{
+    private sealed class Host(ISimModel model, int id, RunSettings settings, EventHeap global)
+        : EntityHost(model, id, settings)
+    {
+        protected override void Route(in SimEvent e, bool self) => global.Push(e);
+    }
+
+    private static int RunBatch(EventHeap heap, Host[] hosts, long end, int max)
+    {
+        int n = 0;
+        while (n < max && heap.MinTime < end)
+        {
+            var e = heap.Pop();
+            hosts[e.Target].Handle(e);
+            n++;
+        }
+        return n;
+    }
+
+    public RunResult Run(ISimModel model, RunSettings settings, Action<SimTime, long>? progress = null)
+    {
+        ModelChecks.MinLookahead(model);
+        int n = model.EntityCount;
+        var heap = new EventHeap(n * 4);
+        var hosts = new Host[n];
+        var unused = new List<SimEvent>();
+        for (int i = 0; i < n; i++) hosts[i] = new Host(model, i, settings, heap);
+        for (int i = 0; i < n; i++) hosts[i].Init(unused);
+
+        long end = settings.End.Micros;
+        long events = 0;
+        while (heap.MinTime < end)
+        {
+            events += RunBatch(heap, hosts, end, 1 << 20);
+            progress?.Invoke(new SimTime(Math.Min(heap.MinTime, end)), events);
+        }
+
+        var leftovers = new List<SimEvent>[n];
+        while (heap.Count > 0)
+        {
+            var e = heap.Pop();
+            (leftovers[e.Target] ??= []).Add(e);
+        }
+        var finals = new EntityFinal[n];
+        for (int i = 0; i < n; i++)
+            finals[i] = new EntityFinal(i, hosts[i].StateHash(leftovers[i]), hosts[i].Metrics, hosts[i].EventsHandled);
+        return RunResult.FromFinals(model, settings, finals, WindowStats.None);
+    }
+}

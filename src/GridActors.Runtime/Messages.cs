@@ -1,0 +1,48 @@
+using GridActors.Kernel;
+
+namespace GridActors.Runtime;
+
+/// <summary>
+/// The one message that travels between a node scheduler and one of its entity actors, both ways.
+/// There is exactly one per entity and at most one in flight, so it is reused for every activation:
+/// the scheduler fills <see cref="Horizon"/> and <see cref="Inbox"/>, the entity fills
+/// <see cref="Outgoing"/>, <see cref="NextTime"/> and <see cref="Handled"/> and sends it back.
+/// Node-local only (a scheduler and its entities always share a process), never serialised.
+/// </summary>
+public sealed class Activation(int local)
+{
+    public int Local { get; } = local;
+    public bool IsInit;
+    public long Horizon;
+    public List<SimEvent> Inbox = [];
+    public readonly List<SimEvent> Outgoing = [];
+    public long NextTime;
+    public int Handled;
+    public string? Error;
+}
+
+/// <summary>Coordinator → nodes: set up the run. <paramref name="NodeOf"/> places every entity on a node.</summary>
+public sealed record InitializeNode(int Node, int NodeCount, int[] NodeOf);
+
+/// <summary>Coordinator → nodes: run window <paramref name="Window"/> up to (excluding) <paramref name="Horizon"/>.
+/// A node starts only once it has received <c>ExpectedFrom[n]</c> events from node n for the previous window.</summary>
+public sealed record StartWindow(long Window, long Horizon, long[] ExpectedFrom);
+
+/// <summary>Node → coordinator: window finished (window 0 is initialisation).</summary>
+public sealed record NodeWindowReport(int Node, long Window, long LocalMin, long[] SentTo, int Activations, long Events, long CrossEntity);
+
+/// <summary>Node → node: the cross-node events of one window, as one batch.</summary>
+public sealed record EventBatch(int FromNode, long Window, SimEvent[] Events);
+
+/// <summary>Coordinator → nodes: the run ended; report every entity's final state.</summary>
+public sealed record CollectFinal(long AfterWindow);
+
+/// <summary>Node → entity: report your final state; <paramref name="Undelivered"/> are pending events the node still held.</summary>
+public sealed record FinalRequest(SimEvent[] Undelivered);
+
+/// <summary>Entity → node and node → coordinator: final states.</summary>
+public sealed record EntityFinalReport(EntityFinal Final);
+public sealed record NodeFinalReport(int Node, EntityFinal[] Finals);
+
+/// <summary>Anything → coordinator: the run cannot continue.</summary>
+public sealed record RunFailed(string Reason);

@@ -1,0 +1,195 @@
+using Akka.Actor;
+using GridActors.Kernel;
+
+namespace GridActors.Runtime;
+
+/// <summary>
+/// One per node. Drives the node's entity actors through each window the coordinator opens
+/// (activating only the entities that have work), routes the events they emit — to local inboxes or,
+/// batched per destination node, to other nodes — and reports one summary per window: earliest
+/// pending time and how many events it sent to each node, so the coordinator can make sure no window
+/// opens while an event is in flight (DESIGN §4).
+/// </summary>
+public sealed class NodeScheduler : UntypedActor
+{
+    private readonly ISimModel _model;
+    private readonly RunSettings _settings;
+    private IActorRef _coordinator = ActorRefs.Nobody;
+    private readonly Random? _shuffle;
+    private readonly string _dispatcher;
+
+    private NodeWindowState _state = null!;
+    private IActorRef[] _entities = [];
+    private Activation[] _activations = [];
+    private IActorRef[] _peers = [];
+    private readonly List<int> _active = [];
+    private int _outstanding;
+    private long _window;
+    private long _windowEvents;
+    private StartWindow? _waiting;
+    private long[] _receivedFrom = [];
+    private readonly Dictionary<long, List<EventBatch>> _early = [];
+    private EntityFinal[]? _finals;
+    private int _finalsPending;
+    private IActorRef? _finalReplyTo;
+
+    public NodeScheduler(ISimModel model, RunSettings settings, int? shuffleSeed, string dispatcher)
+    {
+        _model = model;
+        _settings = settings;
+        _shuffle = shuffleSeed is int s ? new Random(s) : null;
+        _dispatcher = dispatcher;
+    }
+
+    /// <summary>Node peers (index = node number); set by the coordinator for multi-node runs.</summary>
+    public sealed record Peers(IActorRef[] Nodes);
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Activation a:
+                OnActivationDone(a);
+                break;
+            case StartWindow w:
+                _waiting = w;
+                TryStartWindow();
+                break;
+            case EventBatch b:
+                OnBatch(b);
+                break;
+            case InitializeNode init:
+                Initialize(init);
+                break;
+            case Peers p:
+                _peers = p.Nodes;
+                break;
+            case CollectFinal:
+                RequestFinals();
+                break;
+            case EntityFinalReport f:
+                _finals![_state.LocalIndexOf(f.Final.Id)] = f.Final;
+                if (--_finalsPending == 0)
+                    _finalReplyTo!.Tell(new NodeFinalReport(_state.Node, _finals));
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Initialize(InitializeNode init)
+    {
+        _coordinator = Sender;
+        var local = new List<int>();
+        for (int id = 0; id < init.NodeOf.Length; id++)
+            if (init.NodeOf[id] == init.Node) local.Add(id);
+        _state = new NodeWindowState(init.Node, local, init.NodeOf, init.NodeCount, _shuffle);
+        _receivedFrom = new long[init.NodeCount];
+        _entities = new IActorRef[local.Count];
+        _activations = new Activation[local.Count];
+        for (int i = 0; i < local.Count; i++)
+        {
+            int id = local[i];
+            var props = Props.Create(() => new EntityActor(_model, id, _settings, Self)).WithDispatcher(_dispatcher);
+            _entities[i] = Context.ActorOf(props, "e" + id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            _activations[i] = new Activation(i) { IsInit = true };
+        }
+        _window = 0;
+        _windowEvents = 0;
+        _outstanding = local.Count;
+        if (_outstanding == 0) FinishWindow();
+        for (int i = 0; i < local.Count; i++) _entities[i].Tell(_activations[i], ActorRefs.NoSender);
+    }
+
+    private void OnBatch(EventBatch b)
+    {
+        // A batch belongs to the window that produced it; it is accepted right away (events land at or
+        // after that window's horizon, so they can wait in inboxes) and counted for the next start.
+        _state.AcceptRemote(b.Events);
+        if (!_early.TryGetValue(b.Window, out var list)) _early[b.Window] = list = [];
+        list.Add(b);
+        TryStartWindow();
+    }
+
+    private void TryStartWindow()
+    {
+        if (_waiting is not { } w || _outstanding > 0) return;
+        long prev = w.Window - 1;
+        long[] got = new long[_receivedFrom.Length];
+        if (_early.TryGetValue(prev, out var batches))
+            foreach (var b in batches) got[b.FromNode] += b.Events.Length;
+        for (int n = 0; n < got.Length; n++)
+            if (got[n] < w.ExpectedFrom[n]) return; // still in flight
+        for (int n = 0; n < got.Length; n++)
+            if (got[n] > w.ExpectedFrom[n])
+            {
+                _coordinator.Tell(new RunFailed($"node {_state.Node} received {got[n]} events from node {n} in window {prev}, expected {w.ExpectedFrom[n]}"));
+                return;
+            }
+        _early.Remove(prev);
+        _waiting = null;
+        _window = w.Window;
+        _windowEvents = 0;
+        _state.CollectActivations(w.Horizon, _active);
+        _outstanding = _active.Count;
+        if (_outstanding == 0)
+        {
+            FinishWindow();
+            return;
+        }
+        foreach (int local in _active)
+        {
+            var a = _activations[local];
+            a.IsInit = false;
+            a.Horizon = w.Horizon;
+            a.Inbox = _state.TakeInbox(local);
+            _entities[local].Tell(a, ActorRefs.NoSender);
+        }
+    }
+
+    private void OnActivationDone(Activation a)
+    {
+        if (a.Error is string error)
+        {
+            _coordinator.Tell(new RunFailed(error));
+            a.Error = null;
+            return;
+        }
+        _windowEvents += a.Handled;
+        if (!a.IsInit) _state.Recycle(a.Inbox);
+        _state.Complete(a.Local, a.NextTime, a.Outgoing);
+        a.Outgoing.Clear();
+        if (--_outstanding == 0) FinishWindow();
+    }
+
+    private void FinishWindow()
+    {
+        long min = _state.LocalMin;
+        var sent = new long[_state.Outbound.Length];
+        for (int n = 0; n < sent.Length; n++)
+        {
+            var batch = _state.Outbound[n];
+            if (batch.Count == 0) continue;
+            sent[n] = batch.Count;
+            _peers[n].Tell(new EventBatch(_state.Node, _window, batch.ToArray()));
+        }
+        _state.ClearOutbound();
+        _coordinator.Tell(new NodeWindowReport(_state.Node, _window, min, sent, _active.Count, _windowEvents, _state.CrossEntityEvents));
+        TryStartWindow();
+    }
+
+    private void RequestFinals()
+    {
+        _finals = new EntityFinal[_entities.Length];
+        _finalsPending = _entities.Length;
+        _finalReplyTo = Sender;
+        if (_finalsPending == 0)
+        {
+            Sender.Tell(new NodeFinalReport(_state.Node, _finals));
+            return;
+        }
+        for (int i = 0; i < _entities.Length; i++)
+            _entities[i].Tell(new FinalRequest(_state.PeekInbox(i).ToArray()));
+    }
+}

@@ -1,0 +1,132 @@
+using Akka.Actor;
+using GridActors.Kernel;
+
+namespace GridActors.Runtime;
+
+/// <summary>
+/// Decides the windows. After every node reported window k, the next horizon is
+/// <c>min(global earliest event + L, end)</c>, and each node is told how many events to expect from
+/// each other node before it may start — so no window opens while an event is in flight. When the
+/// earliest event is at or after the end, it collects every entity's final state and completes.
+/// </summary>
+public sealed class RunCoordinator : UntypedActor
+{
+    private readonly ISimModel _model;
+    private readonly RunSettings _settings;
+    private readonly IActorRef[] _nodes;
+    private readonly int[] _nodeOf;
+    private readonly TaskCompletionSource<RunResult> _completion;
+    private readonly Action<RunProgress>? _progress;
+    private readonly long _lookahead;
+    private readonly long _end;
+
+    private long _window;
+    private int _reports;
+    private long _min = long.MaxValue;
+    private long[,] _sent;
+    private long _events;
+    private long _activations;
+    private long[] _crossEntityPerNode;
+    private readonly List<EntityFinal> _finals = [];
+    private int _finalNodes;
+    private bool _done;
+
+    public sealed record Begin;
+    public sealed record RunProgress(SimTime Time, long Events, long Windows);
+
+    public RunCoordinator(ISimModel model, RunSettings settings, IActorRef[] nodes, int[] nodeOf,
+        TaskCompletionSource<RunResult> completion, Action<RunProgress>? progress)
+    {
+        _model = model;
+        _settings = settings;
+        _nodes = nodes;
+        _nodeOf = nodeOf;
+        _completion = completion;
+        _progress = progress;
+        _lookahead = ModelChecks.MinLookahead(model);
+        _end = settings.End.Micros;
+        _sent = new long[nodes.Length, nodes.Length];
+        _crossEntityPerNode = new long[nodes.Length];
+    }
+
+    protected override void OnReceive(object message)
+    {
+        if (_done) return;
+        switch (message)
+        {
+            case Begin:
+                foreach (var n in _nodes) n.Tell(new NodeScheduler.Peers(_nodes));
+                for (int i = 0; i < _nodes.Length; i++) _nodes[i].Tell(new InitializeNode(i, _nodes.Length, _nodeOf));
+                break;
+            case NodeWindowReport r:
+                OnReport(r);
+                break;
+            case NodeFinalReport f:
+                _finals.AddRange(f.Finals);
+                if (++_finalNodes == _nodes.Length) Complete();
+                break;
+            case RunFailed f:
+                _done = true;
+                _completion.TrySetException(new SimulationFailedException(f.Reason));
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void OnReport(NodeWindowReport r)
+    {
+        if (r.Window != _window)
+        {
+            Self.Tell(new RunFailed($"node {r.Node} reported window {r.Window} while window {_window} is open"));
+            return;
+        }
+        _reports++;
+        if (r.LocalMin < _min) _min = r.LocalMin;
+        for (int d = 0; d < r.SentTo.Length; d++) _sent[r.Node, d] += r.SentTo[d];
+        _events += r.Events;
+        _activations += r.Activations;
+        _crossEntityPerNode[r.Node] = r.CrossEntity;
+        if (_reports < _nodes.Length) return;
+
+        if (_progress is not null && (_window & 63) == 0) _progress(new RunProgress(new SimTime(Math.Min(_min, _end)), _events, _window));
+        long min = _min;
+        _reports = 0;
+        _min = long.MaxValue;
+        if (min >= _end)
+        {
+            foreach (var n in _nodes) n.Tell(new CollectFinal(_window));
+            return;
+        }
+        long horizon = Math.Min(min + _lookahead, _end);
+        _window++;
+        for (int d = 0; d < _nodes.Length; d++)
+        {
+            var expected = new long[_nodes.Length];
+            for (int s = 0; s < _nodes.Length; s++)
+            {
+                expected[s] = _sent[s, d];
+                _sent[s, d] = 0;
+            }
+            _nodes[d].Tell(new StartWindow(_window, horizon, expected));
+        }
+    }
+
+    private void Complete()
+    {
+        _done = true;
+        try
+        {
+            var stats = new WindowStats(_window, _activations, _crossEntityPerNode.Sum(), 0);
+            _completion.TrySetResult(RunResult.FromFinals(_model, _settings, _finals, stats));
+        }
+        catch (Exception ex)
+        {
+            _completion.TrySetException(new SimulationFailedException(ex.Message));
+        }
+    }
+}
+
+/// <summary>A run stopped because the model or the protocol failed; the message says why.</summary>
+public sealed class SimulationFailedException(string message) : Exception(message);
