@@ -14,6 +14,7 @@ public static class GridActorsApp
         {
             config.SetApplicationName("gridactors");
             config.SetApplicationVersion(EngineInfo.Version);
+            config.Settings.StrictParsing = true;
             config.AddBranch("bench", bench =>
             {
                 bench.SetDescription("Benchmarks of the simulation engine.");

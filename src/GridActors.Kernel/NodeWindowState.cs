@@ -15,7 +15,11 @@ public sealed class NodeWindowState
     private readonly long[] _ownNext;     // earliest event held by the entity itself
     private readonly List<SimEvent>[] _inbox;
     private readonly long[] _inboxMin;
-    private readonly IndexedMinHeap _ready; // key = min(own next, inbox min)
+    private readonly IndexedMinHeap? _ready; // key = min(own next, inbox min); null in dense mode
+    private readonly long[] _key;            // same key, always maintained
+    /// <summary>Up to this many local entities, activations are found by scanning keys (cache-friendly,
+    /// cheaper than heap updates when a large share of entities is active in every window).</summary>
+    public const int DenseLimit = 16384;
     private readonly bool[] _active;
     private readonly Random? _shuffle;
     private readonly Stack<List<SimEvent>> _pool = new();
@@ -35,7 +39,9 @@ public sealed class NodeWindowState
         for (int i = 0; i < n; i++) _inbox[i] = [];
         _inboxMin = new long[n];
         Array.Fill(_inboxMin, long.MaxValue);
-        _ready = new IndexedMinHeap(Math.Max(1, n));
+        _key = new long[n];
+        Array.Fill(_key, long.MaxValue);
+        _ready = n > DenseLimit ? new IndexedMinHeap(n) : null;
         _active = new bool[n];
         Outbound = new List<SimEvent>[nodeCount];
         OutboundMin = new long[nodeCount];
@@ -59,7 +65,13 @@ public sealed class NodeWindowState
     {
         get
         {
-            long m = _ready.MinKey;
+            long m = long.MaxValue;
+            if (_ready is not null) m = _ready.MinKey;
+            else
+            {
+                var keys = _key;
+                for (int i = 0; i < keys.Length; i++) if (keys[i] < m) m = keys[i];
+            }
             foreach (var o in OutboundMin) if (o < m) m = o;
             return m;
         }
@@ -71,18 +83,41 @@ public sealed class NodeWindowState
     public void SetOwnNext(int local, long next)
     {
         _ownNext[local] = next;
-        if (!_active[local]) _ready.Set(local, Math.Min(next, _inboxMin[local]));
+        if (!_active[local]) SetKey(local, Math.Min(next, _inboxMin[local]));
+    }
+
+    private void SetKey(int local, long key)
+    {
+        _key[local] = key;
+        _ready?.Set(local, key);
     }
 
     /// <summary>Pops every entity that has an event before <paramref name="horizon"/>, marking it active.</summary>
     public void CollectActivations(long horizon, List<int> result)
     {
         result.Clear();
-        while (_ready.Count > 0 && _ready.MinKey < horizon)
+        if (_ready is not null)
         {
-            int local = _ready.Pop();
-            _active[local] = true;
-            result.Add(local);
+            while (_ready.Count > 0 && _ready.MinKey < horizon)
+            {
+                int local = _ready.Pop();
+                _key[local] = long.MaxValue;
+                _active[local] = true;
+                result.Add(local);
+            }
+        }
+        else
+        {
+            var keys = _key;
+            for (int local = 0; local < keys.Length; local++)
+            {
+                if (keys[local] < horizon)
+                {
+                    keys[local] = long.MaxValue;
+                    _active[local] = true;
+                    result.Add(local);
+                }
+            }
         }
         if (_shuffle is not null)
         {
@@ -124,7 +159,7 @@ public sealed class NodeWindowState
         _active[local] = false;
         _ownNext[local] = ownNext;
         Route(emitted);
-        _ready.Set(local, Math.Min(ownNext, _inboxMin[local]));
+        SetKey(local, Math.Min(ownNext, _inboxMin[local]));
     }
 
     /// <summary>Routes events to local inboxes or to outbound batches.</summary>
@@ -162,7 +197,7 @@ public sealed class NodeWindowState
         if (e.Time < _inboxMin[local])
         {
             _inboxMin[local] = e.Time;
-            if (!_active[local]) _ready.Set(local, Math.Min(_ownNext[local], e.Time));
+            if (!_active[local]) SetKey(local, Math.Min(_ownNext[local], e.Time));
         }
     }
 

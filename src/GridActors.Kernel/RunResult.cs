@@ -22,6 +22,10 @@ public sealed record RunResult(
     SimTime End,
     WindowStats Stats)
 {
+    /// <summary>Wall time of the simulation itself (entity creation, initial events, all windows, final
+    /// digest), excluding process and ActorSystem start-up and shut-down. Set by the executor.</summary>
+    public double WallSeconds { get; init; }
+
     /// <summary>
     /// Builds the result from per-entity finals. The digest is SHA-256 over every entity's state hash
     /// in id order followed by the metric totals (summed in id order, so floating point is identical

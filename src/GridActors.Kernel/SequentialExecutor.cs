@@ -28,6 +28,7 @@ public sealed class SequentialExecutor
     public RunResult Run(ISimModel model, RunSettings settings, Action<SimTime, long>? progress = null)
     {
         ModelChecks.MinLookahead(model);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         int n = model.EntityCount;
         var heap = new EventHeap(n * 4);
         var hosts = new Host[n];
@@ -52,6 +53,6 @@ public sealed class SequentialExecutor
         var finals = new EntityFinal[n];
         for (int i = 0; i < n; i++)
             finals[i] = new EntityFinal(i, hosts[i].StateHash(leftovers[i]), hosts[i].Metrics, hosts[i].EventsHandled);
-        return RunResult.FromFinals(model, settings, finals, WindowStats.None);
+        return RunResult.FromFinals(model, settings, finals, WindowStats.None) with { WallSeconds = clock.Elapsed.TotalSeconds };
     }
 }

@@ -29,6 +29,7 @@ public sealed class WindowedExecutor(int? shuffleSeed = null)
     public RunResult Run(ISimModel model, RunSettings settings)
     {
         long lookahead = ModelChecks.MinLookahead(model);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         int n = model.EntityCount;
         var hosts = new EntityHost[n];
         for (int i = 0; i < n; i++) hosts[i] = new EntityHost(model, i, settings);
@@ -61,6 +62,6 @@ public sealed class WindowedExecutor(int? shuffleSeed = null)
         for (int i = 0; i < n; i++)
             finals[i] = new EntityFinal(i, hosts[i].StateHash(state.PeekInbox(i)), hosts[i].Metrics, hosts[i].EventsHandled);
         return RunResult.FromFinals(model, settings, finals,
-            new WindowStats(windows, activations, state.CrossEntityEvents, 0));
+            new WindowStats(windows, activations, state.CrossEntityEvents, 0)) with { WallSeconds = clock.Elapsed.TotalSeconds };
     }
 }

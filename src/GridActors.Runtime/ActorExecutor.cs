@@ -8,7 +8,9 @@ namespace GridActors.Runtime;
 /// <param name="Threads">Threads of the dedicated fork-join dispatcher (0 = processor count).</param>
 /// <param name="Throughput">Messages an actor handles before yielding its thread.</param>
 /// <param name="ShuffleSeed">Test hook: randomise activation and delivery order (results must not change).</param>
-public sealed record ActorExecutorOptions(int Threads = 0, int Throughput = 100, int? ShuffleSeed = null);
+/// <param name="Executor">Dispatcher executor: <c>fork-join</c> (dedicated threads), <c>thread-pool</c> or <c>channel</c>.</param>
+/// <param name="Partitions">Node schedulers in this process, each driving a contiguous block of entities (0 = one per thread).</param>
+public sealed record ActorExecutorOptions(int Threads = 0, int Throughput = 100, int? ShuffleSeed = null, string Executor = "fork-join", int Partitions = 0);
 
 /// <summary>
 /// Runs a model with one actor per entity in one ActorSystem: a coordinator opens windows, a node
@@ -19,7 +21,7 @@ public sealed class ActorExecutor(ActorExecutorOptions? options = null)
     public const string Dispatcher = "gridactors.sim-dispatcher";
     private readonly ActorExecutorOptions _options = options ?? new ActorExecutorOptions();
 
-    public static Config BaseConfig(int threads, int throughput) => ConfigurationFactory.ParseString($$"""
+    public static Config BaseConfig(int threads, int throughput, string executor = "fork-join") => ConfigurationFactory.ParseString(executor == "fork-join" ? $$"""
         akka {
           loglevel = WARNING
           stdout-loglevel = WARNING
@@ -36,21 +38,47 @@ public sealed class ActorExecutor(ActorExecutorOptions? options = null)
             threadtype = background
           }
         }
+        """ : $$"""
+        akka {
+          loglevel = WARNING
+          stdout-loglevel = WARNING
+          log-dead-letters = off
+          log-dead-letters-during-shutdown = off
+        }
+        gridactors.sim-dispatcher {
+          type = Dispatcher
+          executor = {{(executor == "channel" ? "channel-executor" : "thread-pool-executor")}}
+          throughput = {{throughput}}
+        }
         """);
+
+    /// <summary>Places entities in contiguous blocks of (nearly) equal size.</summary>
+    public static int[] BlockPlacement(int entities, int nodes)
+    {
+        var nodeOf = new int[entities];
+        for (int i = 0; i < entities; i++) nodeOf[i] = (int)((long)i * nodes / entities);
+        return nodeOf;
+    }
 
     public async Task<RunResult> RunAsync(ISimModel model, RunSettings settings,
         Action<RunCoordinator.RunProgress>? progress = null, CancellationToken cancellation = default)
     {
         ModelChecks.MinLookahead(model);
         int threads = _options.Threads > 0 ? _options.Threads : Environment.ProcessorCount;
-        using var system = ActorSystem.Create("gridactors", BaseConfig(threads, _options.Throughput));
+        using var system = ActorSystem.Create("gridactors", BaseConfig(threads, _options.Throughput, _options.Executor));
         try
         {
             var completion = new TaskCompletionSource<RunResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var nodeOf = new int[model.EntityCount];
-            var node = system.ActorOf(Props.Create(() => new NodeScheduler(model, settings, _options.ShuffleSeed, Dispatcher))
-                .WithDispatcher(Dispatcher), "node-0");
-            var coordinator = system.ActorOf(Props.Create(() => new RunCoordinator(model, settings, new[] { node }, nodeOf, completion, progress)), "coordinator");
+            int partitions = Math.Clamp(_options.Partitions > 0 ? _options.Partitions : threads, 1, model.EntityCount);
+            var nodeOf = BlockPlacement(model.EntityCount, partitions);
+            var nodes = new IActorRef[partitions];
+            for (int p = 0; p < partitions; p++)
+            {
+                int? shuffle = _options.ShuffleSeed is int s ? s + p : null;
+                nodes[p] = system.ActorOf(Props.Create(() => new NodeScheduler(model, settings, shuffle, Dispatcher))
+                    .WithDispatcher(Dispatcher), "node-" + p.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            var coordinator = system.ActorOf(Props.Create(() => new RunCoordinator(model, settings, nodes, nodeOf, completion, progress)).WithDispatcher(Dispatcher), "coordinator");
             coordinator.Tell(new RunCoordinator.Begin());
             await using var reg = cancellation.Register(() => completion.TrySetCanceled(cancellation));
             return await completion.Task.ConfigureAwait(false);

@@ -30,6 +30,7 @@ public sealed class RunCoordinator : UntypedActor
     private readonly List<EntityFinal> _finals = [];
     private int _finalNodes;
     private bool _done;
+    private readonly System.Diagnostics.Stopwatch _clock = new();
 
     public sealed record Begin;
     public sealed record RunProgress(SimTime Time, long Events, long Windows);
@@ -55,6 +56,7 @@ public sealed class RunCoordinator : UntypedActor
         switch (message)
         {
             case Begin:
+                _clock.Start();
                 foreach (var n in _nodes) n.Tell(new NodeScheduler.Peers(_nodes));
                 for (int i = 0; i < _nodes.Length; i++) _nodes[i].Tell(new InitializeNode(i, _nodes.Length, _nodeOf));
                 break;
@@ -119,7 +121,7 @@ public sealed class RunCoordinator : UntypedActor
         try
         {
             var stats = new WindowStats(_window, _activations, _crossEntityPerNode.Sum(), 0);
-            _completion.TrySetResult(RunResult.FromFinals(_model, _settings, _finals, stats));
+            _completion.TrySetResult(RunResult.FromFinals(_model, _settings, _finals, stats) with { WallSeconds = _clock.Elapsed.TotalSeconds });
         }
         catch (Exception ex)
         {
