@@ -198,3 +198,45 @@ public class StateSpecs
         Assert.Contains("src/1", ex.Message);
     }
 }
+
+public class CalendarQueueSpecs
+{
+    [Theory]
+    [InlineData(1, 10, 3)]          // tiny slots, dense ties
+    [InlineData(100, 100_000, 64)]  // events far beyond the ring (overflow)
+    [InlineData(7, 5_000, 4)]
+    public void Pops_in_exactly_the_order_of_one_heap_under_interleaved_pushes(long width, int spread, int buckets)
+    {
+        var rng = Rng.FromSeed((ulong)(width * 31 + spread));
+        var cq = new CalendarQueue(width, buckets);
+        var heap = new EventHeap();
+        long now = 0;
+        int seq = 0;
+        for (int i = 0; i < 300; i++)
+        {
+            var e = new SimEvent(rng.NextInt(spread), rng.NextInt(8), seq++, 0, i);
+            cq.Push(e);
+            heap.Push(e);
+        }
+        for (int step = 0; step < 20_000 && heap.Count > 0; step++)
+        {
+            Assert.Equal(heap.Count, cq.Count);
+            Assert.Equal(heap.MinTime, cq.MinTime);
+            var a = heap.Pop();
+            var b = cq.Pop();
+            Assert.Equal((a.Time, a.Order, a.Payload), (b.Time, b.Order, b.Payload));
+            Assert.True(a.Time >= now);
+            now = a.Time;
+            int children = step < 15_000 ? rng.NextInt(3) : 0;
+            for (int c = 0; c < children; c++)
+            {
+                long delay = rng.NextInt(4) == 0 ? 0 : rng.NextInt(spread); // zero-delay self events too
+                var e = new SimEvent(now + delay, rng.NextInt(8), seq++, 0, null);
+                cq.Push(e);
+                heap.Push(e);
+            }
+        }
+        Assert.Equal(0, cq.Count);
+        Assert.Equal(long.MaxValue, cq.MinTime);
+    }
+}
