@@ -1,5 +1,5 @@
 using GridActors.Kernel;
-using GridActors.Model.Phold;
+using GridActors.TestSupport;
 
 namespace GridActors.Kernel.Tests;
 

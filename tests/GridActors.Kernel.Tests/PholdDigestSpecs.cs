@@ -3,28 +3,17 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using GridActors.Kernel;
 using GridActors.Model.Phold;
+using GridActors.TestSupport;
 
 namespace GridActors.Kernel.Tests;
 
 public class PholdDigestSpecs
 {
-    public static TheoryData<int, int, double, double, double, double, ulong> Shapes => new()
-    {
-        // lps, population, remote, mean, lookahead, end, seed
-        { 4, 64, 0.25, 1.0, 0.1, 40, 1 },      // few LPs, many events
-        { 1024, 1, 0.25, 1.0, 0.1, 20, 2 },    // many LPs, few events
-        { 64, 8, 0.0, 1.0, 0.1, 60, 3 },       // no remote traffic
-        { 64, 8, 1.0, 1.0, 0.1, 60, 4 },       // only remote traffic
-        { 64, 8, 0.5, 0.5, 0.5, 60, 5 },       // lookahead = mean (every delay exactly the lookahead)
-        { 1, 16, 0.25, 1.0, 0.1, 50, 6 },      // a single LP
-        { 300, 4, 0.25, 2.0, 0.000001, 10, 7 },// tiny lookahead, many windows
-    };
-
     [Theory]
-    [MemberData(nameof(Shapes))]
-    public void Windowed_executor_reproduces_the_sequential_digest(int lps, int pop, double remote, double mean, double la, double end, ulong seed)
+    [MemberData(nameof(PholdShapes.Names), MemberType = typeof(PholdShapes))]
+    public void Windowed_executor_reproduces_the_sequential_digest(string shape)
     {
-        var model = new PholdModel(new PholdParameters(lps, pop, remote, mean, la, end, seed));
+        var model = new PholdModel(PholdShapes.Get(shape));
         var reference = new SequentialExecutor().Run(model, model.Settings);
         var windowed = new WindowedExecutor().Run(model, model.Settings);
         Assert.True(reference.Events > 0);

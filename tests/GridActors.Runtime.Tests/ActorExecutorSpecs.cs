@@ -2,28 +2,17 @@ using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using GridActors.Kernel;
 using GridActors.Model.Phold;
+using GridActors.TestSupport;
 
 namespace GridActors.Runtime.Tests;
 
 public class ActorExecutorSpecs
 {
-    public static TheoryData<int, int, double, double, double, double, ulong> Shapes => new()
-    {
-        // lps, population, remote, mean, lookahead, end, seed
-        { 4, 64, 0.25, 1.0, 0.1, 40, 1 },      // few LPs, many events
-        { 1024, 1, 0.25, 1.0, 0.1, 20, 2 },    // many LPs, few events
-        { 64, 8, 0.0, 1.0, 0.1, 60, 3 },       // remote 0
-        { 64, 8, 1.0, 1.0, 0.1, 60, 4 },       // remote 1
-        { 64, 8, 0.5, 0.5, 0.5, 60, 5 },       // lookahead = mean
-        { 1, 16, 0.25, 1.0, 0.1, 50, 6 },      // a single LP
-        { 512, 16, 0.25, 1.0, 0.1, 25, 17 },   // the benchmark's shape, shorter
-    };
-
     [Theory]
-    [MemberData(nameof(Shapes))]
-    public async Task Actor_executor_reproduces_the_sequential_digest(int lps, int pop, double remote, double mean, double la, double end, ulong seed)
+    [MemberData(nameof(PholdShapes.Names), MemberType = typeof(PholdShapes))]
+    public async Task Actor_executor_reproduces_the_sequential_digest(string shape)
     {
-        var model = new PholdModel(new PholdParameters(lps, pop, remote, mean, la, end, seed));
+        var model = new PholdModel(PholdShapes.Get(shape));
         var reference = new SequentialExecutor().Run(model, model.Settings);
         var actors = await new ActorExecutor().RunAsync(model, model.Settings);
         Assert.True(reference.Events > 0);
@@ -62,31 +51,12 @@ public class ActorExecutorSpecs
     [Fact]
     public async Task A_lookahead_violation_fails_the_run_with_the_kernel_message()
     {
-        var model = new TooFastModel();
+        var model = new TooFastModel(delayMicros: 10, lookaheadMicros: 1000);
         var ex = await Assert.ThrowsAsync<SimulationFailedException>(() =>
             new ActorExecutor().RunAsync(model, new RunSettings(1, new SimTime(1_000_000))));
         Assert.Contains("lookahead violation", ex.Message);
         Assert.Contains("plant/west", ex.Message);
         Assert.Contains("hub/east", ex.Message);
-    }
-
-    private sealed class TooFastModel : ISimModel
-    {
-        public string Name => "too-fast";
-        public int EntityCount => 2;
-        public string EntityKey(int id) => id == 0 ? "hub/east" : "plant/west";
-        public Entity CreateEntity(int id) => new E(id);
-        public IReadOnlyList<ChannelSpec> Channels => [new ChannelSpec("uhv", new SimTime(1000))];
-        public IReadOnlyList<string> MetricNames => [];
-        public IPayloadCodec Codec => NullPayloadCodec.Instance;
-
-        private sealed class E(int id) : Entity
-        {
-            public override void Init(IEventContext ctx) { if (id == 1) ctx.ScheduleSelf(new SimTime(5), null); }
-            public override void Handle(IEventContext ctx, object? payload) { if (id == 1) ctx.Send(new EntityId(0), new SimTime(10), null); }
-            public override void Save(BinaryWriter w) { }
-            public override void Load(BinaryReader r) { }
-        }
     }
 }
 

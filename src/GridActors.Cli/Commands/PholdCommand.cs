@@ -99,6 +99,7 @@ public sealed class PholdCommand : AsyncCommand<PholdSettings>
     {
         var model = new PholdModel(settings.ToParameters());
         GC.Collect();
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var sw = Stopwatch.StartNew();
         RunResult result = settings.Executor switch
         {
@@ -108,6 +109,7 @@ public sealed class PholdCommand : AsyncCommand<PholdSettings>
                 .RunAsync(model, model.Settings, cancellation: cancellation).ConfigureAwait(false),
         };
         sw.Stop();
+        double allocPerEvent = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)Math.Max(1, result.Events);
         double wall = result.WallSeconds;
         double processWall = sw.Elapsed.TotalSeconds;
         double rate = result.Events / Math.Max(wall, 1e-9);
@@ -136,6 +138,8 @@ public sealed class PholdCommand : AsyncCommand<PholdSettings>
                 ["windows"] = stats.Windows,
                 ["activations"] = stats.Activations,
                 ["messagesPerEvent"] = result.Events == 0 ? 0 : Math.Round(2.0 * stats.Activations / result.Events, 4),
+                ["allocatedBytesPerEvent"] = Math.Round(allocPerEvent, 2),
+                ["gen0Collections"] = GC.CollectionCount(0),
                 ["peakWorkingSetMB"] = Math.Round(peak / 1048576.0, 1),
                 ["engineVersion"] = EngineInfo.Version,
             };
@@ -155,6 +159,7 @@ public sealed class PholdCommand : AsyncCommand<PholdSettings>
                 t.AddRow("activations per window", (stats.Activations / (double)stats.Windows).ToString("0.0", CultureInfo.InvariantCulture));
                 t.AddRow("messages per event", (2.0 * stats.Activations / Math.Max(1, result.Events)).ToString("0.000", CultureInfo.InvariantCulture));
             }
+            t.AddRow("allocated bytes per event", allocPerEvent.ToString("0.00", CultureInfo.InvariantCulture));
             t.AddRow("peak working set", (peak / 1048576.0).ToString("0", CultureInfo.InvariantCulture) + " MB");
             AnsiConsole.Write(t);
             Console.Out.WriteLine("digest " + result.Digest);

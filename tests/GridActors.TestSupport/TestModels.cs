@@ -1,6 +1,6 @@
 using GridActors.Kernel;
 
-namespace GridActors.Kernel.Tests;
+namespace GridActors.TestSupport;
 
 /// <summary>Payload codec for models whose events carry an <c>int</c> or nothing.</summary>
 public sealed class IntCodec : IPayloadCodec
