@@ -25,6 +25,11 @@ public static class GridActorsApp
             config.SetExceptionHandler((ex, _) =>
             {
                 // One line, no stack trace: bad input is the user's to fix, and says exactly what is wrong.
+                if (ex is OperationCanceledException)
+                {
+                    Console.Error.WriteLine("cancelled");
+                    return 130;
+                }
                 var message = ex is CommandAppException or CommandParseException or CommandRuntimeException
                     ? ex.Message
                     : ex.GetBaseException().Message;
@@ -32,7 +37,22 @@ public static class GridActorsApp
                 return ex is UserInputException ? 2 : 1;
             });
         });
-        return await app.RunAsync(args).ConfigureAwait(false);
+        // Ctrl-C cancels the running command (actor systems shut down) instead of killing the process.
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return await app.RunAsync(args, cancel.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
     }
 }
 

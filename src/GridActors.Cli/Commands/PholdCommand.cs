@@ -103,8 +103,9 @@ public sealed class PholdCommand : AsyncCommand<PholdSettings>
         var sw = Stopwatch.StartNew();
         RunResult result = settings.Executor switch
         {
-            "sequential" => new SequentialExecutor().Run(model, model.Settings),
-            "windowed" => new WindowedExecutor().Run(model, model.Settings),
+            // Single-threaded executors run on a pool thread so that Ctrl-C ends the command at once.
+            "sequential" => await Task.Run(() => new SequentialExecutor().Run(model, model.Settings), cancellation).WaitAsync(cancellation).ConfigureAwait(false),
+            "windowed" => await Task.Run(() => new WindowedExecutor().Run(model, model.Settings), cancellation).WaitAsync(cancellation).ConfigureAwait(false),
             _ => await new ActorExecutor(new ActorExecutorOptions(settings.Threads, settings.Throughput, Executor: settings.Dispatcher, Partitions: settings.Partitions))
                 .RunAsync(model, model.Settings, cancellation: cancellation).ConfigureAwait(false),
         };
