@@ -175,6 +175,17 @@ public class EntityHost : IEventContext
         Payload = codec.Read(r),
     };
 
+    /// <summary>The entity's final summary: state hash, metrics, events handled and its report.</summary>
+    public EntityFinal Final(IEnumerable<SimEvent>? extraPending = null)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            Entity.WriteReport(w);
+        }
+        return new EntityFinal(Id, StateHash(extraPending), (double[])Metrics.Clone(), EventsHandled, ms.ToArray());
+    }
+
     /// <summary>A hash of this entity's complete state (including pending events) for the run digest.</summary>
     public byte[] StateHash(IEnumerable<SimEvent>? extraPending = null)
     {

@@ -37,6 +37,10 @@ public abstract class Entity
 
     /// <summary>Restores what <see cref="Save"/> wrote.</summary>
     public abstract void Load(BinaryReader r);
+
+    /// <summary>Writes what the entity recorded for the run's outputs (time series, distributions).
+    /// Called once at the end; the model reads it back. Nothing by default.</summary>
+    public virtual void WriteReport(BinaryWriter w) { }
 }
 
 /// <summary>Binary (de)serialisation of event payloads, supplied by the model.</summary>

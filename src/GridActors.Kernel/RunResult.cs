@@ -3,8 +3,9 @@ using System.Text;
 
 namespace GridActors.Kernel;
 
-/// <summary>Final per-entity state summary: the input of the run digest.</summary>
-public sealed record EntityFinal(int Id, byte[] StateHash, double[] Metrics, long EventsHandled);
+/// <summary>Final per-entity state summary: the input of the run digest, plus the entity's report
+/// (time series and distributions it recorded, see <see cref="Entity.WriteReport"/>).</summary>
+public sealed record EntityFinal(int Id, byte[] StateHash, double[] Metrics, long EventsHandled, byte[] Report);
 
 /// <summary>Statistics of a windowed execution (zero for the sequential executor).</summary>
 public sealed record WindowStats(long Windows, long Activations, long CrossEntityEvents, long CrossNodeEvents)
@@ -22,6 +23,9 @@ public sealed record RunResult(
     SimTime End,
     WindowStats Stats)
 {
+    /// <summary>Each entity's final report, by entity id (empty arrays for entities that report nothing).</summary>
+    public IReadOnlyList<byte[]> Reports { get; init; } = [];
+
     /// <summary>Wall time of the simulation itself (entity creation, initial events, all windows, final
     /// digest), excluding process and ActorSystem start-up and shut-down. Set by the executor.</summary>
     public double WallSeconds { get; init; }
@@ -60,7 +64,10 @@ public sealed record RunResult(
             sha.AppendData(buf);
         }
         var digest = Convert.ToHexStringLower(sha.GetHashAndReset());
-        return new RunResult(model.Name, events, digest, model.MetricNames, totals, settings.End, stats);
+        return new RunResult(model.Name, events, digest, model.MetricNames, totals, settings.End, stats)
+        {
+            Reports = finals.Select(f => f.Report).ToArray(),
+        };
     }
 
     public double Metric(string name)

@@ -54,7 +54,7 @@ public sealed class SequentialExecutor
         }
         var finals = new EntityFinal[n];
         for (int i = 0; i < n; i++)
-            finals[i] = new EntityFinal(i, hosts[i].StateHash(leftovers[i]), hosts[i].Metrics, hosts[i].EventsHandled);
+            finals[i] = hosts[i].Final(leftovers[i]);
         return RunResult.FromFinals(model, settings, finals, WindowStats.None) with { WallSeconds = clock.Elapsed.TotalSeconds };
     }
 }

@@ -60,7 +60,7 @@ public sealed class WindowedExecutor(int? shuffleSeed = null)
 
         var finals = new EntityFinal[n];
         for (int i = 0; i < n; i++)
-            finals[i] = new EntityFinal(i, hosts[i].StateHash(state.PeekInbox(i)), hosts[i].Metrics, hosts[i].EventsHandled);
+            finals[i] = hosts[i].Final(state.PeekInbox(i));
         return RunResult.FromFinals(model, settings, finals,
             new WindowStats(windows, activations, state.CrossEntityEvents, 0)) with { WallSeconds = clock.Elapsed.TotalSeconds };
     }

@@ -46,7 +46,7 @@ public sealed class EntityActor : UntypedActor
                 _scheduler.Tell(a, ActorRefs.NoSender);
                 break;
             case FinalRequest f:
-                Sender.Tell(new EntityFinalReport(new EntityFinal(_host.Id, _host.StateHash(f.Undelivered), _host.Metrics, _host.EventsHandled)));
+                Sender.Tell(new EntityFinalReport(_host.Final(f.Undelivered)));
                 break;
             default:
                 Unhandled(message);

@@ -1,0 +1,197 @@
+using GridActors.Kernel;
+
+namespace GridActors.Model.SupplyChain;
+
+/// <summary>
+/// A computing hub: <c>Servers</c> serving units with separate real-time and batch queues (real-time
+/// first, FIFO within a class). A bundle's service time is its tokens ÷ the server's token rate. The
+/// number of servers that may be busy is limited by failures and by the power the region granted for
+/// the interval: when power is short the hub throttles and the queues grow. Every interval it asks
+/// its region for the power it needs and publishes its status to the user regions.
+/// </summary>
+public sealed class Hub : Entity
+{
+    private readonly SupplyChainModel _model;
+    private readonly HubSpec _spec;
+    private readonly int _region;
+    private readonly Queue<Bundle> _realTime = new();
+    private readonly Queue<Bundle> _batch = new();
+    private readonly SortedDictionary<long, Bundle> _inService = [];
+    private int _up;            // servers not failed
+    private int _usable;        // servers the granted power can run (≤ _up)
+    private double _grantMW;
+    private double _greenSurplusMW;
+    private double _tokensThisInterval;
+    private double _demandMW;
+    private int _peakBusy;
+    private readonly Series _series = new(); // hours, grantMW, usable, busy, queuedRequests, tokensServed
+
+    public Hub(SupplyChainModel model, int index)
+    {
+        _model = model;
+        _spec = model.Spec.Hubs[index];
+        _region = model.RegionId(_spec.Region);
+        _up = _spec.Servers;
+        _usable = _spec.Servers;
+    }
+
+    public int Busy => _inService.Count;
+    public int QueuedRequests => _realTime.Sum(b => b.Requests) + _batch.Sum(b => b.Requests);
+    public int InServiceRequests => _inService.Values.Sum(b => b.Requests);
+    public Series Series => _series;
+
+    /// <summary>USD per million tokens at full load: electricity plus capital.</summary>
+    public double CostIndex
+    {
+        get
+        {
+            double perServerHourUsd = _spec.FullMWPerServer * _spec.Pue * _spec.ElectricityUsdPerMWh + _spec.CapitalUsdPerServerHour;
+            double tokensPerHour = _spec.TokensPerSecondPerServer * 3600;
+            return perServerHourUsd / tokensPerHour * 1e6;
+        }
+    }
+
+    public override void Init(IEventContext ctx) => ctx.ScheduleSelf(SimTime.Zero, Tick.Instance);
+
+    public override void Handle(IEventContext ctx, object? payload)
+    {
+        switch (payload)
+        {
+            case Tick:
+                OnTick(ctx);
+                break;
+            case PowerGrant g:
+                _grantMW = g.MW;
+                _greenSurplusMW = g.GreenSurplusMW;
+                double h = _model.IntervalHours;
+                ctx.AddMetric(M.HubEnergy, g.MW * h);
+                ctx.AddMetric(M.CostElectricity, g.MW * h * _spec.ElectricityUsdPerMWh);
+                // Throttle only when power is short: a full grant lets every working server run.
+                double it = g.MW / _spec.Pue - _up * _spec.IdleMWPerServer;
+                double perServer = _spec.FullMWPerServer - _spec.IdleMWPerServer;
+                _usable = g.MW >= _demandMW * (1 - 1e-9) || perServer <= 0
+                    ? _up
+                    : (int)Math.Clamp(Math.Floor(it / perServer + 1e-9), 0, _up);
+                TryStart(ctx);
+                break;
+            case Bundle b:
+                OnArrival(ctx, b);
+                break;
+            case Completion c:
+                OnCompletion(ctx, c.Bundle);
+                break;
+            case FaultSignal f when f.Kind == FaultKind.HubFailure:
+                _up = f.Begin ? (int)Math.Round(_spec.Servers * (1 - Math.Clamp(f.Fraction, 0, 1))) : _spec.Servers;
+                _usable = Math.Min(_usable, _up);
+                if (_up == 0) DropEverything(ctx);
+                PublishStatus(ctx);
+                break;
+        }
+    }
+
+    private void OnTick(IEventContext ctx)
+    {
+        long k = _model.IntervalOf(ctx.Now.Micros);
+        if (k > 0)
+            _series.Add(ctx.Now.Micros / 3.6e9, _grantMW, _usable, Busy, QueuedRequests, _tokensThisInterval);
+        _tokensThisInterval = 0;
+        ctx.AddMetric(M.CostCapital, _spec.Servers * _model.IntervalHours * _spec.CapitalUsdPerServerHour);
+        // Forecast: the busiest the hub was last interval (or now, with its queue) plus 10 % headroom.
+        int headroom = Math.Max(1, _up / 10);
+        int wanted = Math.Min(_up, Math.Max(_peakBusy, Busy + _realTime.Count + _batch.Count) + headroom);
+        _peakBusy = Busy;
+        double it = _up * _spec.IdleMWPerServer + wanted * (_spec.FullMWPerServer - _spec.IdleMWPerServer);
+        _demandMW = it * _spec.Pue;
+        ctx.Send(new EntityId(_region), SupplyChainModel.EnergyDelay, new Demand(ctx.Self.Value, k, _demandMW),
+            new ChannelId(SupplyChainModel.ChannelEnergy));
+        PublishStatus(ctx);
+        ctx.ScheduleSelf(new SimTime(_model.Spec.DispatchIntervalMicros), Tick.Instance);
+    }
+
+    private void PublishStatus(IEventContext ctx)
+    {
+        var status = new HubStatus(ctx.Self.Value, QueuedRequests, _spec.Servers, _up == 0 ? 0 : Math.Max(_usable, 0), _up > 0, _greenSurplusMW, CostIndex);
+        for (int u = 0; u < _model.Spec.Users.Count; u++)
+            ctx.Send(new EntityId(_model.FirstUser + u), SupplyChainModel.MinNetworkDelay, status, new ChannelId(SupplyChainModel.ChannelControl));
+    }
+
+    private void OnArrival(IEventContext ctx, Bundle b)
+    {
+        ctx.AddMetric(M.NetRequestsReceived, b.Requests);
+        ctx.AddMetric(M.HubReceived, b.Requests);
+        var arrived = b with { HubArrival = ctx.Now.Micros };
+        if (_up == 0) { Respond(ctx, arrived with { Drop = DropReason.HubDown, Done = ctx.Now.Micros }); return; }
+        if (_realTime.Count + _batch.Count >= _spec.QueueLimit) { Respond(ctx, arrived with { Drop = DropReason.QueueOverflow, Done = ctx.Now.Micros }); return; }
+        (b.RealTime ? _realTime : _batch).Enqueue(arrived);
+        TryStart(ctx);
+    }
+
+    private void TryStart(IEventContext ctx)
+    {
+        int limit = Math.Min(_usable, _up);
+        while (Busy < limit && (_realTime.Count > 0 || _batch.Count > 0))
+        {
+            var b = _realTime.Count > 0 ? _realTime.Dequeue() : _batch.Dequeue();
+            long service = Math.Max(1, (long)Math.Round(b.Tokens / _spec.TokensPerSecondPerServer * 1e6));
+            long now = ctx.Now.Micros;
+            var started = b with { ServiceStart = now, FirstToken = now + (long)(service * _model.PrefillShareOf(b)) };
+            ctx.AddMetric(M.WaitSum, now - b.HubArrival);
+            ctx.AddMetric(M.WaitCount, 1);
+            _inService.Add(b.Id, started);
+            ctx.ScheduleSelf(new SimTime(service), new Completion(started));
+            if (Busy > _peakBusy) _peakBusy = Busy;
+        }
+    }
+
+    private void OnCompletion(IEventContext ctx, Bundle b)
+    {
+        if (!_inService.Remove(b.Id)) return; // lost when the hub failed
+        ctx.AddMetric(M.HubServed, b.Requests);
+        ctx.AddMetric(M.TokensServed, b.Tokens);
+        ctx.AddMetric(M.CostNetwork, b.Tokens / 1e6 * _model.Spec.NetworkUsdPerMillionTokens);
+        _tokensThisInterval += b.Tokens;
+        Respond(ctx, b with { Done = ctx.Now.Micros });
+        TryStart(ctx);
+    }
+
+    private void DropEverything(IEventContext ctx)
+    {
+        foreach (var b in _inService.Values.ToList()) Respond(ctx, b with { Drop = DropReason.HubDown, Done = ctx.Now.Micros });
+        _inService.Clear();
+        while (_realTime.Count > 0) Respond(ctx, _realTime.Dequeue() with { Drop = DropReason.HubDown, Done = ctx.Now.Micros });
+        while (_batch.Count > 0) Respond(ctx, _batch.Dequeue() with { Drop = DropReason.HubDown, Done = ctx.Now.Micros });
+    }
+
+    /// <summary>Sends a served or dropped bundle back the way it came.</summary>
+    private void Respond(IEventContext ctx, Bundle b)
+    {
+        if (b.Drop != DropReason.None) ctx.AddMetric(M.HubDropped, b.Requests);
+        ctx.AddMetric(M.NetResponsesSent, b.Requests);
+        int target = b.Cable >= 0 ? b.Cable : b.Origin;
+        ctx.Send(new EntityId(target), new SimTime((long)b.OneWayMicros), b, new ChannelId(SupplyChainModel.ChannelNetwork));
+    }
+
+    public override void Save(BinaryWriter w)
+    {
+        w.Write(_up); w.Write(_usable); w.Write(_grantMW); w.Write(_greenSurplusMW); w.Write(_tokensThisInterval); w.Write(_demandMW); w.Write(_peakBusy);
+        w.Write(_realTime.Count); foreach (var b in _realTime) SupplyChainCodec.WriteBundle(w, b);
+        w.Write(_batch.Count); foreach (var b in _batch) SupplyChainCodec.WriteBundle(w, b);
+        w.Write(_inService.Count); foreach (var (k, b) in _inService) { w.Write(k); SupplyChainCodec.WriteBundle(w, b); }
+        _series.Save(w);
+    }
+
+    public override void Load(BinaryReader r)
+    {
+        _up = r.ReadInt32(); _usable = r.ReadInt32(); _grantMW = r.ReadDouble(); _greenSurplusMW = r.ReadDouble(); _tokensThisInterval = r.ReadDouble(); _demandMW = r.ReadDouble(); _peakBusy = r.ReadInt32();
+        _realTime.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _realTime.Enqueue(SupplyChainCodec.ReadBundle(r));
+        _batch.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _batch.Enqueue(SupplyChainCodec.ReadBundle(r));
+        _inService.Clear(); for (int n = r.ReadInt32(); n > 0; n--) { long k = r.ReadInt64(); _inService[k] = SupplyChainCodec.ReadBundle(r); }
+        _series.Load(r);
+    }
+
+    public override void WriteReport(BinaryWriter w)
+    {
+        w.Write(QueuedRequests + InServiceRequests);
+        _series.Save(w);
+    }
+}

@@ -1,0 +1,119 @@
+using GridActors.Kernel;
+
+namespace GridActors.Model.SupplyChain;
+
+/// <summary>Self-event: start of a dispatch interval (plants, hubs) or of an arrival (users).</summary>
+public sealed class Tick
+{
+    public static readonly Tick Instance = new();
+    private Tick() { }
+}
+
+/// <summary>Plant → region: what it can produce this interval and at what marginal cost.</summary>
+public sealed record Offer(int Plant, long Interval, double MW, double Cost, bool Renewable);
+
+/// <summary>Hub → region: the power it wants this interval.</summary>
+public sealed record Demand(int Hub, long Interval, double MW);
+
+/// <summary>Region → link → region: surplus offered over a link (MW at the sender, then MW delivered).</summary>
+public sealed record ExportOffer(int Link, long Interval, double MW, double Cost);
+
+/// <summary>Region → link → region: how much of an export offer is taken (MW delivered, then MW at the sender).</summary>
+public sealed record ImportAccept(int Link, long Interval, double MW);
+
+/// <summary>Region → plant: output to produce this interval.</summary>
+public sealed record Dispatch(long Interval, double MW);
+
+/// <summary>Region → hub: power granted this interval; <paramref name="GreenSurplusMW"/> is renewable power the region had to curtail.</summary>
+public sealed record PowerGrant(long Interval, double MW, double GreenSurplusMW);
+
+/// <summary>Hub → users: periodic status used by routing (stale by the publishing delay, as in reality).</summary>
+public sealed record HubStatus(int Hub, int Queued, int Servers, int UsableServers, bool Up, double GreenSurplusMW, double CostIndex);
+
+/// <summary>Cable → users: a cable went down or came back.</summary>
+public sealed record CableStatus(int Cable, bool Up);
+
+/// <summary>Timeline → entity: a fault or spike begins or ends.</summary>
+public sealed record FaultSignal(FaultKind Kind, bool Begin, double Fraction, double Multiplier, long RampMicros, long DurationMicros);
+
+public enum FaultKind : byte { PlantOutage, LinkTrip, CableCut, HubFailure, DemandSpike }
+
+/// <summary>Why a bundle of requests was dropped.</summary>
+public enum DropReason : byte { None, QueueOverflow, HubDown, NoRoute, CableCut }
+
+/// <summary>
+/// A bundle of requests (a cohort of <see cref="Requests"/> identical requests) travelling user → (cable) → hub
+/// and back. The hub fills in the service times; the user region records latency on return.
+/// </summary>
+public sealed record Bundle(
+    long Id, int Origin, int Hub, int Cable, int Requests, double Tokens, bool RealTime, long CreatedAt,
+    long HubArrival = 0, long ServiceStart = 0, long FirstToken = 0, long Done = 0, DropReason Drop = DropReason.None,
+    double OneWayMicros = 0);
+
+/// <summary>Hub self-event: a bundle finished service on a server.</summary>
+public sealed record Completion(Bundle Bundle);
+
+/// <summary>Binary codec of every supply-chain message (short permanent tags).</summary>
+public sealed class SupplyChainCodec : IPayloadCodec
+{
+    public static readonly SupplyChainCodec Instance = new();
+
+    public void Write(BinaryWriter w, object? payload)
+    {
+        switch (payload)
+        {
+            case null: w.Write((byte)0); break;
+            case Tick: w.Write((byte)1); break;
+            case Offer o: w.Write((byte)2); w.Write(o.Plant); w.Write(o.Interval); w.Write(o.MW); w.Write(o.Cost); w.Write(o.Renewable); break;
+            case Demand d: w.Write((byte)3); w.Write(d.Hub); w.Write(d.Interval); w.Write(d.MW); break;
+            case ExportOffer e: w.Write((byte)4); w.Write(e.Link); w.Write(e.Interval); w.Write(e.MW); w.Write(e.Cost); break;
+            case ImportAccept a: w.Write((byte)5); w.Write(a.Link); w.Write(a.Interval); w.Write(a.MW); break;
+            case Dispatch d: w.Write((byte)6); w.Write(d.Interval); w.Write(d.MW); break;
+            case PowerGrant g: w.Write((byte)7); w.Write(g.Interval); w.Write(g.MW); w.Write(g.GreenSurplusMW); break;
+            case HubStatus h: w.Write((byte)8); w.Write(h.Hub); w.Write(h.Queued); w.Write(h.Servers); w.Write(h.UsableServers); w.Write(h.Up); w.Write(h.GreenSurplusMW); w.Write(h.CostIndex); break;
+            case CableStatus c: w.Write((byte)9); w.Write(c.Cable); w.Write(c.Up); break;
+            case FaultSignal f: w.Write((byte)10); w.Write((byte)f.Kind); w.Write(f.Begin); w.Write(f.Fraction); w.Write(f.Multiplier); w.Write(f.RampMicros); w.Write(f.DurationMicros); break;
+            case Bundle b: w.Write((byte)11); WriteBundle(w, b); break;
+            case Completion c: w.Write((byte)12); WriteBundle(w, c.Bundle); break;
+            case TimelineStep t: w.Write((byte)13); w.Write(t.Fault); w.Write(t.Begin); break;
+            default: throw new InvalidOperationException($"no codec for payload {payload.GetType().Name}");
+        }
+    }
+
+    public object? Read(BinaryReader r)
+    {
+        byte tag = r.ReadByte();
+        return tag switch
+        {
+            0 => null,
+            1 => Tick.Instance,
+            2 => new Offer(r.ReadInt32(), r.ReadInt64(), r.ReadDouble(), r.ReadDouble(), r.ReadBoolean()),
+            3 => new Demand(r.ReadInt32(), r.ReadInt64(), r.ReadDouble()),
+            4 => new ExportOffer(r.ReadInt32(), r.ReadInt64(), r.ReadDouble(), r.ReadDouble()),
+            5 => new ImportAccept(r.ReadInt32(), r.ReadInt64(), r.ReadDouble()),
+            6 => new Dispatch(r.ReadInt64(), r.ReadDouble()),
+            7 => new PowerGrant(r.ReadInt64(), r.ReadDouble(), r.ReadDouble()),
+            8 => new HubStatus(r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadBoolean(), r.ReadDouble(), r.ReadDouble()),
+            9 => new CableStatus(r.ReadInt32(), r.ReadBoolean()),
+            10 => new FaultSignal((FaultKind)r.ReadByte(), r.ReadBoolean(), r.ReadDouble(), r.ReadDouble(), r.ReadInt64(), r.ReadInt64()),
+            11 => ReadBundle(r),
+            12 => new Completion(ReadBundle(r)),
+            13 => new TimelineStep(r.ReadInt32(), r.ReadBoolean()),
+            _ => throw new InvalidDataException($"unknown supply-chain message tag {tag}"),
+        };
+    }
+
+    public static void WriteBundle(BinaryWriter w, Bundle b)
+    {
+        w.Write(b.Id); w.Write(b.Origin); w.Write(b.Hub); w.Write(b.Cable); w.Write(b.Requests); w.Write(b.Tokens);
+        w.Write(b.RealTime); w.Write(b.CreatedAt); w.Write(b.HubArrival); w.Write(b.ServiceStart); w.Write(b.FirstToken);
+        w.Write(b.Done); w.Write((byte)b.Drop); w.Write(b.OneWayMicros);
+    }
+
+    public static Bundle ReadBundle(BinaryReader r) => new(
+        r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadDouble(), r.ReadBoolean(),
+        r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), (DropReason)r.ReadByte(), r.ReadDouble());
+}
+
+/// <summary>Timeline self-event: fault <see cref="Fault"/> begins or ends.</summary>
+public sealed record TimelineStep(int Fault, bool Begin);

@@ -1,0 +1,127 @@
+using GridActors.Kernel;
+
+namespace GridActors.Model.SupplyChain;
+
+/// <summary>Metric ids of the supply-chain model (declared once; totals are summed in entity-id order).</summary>
+public static class M
+{
+    public static readonly string[] Names =
+    [
+        "energy.generated_mwh", "energy.dispatched_mwh", "energy.consumed_mwh", "energy.losses_mwh",
+        "energy.curtailed_mwh", "energy.unserved_mwh", "energy.hub_mwh", "energy.carbon_t",
+        "requests.arrived", "requests.completed", "requests.dropped.queue_overflow", "requests.dropped.hub_down",
+        "requests.dropped.no_route", "requests.dropped.cable_cut", "requests.slo_violations",
+        "hub.received", "hub.served", "hub.dropped", "tokens.served", "tokens.arrived",
+        "cost.electricity_usd", "cost.capital_usd", "cost.network_usd",
+        "net.requests_sent", "net.requests_received", "net.responses_sent", "net.responses_received",
+        "hub.wait_us_sum", "hub.wait_count", "requests.rerouted", "link.max_utilisation",
+    ];
+
+    public const int Generated = 0, Dispatched = 1, Consumed = 2, Losses = 3, Curtailed = 4, Unserved = 5, HubEnergy = 6, Carbon = 7;
+    public const int Arrived = 8, Completed = 9, DropQueue = 10, DropHubDown = 11, DropNoRoute = 12, DropCableCut = 13, SloViolations = 14;
+    public const int HubReceived = 15, HubServed = 16, HubDropped = 17, TokensServed = 18, TokensArrived = 19;
+    public const int CostElectricity = 20, CostCapital = 21, CostNetwork = 22;
+    public const int NetRequestsSent = 23, NetRequestsReceived = 24, NetResponsesSent = 25, NetResponsesReceived = 26;
+    public const int WaitSum = 27, WaitCount = 28, Rerouted = 29, LinkMaxUtilisation = 30;
+}
+
+/// <summary>
+/// The token supply chain as a kernel model: plants, regions, links, hubs, cables, user regions and a
+/// fault timeline, each an entity exchanging energy and request messages (no Akka here).
+/// </summary>
+public sealed class SupplyChainModel : ISimModel
+{
+    public const int ChannelEnergy = 0, ChannelNetwork = 1, ChannelControl = 2;
+    /// <summary>Delay of every energy-dispatch message (the energy channel's lookahead).</summary>
+    public static readonly SimTime EnergyDelay = SimTime.FromSeconds(1);
+    /// <summary>Smallest network delay; also the control channel's delay.</summary>
+    public static readonly SimTime MinNetworkDelay = SimTime.FromSeconds(0.001);
+
+    public SupplyChainSpec Spec { get; }
+    public int TimelineId { get; }
+    public int FirstPlant { get; }
+    public int FirstRegion { get; }
+    public int FirstLink { get; }
+    public int FirstHub { get; }
+    public int FirstCable { get; }
+    public int FirstUser { get; }
+    private readonly string[] _keys;
+    private readonly Dictionary<string, int> _byKey = new(StringComparer.Ordinal);
+
+    public SupplyChainModel(SupplyChainSpec spec)
+    {
+        Spec = spec;
+        int n = 0;
+        TimelineId = n++;
+        FirstPlant = n; n += spec.Plants.Count;
+        FirstRegion = n; n += spec.Regions.Count;
+        FirstLink = n; n += spec.Links.Count;
+        FirstHub = n; n += spec.Hubs.Count;
+        FirstCable = n; n += spec.Cables.Count;
+        FirstUser = n; n += spec.Users.Count;
+        _keys = new string[n];
+        _keys[TimelineId] = "timeline/faults";
+        for (int i = 0; i < spec.Plants.Count; i++) _keys[FirstPlant + i] = "plant/" + spec.Plants[i].Id;
+        for (int i = 0; i < spec.Regions.Count; i++) _keys[FirstRegion + i] = "region/" + spec.Regions[i].Id;
+        for (int i = 0; i < spec.Links.Count; i++) _keys[FirstLink + i] = "link/" + spec.Links[i].Id;
+        for (int i = 0; i < spec.Hubs.Count; i++) _keys[FirstHub + i] = "hub/" + spec.Hubs[i].Id;
+        for (int i = 0; i < spec.Cables.Count; i++) _keys[FirstCable + i] = "cable/" + spec.Cables[i].Id;
+        for (int i = 0; i < spec.Users.Count; i++) _keys[FirstUser + i] = "users/" + spec.Users[i].Id;
+        for (int i = 0; i < n; i++)
+            if (!_byKey.TryAdd(_keys[i], i)) throw new ArgumentException($"duplicate entity id '{_keys[i]}'");
+        Channels =
+        [
+            new ChannelSpec("energy", EnergyDelay),
+            new ChannelSpec("network", MinNetworkDelay),
+            new ChannelSpec("control", MinNetworkDelay),
+        ];
+        if (spec.DispatchIntervalMicros < 10 * EnergyDelay.Micros)
+            throw new ArgumentException($"dispatch interval must be at least {10 * EnergyDelay.TotalSeconds} s");
+    }
+
+    public string Name => "supply-chain:" + Spec.Name;
+    public int EntityCount => _keys.Length;
+    public string EntityKey(int id) => _keys[id];
+    public int IdOf(string key) => _byKey.TryGetValue(key, out var id) ? id : throw new KeyNotFoundException($"unknown entity '{key}'");
+    public IReadOnlyList<ChannelSpec> Channels { get; }
+    public IReadOnlyList<string> MetricNames => M.Names;
+    public IPayloadCodec Codec => SupplyChainCodec.Instance;
+
+    public int RegionId(string region) => IdOf("region/" + region);
+    public int HubId(string hub) => IdOf("hub/" + hub);
+    public int CableId(string cable) => IdOf("cable/" + cable);
+
+    public Entity CreateEntity(int id)
+    {
+        if (id == TimelineId) return new Timeline(this);
+        if (id < FirstRegion) return new Plant(this, Spec.Plants[id - FirstPlant]);
+        if (id < FirstLink) return new Region(this, id - FirstRegion);
+        if (id < FirstHub) return new Link(this, id - FirstLink);
+        if (id < FirstCable) return new Hub(this, id - FirstHub);
+        if (id < FirstUser) return new Cable(this, id - FirstCable);
+        return new UserRegion(this, id - FirstUser);
+    }
+
+    /// <summary>The entities a fault is sent to (a demand spike on <c>all</c> goes to every user region).</summary>
+    public IEnumerable<int> FaultTargets(FaultSpec f)
+    {
+        var kind = FaultKinds.Parse(f.Kind);
+        if (kind == FaultKind.DemandSpike && f.Target == "all")
+            return Enumerable.Range(FirstUser, Spec.Users.Count);
+        return [IdOf(FaultKinds.TargetPrefix(kind) + f.Target)];
+    }
+
+    /// <summary>Share of a bundle's service time spent before its first token (prefill).</summary>
+    public double PrefillShareOf(Bundle b) => Spec.Users[b.Origin - FirstUser].PrefillShare;
+
+    /// <summary>Dispatch interval index of a time.</summary>
+    public long IntervalOf(long micros) => micros / Spec.DispatchIntervalMicros;
+    public double IntervalHours => Spec.DispatchIntervalMicros / 3.6e9;
+
+    /// <summary>Propagation latency of a cable (µs).</summary>
+    public double CableMicros(CableSpec c) => c.LengthKm * c.RouteFactor * Spec.FiberMicrosPerKm;
+
+    /// <summary>One-way latency of a route (µs), never below the network lookahead.</summary>
+    public long RouteMicros(RouteSpec r) =>
+        Math.Max(MinNetworkDelay.Micros, (long)Math.Round(r.TerrestrialMs * 1000 + (r.Cable is null ? 0 : CableMicros(Spec.Cables.First(c => c.Id == r.Cable)))));
+}
