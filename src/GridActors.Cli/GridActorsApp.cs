@@ -15,6 +15,13 @@ public static class GridActorsApp
             config.SetApplicationName("gridactors");
             config.SetApplicationVersion(EngineInfo.Version);
             config.Settings.StrictParsing = true;
+            config.AddCommand<RunCommand>("run")
+                .WithDescription("Run a scenario: validates it, runs it (actors by default), prints a summary and writes the run folder.")
+                .WithExample("run", "scenarios/small.yaml")
+                .WithExample("run", "scenarios/small.yaml", "--until", "2h", "--executor", "sequential", "--json");
+            config.AddCommand<ValidateCommand>("validate")
+                .WithDescription("Check a scenario file: prints entity counts, or every problem as FILE:LINE:COL: message.")
+                .WithExample("validate", "scenarios/small.yaml");
             config.AddBranch("bench", bench =>
             {
                 bench.SetDescription("Benchmarks of the simulation engine.");

@@ -1,0 +1,265 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using GridActors.Kernel;
+using GridActors.Model.SupplyChain;
+using GridActors.Runtime;
+using GridActors.Scenarios;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace GridActors.Cli.Commands;
+
+public sealed class ValidateSettings : CommandSettings
+{
+    [CommandArgument(0, "<FILE>")]
+    [Description("Scenario file (YAML).")]
+    public string File { get; init; } = "";
+}
+
+/// <summary><c>gridactors validate FILE</c>: entity counts, or every error as FILE:LINE:COL: message.</summary>
+public sealed class ValidateCommand : Command<ValidateSettings>
+{
+    public override int Execute(CommandContext context, ValidateSettings settings, CancellationToken cancellation)
+    {
+        var scenario = ScenarioCli.Load(settings.File);
+        if (scenario is null) return 1;
+        Console.Out.WriteLine($"{settings.File}: valid — {scenario.Counts}; horizon {scenario.HorizonMicros / 3.6e9:0.##} h, seed {scenario.Seed}");
+        return 0;
+    }
+}
+
+public sealed class RunSettingsCli : CommandSettings
+{
+    [CommandArgument(0, "<FILE>")]
+    [Description("Scenario file (YAML).")]
+    public string File { get; init; } = "";
+
+    [CommandOption("--seed <N>")]
+    [Description("Run seed (overrides the file's time.seed).")]
+    public ulong? Seed { get; init; }
+
+    [CommandOption("--until <DURATION>")]
+    [Description("Simulated duration, e.g. 6h or '90 min' (overrides the file's time.horizon).")]
+    public string? Until { get; init; }
+
+    [CommandOption("--executor <NAME>")]
+    [Description("sequential (reference) or actors (one Akka.NET actor per entity).")]
+    [DefaultValue("actors")]
+    public string Executor { get; init; } = "actors";
+
+    [CommandOption("--out <DIR>")]
+    [Description("Run folder (default runs/<runId>).")]
+    public string? Out { get; init; }
+
+    [CommandOption("--json")]
+    [Description("Print one JSON object with the run's summary on stdout.")]
+    public bool Json { get; init; }
+
+    public override ValidationResult Validate()
+    {
+        if (Executor is not ("sequential" or "actors"))
+            return ValidationResult.Error($"--executor must be sequential or actors; got '{Executor}'");
+        if (Until is not null && !Quantity.TryParseDuration(InsertSpace(Until), out var t, out var error))
+            return ValidationResult.Error("--until: " + error);
+        return ValidationResult.Success();
+    }
+
+    /// <summary>Accepts "6h" as well as "6 h".</summary>
+    public static string InsertSpace(string s)
+    {
+        int i = 0;
+        while (i < s.Length && (char.IsDigit(s[i]) || s[i] == '.')) i++;
+        return i > 0 && i < s.Length && s[i] != ' ' ? s[..i] + " " + s[i..] : s;
+    }
+}
+
+/// <summary>
+/// <c>gridactors run FILE</c>: validates (nothing is written for an invalid file), runs, shows progress,
+/// prints a summary and writes the run folder: run.json, summary.json and metric time series as CSV.
+/// </summary>
+public sealed class RunCommand : AsyncCommand<RunSettingsCli>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, RunSettingsCli settings, CancellationToken cancellation)
+    {
+        var scenario = ScenarioCli.Load(settings.File);
+        if (scenario is null) return 1;
+        long horizon = scenario.HorizonMicros;
+        if (settings.Until is not null)
+        {
+            Quantity.TryParseDuration(RunSettingsCli.InsertSpace(settings.Until), out var t, out _);
+            horizon = t.Micros;
+        }
+        ulong seed = settings.Seed ?? scenario.Seed;
+        var model = new SupplyChainModel(scenario.Spec);
+        var runSettings = new RunSettings(seed, new SimTime(horizon));
+        string runId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + scenario.Spec.Name + "-s" + seed;
+        string outDir = settings.Out ?? Path.Combine("runs", runId);
+
+        var sw = Stopwatch.StartNew();
+        RunResult result;
+        bool interactive = !settings.Json && !Console.IsOutputRedirected;
+        if (settings.Executor == "sequential")
+        {
+            result = await Task.Run(() => new SequentialExecutor().Run(model, runSettings, (t, e) =>
+            {
+                if (interactive) Progress(t, e, horizon, sw);
+            }), cancellation).WaitAsync(cancellation).ConfigureAwait(false);
+        }
+        else
+        {
+            result = await new ActorExecutor().RunAsync(model, runSettings, p =>
+            {
+                if (interactive) Progress(p.Time, p.Events, horizon, sw);
+            }, cancellation).ConfigureAwait(false);
+        }
+        if (interactive) Console.Error.WriteLine();
+        double wall = sw.Elapsed.TotalSeconds;
+        var s = SupplyChainSummary.From(model, result);
+        var summary = SummaryJson(runId, scenario, settings.Executor, seed, result, s, wall);
+        RunFolder.Write(outDir, model, scenario, runId, settings.Executor, seed, result, s, summary);
+
+        if (settings.Json) Console.Out.WriteLine(JsonSerializer.Serialize(summary));
+        else PrintTable(runId, outDir, result, s, wall);
+        return s.EnergyConserved && s.RequestsConserved ? 0 : 3;
+    }
+
+    private static void Progress(SimTime t, long events, long horizon, Stopwatch sw)
+    {
+        double pct = 100.0 * t.Micros / horizon;
+        double secs = sw.Elapsed.TotalSeconds;
+        Console.Error.Write($"\r  simulated {t.TotalSeconds / 3600:0.00} h ({pct:0.0} %)  {events / Math.Max(secs, 1e-3):N0} events/s  {t.TotalSeconds / Math.Max(secs, 1e-3):N0} sim-s/s   ");
+    }
+
+    public static Dictionary<string, object?> SummaryJson(string runId, Scenario scenario, string executor, ulong seed, RunResult r, SupplyChainSummary s, double wall) => new()
+    {
+        ["runId"] = runId,
+        ["scenario"] = scenario.Path,
+        ["scenarioHash"] = scenario.Hash,
+        ["seed"] = seed,
+        ["executor"] = executor,
+        ["engineVersion"] = EngineInfo.Version,
+        ["digest"] = r.Digest,
+        ["events"] = r.Events,
+        ["wallSeconds"] = Math.Round(wall, 3),
+        ["simulatedSeconds"] = r.End.TotalSeconds,
+        ["energy"] = new Dictionary<string, double>
+        {
+            ["generatedMWh"] = Math.Round(s.GeneratedMWh, 3), ["consumedMWh"] = Math.Round(s.ConsumedMWh, 3),
+            ["lossesMWh"] = Math.Round(s.LossesMWh, 3), ["curtailedMWh"] = Math.Round(s.CurtailedMWh, 3),
+            ["unservedMWh"] = Math.Round(s.UnservedMWh, 3), ["hubMWh"] = Math.Round(s.HubMWh, 3), ["carbonT"] = Math.Round(s.CarbonT, 3),
+        },
+        ["requests"] = new Dictionary<string, object>
+        {
+            ["arrived"] = s.Arrived, ["served"] = s.Served, ["queuedAtEnd"] = s.QueuedAtEnd, ["inFlightAtEnd"] = s.InFlightAtEnd,
+            ["dropped"] = s.Dropped, ["droppedBy"] = s.DroppedBy,
+        },
+        ["tokens"] = new Dictionary<string, double> { ["served"] = s.TokensServed, ["arrived"] = s.TokensArrived },
+        ["energyPerTokenJ"] = Math.Round(s.EnergyPerTokenJ, 6),
+        ["costPerMillionTokensUsd"] = new Dictionary<string, double>
+        {
+            ["total"] = Math.Round(s.CostPerMillionTokens(s.CostElectricity + s.CostCapital + s.CostNetwork), 6),
+            ["electricity"] = Math.Round(s.CostPerMillionTokens(s.CostElectricity), 6),
+            ["capital"] = Math.Round(s.CostPerMillionTokens(s.CostCapital), 6),
+            ["network"] = Math.Round(s.CostPerMillionTokens(s.CostNetwork), 6),
+        },
+        ["latencyMs"] = new Dictionary<string, double> { ["p50"] = Math.Round(s.P50, 2), ["p95"] = Math.Round(s.P95, 2), ["p99"] = Math.Round(s.P99, 2) },
+        ["latencyMsByRegion"] = s.TtftByRegion.ToDictionary(kv => kv.Key, kv => new Dictionary<string, double>
+        {
+            ["p50"] = Math.Round(kv.Value.Percentile(0.5), 2), ["p95"] = Math.Round(kv.Value.Percentile(0.95), 2), ["p99"] = Math.Round(kv.Value.Percentile(0.99), 2),
+        }),
+        ["sloViolationRate"] = Math.Round(s.SloViolationRate, 6),
+        ["invariants"] = new Dictionary<string, object?>
+        {
+            ["energyConserved"] = s.EnergyConserved, ["requestsConserved"] = s.RequestsConserved,
+            ["energyImbalance"] = s.EnergyImbalance, ["requestImbalance"] = s.RequestImbalance,
+        },
+    };
+
+    private static void PrintTable(string runId, string outDir, RunResult r, SupplyChainSummary s, double wall)
+    {
+        string F(double v, string fmt = "N1") => v.ToString(fmt, CultureInfo.InvariantCulture);
+        var t = new Table().AddColumn("run " + Markup.Escape(runId)).AddColumn(new TableColumn("").RightAligned());
+        t.AddRow("events", F(r.Events, "N0"));
+        t.AddRow("wall seconds", F(wall, "0.000"));
+        t.AddRow("simulated hours", F(r.End.TotalSeconds / 3600, "0.##"));
+        t.AddRow("generated / consumed MWh", $"{F(s.GeneratedMWh)} / {F(s.ConsumedMWh)}");
+        t.AddRow("losses / curtailed MWh", $"{F(s.LossesMWh)} / {F(s.CurtailedMWh)}");
+        t.AddRow("requests arrived / served / dropped", $"{F(s.Arrived, "N0")} / {F(s.Served, "N0")} / {F(s.Dropped, "N0")}");
+        t.AddRow("TTFT p50 / p95 / p99 ms", $"{F(s.P50)} / {F(s.P95)} / {F(s.P99)}");
+        t.AddRow("SLO violation rate", F(s.SloViolationRate, "P2"));
+        t.AddRow("energy per token J", F(s.EnergyPerTokenJ, "0.000"));
+        t.AddRow("USD per million tokens", F(s.CostPerMillionTokens(s.CostElectricity + s.CostCapital + s.CostNetwork), "0.0000"));
+        t.AddRow("energy conserved / requests conserved", $"{s.EnergyConserved} / {s.RequestsConserved}");
+        AnsiConsole.Write(t);
+        Console.Out.WriteLine("digest " + r.Digest);
+        Console.Out.WriteLine("run folder " + outDir);
+    }
+}
+
+/// <summary>Shared scenario handling for the commands: load or print every error.</summary>
+public static class ScenarioCli
+{
+    public static Scenario? Load(string file)
+    {
+        try
+        {
+            return ScenarioLoader.LoadFile(file);
+        }
+        catch (ScenarioException ex)
+        {
+            foreach (var e in ex.Errors) Console.Error.WriteLine(e.ToString());
+            return null;
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine($"{file}: {ex.Message}");
+            return null;
+        }
+    }
+}
+
+/// <summary>Writes a run folder: run.json, summary.json and time series as CSV (one file per entity kind).</summary>
+public static class RunFolder
+{
+    public static void Write(string dir, SupplyChainModel model, Scenario scenario, string runId, string executor, ulong seed,
+        RunResult r, SupplyChainSummary s, Dictionary<string, object?> summary)
+    {
+        var tmp = dir + ".partial";
+        if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
+        Directory.CreateDirectory(tmp);
+        var opts = new JsonSerializerOptions { WriteIndented = true };
+        File.WriteAllText(Path.Combine(tmp, "run.json"), JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["runId"] = runId, ["scenario"] = scenario.Path, ["scenarioHash"] = scenario.Hash, ["seed"] = seed,
+            ["executor"] = executor, ["nodes"] = 1, ["engineVersion"] = EngineInfo.Version,
+            ["horizonSeconds"] = r.End.TotalSeconds, ["entities"] = model.EntityCount,
+        }, opts));
+        File.WriteAllText(Path.Combine(tmp, "summary.json"), JsonSerializer.Serialize(summary, opts));
+        WriteCsv(tmp, "plants.csv", "entity,hours,available_mw,dispatched_mw,curtailed_mw", s, "plant/");
+        WriteCsv(tmp, "regions.csv", "entity,hours,load_mw,served_mw,import_mw,export_mw,curtailed_mw", s, "region/");
+        WriteCsv(tmp, "links.csv", "entity,hours,sent_mw,delivered_mw,loss_mw,capacity_mw", s, "link/");
+        WriteCsv(tmp, "hubs.csv", "entity,hours,grant_mw,usable_servers,busy_servers,queued_requests,tokens_served", s, "hub/");
+        WriteCsv(tmp, "users.csv", "entity,hour,arrived,completed,dropped,slo_violations,mean_ttft_ms", s, "users/");
+        var faults = new StringBuilder("hours,fault,kind,target,event\n");
+        foreach (var (h, f, begin) in s.FaultLog)
+        {
+            var spec = model.Spec.Faults[f];
+            faults.Append(CultureInfo.InvariantCulture, $"{h:0.######},{f},{spec.Kind},{spec.Target},{(begin ? "begin" : "end")}\n");
+        }
+        File.WriteAllText(Path.Combine(tmp, "faults.csv"), faults.ToString());
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        Directory.Move(tmp, dir);
+    }
+
+    private static void WriteCsv(string dir, string name, string header, SupplyChainSummary s, string prefix)
+    {
+        var sb = new StringBuilder(header).Append('\n');
+        foreach (var (key, rows) in s.SeriesByEntity.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            foreach (var row in rows)
+                sb.Append(key[prefix.Length..]).Append(',').AppendJoin(',', row.Select(v => v.ToString("0.######", CultureInfo.InvariantCulture))).Append('\n');
+        File.WriteAllText(Path.Combine(dir, name), sb.ToString());
+    }
+}
