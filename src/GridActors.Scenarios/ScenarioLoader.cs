@@ -151,7 +151,8 @@ public sealed class ScenarioLoader
 
         if (_errors.Count > 0) return null;
         return new SupplyChainSpec(name, interval, startDay, plants, regions, links, hubs, cables, users, faults, policy,
-            Number(network, ScenarioSchema.Network, "usd_per_million_tokens"), 0, Number(network, ScenarioSchema.Network, "fiber_us_per_km"));
+            Number(network, ScenarioSchema.Network, "usd_per_million_tokens"), (long)(Number(network, ScenarioSchema.Network, "hub_status_period") * 1e6),
+            Number(network, ScenarioSchema.Network, "fiber_us_per_km"));
     }
 
     private T Fail<T>(YamlNode node, string message, T fallback)
@@ -312,7 +313,9 @@ public sealed class ScenarioLoader
             var rf = Fields(m, ScenarioSchema.Route);
             var hub = Ref(rf, m, "hub", hubs, "hub");
             string? cable = rf.ContainsKey("cable") ? Ref(rf, m, "cable", cables, "cable") : null;
-            routes.Add(new RouteSpec(hub, cable, Number(rf, ScenarioSchema.Route, "terrestrial") * 1000));
+            double? km = rf.ContainsKey("cable_km") ? Number(rf, ScenarioSchema.Route, "cable_km") : null;
+            if (km is not null && cable is null) Error(rf["cable_km"], "'cable_km' needs a 'cable'");
+            routes.Add(new RouteSpec(hub, cable, Number(rf, ScenarioSchema.Route, "terrestrial") * 1000, km));
         }
         return routes;
     }

@@ -34,6 +34,7 @@ public static class ScenarioSchema
     [
         Q("fiber_us_per_km", "fibre propagation delay per km (µs)", null, "4.9", ParameterSpec.Positive),
         Q("usd_per_million_tokens", "network cost per million tokens served (USD)", null, "0.001", ParameterSpec.NonNegative),
+        Q("hub_status_period", "how often hubs publish their status to user regions", Dimension.Duration, "10 s", v => v >= 0.001 ? null : "must be at least 1 ms"),
     ]);
 
     public static readonly ParameterSet Region = new("a region",
@@ -114,6 +115,7 @@ public static class ScenarioSchema
         Str("hub", "destination hub", required: true),
         Str("cable", "cable crossed (none for domestic paths)"),
         Q("terrestrial", "one-way terrestrial latency", Dimension.Duration, "1 ms", ParameterSpec.Positive),
+        Q("cable_km", "distance travelled on the cable (default: its length)", Dimension.Length, null, ParameterSpec.Positive),
     ]);
 
     public static readonly ParameterSet Fault = new("a fault",

@@ -51,7 +51,11 @@ public sealed class Hub : Entity
         }
     }
 
-    public override void Init(IEventContext ctx) => ctx.ScheduleSelf(SimTime.Zero, Tick.Instance);
+    public override void Init(IEventContext ctx)
+    {
+        ctx.ScheduleSelf(SimTime.Zero, Tick.Instance);
+        ctx.ScheduleSelf(SimTime.Zero, PublishTick.Instance);
+    }
 
     public override void Handle(IEventContext ctx, object? payload)
     {
@@ -59,6 +63,10 @@ public sealed class Hub : Entity
         {
             case Tick:
                 OnTick(ctx);
+                break;
+            case PublishTick:
+                PublishStatus(ctx);
+                ctx.ScheduleSelf(new SimTime(_model.Spec.HubStatusPeriodMicros), PublishTick.Instance);
                 break;
             case PowerGrant g:
                 _grantMW = g.MW;
@@ -104,7 +112,6 @@ public sealed class Hub : Entity
         _demandMW = it * _spec.Pue;
         ctx.Send(new EntityId(_region), SupplyChainModel.EnergyDelay, new Demand(ctx.Self.Value, k, _demandMW),
             new ChannelId(SupplyChainModel.ChannelEnergy));
-        PublishStatus(ctx);
         ctx.ScheduleSelf(new SimTime(_model.Spec.DispatchIntervalMicros), Tick.Instance);
     }
 

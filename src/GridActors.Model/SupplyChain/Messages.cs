@@ -48,7 +48,7 @@ public enum DropReason : byte { None, QueueOverflow, HubDown, NoRoute, CableCut 
 public sealed record Bundle(
     long Id, int Origin, int Hub, int Cable, int Requests, double Tokens, bool RealTime, long CreatedAt,
     long HubArrival = 0, long ServiceStart = 0, long FirstToken = 0, long Done = 0, DropReason Drop = DropReason.None,
-    double OneWayMicros = 0);
+    double OneWayMicros = 0, long CableMicros = 0);
 
 /// <summary>Hub self-event: a bundle finished service on a server.</summary>
 public sealed record Completion(Bundle Bundle);
@@ -76,6 +76,7 @@ public sealed class SupplyChainCodec : IPayloadCodec
             case Bundle b: w.Write((byte)11); WriteBundle(w, b); break;
             case Completion c: w.Write((byte)12); WriteBundle(w, c.Bundle); break;
             case TimelineStep t: w.Write((byte)13); w.Write(t.Fault); w.Write(t.Begin); break;
+            case PublishTick: w.Write((byte)14); break;
             default: throw new InvalidOperationException($"no codec for payload {payload.GetType().Name}");
         }
     }
@@ -99,6 +100,7 @@ public sealed class SupplyChainCodec : IPayloadCodec
             11 => ReadBundle(r),
             12 => new Completion(ReadBundle(r)),
             13 => new TimelineStep(r.ReadInt32(), r.ReadBoolean()),
+            14 => PublishTick.Instance,
             _ => throw new InvalidDataException($"unknown supply-chain message tag {tag}"),
         };
     }
@@ -107,12 +109,19 @@ public sealed class SupplyChainCodec : IPayloadCodec
     {
         w.Write(b.Id); w.Write(b.Origin); w.Write(b.Hub); w.Write(b.Cable); w.Write(b.Requests); w.Write(b.Tokens);
         w.Write(b.RealTime); w.Write(b.CreatedAt); w.Write(b.HubArrival); w.Write(b.ServiceStart); w.Write(b.FirstToken);
-        w.Write(b.Done); w.Write((byte)b.Drop); w.Write(b.OneWayMicros);
+        w.Write(b.Done); w.Write((byte)b.Drop); w.Write(b.OneWayMicros); w.Write(b.CableMicros);
     }
 
     public static Bundle ReadBundle(BinaryReader r) => new(
         r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadDouble(), r.ReadBoolean(),
-        r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), (DropReason)r.ReadByte(), r.ReadDouble());
+        r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), (DropReason)r.ReadByte(), r.ReadDouble(), r.ReadInt64());
+}
+
+/// <summary>Hub self-event: publish status to the user regions.</summary>
+public sealed class PublishTick
+{
+    public static readonly PublishTick Instance = new();
+    private PublishTick() { }
 }
 
 /// <summary>Timeline self-event: fault <see cref="Fault"/> begins or ends.</summary>

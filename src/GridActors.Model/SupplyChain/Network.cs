@@ -3,8 +3,8 @@ using GridActors.Kernel;
 namespace GridActors.Model.SupplyChain;
 
 /// <summary>
-/// A subsea or cross-border cable. Requests and responses cross it after its propagation delay
-/// (length × route factor × µs per km). While cut it carries nothing: what reaches it is dropped with
+/// A subsea or cross-border cable. Requests and responses cross it after the propagation delay of the
+/// stretch they travel (km on the cable × route factor × µs per km, carried by the bundle). While cut it carries nothing: what reaches it is dropped with
 /// reason <c>cable-cut</c>, and it tells every user region so that they reroute.
 /// </summary>
 public sealed class Cable(SupplyChainModel model, int index) : Entity
@@ -12,8 +12,6 @@ public sealed class Cable(SupplyChainModel model, int index) : Entity
     private readonly CableSpec _spec = model.Spec.Cables[index];
     private bool _cut;
     private double _carriedRequests;
-
-    public long PropagationMicros => Math.Max(SupplyChainModel.MinNetworkDelay.Micros, (long)Math.Round(model.CableMicros(_spec)));
 
     public override void Init(IEventContext ctx) { }
 
@@ -25,7 +23,7 @@ public sealed class Cable(SupplyChainModel model, int index) : Entity
             case Bundle b when b.HubArrival == 0 && b.Done == 0:    // a request on its way to a hub
                 if (_cut)
                 {
-                    ctx.Send(new EntityId(b.Origin), new SimTime(PropagationMicros), b with { Drop = DropReason.CableCut, Done = ctx.Now.Micros }, net);
+                    ctx.Send(new EntityId(b.Origin), new SimTime(b.CableMicros), b with { Drop = DropReason.CableCut, Done = ctx.Now.Micros }, net);
                     ctx.AddMetric(M.NetResponsesSent, b.Requests);
                     ctx.AddMetric(M.NetRequestsReceived, b.Requests);
                     return;
@@ -35,7 +33,7 @@ public sealed class Cable(SupplyChainModel model, int index) : Entity
                 break;
             case Bundle b:                                           // a response on its way back
                 var back = _cut && b.Drop == DropReason.None ? b with { Drop = DropReason.CableCut } : b;
-                ctx.Send(new EntityId(b.Origin), new SimTime(PropagationMicros), back, net);
+                ctx.Send(new EntityId(b.Origin), new SimTime(b.CableMicros), back, net);
                 break;
             case FaultSignal f when f.Kind == FaultKind.CableCut:
                 _cut = f.Begin;

@@ -118,10 +118,7 @@ public sealed class SupplyChainModel : ISimModel
     public long IntervalOf(long micros) => micros / Spec.DispatchIntervalMicros;
     public double IntervalHours => Spec.DispatchIntervalMicros / 3.6e9;
 
-    /// <summary>Propagation latency of a cable (µs).</summary>
-    public double CableMicros(CableSpec c) => c.LengthKm * c.RouteFactor * Spec.FiberMicrosPerKm;
-
-    /// <summary>One-way latency of a route (µs), never below the network lookahead.</summary>
-    public long RouteMicros(RouteSpec r) =>
-        Math.Max(MinNetworkDelay.Micros, (long)Math.Round(r.TerrestrialMs * 1000 + (r.Cable is null ? 0 : CableMicros(Spec.Cables.First(c => c.Id == r.Cable)))));
+    /// <summary>Propagation latency over <paramref name="km"/> of a cable (µs), never below the network lookahead.</summary>
+    public long CableMicros(CableSpec c, double? km = null) =>
+        Math.Max(MinNetworkDelay.Micros, (long)Math.Round((km ?? c.LengthKm) * c.RouteFactor * Spec.FiberMicrosPerKm));
 }

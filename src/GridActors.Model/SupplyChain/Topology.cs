@@ -34,8 +34,9 @@ public sealed record HubSpec(
 /// <summary>A subsea or cross-border cable between a foreign side and a Chinese landing.</summary>
 public sealed record CableSpec(string Id, double LengthKm, double RouteFactor = 1.35, double CapacityTbps = 10);
 
-/// <summary>One way from a user region to a hub: over a cable (or none for domestic paths) plus terrestrial latency.</summary>
-public sealed record RouteSpec(string Hub, string? Cable, double TerrestrialMs);
+/// <summary>One way from a user region to a hub: over a cable (or none for domestic paths) plus terrestrial
+/// latency. <paramref name="CableKm"/> is the length travelled on the cable (default: the cable's length).</summary>
+public sealed record RouteSpec(string Hub, string? Cable, double TerrestrialMs, double? CableKm = null);
 
 /// <summary>
 /// A population of users. Requests are modelled as bundles of <paramref name="RequestsPerBundle"/> requests
@@ -63,5 +64,5 @@ public sealed record SupplyChainSpec(
     IReadOnlyList<FaultSpec> Faults,
     RoutingPolicy Policy = RoutingPolicy.LatencyFirst,
     double NetworkUsdPerMillionTokens = 0.001,
-    long HubStatusPeriodMicros = 10_000_000,
+    long HubStatusPeriodMicros = 10_000_000,   // hubs publish their status every 10 s
     double FiberMicrosPerKm = 4.9);

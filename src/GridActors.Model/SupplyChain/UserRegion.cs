@@ -39,7 +39,7 @@ public sealed class UserRegion : Entity
         _routes = _spec.Routes.Select(r =>
         {
             int cable = r.Cable is null ? -1 : model.CableId(r.Cable);
-            long cableMicros = r.Cable is null ? 0 : Math.Max(SupplyChainModel.MinNetworkDelay.Micros, (long)Math.Round(model.CableMicros(model.Spec.Cables[cable - model.FirstCable])));
+            long cableMicros = r.Cable is null ? 0 : model.CableMicros(model.Spec.Cables[cable - model.FirstCable], r.CableKm);
             long terrestrial = Math.Max(SupplyChainModel.MinNetworkDelay.Micros, (long)Math.Round(r.TerrestrialMs * 1000));
             int hub = model.HubId(r.Hub);
             return new Route(hub, hub - model.FirstHub, cable, cableMicros, terrestrial);
@@ -134,7 +134,8 @@ public sealed class UserRegion : Entity
             return;
         }
         if (route.OneWay > BestOneWay(route.Hub)) ctx.AddMetric(M.Rerouted, requests);
-        var bundle = new Bundle(id, ctx.Self.Value, route.Hub, route.Cable, requests, tokens, realTime, ctx.Now.Micros, OneWayMicros: route.TerrestrialMicros);
+        var bundle = new Bundle(id, ctx.Self.Value, route.Hub, route.Cable, requests, tokens, realTime, ctx.Now.Micros,
+            OneWayMicros: route.TerrestrialMicros, CableMicros: route.CableMicros);
         ctx.AddMetric(M.NetRequestsSent, requests);
         var net = new ChannelId(SupplyChainModel.ChannelNetwork);
         if (route.Cable >= 0) ctx.Send(new EntityId(route.Cable), new SimTime(route.CableMicros), bundle, net);
@@ -153,8 +154,8 @@ public sealed class UserRegion : Entity
     private bool HasCapacity(Route r)
     {
         if (!_hubs.TryGetValue(r.Hub, out var h)) return true;
-        var spec = _model.Spec.Hubs[r.HubIndex];
-        return h.Up && h.UsableServers > 0 && h.Queued < spec.QueueLimit * 0.9 * Math.Max(1, _spec.RequestsPerBundle);
+        // "Capacity" = a short queue: less than half a bundle waiting per usable server (as last published).
+        return h.Up && h.UsableServers > 0 && h.Queued < 0.5 * h.UsableServers * Math.Max(1, _spec.RequestsPerBundle);
     }
 
     private Route? Choose(bool realTime)
@@ -165,6 +166,9 @@ public sealed class UserRegion : Entity
         Route? ByLatency(IEnumerable<Route> rs) => rs.OrderBy(r => r.OneWay).ThenBy(r => r.Hub).FirstOrDefault();
         Route? LatencyFirst() =>
             ByLatency(withCapacity.Where(r => _model.Spec.Hubs[r.HubIndex].East)) ?? ByLatency(withCapacity) ?? ByLatency(usable);
+        // Batch work under latency-first follows the plan's placement: the nearest western hub with capacity.
+        Route? WestFirst() =>
+            ByLatency(withCapacity.Where(r => !_model.Spec.Hubs[r.HubIndex].East)) ?? ByLatency(withCapacity) ?? ByLatency(usable);
         Route? CostFirst() =>
             withCapacity.OrderBy(r => _hubs.TryGetValue(r.Hub, out var h) ? h.CostIndex : double.MaxValue).ThenBy(r => r.OneWay).ThenBy(r => r.Hub).FirstOrDefault()
             ?? ByLatency(usable);
@@ -178,7 +182,7 @@ public sealed class UserRegion : Entity
                     .OrderByDescending(r => _hubs[r.Hub].GreenSurplusMW).ThenBy(r => r.OneWay).ThenBy(r => r.Hub).FirstOrDefault();
                 return green ?? CostFirst();
             default:
-                return LatencyFirst();
+                return realTime ? LatencyFirst() : WestFirst();
         }
     }
 

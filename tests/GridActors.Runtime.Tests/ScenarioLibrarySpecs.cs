@@ -1,0 +1,58 @@
+using GridActors.Kernel;
+using GridActors.Model.SupplyChain;
+using GridActors.Scenarios;
+
+namespace GridActors.Runtime.Tests;
+
+/// <summary>Every shipped scenario validates, runs with conservation, and gives the same digest on both executors.</summary>
+public class ScenarioLibrarySpecs
+{
+    private static string Repo([System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", ".."));
+
+    public static IEnumerable<object[]> Files =>
+        Directory.GetFiles(Path.Combine(Repo(), "scenarios"), "*.yaml").Order(StringComparer.Ordinal).Select(f => new object[] { Path.GetFileName(f) });
+
+    [Fact]
+    public void The_library_holds_the_default_a_small_and_at_least_three_fault_scenarios()
+    {
+        var names = Files.Select(f => (string)f[0]).ToList();
+        Assert.Contains("china-token-supply-chain.yaml", names);
+        Assert.Contains("small.yaml", names);
+        int withFaults = names.Count(n => ScenarioLoader.LoadFile(Path.Combine(Repo(), "scenarios", n)).Spec.Faults.Count > 0);
+        Assert.True(withFaults >= 3, $"{withFaults} fault scenarios");
+        var d = ScenarioLoader.LoadFile(Path.Combine(Repo(), "scenarios", "china-token-supply-chain.yaml")).Spec;
+        Assert.Equal(10, d.Hubs.Count);
+        Assert.True(d.Plants.Count >= 10 && d.Plants.Select(p => p.Region).Distinct().Count() >= 6);
+        Assert.True(d.Links.Count >= 15 && d.Cables.Count >= 10 && d.Users.Count >= 8);
+    }
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public async Task Each_scenario_runs_with_conservation_and_identical_digests_on_both_executors(string file)
+    {
+        var scenario = ScenarioLoader.LoadFile(Path.Combine(Repo(), "scenarios", file));
+        // A short horizon; faults are compressed into it in proportion so that they still happen.
+        long horizon = 20 * 60_000_000L;
+        double squeeze = (double)horizon / scenario.HorizonMicros;
+        var spec = scenario.Spec with
+        {
+            Faults = scenario.Spec.Faults.Select(f => f with
+            {
+                StartMicros = (long)(f.StartMicros * squeeze),
+                DurationMicros = (long)(f.DurationMicros * squeeze),
+                RampMicros = (long)(f.RampMicros * squeeze),
+            }).ToList(),
+        };
+        var model = new SupplyChainModel(spec);
+        var settings = new RunSettings(scenario.Seed, new SimTime(horizon));
+        var sequential = new SequentialExecutor().Run(model, settings);
+        var actors = await new ActorExecutor().RunAsync(model, settings);
+        Assert.Equal(sequential.Digest, actors.Digest);
+        var s = SupplyChainSummary.From(model, actors);
+        Assert.True(s.EnergyConserved, s.EnergyImbalance);
+        Assert.True(s.RequestsConserved, s.RequestImbalance);
+        Assert.True(s.Served > 0);
+        Assert.Equal(spec.Faults.Count, s.FaultLog.Count(f => f.Begin));
+    }
+}
