@@ -50,6 +50,16 @@ public sealed class RunSettingsCli : CommandSettings
     [DefaultValue("actors")]
     public string Executor { get; init; } = "actors";
 
+    [CommandOption("--threads <N>")]
+    [Description("Dispatcher threads of the actor executor (0 = automatic: one per core for ≥ 512 entities, else one).")]
+    [DefaultValue(0)]
+    public int Threads { get; init; }
+
+    [CommandOption("--partitions <N>")]
+    [Description("Node schedulers in the process for the actor executor (0 = one per thread).")]
+    [DefaultValue(0)]
+    public int Partitions { get; init; }
+
     [CommandOption("--out <DIR>")]
     [Description("Run folder (default runs/<runId>).")]
     public string? Out { get; init; }
@@ -62,6 +72,7 @@ public sealed class RunSettingsCli : CommandSettings
     {
         if (Executor is not ("sequential" or "actors"))
             return ValidationResult.Error($"--executor must be sequential or actors; got '{Executor}'");
+        if (Threads < 0 || Partitions < 0) return ValidationResult.Error("--threads and --partitions must not be negative");
         if (Until is not null && !Quantity.TryParseDuration(InsertSpace(Until), out var t, out var error))
             return ValidationResult.Error("--until: " + error);
         return ValidationResult.Success();
@@ -110,7 +121,7 @@ public sealed class RunCommand : AsyncCommand<RunSettingsCli>
         }
         else
         {
-            result = await new ActorExecutor().RunAsync(model, runSettings, p =>
+            result = await new ActorExecutor(new ActorExecutorOptions(settings.Threads, Partitions: settings.Partitions)).RunAsync(model, runSettings, p =>
             {
                 if (interactive) Progress(p.Time, p.Events, horizon, sw);
             }, cancellation).ConfigureAwait(false);
