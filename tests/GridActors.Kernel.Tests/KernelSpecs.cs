@@ -202,9 +202,10 @@ public class StateSpecs
 public class CalendarQueueSpecs
 {
     [Theory]
-    [InlineData(1, 10, 3)]          // tiny slots, dense ties
-    [InlineData(100, 100_000, 64)]  // events far beyond the ring (overflow)
-    [InlineData(7, 5_000, 4)]
+    [InlineData(1, 10, 64)]          // tiny slots, dense ties
+    [InlineData(100, 100_000, 64)]   // events far beyond the ring (overflow)
+    [InlineData(7, 5_000, 128)]
+    [InlineData(1, 1_000_000, 1024)] // sparse: most buckets empty
     public void Pops_in_exactly_the_order_of_one_heap_under_interleaved_pushes(long width, int spread, int buckets)
     {
         var rng = Rng.FromSeed((ulong)(width * 31 + spread));
