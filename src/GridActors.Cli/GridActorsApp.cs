@@ -19,6 +19,12 @@ public static class GridActorsApp
                 .WithDescription("Run a scenario: validates it, runs it (actors by default), prints a summary and writes the run folder.")
                 .WithExample("run", "scenarios/small.yaml")
                 .WithExample("run", "scenarios/small.yaml", "--until", "2h", "--executor", "sequential", "--json");
+            config.AddCommand<ResumeCommand>("resume")
+                .WithDescription("Continue an interrupted run from its last complete checkpoint; the digest equals an uninterrupted run's.")
+                .WithExample("resume", "20261129-080000-small-s1-ab12cd");
+            config.AddCommand<RunsCommand>("runs")
+                .WithDescription("List the run registry (id, scenario, seed, status, progress, last checkpoint, digest).")
+                .WithExample("runs", "--json");
             config.AddCommand<ValidateCommand>("validate")
                 .WithDescription("Check a scenario file: prints entity counts, or every problem as FILE:LINE:COL: message.")
                 .WithExample("validate", "scenarios/small.yaml");

@@ -81,6 +81,25 @@ public class EntityHost : IEventContext
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AddMetric(int metric, double delta) => Metrics[metric] += delta;
 
+    /// <summary>Whether <see cref="Record"/> keeps what entities note (persistent runs); otherwise it is dropped.</summary>
+    public bool KeepRecords { get; set; }
+
+    /// <summary>Records noted since they were last taken (see <see cref="TakeRecords"/>).</summary>
+    public List<EntityRecord> Records { get; } = [];
+
+    public void Record(string kind, string detail)
+    {
+        if (KeepRecords) Records.Add(new EntityRecord(_now, kind, detail));
+    }
+
+    /// <summary>Hands over and clears the records noted so far.</summary>
+    public EntityRecord[] TakeRecords()
+    {
+        var r = Records.ToArray();
+        Records.Clear();
+        return r;
+    }
+
     /// <summary>Initial events at time zero. Cross-entity sends go to <paramref name="outgoing"/>.</summary>
     public void Init(List<SimEvent> outgoing)
     {

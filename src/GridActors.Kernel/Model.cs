@@ -19,6 +19,10 @@ public interface IEventContext
 
     /// <summary>Adds <paramref name="delta"/> to this entity's accumulator of a declared metric.</summary>
     void AddMetric(int metric, double delta);
+
+    /// <summary>Notes a state change worth inspecting later (outage began, link tripped, queue overflowed…).
+    /// Persistent runs journal these in batches at checkpoints; they never affect the simulation.</summary>
+    void Record(string kind, string detail);
 }
 
 /// <summary>
@@ -79,6 +83,9 @@ public interface ISimModel
     IReadOnlyList<string> MetricNames { get; }
     IPayloadCodec Codec { get; }
 }
+
+/// <summary>A state change an entity noted (see <see cref="IEventContext.Record"/>).</summary>
+public sealed record EntityRecord(long TimeMicros, string Kind, string Detail);
 
 /// <summary>The run-level settings every executor shares.</summary>
 public sealed record RunSettings(ulong Seed, SimTime End);

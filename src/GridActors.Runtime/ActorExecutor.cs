@@ -10,7 +10,21 @@ namespace GridActors.Runtime;
 /// <param name="ShuffleSeed">Test hook: randomise activation and delivery order (results must not change).</param>
 /// <param name="Executor">Dispatcher executor: <c>fork-join</c> (dedicated threads), <c>thread-pool</c> or <c>channel</c>.</param>
 /// <param name="Partitions">Node schedulers in this process, each driving a contiguous block of entities (0 = one per thread).</param>
-public sealed record ActorExecutorOptions(int Threads = 0, int Throughput = 100, int? ShuffleSeed = null, string Executor = "fork-join", int Partitions = 0);
+public sealed record ActorExecutorOptions(int Threads = 0, int Throughput = 100, int? ShuffleSeed = null, string Executor = "fork-join", int Partitions = 0,
+    PersistenceOptions? Persistence = null);
+
+/// <summary>
+/// A persistent run: entity actors and the coordinator's journal use persistence ids
+/// <c>run-&lt;RunId&gt;/…</c> in the store <paramref name="StoreConfig"/> (journal and snapshot plugins).
+/// Checkpoints every <paramref name="CheckpointEveryMicros"/> of simulated time (0 = none); with
+/// <paramref name="Resume"/> the run continues from checkpoint <paramref name="ResumeK"/> at <paramref name="ResumeMicros"/>
+/// (the store must hold nothing newer). <paramref name="OnCheckpoint"/> is told of each complete checkpoint.
+/// </summary>
+public sealed record PersistenceOptions(string RunId, Config StoreConfig, long CheckpointEveryMicros,
+    bool Resume = false, int ResumeK = 0, long ResumeMicros = 0, Action<int, long>? OnCheckpoint = null)
+{
+    public string Prefix => "run-" + RunId;
+}
 
 /// <summary>
 /// Runs a model with one actor per entity in one ActorSystem: a coordinator opens windows, a node
@@ -73,7 +87,10 @@ public sealed class ActorExecutor(ActorExecutorOptions? options = null)
     {
         ModelChecks.MinLookahead(model);
         int threads = _options.Threads > 0 ? _options.Threads : DefaultThreads(model.EntityCount);
-        using var system = ActorSystem.Create("gridactors", BaseConfig(threads, _options.Throughput, _options.Executor));
+        var config = BaseConfig(threads, _options.Throughput, _options.Executor);
+        var persistence = _options.Persistence;
+        if (persistence is not null) config = config.WithFallback(persistence.StoreConfig);
+        using var system = ActorSystem.Create("gridactors", config);
         try
         {
             var completion = new TaskCompletionSource<RunResult>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -83,10 +100,17 @@ public sealed class ActorExecutor(ActorExecutorOptions? options = null)
             for (int p = 0; p < partitions; p++)
             {
                 int? shuffle = _options.ShuffleSeed is int s ? s + p : null;
-                nodes[p] = system.ActorOf(Props.Create(() => new NodeScheduler(model, settings, shuffle, Dispatcher))
+                nodes[p] = system.ActorOf(Props.Create(() => new NodeScheduler(model, settings, shuffle, Dispatcher, persistence == null ? null : persistence.Prefix))
                     .WithDispatcher(Dispatcher), "node-" + p.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
-            var coordinator = system.ActorOf(Props.Create(() => new RunCoordinator(model, settings, nodes, nodeOf, completion, progress)).WithDispatcher(Dispatcher), "coordinator");
+            RunCoordinator.CheckpointPlan? plan = null;
+            if (persistence is not null)
+            {
+                var journal = system.ActorOf(Props.Create(() => new CheckpointJournal(persistence.Prefix + "/coordinator")), "checkpoint-journal");
+                plan = new RunCoordinator.CheckpointPlan(persistence.CheckpointEveryMicros, persistence.ResumeK, persistence.ResumeMicros,
+                    persistence.Resume, journal, persistence.OnCheckpoint);
+            }
+            var coordinator = system.ActorOf(Props.Create(() => new RunCoordinator(model, settings, nodes, nodeOf, completion, progress, plan)).WithDispatcher(Dispatcher), "coordinator");
             coordinator.Tell(new RunCoordinator.Begin());
             await using var reg = cancellation.Register(() => completion.TrySetCanceled(cancellation));
             return await completion.Task.ConfigureAwait(false);

@@ -22,7 +22,20 @@ public sealed class Activation(int local)
 }
 
 /// <summary>Coordinator → nodes: set up the run. <paramref name="NodeOf"/> places every entity on a node.</summary>
-public sealed record InitializeNode(int Node, int NodeCount, int[] NodeOf);
+public sealed record InitializeNode(int Node, int NodeCount, int[] NodeOf, bool Resume = false);
+
+/// <summary>Coordinator → nodes: take checkpoint <paramref name="K"/> (simulated time <paramref name="TimeMicros"/>) once the
+/// previous window's cross-node events (<paramref name="ExpectedFrom"/>) arrived.</summary>
+public sealed record BeginCheckpoint(int K, long TimeMicros, long Window, long[] ExpectedFrom);
+
+/// <summary>Node → entity: journal your records and save your state (plus the events the node still holds for you).</summary>
+public sealed record TakeCheckpoint(int K, long TimeMicros, SimEvent[] Undelivered);
+
+/// <summary>Entity → node: checkpoint saved (or failed with <paramref name="Error"/>).</summary>
+public sealed record CheckpointSaved(int Id, int K, long SequenceNr, string? Error = null);
+
+/// <summary>Node → coordinator: every local entity saved checkpoint <paramref name="K"/>.</summary>
+public sealed record NodeCheckpointDone(int Node, int K);
 
 /// <summary>Coordinator → nodes: run window <paramref name="Window"/> up to (excluding) <paramref name="Horizon"/>.
 /// A node starts only once it has received <c>ExpectedFrom[n]</c> events from node n for the previous window.</summary>

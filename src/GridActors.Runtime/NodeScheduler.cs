@@ -33,8 +33,13 @@ public sealed class NodeScheduler : UntypedActor
     private int _finalsPending;
     private IActorRef? _finalReplyTo;
 
-    public NodeScheduler(ISimModel model, RunSettings settings, int? shuffleSeed, string dispatcher)
+    private readonly string? _persistencePrefix;
+    private BeginCheckpoint? _checkpoint;
+    private int _checkpointPending;
+
+    public NodeScheduler(ISimModel model, RunSettings settings, int? shuffleSeed, string dispatcher, string? persistencePrefix = null)
     {
+        _persistencePrefix = persistencePrefix;
         _model = model;
         _settings = settings;
         _shuffle = shuffleSeed is int s ? new Random(s) : null;
@@ -60,6 +65,13 @@ public sealed class NodeScheduler : UntypedActor
                 break;
             case InitializeNode init:
                 Initialize(init);
+                break;
+            case BeginCheckpoint c:
+                _checkpoint = c;
+                TryCheckpoint();
+                break;
+            case CheckpointSaved saved:
+                OnCheckpointSaved(saved);
                 break;
             case Peers p:
                 _peers = p.Nodes;
@@ -91,7 +103,11 @@ public sealed class NodeScheduler : UntypedActor
         for (int i = 0; i < local.Count; i++)
         {
             int id = local[i];
-            var props = Props.Create(() => new EntityActor(_model, id, _settings, Self)).WithDispatcher(_dispatcher);
+            var self = Self;
+            var props = (_persistencePrefix is null
+                ? Props.Create(() => new EntityActor(_model, id, _settings, self))
+                : Props.Create(() => new PersistentEntityActor(_model, id, _settings, self, _persistencePrefix + "/" + _model.EntityKey(id))))
+                .WithDispatcher(_dispatcher);
             _entities[i] = Context.ActorOf(props, "e" + id.ToString(System.Globalization.CultureInfo.InvariantCulture));
             _activations[i] = new Activation(i) { IsInit = true };
         }
@@ -109,24 +125,75 @@ public sealed class NodeScheduler : UntypedActor
         _state.AcceptRemote(b.Events);
         if (!_early.TryGetValue(b.Window, out var list)) _early[b.Window] = list = [];
         list.Add(b);
+        TryCheckpoint();
         TryStartWindow();
+    }
+
+    /// <summary>True once every event other nodes sent in <paramref name="window"/> has arrived.</summary>
+    private bool Received(long window, long[] expected)
+    {
+        long[] got = new long[_receivedFrom.Length];
+        if (_early.TryGetValue(window, out var batches))
+            foreach (var b in batches) got[b.FromNode] += b.Events.Length;
+        for (int n = 0; n < got.Length; n++)
+            if (got[n] < expected[n]) return false; // still in flight
+        for (int n = 0; n < got.Length; n++)
+            if (got[n] > expected[n])
+                throw new InvalidOperationException($"node {_state.Node} received {got[n]} events from node {n} in window {window}, expected {expected[n]}");
+        return true;
+    }
+
+    private void TryCheckpoint()
+    {
+        if (_checkpoint is not { } c || _outstanding > 0 || _checkpointPending > 0) return;
+        try
+        {
+            if (!Received(c.Window, c.ExpectedFrom)) return;
+        }
+        catch (InvalidOperationException ex)
+        {
+            _coordinator.Tell(new RunFailed(ex.Message));
+            return;
+        }
+        _checkpointPending = _entities.Length;
+        if (_checkpointPending == 0)
+        {
+            _checkpoint = null;
+            _coordinator.Tell(new NodeCheckpointDone(_state.Node, c.K));
+            return;
+        }
+        for (int i = 0; i < _entities.Length; i++)
+            _entities[i].Tell(new TakeCheckpoint(c.K, c.TimeMicros, _state.PeekInbox(i).ToArray()));
+    }
+
+    private void OnCheckpointSaved(CheckpointSaved saved)
+    {
+        if (saved.Error is string error)
+        {
+            _coordinator.Tell(new RunFailed(error));
+            return;
+        }
+        var c = _checkpoint!;
+        _checkpointPending--;
+        if (_checkpointPending == _entities.Length / 2) CrashHook.At($"checkpoint:{c.K}:partial");
+        if (_checkpointPending > 0) return;
+        _checkpoint = null;
+        _coordinator.Tell(new NodeCheckpointDone(_state.Node, c.K));
     }
 
     private void TryStartWindow()
     {
-        if (_waiting is not { } w || _outstanding > 0) return;
+        if (_waiting is not { } w || _outstanding > 0 || _checkpoint is not null || _checkpointPending > 0) return;
         long prev = w.Window - 1;
-        long[] got = new long[_receivedFrom.Length];
-        if (_early.TryGetValue(prev, out var batches))
-            foreach (var b in batches) got[b.FromNode] += b.Events.Length;
-        for (int n = 0; n < got.Length; n++)
-            if (got[n] < w.ExpectedFrom[n]) return; // still in flight
-        for (int n = 0; n < got.Length; n++)
-            if (got[n] > w.ExpectedFrom[n])
-            {
-                _coordinator.Tell(new RunFailed($"node {_state.Node} received {got[n]} events from node {n} in window {prev}, expected {w.ExpectedFrom[n]}"));
-                return;
-            }
+        try
+        {
+            if (!Received(prev, w.ExpectedFrom)) return;
+        }
+        catch (InvalidOperationException ex)
+        {
+            _coordinator.Tell(new RunFailed(ex.Message));
+            return;
+        }
         _early.Remove(prev);
         _waiting = null;
         _window = w.Window;

@@ -33,11 +33,28 @@ public sealed class RunCoordinator : UntypedActor
     private readonly System.Diagnostics.Stopwatch _clock = new();
 
     public sealed record Begin;
+
+    /// <summary>Checkpointing of a persistent run. <paramref name="EveryMicros"/> 0 disables checkpoints;
+    /// a resumed run starts after checkpoint <paramref name="StartK"/> taken at <paramref name="StartMicros"/>.</summary>
+    public sealed record CheckpointPlan(long EveryMicros, int StartK, long StartMicros, bool Resume, IActorRef Journal, Action<int, long>? OnComplete);
+
+    private CheckpointPlan? _plan;
+    private long _nextCheckpoint = long.MaxValue;
+    private int _k;
+    private int _checkpointReports;
+    private long _pendingMin;
+    private long[][]? _pendingExpected;
     public sealed record RunProgress(SimTime Time, long Events, long Windows);
 
     public RunCoordinator(ISimModel model, RunSettings settings, IActorRef[] nodes, int[] nodeOf,
-        TaskCompletionSource<RunResult> completion, Action<RunProgress>? progress)
+        TaskCompletionSource<RunResult> completion, Action<RunProgress>? progress, CheckpointPlan? plan = null)
     {
+        _plan = plan;
+        if (plan is { EveryMicros: > 0 })
+        {
+            _k = plan.StartK;
+            _nextCheckpoint = plan.StartMicros + plan.EveryMicros;
+        }
         _model = model;
         _settings = settings;
         _nodes = nodes;
@@ -58,7 +75,7 @@ public sealed class RunCoordinator : UntypedActor
             case Begin:
                 _clock.Start();
                 foreach (var n in _nodes) n.Tell(new NodeScheduler.Peers(_nodes));
-                for (int i = 0; i < _nodes.Length; i++) _nodes[i].Tell(new InitializeNode(i, _nodes.Length, _nodeOf));
+                for (int i = 0; i < _nodes.Length; i++) _nodes[i].Tell(new InitializeNode(i, _nodes.Length, _nodeOf, _plan?.Resume ?? false));
                 break;
             case NodeWindowReport r:
                 OnReport(r);
@@ -66,6 +83,17 @@ public sealed class RunCoordinator : UntypedActor
             case NodeFinalReport f:
                 _finals.AddRange(f.Finals);
                 if (++_finalNodes == _nodes.Length) Complete();
+                break;
+            case NodeCheckpointDone c when c.K == _k:
+                if (++_checkpointReports < _nodes.Length) return;
+                _checkpointReports = 0;
+                _plan!.Journal.Tell(new CheckpointJournal.Mark(_k, _nextCheckpoint, _window));
+                break;
+            case CheckpointJournal.Marked m when m.K == _k:
+                _plan!.OnComplete?.Invoke(m.K, m.TimeMicros);
+                CrashHook.At($"checkpoint:{m.K}:after");
+                while (_nextCheckpoint <= _pendingMin) _nextCheckpoint += _plan.EveryMicros;
+                StartNext(_pendingMin, _pendingExpected!);
                 break;
             case RunFailed f:
                 _done = true;
@@ -101,18 +129,34 @@ public sealed class RunCoordinator : UntypedActor
             foreach (var n in _nodes) n.Tell(new CollectFinal(_window));
             return;
         }
-        long horizon = Math.Min(min + _lookahead, _end);
-        _window++;
+        var expectedBy = new long[_nodes.Length][];
         for (int d = 0; d < _nodes.Length; d++)
         {
-            var expected = new long[_nodes.Length];
+            expectedBy[d] = new long[_nodes.Length];
             for (int s = 0; s < _nodes.Length; s++)
             {
-                expected[s] = _sent[s, d];
+                expectedBy[d][s] = _sent[s, d];
                 _sent[s, d] = 0;
             }
-            _nodes[d].Tell(new StartWindow(_window, horizon, expected));
         }
+        if (min >= _nextCheckpoint)
+        {
+            // Nothing before the checkpoint time is left and nothing is in flight once the nodes received
+            // this window's batches: every entity saves its state, then the marker is journaled.
+            _k++;
+            _pendingMin = min;
+            _pendingExpected = expectedBy;
+            for (int d = 0; d < _nodes.Length; d++) _nodes[d].Tell(new BeginCheckpoint(_k, _nextCheckpoint, _window, expectedBy[d]));
+            return;
+        }
+        StartNext(min, expectedBy);
+    }
+
+    private void StartNext(long min, long[][] expectedBy)
+    {
+        long horizon = Math.Min(min + _lookahead, _end);
+        _window++;
+        for (int d = 0; d < _nodes.Length; d++) _nodes[d].Tell(new StartWindow(_window, horizon, expectedBy[d]));
     }
 
     private void Complete()

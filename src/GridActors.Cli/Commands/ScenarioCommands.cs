@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using GridActors.Kernel;
 using GridActors.Model.SupplyChain;
+using GridActors.Persistence;
 using GridActors.Runtime;
 using GridActors.Scenarios;
 using Spectre.Console;
@@ -68,8 +69,24 @@ public sealed class RunSettingsCli : CommandSettings
     [Description("Print one JSON object with the run's summary on stdout.")]
     public bool Json { get; init; }
 
+    [CommandOption("--db <PATH>")]
+    [Description("SQLite file for the run registry, journal and snapshots (default runs/gridactors.db).")]
+    public string? Db { get; init; }
+
+    [CommandOption("--postgres <CONNECTION>")]
+    [Description("Use PostgreSQL instead of SQLite, e.g. \"Host=127.0.0.1;Port=5433;Database=gridactors;Username=postgres\".")]
+    public string? Postgres { get; init; }
+
+    [CommandOption("--checkpoint-every <DURATION>")]
+    [Description("Simulated time between checkpoints (actors executor), e.g. 1h; 0 disables.")]
+    [DefaultValue("1h")]
+    public string CheckpointEvery { get; init; } = "1h";
+
     public override ValidationResult Validate()
     {
+        if (Db is not null && Postgres is not null) return ValidationResult.Error("--db and --postgres exclude each other");
+        if (CheckpointEvery != "0" && !Quantity.TryParseDuration(InsertSpace(CheckpointEvery), out _, out var ce))
+            return ValidationResult.Error("--checkpoint-every: " + ce);
         if (Executor is not ("sequential" or "actors"))
             return ValidationResult.Error($"--executor must be sequential or actors; got '{Executor}'");
         if (Threads < 0 || Partitions < 0) return ValidationResult.Error("--threads and --partitions must not be negative");
@@ -104,44 +121,24 @@ public sealed class RunCommand : AsyncCommand<RunSettingsCli>
             horizon = t.Micros;
         }
         ulong seed = settings.Seed ?? scenario.Seed;
-        var model = new SupplyChainModel(scenario.Spec);
-        var runSettings = new RunSettings(seed, new SimTime(horizon));
-        string runId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + scenario.Spec.Name + "-s" + seed;
-        string outDir = settings.Out ?? Path.Combine("runs", runId);
-
-        var sw = Stopwatch.StartNew();
-        RunResult result;
-        bool interactive = !settings.Json && !Console.IsOutputRedirected;
-        if (settings.Executor == "sequential")
-        {
-            result = await Task.Run(() => new SequentialExecutor().Run(model, runSettings, (t, e) =>
-            {
-                if (interactive) Progress(t, e, horizon, sw);
-            }), cancellation).WaitAsync(cancellation).ConfigureAwait(false);
-        }
-        else
-        {
-            result = await new ActorExecutor(new ActorExecutorOptions(settings.Threads, Partitions: settings.Partitions)).RunAsync(model, runSettings, p =>
-            {
-                if (interactive) Progress(p.Time, p.Events, horizon, sw);
-            }, cancellation).ConfigureAwait(false);
-        }
-        if (interactive) Console.Error.WriteLine();
-        double wall = sw.Elapsed.TotalSeconds;
-        var s = SupplyChainSummary.From(model, result);
-        var summary = SummaryJson(runId, scenario, settings.Executor, seed, result, s, wall);
-        RunFolder.Write(outDir, model, scenario, runId, settings.Executor, seed, result, s, summary);
-
-        if (settings.Json) Console.Out.WriteLine(JsonSerializer.Serialize(summary));
-        else PrintTable(runId, outDir, result, s, wall);
-        return s.EnergyConserved && s.RequestsConserved ? 0 : 3;
+        long every = settings.CheckpointEvery == "0" ? 0 : Every(settings.CheckpointEvery);
+        var store = StoreOptions.Resolve(settings.Db, settings.Postgres, create: true);
+        string runId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + scenario.Spec.Name + "-s" + seed
+            + "-" + Guid.NewGuid().ToString("N")[..6];
+        var registry = new RunRegistry(store);
+        registry.EnsureSchema();
+        string now = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        registry.Insert(new RunRecord(runId, scenario.Path, scenario.Hash, File.ReadAllText(scenario.Path), seed, settings.Executor, 1,
+            EngineInfo.Version, "running", 0, horizon / 1e6, 0, 0, every / 1e6, null, now, now, null));
+        var job = new RunJob(runId, scenario, seed, horizon, settings.Executor, settings.Threads, settings.Partitions, every, store, registry,
+            settings.Out ?? Path.Combine("runs", runId), settings.Json);
+        return await job.ExecuteAsync(resume: null, cancellation).ConfigureAwait(false);
     }
 
-    private static void Progress(SimTime t, long events, long horizon, Stopwatch sw)
+    public static long Every(string text)
     {
-        double pct = 100.0 * t.Micros / horizon;
-        double secs = sw.Elapsed.TotalSeconds;
-        Console.Error.Write($"\r  simulated {t.TotalSeconds / 3600:0.00} h ({pct:0.0} %)  {events / Math.Max(secs, 1e-3):N0} events/s  {t.TotalSeconds / Math.Max(secs, 1e-3):N0} sim-s/s   ");
+        Quantity.TryParseDuration(RunSettingsCli.InsertSpace(text), out var t, out _);
+        return t.Micros;
     }
 
     public static Dictionary<string, object?> SummaryJson(string runId, Scenario scenario, string executor, ulong seed, RunResult r, SupplyChainSummary s, double wall) => new()
@@ -189,7 +186,7 @@ public sealed class RunCommand : AsyncCommand<RunSettingsCli>
         },
     };
 
-    private static void PrintTable(string runId, string outDir, RunResult r, SupplyChainSummary s, double wall)
+    public static void PrintTable(string runId, string outDir, RunResult r, SupplyChainSummary s, double wall)
     {
         string F(double v, string fmt = "N1") => v.ToString(fmt, CultureInfo.InvariantCulture);
         var t = new Table().AddColumn("run " + Markup.Escape(runId)).AddColumn(new TableColumn("").RightAligned());

@@ -47,6 +47,7 @@ public sealed class Plant(SupplyChainModel model, PlantSpec spec) : Entity
                 break;
             case FaultSignal f when f.Kind == FaultKind.PlantOutage:
                 _derate = f.Begin ? Math.Clamp(f.Fraction, 0, 1) : 0;
+                ctx.Record(f.Begin ? "outage-began" : "outage-ended", f.Begin ? $"derate {_derate:P0}" : "full capacity back");
                 break;
         }
     }
@@ -59,7 +60,10 @@ public sealed class Plant(SupplyChainModel model, PlantSpec spec) : Entity
         {
             double p = spec.ForcedOutagesPerYear * model.IntervalHours / 8760.0;
             if (ctx.Now.Micros >= _forcedUntil && rng.NextDouble() < p)
+            {
                 _forcedUntil = ctx.Now.Micros + (long)(rng.NextExponential(spec.OutageHours) * 3.6e9);
+                ctx.Record("forced-outage", $"until {_forcedUntil / 3.6e9:0.##} h");
+            }
             if (ctx.Now.Micros < _forcedUntil) return 0;
         }
         double a;
@@ -159,6 +163,7 @@ public sealed class Link(SupplyChainModel model, int index) : Entity
                 break;
             case FaultSignal f when f.Kind == FaultKind.LinkTrip:
                 _tripped = f.Begin;
+                ctx.Record(f.Begin ? "link-tripped" : "link-restored", _spec.Id);
                 break;
         }
     }

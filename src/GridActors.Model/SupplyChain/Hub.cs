@@ -23,6 +23,8 @@ public sealed class Hub : Entity
     private double _greenSurplusMW;
     private double _tokensThisInterval;
     private double _demandMW;
+    private bool _throttled;
+    private long _lastOverflowRecord = -1;
     private int _peakBusy;
     private readonly Series _series = new(); // hours, grantMW, usable, busy, queuedRequests, tokensServed
 
@@ -80,6 +82,12 @@ public sealed class Hub : Entity
                 _usable = g.MW >= _demandMW * (1 - 1e-9) || perServer <= 0
                     ? _up
                     : (int)Math.Clamp(Math.Floor(it / perServer + 1e-9), 0, _up);
+                bool throttled = _usable < _up;
+                if (throttled != _throttled)
+                {
+                    _throttled = throttled;
+                    ctx.Record(throttled ? "hub-throttled" : "hub-unthrottled", $"{_usable} of {_up} units powered ({g.MW:0.#} MW granted)");
+                }
                 TryStart(ctx);
                 break;
             case Bundle b:
@@ -91,6 +99,7 @@ public sealed class Hub : Entity
             case FaultSignal f when f.Kind == FaultKind.HubFailure:
                 _up = f.Begin ? (int)Math.Round(_spec.Servers * (1 - Math.Clamp(f.Fraction, 0, 1))) : _spec.Servers;
                 _usable = Math.Min(_usable, _up);
+                ctx.Record(f.Begin ? "hub-failed" : "hub-restored", $"{_up} of {_spec.Servers} units up");
                 if (_up == 0) DropEverything(ctx);
                 PublishStatus(ctx);
                 break;
@@ -128,7 +137,11 @@ public sealed class Hub : Entity
         ctx.AddMetric(M.HubReceived, b.Requests);
         var arrived = b with { HubArrival = ctx.Now.Micros };
         if (_up == 0) { Respond(ctx, arrived with { Drop = DropReason.HubDown, Done = ctx.Now.Micros }); return; }
-        if (_realTime.Count + _batch.Count >= _spec.QueueLimit) { Respond(ctx, arrived with { Drop = DropReason.QueueOverflow, Done = ctx.Now.Micros }); return; }
+        if (_realTime.Count + _batch.Count >= _spec.QueueLimit)
+        {
+            long k = _model.IntervalOf(ctx.Now.Micros);
+            if (k != _lastOverflowRecord) { _lastOverflowRecord = k; ctx.Record("queue-overflow", $"{_spec.QueueLimit} bundles waiting"); }
+            Respond(ctx, arrived with { Drop = DropReason.QueueOverflow, Done = ctx.Now.Micros }); return; }
         (b.RealTime ? _realTime : _batch).Enqueue(arrived);
         TryStart(ctx);
     }
@@ -180,7 +193,7 @@ public sealed class Hub : Entity
 
     public override void Save(BinaryWriter w)
     {
-        w.Write(_up); w.Write(_usable); w.Write(_grantMW); w.Write(_greenSurplusMW); w.Write(_tokensThisInterval); w.Write(_demandMW); w.Write(_peakBusy);
+        w.Write(_up); w.Write(_usable); w.Write(_grantMW); w.Write(_greenSurplusMW); w.Write(_tokensThisInterval); w.Write(_demandMW); w.Write(_peakBusy); w.Write(_throttled); w.Write(_lastOverflowRecord);
         w.Write(_realTime.Count); foreach (var b in _realTime) SupplyChainCodec.WriteBundle(w, b);
         w.Write(_batch.Count); foreach (var b in _batch) SupplyChainCodec.WriteBundle(w, b);
         w.Write(_inService.Count); foreach (var (k, b) in _inService) { w.Write(k); SupplyChainCodec.WriteBundle(w, b); }
@@ -189,7 +202,7 @@ public sealed class Hub : Entity
 
     public override void Load(BinaryReader r)
     {
-        _up = r.ReadInt32(); _usable = r.ReadInt32(); _grantMW = r.ReadDouble(); _greenSurplusMW = r.ReadDouble(); _tokensThisInterval = r.ReadDouble(); _demandMW = r.ReadDouble(); _peakBusy = r.ReadInt32();
+        _up = r.ReadInt32(); _usable = r.ReadInt32(); _grantMW = r.ReadDouble(); _greenSurplusMW = r.ReadDouble(); _tokensThisInterval = r.ReadDouble(); _demandMW = r.ReadDouble(); _peakBusy = r.ReadInt32(); _throttled = r.ReadBoolean(); _lastOverflowRecord = r.ReadInt64();
         _realTime.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _realTime.Enqueue(SupplyChainCodec.ReadBundle(r));
         _batch.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _batch.Enqueue(SupplyChainCodec.ReadBundle(r));
         _inService.Clear(); for (int n = r.ReadInt32(); n > 0; n--) { long k = r.ReadInt64(); _inService[k] = SupplyChainCodec.ReadBundle(r); }

@@ -37,6 +37,7 @@ public sealed class Cable(SupplyChainModel model, int index) : Entity
                 break;
             case FaultSignal f when f.Kind == FaultKind.CableCut:
                 _cut = f.Begin;
+                ctx.Record(f.Begin ? "cable-cut" : "cable-restored", _spec.Id);
                 for (int u = 0; u < model.Spec.Users.Count; u++)
                     ctx.Send(new EntityId(model.FirstUser + u), SupplyChainModel.MinNetworkDelay, new CableStatus(ctx.Self.Value, !_cut), new ChannelId(SupplyChainModel.ChannelControl));
                 break;

@@ -89,6 +89,7 @@ public sealed class UserRegion : Entity
                 if (c.Up) _cablesDown.Remove(c.Cable); else _cablesDown.Add(c.Cable);
                 break;
             case FaultSignal f when f.Kind == FaultKind.DemandSpike:
+                ctx.Record(f.Begin ? "demand-spike-began" : "demand-spike-ended", $"×{f.Multiplier}");
                 if (f.Begin) _spikes.Add((f.Multiplier, ctx.Now.Micros, f.RampMicros));
                 else
                 {

@@ -1,0 +1,99 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using GridActors.Persistence;
+using GridActors.Scenarios;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace GridActors.Cli.Commands;
+
+public class StoreSettings : CommandSettings
+{
+    [CommandOption("--db <PATH>")]
+    [Description("SQLite file (default runs/gridactors.db).")]
+    public string? Db { get; init; }
+
+    [CommandOption("--postgres <CONNECTION>")]
+    [Description("PostgreSQL connection string instead of SQLite.")]
+    public string? Postgres { get; init; }
+
+    public override ValidationResult Validate() =>
+        Db is not null && Postgres is not null ? ValidationResult.Error("--db and --postgres exclude each other") : ValidationResult.Success();
+}
+
+public sealed class RunsSettings : StoreSettings
+{
+    [CommandOption("--json")]
+    [Description("Print a JSON array instead of a table.")]
+    public bool Json { get; init; }
+}
+
+/// <summary><c>gridactors runs</c>: the run registry as a table or JSON array.</summary>
+public sealed class RunsCommand : Command<RunsSettings>
+{
+    public override int Execute(CommandContext context, RunsSettings settings, CancellationToken cancellation)
+    {
+        var registry = StoreOptions.Existing(settings.Db, settings.Postgres);
+        var runs = registry.List();
+        if (settings.Json)
+        {
+            Console.Out.WriteLine(JsonSerializer.Serialize(runs.Select(r => new Dictionary<string, object?>
+            {
+                ["runId"] = r.RunId, ["scenario"] = r.Scenario, ["scenarioHash"] = r.ScenarioHash, ["seed"] = r.Seed,
+                ["executor"] = r.Executor, ["nodes"] = r.Nodes, ["engineVersion"] = r.EngineVersion, ["status"] = r.Status,
+                ["simulatedSeconds"] = r.SimulatedSeconds, ["horizonSeconds"] = r.HorizonSeconds, ["lastCheckpoint"] = r.LastCheckpoint,
+                ["lastCheckpointSeconds"] = r.LastCheckpointSeconds, ["digest"] = r.Digest, ["created"] = r.Created, ["updated"] = r.Updated,
+                ["error"] = r.Error,
+            })));
+            return 0;
+        }
+        var t = new Table().AddColumns("run", "scenario", "seed", "executor", "status", "simulated", "checkpoint", "digest");
+        foreach (var r in runs)
+            t.AddRow(Markup.Escape(r.RunId), Markup.Escape(Path.GetFileName(r.Scenario)), r.Seed.ToString(CultureInfo.InvariantCulture), r.Executor, r.Status,
+                $"{r.SimulatedSeconds / 3600:0.##} / {r.HorizonSeconds / 3600:0.##} h",
+                r.LastCheckpoint == 0 ? "-" : $"#{r.LastCheckpoint} at {r.LastCheckpointSeconds / 3600:0.##} h", (r.Digest ?? "")[..Math.Min(16, (r.Digest ?? "").Length)]);
+        AnsiConsole.Write(t);
+        return 0;
+    }
+}
+
+public sealed class ResumeSettings : StoreSettings
+{
+    [CommandArgument(0, "<RUN>")]
+    [Description("Run id (see gridactors runs).")]
+    public string Run { get; init; } = "";
+
+    [CommandOption("--out <DIR>")]
+    [Description("Run folder (default runs/<runId>).")]
+    public string? Out { get; init; }
+
+    [CommandOption("--json")]
+    [Description("Print the run's summary as JSON.")]
+    public bool Json { get; init; }
+}
+
+/// <summary>
+/// <c>gridactors resume RUN</c>: continues an interrupted run from its last complete checkpoint. What the
+/// interrupted attempt wrote after that checkpoint is removed first, so the history has no duplicates.
+/// </summary>
+public sealed class ResumeCommand : AsyncCommand<ResumeSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, ResumeSettings settings, CancellationToken cancellation)
+    {
+        var registry = StoreOptions.Existing(settings.Db, settings.Postgres);
+        var run = registry.Get(settings.Run) ?? throw new UserInputException($"unknown run '{settings.Run}' in {registry.Store.Display}");
+        if (run.Status == "completed") throw new UserInputException($"run '{run.RunId}' is already completed (digest {run.Digest})");
+        if (run.Executor != "actors") throw new UserInputException($"run '{run.RunId}' used the {run.Executor} executor, which keeps no checkpoints; start it again with gridactors run");
+        Scenario scenario;
+        try { scenario = ScenarioLoader.Load(run.Scenario, run.ScenarioText); }
+        catch (ScenarioException ex) { throw new UserInputException($"the scenario stored with run '{run.RunId}' no longer loads: {ex.Errors[0]}"); }
+        StoreMaintenance.TruncateAfterCheckpoint(registry.Store, run.RunId, run.LastCheckpoint);
+        registry.Status(run.RunId, "running", simulatedSeconds: run.LastCheckpointSeconds);
+        var job = new RunJob(run.RunId, scenario, run.Seed, (long)Math.Round(run.HorizonSeconds * 1e6), run.Executor, 0, 0,
+            (long)Math.Round(run.CheckpointEverySeconds * 1e6), registry.Store, registry, settings.Out ?? Path.Combine("runs", run.RunId), settings.Json);
+        (int, long)? from = run.LastCheckpoint == 0 ? null : (run.LastCheckpoint, (long)Math.Round(run.LastCheckpointSeconds * 1e6));
+        if (!settings.Json) Console.Error.WriteLine(from is null ? $"resuming {run.RunId} from the start (no complete checkpoint)" : $"resuming {run.RunId} from checkpoint #{run.LastCheckpoint} at {run.LastCheckpointSeconds / 3600:0.##} h");
+        return await job.ExecuteAsync(from, cancellation).ConfigureAwait(false);
+    }
+}

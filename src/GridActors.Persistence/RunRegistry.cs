@@ -1,0 +1,201 @@
+using System.Data.Common;
+using System.Globalization;
+
+namespace GridActors.Persistence;
+
+/// <summary>One row of the run registry.</summary>
+public sealed record RunRecord(
+    string RunId, string Scenario, string ScenarioHash, string ScenarioText, ulong Seed, string Executor, int Nodes,
+    string EngineVersion, string Status, double SimulatedSeconds, double HorizonSeconds, int LastCheckpoint,
+    double LastCheckpointSeconds, double CheckpointEverySeconds, string? Digest, string Created, string Updated, string? Error);
+
+/// <summary>
+/// The run registry (table <c>gridactors_runs</c>) beside the Akka tables: every run with its scenario
+/// (path, hash and text), seed, executor, node count, engine version, status
+/// (running, completed, failed, interrupted), simulated progress, last complete checkpoint and digest.
+/// </summary>
+public sealed class RunRegistry(Store store)
+{
+    public const string Table = "gridactors_runs";
+    public Store Store { get; } = store;
+
+    public void EnsureSchema()
+    {
+        using var c = Store.Open();
+        Exec(c, $"""
+            CREATE TABLE IF NOT EXISTS {Table} (
+              run_id TEXT PRIMARY KEY, scenario TEXT NOT NULL, scenario_hash TEXT NOT NULL, scenario_text TEXT NOT NULL,
+              seed TEXT NOT NULL, executor TEXT NOT NULL, nodes INTEGER NOT NULL, engine_version TEXT NOT NULL,
+              status TEXT NOT NULL, simulated_seconds DOUBLE PRECISION NOT NULL, horizon_seconds DOUBLE PRECISION NOT NULL,
+              last_checkpoint INTEGER NOT NULL, last_checkpoint_seconds DOUBLE PRECISION NOT NULL,
+              checkpoint_every_seconds DOUBLE PRECISION NOT NULL, digest TEXT NULL, created TEXT NOT NULL, updated TEXT NOT NULL, error TEXT NULL)
+            """);
+    }
+
+    /// <summary>True when the database holds a GridActors run registry (used to refuse foreign files).</summary>
+    public bool HasSchema()
+    {
+        using var c = Store.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = Store.IsSqlite
+            ? $"SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='{Table}'"
+            : $"SELECT COUNT(*) FROM information_schema.tables WHERE table_name='{Table}'";
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
+    }
+
+    public void Insert(RunRecord r)
+    {
+        using var c = Store.Open();
+        Exec(c, $"INSERT INTO {Table} VALUES (@id,@sc,@h,@txt,@seed,@ex,@n,@ev,@st,@sim,@hor,@lc,@lcs,@every,@d,@cr,@up,@err)",
+            ("@id", r.RunId), ("@sc", r.Scenario), ("@h", r.ScenarioHash), ("@txt", r.ScenarioText), ("@seed", r.Seed.ToString(CultureInfo.InvariantCulture)),
+            ("@ex", r.Executor), ("@n", r.Nodes), ("@ev", r.EngineVersion), ("@st", r.Status), ("@sim", r.SimulatedSeconds),
+            ("@hor", r.HorizonSeconds), ("@lc", r.LastCheckpoint), ("@lcs", r.LastCheckpointSeconds), ("@every", r.CheckpointEverySeconds),
+            ("@d", (object?)r.Digest), ("@cr", r.Created), ("@up", r.Updated), ("@err", (object?)r.Error));
+    }
+
+    public void Progress(string runId, double simulatedSeconds) =>
+        Update(runId, "simulated_seconds = @v", ("@v", simulatedSeconds));
+
+    public void Checkpoint(string runId, int k, double seconds) =>
+        Update(runId, "last_checkpoint = @k, last_checkpoint_seconds = @s, simulated_seconds = CASE WHEN simulated_seconds < @s THEN @s ELSE simulated_seconds END",
+            ("@k", k), ("@s", seconds));
+
+    public void Status(string runId, string status, string? digest = null, double? simulatedSeconds = null, string? error = null)
+    {
+        var sets = new List<string> { "status = @st" };
+        var ps = new List<(string, object?)> { ("@st", status) };
+        if (digest is not null) { sets.Add("digest = @d"); ps.Add(("@d", digest)); }
+        if (simulatedSeconds is not null) { sets.Add("simulated_seconds = @sim"); ps.Add(("@sim", simulatedSeconds)); }
+        if (error is not null) { sets.Add("error = @e"); ps.Add(("@e", error)); }
+        Update(runId, string.Join(", ", sets), ps.ToArray());
+    }
+
+    public IReadOnlyList<RunRecord> List()
+    {
+        using var c = Store.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = $"SELECT * FROM {Table} ORDER BY created, run_id";
+        using var r = cmd.ExecuteReader();
+        var list = new List<RunRecord>();
+        while (r.Read()) list.Add(Read(r));
+        return list;
+    }
+
+    public RunRecord? Get(string runId) => List().FirstOrDefault(r => r.RunId == runId);
+
+    private static RunRecord Read(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), ulong.Parse(r.GetString(4), CultureInfo.InvariantCulture),
+        r.GetString(5), Convert.ToInt32(r.GetValue(6), CultureInfo.InvariantCulture), r.GetString(7), r.GetString(8),
+        Convert.ToDouble(r.GetValue(9), CultureInfo.InvariantCulture), Convert.ToDouble(r.GetValue(10), CultureInfo.InvariantCulture),
+        Convert.ToInt32(r.GetValue(11), CultureInfo.InvariantCulture), Convert.ToDouble(r.GetValue(12), CultureInfo.InvariantCulture),
+        Convert.ToDouble(r.GetValue(13), CultureInfo.InvariantCulture), r.IsDBNull(14) ? null : r.GetString(14),
+        r.GetString(15), r.GetString(16), r.IsDBNull(17) ? null : r.GetString(17));
+
+    private void Update(string runId, string set, params (string, object?)[] ps)
+    {
+        using var c = Store.Open();
+        Exec(c, $"UPDATE {Table} SET {set}, updated = @now WHERE run_id = @id",
+            [.. ps, ("@now", DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture)), ("@id", runId)]);
+    }
+
+    internal static int Exec(DbConnection c, string sql, params (string Name, object? Value)[] ps)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var (name, value) in ps)
+        {
+            var p = cmd.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value ?? DBNull.Value;
+            cmd.Parameters.Add(p);
+        }
+        return cmd.ExecuteNonQuery();
+    }
+}
+
+/// <summary>
+/// Store housekeeping for resume: drops everything a run wrote after its last complete checkpoint
+/// (journal rows and snapshots of the interrupted attempt), so the persisted history has no duplicates
+/// and no gaps, however many times the run was killed.
+/// </summary>
+public static class StoreMaintenance
+{
+    /// <summary>Keeps checkpoints 1..k of every entity of the run (k = 0 drops the run's persisted state).</summary>
+    public static void TruncateAfterCheckpoint(Store store, string runId, int k)
+    {
+        using var c = store.Open();
+        using var tx = c.BeginTransaction();
+        string like = "run-" + runId + "/%";
+        if (!TableExists(c, "snapshot", tx)) { tx.Commit(); return; }
+        // For each persistence id the k-th snapshot (in sequence order) is checkpoint k: every checkpoint
+        // before the last complete one saved exactly one snapshot per entity.
+        var keep = new Dictionary<string, long>(StringComparer.Ordinal);
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.Transaction = tx;
+            cmd.CommandText = "SELECT persistence_id, sequence_number FROM snapshot WHERE persistence_id LIKE @p ORDER BY persistence_id, sequence_number";
+            var p = cmd.CreateParameter(); p.ParameterName = "@p"; p.Value = like; cmd.Parameters.Add(p);
+            using var r = cmd.ExecuteReader();
+            var count = new Dictionary<string, int>(StringComparer.Ordinal);
+            while (r.Read())
+            {
+                var pid = r.GetString(0);
+                long seq = Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture);
+                int n = count[pid] = count.GetValueOrDefault(pid) + 1;
+                if (n == k) keep[pid] = seq;
+            }
+        }
+        using (var del = c.CreateCommand())
+        {
+            del.Transaction = tx;
+            var pidParam = del.CreateParameter(); pidParam.ParameterName = "@pid"; del.Parameters.Add(pidParam);
+            var seqParam = del.CreateParameter(); seqParam.ParameterName = "@seq"; del.Parameters.Add(seqParam);
+            foreach (var table in new[] { "snapshot", "journal" })
+            {
+                if (!TableExists(c, table, tx)) continue;
+                // Entities: keep what checkpoint k covers. The coordinator's journal: keep k markers.
+                del.CommandText = $"DELETE FROM {table} WHERE persistence_id = @pid AND sequence_number > @seq";
+                foreach (var (pid, seq) in keep) { pidParam.Value = pid; seqParam.Value = seq; del.ExecuteNonQuery(); }
+            }
+            var all = c.CreateCommand();
+            all.Transaction = tx;
+            var likeParam = all.CreateParameter(); likeParam.ParameterName = "@p"; likeParam.Value = like; all.Parameters.Add(likeParam);
+            var kParam = all.CreateParameter(); kParam.ParameterName = "@k"; kParam.Value = (long)k; all.Parameters.Add(kParam);
+            // Persistence ids without a k-th snapshot (k = 0, or an entity that never reached it) lose everything.
+            var kept = keep.Keys.ToHashSet(StringComparer.Ordinal);
+            all.CommandText = "SELECT DISTINCT persistence_id FROM journal WHERE persistence_id LIKE @p UNION SELECT DISTINCT persistence_id FROM snapshot WHERE persistence_id LIKE @p";
+            var pids = new List<string>();
+            using (var r = all.ExecuteReader()) while (r.Read()) pids.Add(r.GetString(0));
+            foreach (var pid in pids.Where(p => !kept.Contains(p)))
+            {
+                if (pid.EndsWith("/coordinator", StringComparison.Ordinal))
+                {
+                    del.CommandText = "DELETE FROM journal WHERE persistence_id = @pid AND sequence_number > @seq";
+                    pidParam.Value = pid; seqParam.Value = (long)k; del.ExecuteNonQuery();
+                    continue;
+                }
+                foreach (var table in new[] { "snapshot", "journal" })
+                {
+                    del.CommandText = $"DELETE FROM {table} WHERE persistence_id = @pid AND sequence_number > @seq";
+                    pidParam.Value = pid; seqParam.Value = 0L; del.ExecuteNonQuery();
+                }
+            }
+            if (TableExists(c, "tags", tx))
+            {
+                all.CommandText = "DELETE FROM tags WHERE persistence_id LIKE @p AND NOT EXISTS (SELECT 1 FROM journal j WHERE j.persistence_id = tags.persistence_id AND j.sequence_number = tags.sequence_nr)";
+                all.ExecuteNonQuery();
+            }
+        }
+        tx.Commit();
+    }
+
+    public static bool TableExists(DbConnection c, string table, DbTransaction? tx = null)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = c is Microsoft.Data.Sqlite.SqliteConnection
+            ? $"SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='{table}'"
+            : $"SELECT COUNT(*) FROM information_schema.tables WHERE table_name='{table}'";
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
+    }
+}

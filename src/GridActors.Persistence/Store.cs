@@ -1,0 +1,83 @@
+using System.Data.Common;
+using Akka.Configuration;
+using Akka.Persistence.Sql;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace GridActors.Persistence;
+
+/// <summary>
+/// Where persisted state goes: a SQLite file (default <c>runs/gridactors.db</c>, WAL mode, busy timeout)
+/// or a PostgreSQL database shared by several hosts. The same schema (Akka.Persistence.Sql's
+/// auto-initialised journal and snapshot tables plus the run registry) is used on both.
+/// </summary>
+public sealed class Store
+{
+    public const string DefaultSqlitePath = "runs/gridactors.db";
+
+    private Store(string kind, string connectionString, string provider, string display)
+    {
+        Kind = kind;
+        ConnectionString = connectionString;
+        ProviderName = provider;
+        Display = display;
+    }
+
+    public string Kind { get; }
+    public string ConnectionString { get; }
+    /// <summary>linq2db provider name used by Akka.Persistence.Sql.</summary>
+    public string ProviderName { get; }
+    public string Display { get; }
+    public bool IsSqlite => Kind == "sqlite";
+
+    public static Store Sqlite(string path) =>
+        new("sqlite", new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30, Pooling = true }.ToString(), "SQLite.MS", path);
+
+    public static Store Postgres(string connectionString) =>
+        new("postgres", connectionString, "PostgreSQL.15", "postgres " + new NpgsqlConnectionStringBuilder(connectionString) { Password = null }.ToString());
+
+    public DbConnection Open()
+    {
+        DbConnection c = IsSqlite ? new SqliteConnection(ConnectionString) : new NpgsqlConnection(ConnectionString);
+        c.Open();
+        if (IsSqlite)
+        {
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=30000;";
+            cmd.ExecuteNonQuery();
+        }
+        return c;
+    }
+
+    /// <summary>HOCON for Akka.Persistence.Sql journal and snapshot store on this database.</summary>
+    public Config AkkaConfig()
+    {
+        string cs = ConnectionString.Replace("\\", "\\\\").Replace("\"", "\\\"");
+        return ConfigurationFactory.ParseString($$"""
+            akka.persistence {
+              journal {
+                plugin = "akka.persistence.journal.sql"
+                sql {
+                  connection-string = "{{cs}}"
+                  provider-name = "{{ProviderName}}"
+                  auto-initialize = true
+                  warn-on-auto-init-fail = false
+                }
+              }
+              snapshot-store {
+                plugin = "akka.persistence.snapshot-store.sql"
+                sql {
+                  connection-string = "{{cs}}"
+                  provider-name = "{{ProviderName}}"
+                  auto-initialize = true
+                  warn-on-auto-init-fail = false
+                }
+              }
+              query.journal.sql {
+                connection-string = "{{cs}}"
+                provider-name = "{{ProviderName}}"
+              }
+            }
+            """).WithFallback(SqlPersistence.DefaultConfiguration);
+    }
+}
