@@ -25,6 +25,13 @@ public static class GridActorsApp
             config.AddCommand<RunsCommand>("runs")
                 .WithDescription("List the run registry (id, scenario, seed, status, progress, last checkpoint, digest).")
                 .WithExample("runs", "--json");
+            config.AddCommand<InspectCommand>("inspect")
+                .WithDescription("Inspect a run's persisted state: an overview per entity kind, or one entity's state at a simulated time and its history.")
+                .WithExample("inspect", "RUN")
+                .WithExample("inspect", "RUN", "--entity", "hub/yrd-demo-zone", "--at", "6h", "--events");
+            config.AddCommand<DiffCommand>("diff")
+                .WithDescription("Compare two runs: which entities' final states and which metrics differ, and by how much.")
+                .WithExample("diff", "RUN_A", "RUN_B");
             config.AddCommand<ValidateCommand>("validate")
                 .WithDescription("Check a scenario file: prints entity counts, or every problem as FILE:LINE:COL: message.")
                 .WithExample("validate", "scenarios/small.yaml");

@@ -194,6 +194,26 @@ public class EntityHost : IEventContext
         Payload = codec.Read(r),
     };
 
+    /// <summary>The entity's state for inspection: the host's bookkeeping, non-zero metrics and the entity's own fields.</summary>
+    public SortedDictionary<string, object?> Describe()
+    {
+        var d = new SortedDictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["entity"] = Key,
+            ["lastEventMicros"] = _now,
+            ["eventsHandled"] = EventsHandled,
+            ["pendingEvents"] = Pending.Count,
+            ["nextEventMicros"] = Pending.Count == 0 ? null : Pending.MinTime,
+            ["sentMessages"] = _nextSeq,
+        };
+        for (int i = 0; i < Metrics.Length; i++)
+            if (Metrics[i] != 0) d["metric." + _model.MetricNames[i]] = Metrics[i];
+        var own = new Dictionary<string, object?>();
+        Entity.Describe(own);
+        foreach (var (k, v) in own) d[k] = v;
+        return d;
+    }
+
     /// <summary>The entity's final summary: state hash, metrics, events handled and its report.</summary>
     public EntityFinal Final(IEnumerable<SimEvent>? extraPending = null)
     {

@@ -45,6 +45,9 @@ public abstract class Entity
     /// <summary>Writes what the entity recorded for the run's outputs (time series, distributions).
     /// Called once at the end; the model reads it back. Nothing by default.</summary>
     public virtual void WriteReport(BinaryWriter w) { }
+
+    /// <summary>Describes the entity's state for inspection (name → value). Nothing by default.</summary>
+    public virtual void Describe(IDictionary<string, object?> into) { }
 }
 
 /// <summary>Binary (de)serialisation of event payloads, supplied by the model.</summary>

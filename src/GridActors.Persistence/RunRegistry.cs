@@ -28,7 +28,8 @@ public sealed class RunRegistry(Store store)
               seed TEXT NOT NULL, executor TEXT NOT NULL, nodes INTEGER NOT NULL, engine_version TEXT NOT NULL,
               status TEXT NOT NULL, simulated_seconds DOUBLE PRECISION NOT NULL, horizon_seconds DOUBLE PRECISION NOT NULL,
               last_checkpoint INTEGER NOT NULL, last_checkpoint_seconds DOUBLE PRECISION NOT NULL,
-              checkpoint_every_seconds DOUBLE PRECISION NOT NULL, digest TEXT NULL, created TEXT NOT NULL, updated TEXT NOT NULL, error TEXT NULL)
+              checkpoint_every_seconds DOUBLE PRECISION NOT NULL, digest TEXT NULL, created TEXT NOT NULL, updated TEXT NOT NULL, error TEXT NULL,
+              summary_json TEXT NULL)
             """);
     }
 
@@ -46,7 +47,7 @@ public sealed class RunRegistry(Store store)
     public void Insert(RunRecord r)
     {
         using var c = Store.Open();
-        Exec(c, $"INSERT INTO {Table} VALUES (@id,@sc,@h,@txt,@seed,@ex,@n,@ev,@st,@sim,@hor,@lc,@lcs,@every,@d,@cr,@up,@err)",
+        Exec(c, $"INSERT INTO {Table} VALUES (@id,@sc,@h,@txt,@seed,@ex,@n,@ev,@st,@sim,@hor,@lc,@lcs,@every,@d,@cr,@up,@err,NULL)",
             ("@id", r.RunId), ("@sc", r.Scenario), ("@h", r.ScenarioHash), ("@txt", r.ScenarioText), ("@seed", r.Seed.ToString(CultureInfo.InvariantCulture)),
             ("@ex", r.Executor), ("@n", r.Nodes), ("@ev", r.EngineVersion), ("@st", r.Status), ("@sim", r.SimulatedSeconds),
             ("@hor", r.HorizonSeconds), ("@lc", r.LastCheckpoint), ("@lcs", r.LastCheckpointSeconds), ("@every", r.CheckpointEverySeconds),
@@ -68,6 +69,17 @@ public sealed class RunRegistry(Store store)
         if (simulatedSeconds is not null) { sets.Add("simulated_seconds = @sim"); ps.Add(("@sim", simulatedSeconds)); }
         if (error is not null) { sets.Add("error = @e"); ps.Add(("@e", error)); }
         Update(runId, string.Join(", ", sets), ps.ToArray());
+    }
+
+    public void Summary(string runId, string json) => Update(runId, "summary_json = @j", ("@j", json));
+
+    public string? SummaryOf(string runId)
+    {
+        using var c = Store.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = $"SELECT summary_json FROM {Table} WHERE run_id = @id";
+        var p = cmd.CreateParameter(); p.ParameterName = "@id"; p.Value = runId; cmd.Parameters.Add(p);
+        return cmd.ExecuteScalar() as string;
     }
 
     public IReadOnlyList<RunRecord> List()

@@ -15,8 +15,9 @@ public sealed class Store
 {
     public const string DefaultSqlitePath = "runs/gridactors.db";
 
-    private Store(string kind, string connectionString, string provider, string display)
+    private Store(string kind, string connectionString, string provider, string display, bool readOnly = false)
     {
+        ReadOnly = readOnly;
         Kind = kind;
         ConnectionString = connectionString;
         ProviderName = provider;
@@ -29,6 +30,12 @@ public sealed class Store
     public string ProviderName { get; }
     public string Display { get; }
     public bool IsSqlite => Kind == "sqlite";
+    /// <summary>Opened for reading only: inspection never changes the database (not even its journal mode).</summary>
+    public bool ReadOnly { get; }
+
+    public Store AsReadOnly() => IsSqlite
+        ? new Store(Kind, new SqliteConnectionStringBuilder(ConnectionString) { Mode = SqliteOpenMode.ReadOnly }.ToString(), ProviderName, Display, readOnly: true)
+        : new Store(Kind, ConnectionString, ProviderName, Display, readOnly: true);
 
     public static Store Sqlite(string path) =>
         new("sqlite", new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30, Pooling = true }.ToString(), "SQLite.MS", path);
@@ -40,7 +47,7 @@ public sealed class Store
     {
         DbConnection c = IsSqlite ? new SqliteConnection(ConnectionString) : new NpgsqlConnection(ConnectionString);
         c.Open();
-        if (IsSqlite)
+        if (IsSqlite && !ReadOnly)
         {
             using var cmd = c.CreateCommand();
             cmd.CommandText = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=30000;";

@@ -44,6 +44,7 @@ public sealed class RunCoordinator : UntypedActor
     private int _checkpointReports;
     private long _pendingMin;
     private long[][]? _pendingExpected;
+    private bool _finalCheckpoint;
     public sealed record RunProgress(SimTime Time, long Events, long Windows);
 
     public RunCoordinator(ISimModel model, RunSettings settings, IActorRef[] nodes, int[] nodeOf,
@@ -92,7 +93,12 @@ public sealed class RunCoordinator : UntypedActor
             case CheckpointJournal.Marked m when m.K == _k:
                 _plan!.OnComplete?.Invoke(m.K, m.TimeMicros);
                 CrashHook.At($"checkpoint:{m.K}:after");
-                while (_nextCheckpoint <= _pendingMin) _nextCheckpoint += _plan.EveryMicros;
+                if (_finalCheckpoint)
+                {
+                    foreach (var n in _nodes) n.Tell(new CollectFinal(_window));
+                    break;
+                }
+                while (_nextCheckpoint <= _pendingMin) _nextCheckpoint = _plan.EveryMicros > 0 ? _nextCheckpoint + _plan.EveryMicros : long.MaxValue;
                 StartNext(_pendingMin, _pendingExpected!);
                 break;
             case RunFailed f:
@@ -124,7 +130,15 @@ public sealed class RunCoordinator : UntypedActor
         long min = _min;
         _reports = 0;
         _min = long.MaxValue;
-        if (min >= _end)
+        if (min >= _end && _plan is not null && !_finalCheckpoint)
+        {
+            // A persistent run ends with a checkpoint at the end time: the journal then holds every
+            // record and the final state can be inspected like any other checkpoint.
+            _finalCheckpoint = true;
+            _nextCheckpoint = _end;
+            min = _end;
+        }
+        else if (min >= _end)
         {
             foreach (var n in _nodes) n.Tell(new CollectFinal(_window));
             return;

@@ -23,9 +23,10 @@ public static class StoreOptions
     }
 
     /// <summary>Opens an existing registry for reading or resuming; refuses a foreign or missing database.</summary>
-    public static RunRegistry Existing(string? db, string? postgres)
+    public static RunRegistry Existing(string? db, string? postgres, bool write = false)
     {
-        var store = Resolve(db, postgres, create: false);
+        var writable = Resolve(db, postgres, create: false);
+        var store = writable.AsReadOnly();
         var registry = new RunRegistry(store);
         bool ok;
         try { ok = registry.HasSchema(); }
@@ -34,7 +35,7 @@ public static class StoreOptions
             throw new UserInputException($"{store.Display} is not a GridActors database: {ex.Message}");
         }
         if (!ok) throw new UserInputException($"{store.Display} is not a GridActors database (no run registry)");
-        return registry;
+        return write ? new RunRegistry(writable) : registry;
     }
 }
 
@@ -90,6 +91,7 @@ public sealed class RunJob(string runId, Scenario scenario, ulong seed, long hor
         var s = SupplyChainSummary.From(model, result);
         var summary = RunCommand.SummaryJson(runId, scenario, executor, seed, result, s, wall);
         RunFolder.Write(outDir, model, scenario, runId, executor, seed, result, s, summary);
+        registry.Summary(runId, JsonSerializer.Serialize(summary));
         registry.Status(runId, "completed", result.Digest, result.End.TotalSeconds);
         if (json) Console.Out.WriteLine(JsonSerializer.Serialize(summary));
         else RunCommand.PrintTable(runId, outDir, result, s, wall);

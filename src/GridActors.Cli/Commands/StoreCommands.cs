@@ -81,7 +81,7 @@ public sealed class ResumeCommand : AsyncCommand<ResumeSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, ResumeSettings settings, CancellationToken cancellation)
     {
-        var registry = StoreOptions.Existing(settings.Db, settings.Postgres);
+        var registry = StoreOptions.Existing(settings.Db, settings.Postgres, write: true);
         var run = registry.Get(settings.Run) ?? throw new UserInputException($"unknown run '{settings.Run}' in {registry.Store.Display}");
         if (run.Status == "completed") throw new UserInputException($"run '{run.RunId}' is already completed (digest {run.Digest})");
         if (run.Executor != "actors") throw new UserInputException($"run '{run.RunId}' used the {run.Executor} executor, which keeps no checkpoints; start it again with gridactors run");

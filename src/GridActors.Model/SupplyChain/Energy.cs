@@ -123,6 +123,16 @@ public sealed class Plant(SupplyChainModel model, PlantSpec spec) : Entity
     }
 
     public override void WriteReport(BinaryWriter w) => _series.Save(w);
+
+    public override void Describe(IDictionary<string, object?> d)
+    {
+        d["type"] = spec.Type.ToString().ToLowerInvariant();
+        d["capacityMW"] = spec.CapacityMW;
+        d["availableMW"] = _available;
+        d["lastDispatchMW"] = double.IsNaN(_lastDispatch) ? null : _lastDispatch;
+        d["derate"] = _derate;
+        d["forcedOutageUntilMicros"] = _forcedUntil < 0 ? null : _forcedUntil;
+    }
 }
 
 /// <summary>
@@ -166,6 +176,14 @@ public sealed class Link(SupplyChainModel model, int index) : Entity
                 ctx.Record(f.Begin ? "link-tripped" : "link-restored", _spec.Id);
                 break;
         }
+    }
+
+    public override void Describe(IDictionary<string, object?> d)
+    {
+        d["tripped"] = _tripped;
+        d["capacityMW"] = _spec.CapacityMW;
+        d["lastOfferedMW"] = _offeredSent;
+        if (_series.Rows.Count > 0) d["lastFlowMW"] = _series.Rows[^1][1];
     }
 
     public override void Save(BinaryWriter w) { w.Write(_tripped); w.Write(_offeredSent); _series.Save(w); }

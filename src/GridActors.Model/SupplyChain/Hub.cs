@@ -209,6 +209,20 @@ public sealed class Hub : Entity
         _series.Load(r);
     }
 
+    public override void Describe(IDictionary<string, object?> d)
+    {
+        d["serversUp"] = _up;
+        d["serversUsable"] = _usable;
+        d["serversBusy"] = Busy;
+        d["throttled"] = _throttled;
+        d["queuedRealTimeBundles"] = _realTime.Count;
+        d["queuedBatchBundles"] = _batch.Count;
+        d["queuedRequests"] = QueuedRequests;
+        d["grantMW"] = _grantMW;
+        d["demandMW"] = _demandMW;
+        d["greenSurplusMW"] = _greenSurplusMW;
+    }
+
     public override void WriteReport(BinaryWriter w)
     {
         w.Write(QueuedRequests + InServiceRequests);

@@ -47,6 +47,13 @@ public sealed class Cable(SupplyChainModel model, int index) : Entity
     public override void Save(BinaryWriter w) { w.Write(_cut); w.Write(_carriedRequests); }
     public override void Load(BinaryReader r) { _cut = r.ReadBoolean(); _carriedRequests = r.ReadDouble(); }
     public override void WriteReport(BinaryWriter w) => w.Write(_carriedRequests);
+
+    public override void Describe(IDictionary<string, object?> d)
+    {
+        d["cut"] = _cut;
+        d["carriedRequests"] = _carriedRequests;
+        d["capacityTbps"] = _spec.CapacityTbps;
+    }
 }
 
 /// <summary>
@@ -83,6 +90,8 @@ public sealed class Timeline(SupplyChainModel model) : Entity
     public override void Save(BinaryWriter w) => _log.Save(w);
     public override void Load(BinaryReader r) => _log.Load(r);
     public override void WriteReport(BinaryWriter w) => _log.Save(w);
+
+    public override void Describe(IDictionary<string, object?> d) => d["faultSteps"] = _log.Rows.Count;
 }
 
 /// <summary>Names of fault kinds as written in scenario files.</summary>

@@ -255,4 +255,15 @@ public sealed class Region : Entity
     private static double[] ReadArray(BinaryReader r) { var a = new double[r.ReadInt32()]; for (int i = 0; i < a.Length; i++) a[i] = r.ReadDouble(); return a; }
 
     public override void WriteReport(BinaryWriter w) => _series.Save(w);
+
+    public override void Describe(IDictionary<string, object?> d)
+    {
+        d["interval"] = _interval;
+        d["stage"] = _stage.ToString();
+        if (_series.Rows.Count > 0)
+        {
+            var last = _series.Rows[^1];
+            d["loadMW"] = last[1]; d["servedMW"] = last[2]; d["importMW"] = last[3]; d["exportMW"] = last[4]; d["curtailedMW"] = last[5];
+        }
+    }
 }

@@ -239,6 +239,17 @@ public sealed class UserRegion : Entity
         _ttft.Load(r); _batchTurnaround.Load(r); _series.Load(r);
     }
 
+    public override void Describe(IDictionary<string, object?> d)
+    {
+        d["bundlesCreated"] = _nextId;
+        d["activeSpikes"] = _spikes.Count;
+        d["cablesDown"] = string.Join(",", _cablesDown.Order().Select(c => _model.EntityKey(c)));
+        d["hubsHeardFrom"] = _hubs.Count;
+        d["ttftP50Ms"] = _ttft.Percentile(0.5);
+        d["ttftP99Ms"] = _ttft.Percentile(0.99);
+        d["realTimeRequestsServed"] = _ttft.Total;
+    }
+
     public override void WriteReport(BinaryWriter w)
     {
         _ttft.Save(w);
