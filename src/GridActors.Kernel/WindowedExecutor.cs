@@ -9,6 +9,9 @@ namespace GridActors.Kernel;
 /// </summary>
 public sealed class WindowedExecutor(int? shuffleSeed = null)
 {
+    /// <summary>Test hook: sees every entity host (and the events still waiting for each) at the end of the run.</summary>
+    public Action<EntityHost[], Func<int, IReadOnlyList<SimEvent>>>? InspectHosts { get; init; }
+
     private static int RunWindow(EntityHost[] hosts, NodeWindowState state, long horizon, List<int> active, List<SimEvent> outgoing)
     {
         state.CollectActivations(horizon, active);
@@ -58,6 +61,7 @@ public sealed class WindowedExecutor(int? shuffleSeed = null)
             activations += RunWindow(hosts, state, horizon, active, outgoing);
         }
 
+        InspectHosts?.Invoke(hosts, state.PeekInbox);
         var finals = new EntityFinal[n];
         for (int i = 0; i < n; i++)
             finals[i] = hosts[i].Final(state.PeekInbox(i));
