@@ -31,6 +31,17 @@ public sealed class RunRegistry(Store store)
               checkpoint_every_seconds DOUBLE PRECISION NOT NULL, digest TEXT NULL, created TEXT NOT NULL, updated TEXT NOT NULL, error TEXT NULL,
               summary_json TEXT NULL)
             """);
+        // Registries created by earlier versions lack later columns.
+        try
+        {
+            using var probe = c.CreateCommand();
+            probe.CommandText = $"SELECT summary_json FROM {Table} WHERE 1 = 0";
+            probe.ExecuteNonQuery();
+        }
+        catch (DbException)
+        {
+            Exec(c, $"ALTER TABLE {Table} ADD COLUMN summary_json TEXT NULL");
+        }
     }
 
     /// <summary>True when the database holds a GridActors run registry (used to refuse foreign files).</summary>
