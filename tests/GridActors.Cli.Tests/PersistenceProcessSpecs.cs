@@ -108,7 +108,7 @@ public class PersistenceProcessSpecs(PostgresFixture pg) : IClassFixture<Postgre
         var record = await RunRecord(store, dir, runId);
         Assert.Equal("completed", record.GetProperty("status").GetString());
         Assert.Equal(reference.GetProperty("digest").GetString(), record.GetProperty("digest").GetString());
-        AssertHistoryHasNoGapsOrDuplicates(store, dir, runId, expectedCheckpoints: 2);
+        AssertHistoryHasNoGapsOrDuplicates(store, dir, runId, expectedCheckpoints: 3); // 1 h, 2 h and the final one at 3 h
     }
 
     [Theory]
@@ -127,7 +127,7 @@ public class PersistenceProcessSpecs(PostgresFixture pg) : IClassFixture<Postgre
         Assert.True(record.GetProperty("lastCheckpoint").GetInt32() >= 1);
         var done = Json(await CliRunner.RunAsync(["resume", runId, "--out", Path.Combine(dir, "out"), .. StoreArgs(store, dir), "--json"]));
         Assert.Equal(reference.GetProperty("digest").GetString(), done.GetProperty("digest").GetString());
-        AssertHistoryHasNoGapsOrDuplicates(store, dir, runId, expectedCheckpoints: 5);
+        AssertHistoryHasNoGapsOrDuplicates(store, dir, runId, expectedCheckpoints: 6); // every 30 min to 2.5 h, and the final one at 3 h
     }
 
     private async Task<(Process, string)> StartAndWaitForCheckpoint(string store, string dir, string file, string[] extra)
