@@ -30,6 +30,9 @@ public sealed record RunResult(
     /// digest), excluding process and ActorSystem start-up and shut-down. Set by the executor.</summary>
     public double WallSeconds { get; init; }
 
+    /// <summary>Wall time spent taking checkpoints (persistent actor runs), included in <see cref="WallSeconds"/>.</summary>
+    public double CheckpointSeconds { get; init; }
+
     /// <summary>
     /// Builds the result from per-entity finals. The digest is SHA-256 over every entity's state hash
     /// in id order followed by the metric totals (summed in id order, so floating point is identical

@@ -45,6 +45,7 @@ public sealed class RunCoordinator : UntypedActor
     private long _pendingMin;
     private long[][]? _pendingExpected;
     private bool _finalCheckpoint;
+    private readonly System.Diagnostics.Stopwatch _checkpointClock = new();
     public sealed record RunProgress(SimTime Time, long Events, long Windows);
 
     public RunCoordinator(ISimModel model, RunSettings settings, IActorRef[] nodes, int[] nodeOf,
@@ -91,6 +92,7 @@ public sealed class RunCoordinator : UntypedActor
                 _plan!.Journal.Tell(new CheckpointJournal.Mark(_k, _nextCheckpoint, _window));
                 break;
             case CheckpointJournal.Marked m when m.K == _k:
+                _checkpointClock.Stop();
                 _plan!.OnComplete?.Invoke(m.K, m.TimeMicros);
                 CrashHook.At($"checkpoint:{m.K}:after");
                 if (_finalCheckpoint)
@@ -160,6 +162,7 @@ public sealed class RunCoordinator : UntypedActor
             _k++;
             _pendingMin = min;
             _pendingExpected = expectedBy;
+            _checkpointClock.Start();
             for (int d = 0; d < _nodes.Length; d++) _nodes[d].Tell(new BeginCheckpoint(_k, _nextCheckpoint, _window, expectedBy[d]));
             return;
         }
@@ -179,7 +182,7 @@ public sealed class RunCoordinator : UntypedActor
         try
         {
             var stats = new WindowStats(_window, _activations, _crossEntityPerNode.Sum(), 0);
-            _completion.TrySetResult(RunResult.FromFinals(_model, _settings, _finals, stats) with { WallSeconds = _clock.Elapsed.TotalSeconds });
+            _completion.TrySetResult(RunResult.FromFinals(_model, _settings, _finals, stats) with { WallSeconds = _clock.Elapsed.TotalSeconds, CheckpointSeconds = _checkpointClock.Elapsed.TotalSeconds });
         }
         catch (Exception ex)
         {
