@@ -18,31 +18,40 @@ public sealed class EntityActor : UntypedActor
         _scheduler = scheduler;
     }
 
+    /// <summary>
+    /// Carries out one activation on a host: initial events (when <paramref name="initialise"/>), or
+    /// every event before the horizon after taking in the inbox. Errors travel back in the activation.
+    /// </summary>
+    public static void Run(EntityHost host, Activation a, bool initialise)
+    {
+        try
+        {
+            if (a.IsInit)
+            {
+                if (initialise) host.Init(a.Outgoing);
+                a.Handled = 0;
+            }
+            else
+            {
+                var pending = host.Pending;
+                foreach (var e in a.Inbox) pending.Push(e);
+                a.Inbox.Clear();
+                a.Handled = host.RunUntil(a.Horizon, a.Outgoing);
+            }
+            a.NextTime = host.NextTime;
+        }
+        catch (Exception ex)
+        {
+            a.Error = ex.Message;
+        }
+    }
+
     protected override void OnReceive(object message)
     {
         switch (message)
         {
             case Activation a:
-                try
-                {
-                    if (a.IsInit)
-                    {
-                        _host.Init(a.Outgoing);
-                        a.Handled = 0;
-                    }
-                    else
-                    {
-                        var pending = _host.Pending;
-                        foreach (var e in a.Inbox) pending.Push(e);
-                        a.Inbox.Clear();
-                        a.Handled = _host.RunUntil(a.Horizon, a.Outgoing);
-                    }
-                    a.NextTime = _host.NextTime;
-                }
-                catch (Exception ex)
-                {
-                    a.Error = ex.Message;
-                }
+                Run(_host, a, initialise: true);
                 _scheduler.Tell(a, ActorRefs.NoSender);
                 break;
             case FinalRequest f:

@@ -49,26 +49,7 @@ public sealed class PersistentEntityActor : UntypedPersistentActor
         switch (message)
         {
             case Activation a:
-                try
-                {
-                    if (a.IsInit)
-                    {
-                        if (!_recovered) _host.Init(a.Outgoing);
-                        a.Handled = 0;
-                    }
-                    else
-                    {
-                        var pending = _host.Pending;
-                        foreach (var e in a.Inbox) pending.Push(e);
-                        a.Inbox.Clear();
-                        a.Handled = _host.RunUntil(a.Horizon, a.Outgoing);
-                    }
-                    a.NextTime = _host.NextTime;
-                }
-                catch (Exception ex)
-                {
-                    a.Error = ex.Message;
-                }
+                EntityActor.Run(_host, a, initialise: !_recovered); // a recovered entity continues from its snapshot
                 _scheduler.Tell(a, ActorRefs.NoSender);
                 break;
             case TakeCheckpoint c:
