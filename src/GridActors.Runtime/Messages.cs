@@ -34,6 +34,12 @@ public sealed record TakeCheckpoint(int K, long TimeMicros, SimEvent[] Undeliver
 /// <summary>Entity → node: checkpoint saved (or failed with <paramref name="Error"/>).</summary>
 public sealed record CheckpointSaved(int Id, int K, long SequenceNr, string? Error = null);
 
+/// <summary>Entity → node: its state for checkpoint <paramref name="K"/> is captured (the write goes on in the background).</summary>
+public sealed record CheckpointCaptured(int Id, int K);
+
+/// <summary>Node → coordinator: every local entity captured checkpoint <paramref name="K"/>; the simulation may go on.</summary>
+public sealed record NodeCheckpointCaptured(int Node, int K);
+
 /// <summary>Node → coordinator: every local entity saved checkpoint <paramref name="K"/>.</summary>
 public sealed record NodeCheckpointDone(int Node, int K);
 

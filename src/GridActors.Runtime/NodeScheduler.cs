@@ -34,8 +34,10 @@ public sealed class NodeScheduler : UntypedActor
     private IActorRef? _finalReplyTo;
 
     private readonly string? _persistencePrefix;
-    private BeginCheckpoint? _checkpoint;
-    private int _checkpointPending;
+    private BeginCheckpoint? _checkpoint;   // waiting for capture
+    private int _capturePending;
+    private int _savePending;
+    private int _savingK;
 
     public NodeScheduler(ISimModel model, RunSettings settings, int? shuffleSeed, string dispatcher, string? persistencePrefix = null)
     {
@@ -69,6 +71,9 @@ public sealed class NodeScheduler : UntypedActor
             case BeginCheckpoint c:
                 _checkpoint = c;
                 TryCheckpoint();
+                break;
+            case CheckpointCaptured captured:
+                OnCheckpointCaptured(captured);
                 break;
             case CheckpointSaved saved:
                 OnCheckpointSaved(saved);
@@ -145,7 +150,7 @@ public sealed class NodeScheduler : UntypedActor
 
     private void TryCheckpoint()
     {
-        if (_checkpoint is not { } c || _outstanding > 0 || _checkpointPending > 0) return;
+        if (_checkpoint is not { } c || _outstanding > 0 || _capturePending > 0) return;
         try
         {
             if (!Received(c.Window, c.ExpectedFrom)) return;
@@ -155,15 +160,26 @@ public sealed class NodeScheduler : UntypedActor
             _coordinator.Tell(new RunFailed(ex.Message));
             return;
         }
-        _checkpointPending = _entities.Length;
-        if (_checkpointPending == 0)
+        _capturePending = _entities.Length;
+        _savePending = _entities.Length;
+        _savingK = c.K;
+        if (_entities.Length == 0)
         {
             _checkpoint = null;
+            _coordinator.Tell(new NodeCheckpointCaptured(_state.Node, c.K));
             _coordinator.Tell(new NodeCheckpointDone(_state.Node, c.K));
             return;
         }
         for (int i = 0; i < _entities.Length; i++)
             _entities[i].Tell(new TakeCheckpoint(c.K, c.TimeMicros, _state.PeekInbox(i).ToArray()));
+    }
+
+    private void OnCheckpointCaptured(CheckpointCaptured captured)
+    {
+        if (--_capturePending > 0) return;
+        _checkpoint = null;
+        _coordinator.Tell(new NodeCheckpointCaptured(_state.Node, captured.K));
+        TryStartWindow();
     }
 
     private void OnCheckpointSaved(CheckpointSaved saved)
@@ -173,17 +189,15 @@ public sealed class NodeScheduler : UntypedActor
             _coordinator.Tell(new RunFailed(error));
             return;
         }
-        var c = _checkpoint!;
-        _checkpointPending--;
-        if (_checkpointPending == _entities.Length / 2) CrashHook.At($"checkpoint:{c.K}:partial");
-        if (_checkpointPending > 0) return;
-        _checkpoint = null;
-        _coordinator.Tell(new NodeCheckpointDone(_state.Node, c.K));
+        _savePending--;
+        if (_savePending == _entities.Length / 2) CrashHook.At($"checkpoint:{_savingK}:partial");
+        if (_savePending > 0) return;
+        _coordinator.Tell(new NodeCheckpointDone(_state.Node, _savingK));
     }
 
     private void TryStartWindow()
     {
-        if (_waiting is not { } w || _outstanding > 0 || _checkpoint is not null || _checkpointPending > 0) return;
+        if (_waiting is not { } w || _outstanding > 0 || _checkpoint is not null || _capturePending > 0) return;
         long prev = w.Window - 1;
         try
         {

@@ -8,9 +8,11 @@ namespace GridActors.Runtime;
 
 /// <summary>
 /// The persistent host of one entity (persistence id <c>run-&lt;id&gt;/&lt;kind&gt;/&lt;entity&gt;</c>). It runs
-/// activations exactly like <see cref="EntityActor"/>; at a checkpoint it journals the records its entity
-/// noted since the last one and a checkpoint event in one batch (PersistAll), then saves a snapshot of its
-/// complete state including pending events, and confirms only after the snapshot store confirmed. When it
+/// activations exactly like <see cref="EntityActor"/>; at a checkpoint it captures its complete state
+/// (including pending events) at the window boundary and reports it captured, so the run goes on; in the
+/// background it journals the records its entity noted since the last checkpoint plus a checkpoint event
+/// in one batch (PersistAllAsync), then saves the captured snapshot, and confirms the checkpoint only
+/// after the snapshot store confirmed. When it
 /// recovers from a snapshot it continues from there instead of initialising.
 /// </summary>
 public sealed class PersistentEntityActor : UntypedPersistentActor
@@ -53,14 +55,18 @@ public sealed class PersistentEntityActor : UntypedPersistentActor
                 _scheduler.Tell(a, ActorRefs.NoSender);
                 break;
             case TakeCheckpoint c:
+                // Capture now (the state at the window boundary), write in the background: the
+                // simulation goes on while the journal batch and then the snapshot are stored.
                 _pending = c;
+                var snapshot = SnapshotBytes(c);
                 var events = _host.TakeRecords().Select(r => (object)Encode(new { t = r.TimeMicros, kind = r.Kind, detail = r.Detail })).ToList();
                 events.Add(Encode(new { t = c.TimeMicros, kind = "checkpoint", detail = c.K.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
                 int left = events.Count;
-                PersistAll(events, _ =>
+                PersistAllAsync(events, _ =>
                 {
-                    if (--left == 0) SaveSnapshot(SnapshotBytes(c));
+                    if (--left == 0) SaveSnapshot(snapshot);
                 });
+                _scheduler.Tell(new CheckpointCaptured(_host.Id, c.K));
                 break;
             case SaveSnapshotSuccess s when _pending is { } done:
                 _pending = null;

@@ -44,6 +44,10 @@ public sealed class RunCoordinator : UntypedActor
     private int _checkpointReports;
     private long _pendingMin;
     private long[][]? _pendingExpected;
+    private int _captureReports;
+    private bool _saving;          // a captured checkpoint is still being written
+    private long _savingTime;
+    private bool _due;             // the next checkpoint is due but the previous one is still being written
     private bool _finalCheckpoint;
     private readonly System.Diagnostics.Stopwatch _checkpointClock = new();
     public sealed record RunProgress(SimTime Time, long Events, long Windows);
@@ -86,22 +90,35 @@ public sealed class RunCoordinator : UntypedActor
                 _finals.AddRange(f.Finals);
                 if (++_finalNodes == _nodes.Length) Complete();
                 break;
+            case NodeCheckpointCaptured c when c.K == _k:
+                if (++_captureReports < _nodes.Length) return;
+                _captureReports = 0;
+                _checkpointClock.Stop();
+                _saving = true;
+                _savingTime = _nextCheckpoint;
+                if (_finalCheckpoint) return; // the run ends once the final checkpoint is written
+                while (_nextCheckpoint <= _pendingMin) _nextCheckpoint = _plan!.EveryMicros > 0 ? _nextCheckpoint + _plan.EveryMicros : long.MaxValue;
+                StartNext(_pendingMin, _pendingExpected!);
+                break;
             case NodeCheckpointDone c when c.K == _k:
                 if (++_checkpointReports < _nodes.Length) return;
                 _checkpointReports = 0;
-                _plan!.Journal.Tell(new CheckpointJournal.Mark(_k, _nextCheckpoint, _window));
+                _plan!.Journal.Tell(new CheckpointJournal.Mark(_k, _savingTime, _window));
                 break;
             case CheckpointJournal.Marked m when m.K == _k:
-                _checkpointClock.Stop();
+                _saving = false;
                 _plan!.OnComplete?.Invoke(m.K, m.TimeMicros);
                 CrashHook.At($"checkpoint:{m.K}:after");
-                if (_finalCheckpoint)
+                if (_finalCheckpoint && !_due)
                 {
                     foreach (var n in _nodes) n.Tell(new CollectFinal(_window));
                     break;
                 }
-                while (_nextCheckpoint <= _pendingMin) _nextCheckpoint = _plan.EveryMicros > 0 ? _nextCheckpoint + _plan.EveryMicros : long.MaxValue;
-                StartNext(_pendingMin, _pendingExpected!);
+                if (_due)
+                {
+                    _due = false;
+                    BeginCheckpoint(_pendingMin, _pendingExpected!);
+                }
                 break;
             case RunFailed f:
                 _done = true;
@@ -157,21 +174,31 @@ public sealed class RunCoordinator : UntypedActor
         }
         if (min >= _nextCheckpoint)
         {
-            // Nothing before the checkpoint time is left and nothing is in flight once the nodes received
-            // this window's batches: every entity saves its state, then the marker is journaled.
-            _k++;
             _pendingMin = min;
             _pendingExpected = expectedBy;
-            _checkpointClock.Start();
-            for (int d = 0; d < _nodes.Length; d++) _nodes[d].Tell(new BeginCheckpoint(_k, _nextCheckpoint, _window, expectedBy[d]));
+            if (_saving) _due = true; // wait until the previous checkpoint is written
+            else BeginCheckpoint(min, expectedBy);
             return;
         }
         StartNext(min, expectedBy);
     }
 
+    /// <summary>
+    /// Nothing before the checkpoint time is left (windows never cross it) and nothing is in flight once the
+    /// nodes received this window's batches: every entity captures its state; the simulation goes on as soon
+    /// as all captured, and the marker is journaled once all are written.
+    /// </summary>
+    private void BeginCheckpoint(long min, long[][] expectedBy)
+    {
+        _k++;
+        _checkpointClock.Start();
+        for (int d = 0; d < _nodes.Length; d++) _nodes[d].Tell(new BeginCheckpoint(_k, _nextCheckpoint, _window, expectedBy[d]));
+    }
+
     private void StartNext(long min, long[][] expectedBy)
     {
         long horizon = Math.Min(min + _lookahead, _end);
+        if (_nextCheckpoint > min) horizon = Math.Min(horizon, _nextCheckpoint); // a window never crosses a checkpoint
         _window++;
         for (int d = 0; d < _nodes.Length; d++) _nodes[d].Tell(new StartWindow(_window, horizon, expectedBy[d]));
     }
