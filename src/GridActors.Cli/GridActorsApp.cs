@@ -32,6 +32,9 @@ public static class GridActorsApp
             config.AddCommand<DiffCommand>("diff")
                 .WithDescription("Compare two runs: which entities' final states and which metrics differ, and by how much.")
                 .WithExample("diff", "RUN_A", "RUN_B");
+            config.AddCommand<GenerateCommand>("generate")
+                .WithDescription("Write a synthetic scenario that replicates a topology K times (distinct ids, same structure) for scaling studies.")
+                .WithExample("generate", "--scale", "10", "--out", "runs/x10.yaml");
             config.AddCommand<ValidateCommand>("validate")
                 .WithDescription("Check a scenario file: prints entity counts, or every problem as FILE:LINE:COL: message.")
                 .WithExample("validate", "scenarios/small.yaml");

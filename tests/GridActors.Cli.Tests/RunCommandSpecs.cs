@@ -77,3 +77,22 @@ public class RunCommandSpecs
         }
     }
 }
+
+public class GenerateCommandSpecs
+{
+    [Fact]
+    public async Task Generate_writes_a_valid_scenario_with_k_copies()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "gridactors-x4-" + Guid.NewGuid().ToString("N") + ".yaml");
+        var from = Path.Combine(CliPaths.Repo(), "scenarios", "china-token-supply-chain.yaml");
+        var r = await CliRunner.RunAsync("generate", "--scale", "4", "--from", from, "--out", file);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var v = await CliRunner.RunAsync("validate", file);
+        Assert.Equal(0, v.ExitCode);
+        Assert.Contains("160 plants, 80 regions, 76 links, 40 hubs, 52 cables, 40 user regions", v.Stdout);
+        var bad = await CliRunner.RunAsync("generate", "--scale", "0");
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("--scale must be at least 1", bad.Stderr);
+        File.Delete(file);
+    }
+}

@@ -35,7 +35,10 @@ public sealed class Hub : Entity
         _region = model.RegionId(_spec.Region);
         _up = _spec.Servers;
         _usable = _spec.Servers;
+        _subscribers = model.SubscribersOf(_spec.Id, cable: false);
     }
+
+    private readonly int[] _subscribers;
 
     public int Busy => _inService.Count;
     public int QueuedRequests => _realTime.Sum(b => b.Requests) + _batch.Sum(b => b.Requests);
@@ -127,8 +130,8 @@ public sealed class Hub : Entity
     private void PublishStatus(IEventContext ctx)
     {
         var status = new HubStatus(ctx.Self.Value, QueuedRequests, _spec.Servers, _up == 0 ? 0 : Math.Max(_usable, 0), _up > 0, _greenSurplusMW, CostIndex);
-        for (int u = 0; u < _model.Spec.Users.Count; u++)
-            ctx.Send(new EntityId(_model.FirstUser + u), SupplyChainModel.MinNetworkDelay, status, new ChannelId(SupplyChainModel.ChannelControl));
+        foreach (int u in _subscribers)
+            ctx.Send(new EntityId(u), SupplyChainModel.MinNetworkDelay, status, new ChannelId(SupplyChainModel.ChannelControl));
     }
 
     private void OnArrival(IEventContext ctx, Bundle b)

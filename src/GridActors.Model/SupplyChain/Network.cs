@@ -10,6 +10,7 @@ namespace GridActors.Model.SupplyChain;
 public sealed class Cable(SupplyChainModel model, int index) : Entity
 {
     private readonly CableSpec _spec = model.Spec.Cables[index];
+    private readonly int[] _subscribers = model.SubscribersOf(model.Spec.Cables[index].Id, cable: true);
     private bool _cut;
     private double _carriedRequests;
 
@@ -38,8 +39,8 @@ public sealed class Cable(SupplyChainModel model, int index) : Entity
             case FaultSignal f when f.Kind == FaultKind.CableCut:
                 _cut = f.Begin;
                 ctx.Record(f.Begin ? "cable-cut" : "cable-restored", _spec.Id);
-                for (int u = 0; u < model.Spec.Users.Count; u++)
-                    ctx.Send(new EntityId(model.FirstUser + u), SupplyChainModel.MinNetworkDelay, new CableStatus(ctx.Self.Value, !_cut), new ChannelId(SupplyChainModel.ChannelControl));
+                foreach (int u in _subscribers)
+                    ctx.Send(new EntityId(u), SupplyChainModel.MinNetworkDelay, new CableStatus(ctx.Self.Value, !_cut), new ChannelId(SupplyChainModel.ChannelControl));
                 break;
         }
     }

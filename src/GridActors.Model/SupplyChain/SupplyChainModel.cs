@@ -111,6 +111,13 @@ public sealed class SupplyChainModel : ISimModel
         return [IdOf(FaultKinds.TargetPrefix(kind) + f.Target)];
     }
 
+    /// <summary>User regions (entity ids) with a route to the hub or over the cable named <paramref name="id"/>:
+    /// the only ones that hear its status (so status traffic grows with routes, not hubs × users).</summary>
+    public int[] SubscribersOf(string id, bool cable) =>
+        Spec.Users.Select((u, i) => (u, i))
+            .Where(x => x.u.Routes.Any(r => cable ? r.Cable == id : r.Hub == id))
+            .Select(x => FirstUser + x.i).ToArray();
+
     /// <summary>Share of a bundle's service time spent before its first token (prefill).</summary>
     public double PrefillShareOf(Bundle b) => Spec.Users[b.Origin - FirstUser].PrefillShare;
 
