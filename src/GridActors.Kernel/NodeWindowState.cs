@@ -21,10 +21,10 @@ public sealed class NodeWindowState
     /// cheaper than heap updates when a large share of entities is active in every window).</summary>
     public const int DenseLimit = 16384;
     private readonly bool[] _active;
-    private readonly Random? _shuffle;
+    private readonly Rng? _shuffle;
     private readonly Stack<List<SimEvent>> _pool = new();
 
-    public NodeWindowState(int node, IReadOnlyList<int> globalIds, int[] nodeOf, int nodeCount, Random? shuffle = null)
+    public NodeWindowState(int node, IReadOnlyList<int> globalIds, int[] nodeOf, int nodeCount, Rng? shuffle = null)
     {
         Node = node;
         GlobalIds = globalIds.ToArray();
@@ -123,7 +123,7 @@ public sealed class NodeWindowState
         {
             for (int i = result.Count - 1; i > 0; i--)
             {
-                int j = _shuffle.Next(i + 1);
+                int j = _shuffle.NextInt(i + 1);
                 (result[i], result[j]) = (result[j], result[i]);
             }
         }
@@ -139,7 +139,7 @@ public sealed class NodeWindowState
         {
             for (int i = inbox.Count - 1; i > 0; i--)
             {
-                int j = _shuffle.Next(i + 1);
+                int j = _shuffle.NextInt(i + 1);
                 (inbox[i], inbox[j]) = (inbox[j], inbox[i]);
             }
         }

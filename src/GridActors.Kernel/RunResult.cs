@@ -27,7 +27,8 @@ public sealed record RunResult(
     public IReadOnlyList<byte[]> Reports { get; init; } = [];
 
     /// <summary>Wall time of the simulation itself (entity creation, initial events, all windows, final
-    /// digest), excluding process and ActorSystem start-up and shut-down. Set by the executor.</summary>
+    /// digest), excluding process and ActorSystem start-up and shut-down. Set by the actor runtime or by
+    /// the caller — the kernel never reads a clock.</summary>
     public double WallSeconds { get; init; }
 
     /// <summary>Wall time spent taking checkpoints (persistent actor runs), included in <see cref="WallSeconds"/>.</summary>

@@ -27,7 +27,6 @@ public sealed class SequentialExecutor
 
     public RunResult Run(ISimModel model, RunSettings settings, Action<SimTime, long>? progress = null)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         int n = model.EntityCount;
         long lookahead = ModelChecks.MinLookahead(model);
         var heap = new CalendarQueue(Math.Max(1, lookahead / 16));
@@ -55,6 +54,6 @@ public sealed class SequentialExecutor
         var finals = new EntityFinal[n];
         for (int i = 0; i < n; i++)
             finals[i] = hosts[i].Final(leftovers[i]);
-        return RunResult.FromFinals(model, settings, finals, WindowStats.None) with { WallSeconds = clock.Elapsed.TotalSeconds };
+        return RunResult.FromFinals(model, settings, finals, WindowStats.None);
     }
 }

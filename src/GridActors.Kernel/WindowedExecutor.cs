@@ -32,15 +32,22 @@ public sealed class WindowedExecutor(int? shuffleSeed = null)
     public RunResult Run(ISimModel model, RunSettings settings)
     {
         long lookahead = ModelChecks.MinLookahead(model);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         int n = model.EntityCount;
         var hosts = new EntityHost[n];
         for (int i = 0; i < n; i++) hosts[i] = new EntityHost(model, i, settings);
         var state = new NodeWindowState(0, Enumerable.Range(0, n).ToArray(), new int[n], 1,
-            shuffleSeed is int s ? new Random(s) : null);
+            shuffleSeed is int s ? Rng.FromSeed((ulong)s) : null);
         var outgoing = new List<SimEvent>();
         var order = Enumerable.Range(0, n).ToArray();
-        if (shuffleSeed is int s2) new Random(s2 ^ 0x5bd1e995).Shuffle(order);
+        if (shuffleSeed is int s2)
+        {
+            var rng = Rng.FromSeed((ulong)s2 ^ 0x5bd1e995);
+            for (int i = order.Length - 1; i > 0; i--)
+            {
+                int j = rng.NextInt(i + 1);
+                (order[i], order[j]) = (order[j], order[i]);
+            }
+        }
         foreach (int i in order)
         {
             hosts[i].Init(outgoing);
@@ -66,6 +73,6 @@ public sealed class WindowedExecutor(int? shuffleSeed = null)
         for (int i = 0; i < n; i++)
             finals[i] = hosts[i].Final(state.PeekInbox(i));
         return RunResult.FromFinals(model, settings, finals,
-            new WindowStats(windows, activations, state.CrossEntityEvents, 0)) with { WallSeconds = clock.Elapsed.TotalSeconds };
+            new WindowStats(windows, activations, state.CrossEntityEvents, 0));
     }
 }

@@ -15,7 +15,7 @@ public sealed class NodeScheduler : UntypedActor
     private readonly ISimModel _model;
     private readonly RunSettings _settings;
     private IActorRef _coordinator = ActorRefs.Nobody;
-    private readonly Random? _shuffle;
+    private readonly Rng? _shuffle;
     private readonly string _dispatcher;
 
     private NodeWindowState _state = null!;
@@ -44,7 +44,7 @@ public sealed class NodeScheduler : UntypedActor
         _persistencePrefix = persistencePrefix;
         _model = model;
         _settings = settings;
-        _shuffle = shuffleSeed is int s ? new Random(s) : null;
+        _shuffle = shuffleSeed is int s ? Rng.FromSeed((ulong)s) : null;
         _dispatcher = dispatcher;
     }
 

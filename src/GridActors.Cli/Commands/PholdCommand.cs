@@ -95,6 +95,14 @@ public sealed class PholdSettings : CommandSettings
 
 public sealed class PholdCommand : AsyncCommand<PholdSettings>
 {
+    /// <summary>Runs a single-threaded executor and records its wall time (the kernel itself reads no clock).</summary>
+    private static RunResult Timed(Func<RunResult> run)
+    {
+        var sw = Stopwatch.StartNew();
+        var result = run();
+        return result with { WallSeconds = sw.Elapsed.TotalSeconds };
+    }
+
     public override async Task<int> ExecuteAsync(CommandContext context, PholdSettings settings, CancellationToken cancellation)
     {
         var model = new PholdModel(settings.ToParameters());
@@ -104,8 +112,8 @@ public sealed class PholdCommand : AsyncCommand<PholdSettings>
         RunResult result = settings.Executor switch
         {
             // Single-threaded executors run on a pool thread so that Ctrl-C ends the command at once.
-            "sequential" => await Task.Run(() => new SequentialExecutor().Run(model, model.Settings), cancellation).WaitAsync(cancellation).ConfigureAwait(false),
-            "windowed" => await Task.Run(() => new WindowedExecutor().Run(model, model.Settings), cancellation).WaitAsync(cancellation).ConfigureAwait(false),
+            "sequential" => await Task.Run(() => Timed(() => new SequentialExecutor().Run(model, model.Settings)), cancellation).WaitAsync(cancellation).ConfigureAwait(false),
+            "windowed" => await Task.Run(() => Timed(() => new WindowedExecutor().Run(model, model.Settings)), cancellation).WaitAsync(cancellation).ConfigureAwait(false),
             _ => await new ActorExecutor(new ActorExecutorOptions(settings.Threads, settings.Throughput, Executor: settings.Dispatcher, Partitions: settings.Partitions))
                 .RunAsync(model, model.Settings, cancellation: cancellation).ConfigureAwait(false),
         };
