@@ -93,11 +93,11 @@ public sealed class ScenarioLoader
         horizon = (long)(Number(time, ScenarioSchema.Time, "horizon") * 1e6);
         seed = (ulong)Number(time, ScenarioSchema.Time, "seed");
         int startDay = 172;
-        if (time.TryGetValue("start", out var startNode))
+        if (Text(time, "start", root) is string start)
         {
-            if (DateOnly.TryParseExact(((YamlScalarNode)startNode).Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            if (DateOnly.TryParseExact(start, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
                 startDay = date.DayOfYear;
-            else Error(startNode, $"'start' must be a date like 2026-06-21, got '{((YamlScalarNode)startNode).Value}'");
+            else Error(time["start"], $"'start' must be a date like 2026-06-21, got '{start}'");
         }
 
         var policyText = Text(top, "policy", root) ?? "latency-first";
@@ -167,7 +167,11 @@ public sealed class ScenarioLoader
         var result = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
         foreach (var (k, v) in map.Children)
         {
-            var key = ((YamlScalarNode)k).Value ?? "";
+            if (k is not YamlScalarNode { Value: string key })
+            {
+                Error(k, $"keys in {set.Owner} must be plain names");
+                continue;
+            }
             if (set.Find(key) is null) Error(k, set.UnknownKey(key));
             else if (!result.TryAdd(key, v)) Error(k, $"key '{key}' appears twice in {set.Owner}");
         }

@@ -63,6 +63,13 @@ public class ScenarioLoaderSpecs
     }
 
     [Fact]
+    public void Values_and_keys_of_the_wrong_shape_are_errors_not_crashes()
+    {
+        Assert.Equal("'start' must be a single value", Single(SmallText.Replace("start: 2026-06-21", "start: [2026, 6]")).Message);
+        Assert.Equal("keys in 'time' must be plain names", Single(SmallText.Replace("  seed: 1", "  ? [a, b]\n  : 1")).Message);
+    }
+
+    [Fact]
     public void Duplicate_ids_are_errors()
     {
         var e = Single(SmallText.Replace("{id: ncp, length: 13000 km}", "{id: apg, length: 13000 km}"));
