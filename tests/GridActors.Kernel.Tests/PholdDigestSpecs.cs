@@ -23,6 +23,15 @@ public class PholdDigestSpecs
     }
 
     [Fact]
+    public void Nodes_with_more_entities_than_the_dense_limit_find_activations_with_the_indexed_heap_and_agree()
+    {
+        var model = new PholdModel(new PholdParameters(NodeWindowState.DenseLimit + 3000, 1, 0.5, 1.0, 0.1, 3, 11));
+        var reference = new SequentialExecutor().Run(model, model.Settings);
+        Assert.Equal(reference.Digest, new WindowedExecutor().Run(model, model.Settings).Digest);
+        Assert.Equal(reference.Digest, new WindowedExecutor(shuffleSeed: 4).Run(model, model.Settings).Digest);
+    }
+
+    [Fact]
     public void The_digest_changes_with_the_seed_and_the_parameters()
     {
         string D(PholdParameters p) { var m = new PholdModel(p); return new SequentialExecutor().Run(m, m.Settings).Digest; }

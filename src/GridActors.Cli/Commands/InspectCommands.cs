@@ -92,10 +92,7 @@ public sealed class InspectCommand : Command<InspectSettings>
 
     private static int Entity(RunRecord run, StoreReader reader, string entity, long? at, bool events, bool json)
     {
-        Scenario scenario;
-        try { scenario = ScenarioLoader.Load(run.Scenario, run.ScenarioText); }
-        catch (ScenarioException ex) { throw new UserInputException($"the scenario stored with run '{run.RunId}' no longer loads: {ex.Errors[0]}"); }
-        var model = new SupplyChainModel(scenario.Spec);
+        var model = new SupplyChainModel(StoreOptions.ScenarioOf(run).Spec);
         int id;
         try { id = model.IdOf(entity); }
         catch (KeyNotFoundException)

@@ -37,6 +37,13 @@ public static class StoreOptions
         if (!ok) throw new UserInputException($"{store.Display} is not a GridActors database (no run registry)");
         return write ? new RunRegistry(writable) : registry;
     }
+
+    /// <summary>The scenario a run was started with (its text is stored in the registry).</summary>
+    public static Scenario ScenarioOf(RunRecord run)
+    {
+        try { return ScenarioLoader.Load(run.Scenario, run.ScenarioText); }
+        catch (ScenarioException ex) { throw new UserInputException($"the scenario stored with run '{run.RunId}' no longer loads: {ex.Errors[0]}"); }
+    }
 }
 
 /// <summary>Runs (or resumes) one registered run and keeps the registry up to date.</summary>

@@ -85,9 +85,7 @@ public sealed class ResumeCommand : AsyncCommand<ResumeSettings>
         var run = registry.Get(settings.Run) ?? throw new UserInputException($"unknown run '{settings.Run}' in {registry.Store.Display}");
         if (run.Status == "completed") throw new UserInputException($"run '{run.RunId}' is already completed (digest {run.Digest})");
         if (run.Executor != "actors") throw new UserInputException($"run '{run.RunId}' used the {run.Executor} executor, which keeps no checkpoints; start it again with gridactors run");
-        Scenario scenario;
-        try { scenario = ScenarioLoader.Load(run.Scenario, run.ScenarioText); }
-        catch (ScenarioException ex) { throw new UserInputException($"the scenario stored with run '{run.RunId}' no longer loads: {ex.Errors[0]}"); }
+        var scenario = StoreOptions.ScenarioOf(run);
         StoreMaintenance.TruncateAfterCheckpoint(registry.Store, run.RunId, run.LastCheckpoint);
         registry.Status(run.RunId, "running", simulatedSeconds: run.LastCheckpointSeconds);
         var job = new RunJob(run.RunId, scenario, run.Seed, (long)Math.Round(run.HorizonSeconds * 1e6), run.Executor, 0, 0,
