@@ -18,7 +18,12 @@ public static class GridActorsApp
             config.AddCommand<RunCommand>("run")
                 .WithDescription("Run a scenario: validates it, runs it (actors by default), prints a summary and writes the run folder.")
                 .WithExample("run", "scenarios/small.yaml")
-                .WithExample("run", "scenarios/small.yaml", "--until", "2h", "--executor", "sequential", "--json");
+                .WithExample("run", "scenarios/small.yaml", "--until", "2h", "--executor", "sequential", "--json")
+                .WithExample("run", "scenarios/china-token-supply-chain.yaml", "--nodes", "3")
+                .WithExample("run", "scenarios/small.yaml", "--seed-nodes", "akka.tcp://gridactors@127.0.0.1:4053", "--min-nodes", "3");
+            config.AddCommand<NodeCommand>("node")
+                .WithDescription("Start a worker node: joins the cluster through the seed nodes and hosts entity actors until SIGTERM or Ctrl-C.")
+                .WithExample("node", "--seed-nodes", "akka.tcp://gridactors@127.0.0.1:4053", "--port", "4054");
             config.AddCommand<ResumeCommand>("resume")
                 .WithDescription("Continue an interrupted run from its last complete checkpoint; the digest equals an uninterrupted run's.")
                 .WithExample("resume", "20261129-080000-small-s1-ab12cd");

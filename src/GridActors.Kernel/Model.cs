@@ -95,3 +95,17 @@ public sealed record RunSettings(ulong Seed, SimTime End);
 
 /// <summary>A send below its channel's lookahead (DESIGN §2.2).</summary>
 public sealed class LookaheadViolationException(string message) : InvalidOperationException(message);
+
+/// <summary>
+/// Optional on a model: which entities may send to each other and the smallest delay they will ever use
+/// (undirected), plus a rough share of the work each entity does. Runtimes use it to place entities so that
+/// the links between nodes have large delays: a node then runs ahead alone for that long. A wrong declaration
+/// can never change results — a runtime rejects any event that would reach another node too early.
+/// </summary>
+public interface ITopology
+{
+    IEnumerable<(int A, int B, long MinDelayMicros)> Links();
+
+    /// <summary>Relative work of an entity (events it handles), for balancing nodes.</summary>
+    double Weight(int id);
+}

@@ -8,7 +8,8 @@ namespace GridActors.Kernel;
 public sealed record EntityFinal(int Id, byte[] StateHash, double[] Metrics, long EventsHandled, byte[] Report);
 
 /// <summary>Statistics of a windowed execution (zero for the sequential executor).</summary>
-public sealed record WindowStats(long Windows, long Activations, long CrossEntityEvents, long CrossNodeEvents)
+/// <paramref name="CrossNodeBatches"/> and <paramref name="CrossNodeBytes"/> count the event batches between node schedulers and their encoded size.
+public sealed record WindowStats(long Windows, long Activations, long CrossEntityEvents, long CrossNodeEvents, long CrossNodeBatches = 0, long CrossNodeBytes = 0)
 {
     public static readonly WindowStats None = new(0, 0, 0, 0);
 }

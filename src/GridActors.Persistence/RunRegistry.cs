@@ -7,7 +7,11 @@ namespace GridActors.Persistence;
 public sealed record RunRecord(
     string RunId, string Scenario, string ScenarioHash, string ScenarioText, ulong Seed, string Executor, int Nodes,
     string EngineVersion, string Status, double SimulatedSeconds, double HorizonSeconds, int LastCheckpoint,
-    double LastCheckpointSeconds, double CheckpointEverySeconds, string? Digest, string Created, string Updated, string? Error);
+    double LastCheckpointSeconds, double CheckpointEverySeconds, string? Digest, string Created, string Updated, string? Error)
+{
+    /// <summary>The coordinating process of a run in progress, as <c>host:pid</c>.</summary>
+    public string? Owner { get; init; }
+}
 
 /// <summary>
 /// The run registry (table <c>gridactors_runs</c>) beside the Akka tables: every run with its scenario
@@ -42,7 +46,46 @@ public sealed class RunRegistry(Store store)
         {
             Exec(c, $"ALTER TABLE {Table} ADD COLUMN summary_json TEXT NULL");
         }
+        try
+        {
+            using var probe = c.CreateCommand();
+            probe.CommandText = $"SELECT owner FROM {Table} WHERE 1 = 0";
+            probe.ExecuteNonQuery();
+        }
+        catch (DbException)
+        {
+            Exec(c, $"ALTER TABLE {Table} ADD COLUMN owner TEXT NULL");
+        }
     }
+
+    /// <summary>Records which process coordinates the run (this one).</summary>
+    public void ClaimOwnership(string runId) => Update(runId, "owner = @o", ("@o", OwnerId));
+
+    public static string OwnerId => Environment.MachineName + ":" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Runs marked running whose coordinating process on this host is gone (killed, crashed): they are
+    /// interrupted, and <c>gridactors resume</c> continues them. Runs coordinated from other hosts are not judged.
+    /// </summary>
+    public IReadOnlyList<RunRecord> Orphans()
+    {
+        var orphans = new List<RunRecord>();
+        foreach (var run in List().Where(r => r.Status == "running" && r.Owner is not null))
+        {
+            int colon = run.Owner!.LastIndexOf(':');
+            if (colon < 0 || run.Owner[..colon] != Environment.MachineName) continue;
+            if (!int.TryParse(run.Owner[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)) continue;
+            bool alive;
+            try { using var p = System.Diagnostics.Process.GetProcessById(pid); alive = !p.HasExited; }
+            catch (ArgumentException) { alive = false; }
+            catch (InvalidOperationException) { alive = false; }
+            if (!alive) orphans.Add(run);
+        }
+        return orphans;
+    }
+
+    public void MarkInterrupted(RunRecord run) =>
+        Status(run.RunId, "interrupted", error: $"coordinator process {run.Owner} ended without finishing the run");
 
     /// <summary>True when the database holds a GridActors run registry (used to refuse foreign files).</summary>
     public bool HasSchema()
@@ -58,11 +101,11 @@ public sealed class RunRegistry(Store store)
     public void Insert(RunRecord r)
     {
         using var c = Store.Open();
-        Exec(c, $"INSERT INTO {Table} VALUES (@id,@sc,@h,@txt,@seed,@ex,@n,@ev,@st,@sim,@hor,@lc,@lcs,@every,@d,@cr,@up,@err,NULL)",
+        Exec(c, $"INSERT INTO {Table} (run_id, scenario, scenario_hash, scenario_text, seed, executor, nodes, engine_version, status, simulated_seconds, horizon_seconds, last_checkpoint, last_checkpoint_seconds, checkpoint_every_seconds, digest, created, updated, error, owner) VALUES (@id,@sc,@h,@txt,@seed,@ex,@n,@ev,@st,@sim,@hor,@lc,@lcs,@every,@d,@cr,@up,@err,@owner)",
             ("@id", r.RunId), ("@sc", r.Scenario), ("@h", r.ScenarioHash), ("@txt", r.ScenarioText), ("@seed", r.Seed.ToString(CultureInfo.InvariantCulture)),
             ("@ex", r.Executor), ("@n", r.Nodes), ("@ev", r.EngineVersion), ("@st", r.Status), ("@sim", r.SimulatedSeconds),
             ("@hor", r.HorizonSeconds), ("@lc", r.LastCheckpoint), ("@lcs", r.LastCheckpointSeconds), ("@every", r.CheckpointEverySeconds),
-            ("@d", (object?)r.Digest), ("@cr", r.Created), ("@up", r.Updated), ("@err", (object?)r.Error));
+            ("@d", (object?)r.Digest), ("@cr", r.Created), ("@up", r.Updated), ("@err", (object?)r.Error), ("@owner", OwnerId));
     }
 
     public void Progress(string runId, double simulatedSeconds) =>
@@ -83,6 +126,8 @@ public sealed class RunRegistry(Store store)
     }
 
     public void Summary(string runId, string json) => Update(runId, "summary_json = @j", ("@j", json));
+
+    public void Nodes(string runId, int nodes) => Update(runId, "nodes = @n", ("@n", nodes));
 
     public string? SummaryOf(string runId)
     {
@@ -112,7 +157,10 @@ public sealed class RunRegistry(Store store)
         Convert.ToDouble(r.GetValue(9), CultureInfo.InvariantCulture), Convert.ToDouble(r.GetValue(10), CultureInfo.InvariantCulture),
         Convert.ToInt32(r.GetValue(11), CultureInfo.InvariantCulture), Convert.ToDouble(r.GetValue(12), CultureInfo.InvariantCulture),
         Convert.ToDouble(r.GetValue(13), CultureInfo.InvariantCulture), r.IsDBNull(14) ? null : r.GetString(14),
-        r.GetString(15), r.GetString(16), r.IsDBNull(17) ? null : r.GetString(17));
+        r.GetString(15), r.GetString(16), r.IsDBNull(17) ? null : r.GetString(17))
+    {
+        Owner = r.FieldCount > 19 && !r.IsDBNull(19) ? r.GetString(19) : null,
+    };
 
     private void Update(string runId, string set, params (string, object?)[] ps)
     {

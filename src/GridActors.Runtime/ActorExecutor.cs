@@ -95,7 +95,8 @@ public sealed class ActorExecutor(ActorExecutorOptions? options = null)
         {
             var completion = new TaskCompletionSource<RunResult>(TaskCreationOptions.RunContinuationsAsynchronously);
             int partitions = Math.Clamp(_options.Partitions > 0 ? _options.Partitions : threads, 1, model.EntityCount);
-            var nodeOf = BlockPlacement(model.EntityCount, partitions);
+            var placement = Placement.Plan(model, partitions);
+            var nodeOf = placement.NodeOf;
             var nodes = new IActorRef[partitions];
             for (int p = 0; p < partitions; p++)
             {
@@ -110,7 +111,7 @@ public sealed class ActorExecutor(ActorExecutorOptions? options = null)
                 plan = new RunCoordinator.CheckpointPlan(persistence.CheckpointEveryMicros, persistence.ResumeK, persistence.ResumeMicros,
                     persistence.Resume, journal, persistence.OnCheckpoint);
             }
-            var coordinator = system.ActorOf(Props.Create(() => new RunCoordinator(model, settings, nodes, nodeOf, completion, progress, plan)).WithDispatcher(Dispatcher), "coordinator");
+            var coordinator = system.ActorOf(Props.Create(() => new RunCoordinator(model, settings, nodes, nodeOf, completion, progress, plan, placement.CrossLookahead)).WithDispatcher(Dispatcher), "coordinator");
             coordinator.Tell(new RunCoordinator.Begin());
             await using var reg = cancellation.Register(() => completion.TrySetCanceled(cancellation));
             return await completion.Task.ConfigureAwait(false);

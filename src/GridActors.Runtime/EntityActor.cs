@@ -57,6 +57,9 @@ public sealed class EntityActor : UntypedActor
             case FinalRequest f:
                 Sender.Tell(new EntityFinalReport(_host.Final(f.Undelivered)));
                 break;
+            case Quiesce:
+                Sender.Tell(new Quiesced(_host.Id));
+                break;
             default:
                 Unhandled(message);
                 break;

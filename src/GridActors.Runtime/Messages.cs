@@ -1,3 +1,4 @@
+using Akka.Actor;
 using GridActors.Kernel;
 
 namespace GridActors.Runtime;
@@ -8,8 +9,9 @@ namespace GridActors.Runtime;
 /// the scheduler fills <see cref="Horizon"/> and <see cref="Inbox"/>, the entity fills
 /// <see cref="Outgoing"/>, <see cref="NextTime"/> and <see cref="Handled"/> and sends it back.
 /// Node-local only (a scheduler and its entities always share a process), never serialised.
+/// Messages that cross nodes implement <see cref="IClusterMessage"/> and travel through <see cref="GridActorsSerializer"/>.
 /// </summary>
-public sealed class Activation(int local)
+public sealed class Activation(int local) : INoSerializationVerificationNeeded
 {
     public int Local { get; } = local;
     public bool IsInit;
@@ -22,46 +24,84 @@ public sealed class Activation(int local)
 }
 
 /// <summary>Coordinator → nodes: set up the run. <paramref name="NodeOf"/> places every entity on a node.</summary>
-public sealed record InitializeNode(int Node, int NodeCount, int[] NodeOf, bool Resume = false);
+public sealed record InitializeNode(int Node, int NodeCount, int[] NodeOf, bool Resume = false) : IClusterMessage;
 
 /// <summary>Coordinator → nodes: take checkpoint <paramref name="K"/> (simulated time <paramref name="TimeMicros"/>) once the
 /// previous window's cross-node events (<paramref name="ExpectedFrom"/>) arrived.</summary>
-public sealed record BeginCheckpoint(int K, long TimeMicros, long Window, long[] ExpectedFrom);
+public sealed record BeginCheckpoint(int K, long TimeMicros, long Window, long[] ExpectedFrom) : IClusterMessage;
 
 /// <summary>Node → entity: journal your records and save your state (plus the events the node still holds for you).</summary>
-public sealed record TakeCheckpoint(int K, long TimeMicros, SimEvent[] Undelivered);
+public sealed record TakeCheckpoint(int K, long TimeMicros, SimEvent[] Undelivered) : INoSerializationVerificationNeeded;
 
 /// <summary>Entity → node: checkpoint saved (or failed with <paramref name="Error"/>).</summary>
-public sealed record CheckpointSaved(int Id, int K, long SequenceNr, string? Error = null);
+public sealed record CheckpointSaved(int Id, int K, long SequenceNr, string? Error = null) : INoSerializationVerificationNeeded;
 
 /// <summary>Entity → node: its state for checkpoint <paramref name="K"/> is captured (the write goes on in the background).</summary>
-public sealed record CheckpointCaptured(int Id, int K);
+public sealed record CheckpointCaptured(int Id, int K) : INoSerializationVerificationNeeded;
 
 /// <summary>Node → coordinator: every local entity captured checkpoint <paramref name="K"/>; the simulation may go on.</summary>
-public sealed record NodeCheckpointCaptured(int Node, int K);
+public sealed record NodeCheckpointCaptured(int Node, int K) : IClusterMessage;
 
 /// <summary>Node → coordinator: every local entity saved checkpoint <paramref name="K"/>.</summary>
-public sealed record NodeCheckpointDone(int Node, int K);
+public sealed record NodeCheckpointDone(int Node, int K) : IClusterMessage;
 
 /// <summary>Coordinator → nodes: run window <paramref name="Window"/> up to (excluding) <paramref name="Horizon"/>.
 /// A node starts only once it has received <c>ExpectedFrom[n]</c> events from node n for the previous window.</summary>
-public sealed record StartWindow(long Window, long Horizon, long[] ExpectedFrom);
+public sealed record StartWindow(long Window, long Horizon, long[] ExpectedFrom) : IClusterMessage;
 
 /// <summary>Node → coordinator: window finished (window 0 is initialisation).</summary>
-public sealed record NodeWindowReport(int Node, long Window, long LocalMin, long[] SentTo, int Activations, long Events, long CrossEntity);
+public sealed record NodeWindowReport(int Node, long Window, long LocalMin, long[] SentTo, int Activations, long Events, long CrossEntity,
+    int BatchesSent = 0, long BytesSent = 0) : IClusterMessage;
 
 /// <summary>Node → node: the cross-node events of one window, as one batch.</summary>
-public sealed record EventBatch(int FromNode, long Window, SimEvent[] Events);
+/// <paramref name="Data"/> holds <paramref name="Count"/> events encoded with the model's payload codec
+/// (<see cref="EventBatchCodec"/>), so the batch serialises as one byte array whatever the model.
+public sealed record EventBatch(int FromNode, long Window, int Count, byte[] Data) : IClusterMessage;
 
 /// <summary>Coordinator → nodes: the run ended; report every entity's final state.</summary>
-public sealed record CollectFinal(long AfterWindow);
+public sealed record CollectFinal(long AfterWindow) : IClusterMessage;
 
 /// <summary>Node → entity: report your final state; <paramref name="Undelivered"/> are pending events the node still held.</summary>
-public sealed record FinalRequest(SimEvent[] Undelivered);
+public sealed record FinalRequest(SimEvent[] Undelivered) : INoSerializationVerificationNeeded;
 
 /// <summary>Entity → node and node → coordinator: final states.</summary>
-public sealed record EntityFinalReport(EntityFinal Final);
-public sealed record NodeFinalReport(int Node, EntityFinal[] Finals);
+public sealed record EntityFinalReport(EntityFinal Final) : INoSerializationVerificationNeeded;
+public sealed record NodeFinalReport(int Node, EntityFinal[] Finals) : IClusterMessage;
 
 /// <summary>Anything → coordinator: the run cannot continue.</summary>
-public sealed record RunFailed(string Reason);
+public sealed record RunFailed(string Reason) : IClusterMessage;
+
+/// <summary>Node host → scheduler → entities: stop working and finish any checkpoint write in progress (the run is being
+/// re-placed after a node loss). Answered with <see cref="Quiesced"/> once nothing more will be written.</summary>
+public sealed record Quiesce : INoSerializationVerificationNeeded
+{
+    public static readonly Quiesce Instance = new();
+}
+
+/// <summary>Entity → scheduler, scheduler → node host: nothing more will be written.</summary>
+public sealed record Quiesced(int Id) : INoSerializationVerificationNeeded;
+
+/// <summary>Marks the messages that cross nodes; <see cref="GridActorsSerializer"/> is bound to it.</summary>
+public interface IClusterMessage;
+
+/// <summary>Encodes the events of one <see cref="EventBatch"/> with the model's payload codec.</summary>
+public static class EventBatchCodec
+{
+    public static byte[] Encode(List<SimEvent> events, IPayloadCodec codec, MemoryStream buffer)
+    {
+        buffer.SetLength(0);
+        using (var w = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+            foreach (var e in events) EntityHost.WriteEvent(w, e, codec);
+        return buffer.ToArray();
+    }
+
+    public static SimEvent[] Decode(EventBatch batch, IPayloadCodec codec)
+    {
+        var events = new SimEvent[batch.Count];
+        using var r = new BinaryReader(new MemoryStream(batch.Data, writable: false));
+        for (int i = 0; i < events.Length; i++) events[i] = EntityHost.ReadEvent(r, codec);
+        if (r.BaseStream.Position != batch.Data.Length)
+            throw new InvalidDataException($"event batch from node {batch.FromNode} (window {batch.Window}) has {batch.Data.Length - r.BaseStream.Position} bytes after its {batch.Count} events");
+        return events;
+    }
+}

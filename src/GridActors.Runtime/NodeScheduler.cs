@@ -26,6 +26,9 @@ public sealed class NodeScheduler : UntypedActor
     private int _outstanding;
     private long _window;
     private long _windowEvents;
+    private long _horizon = long.MinValue;    // the open global window's end (no sub-windows while initialising)
+    private long _localLookahead;
+    private int _windowActivations;
     private StartWindow? _waiting;
     private long[] _receivedFrom = [];
     private readonly Dictionary<long, List<EventBatch>> _early = [];
@@ -34,6 +37,10 @@ public sealed class NodeScheduler : UntypedActor
     private IActorRef? _finalReplyTo;
 
     private readonly string? _persistencePrefix;
+    private readonly MemoryStream _encodeBuffer = new();
+    private bool _quiescing;
+    private int _quiescePending;
+    private IActorRef? _quiesceReplyTo;
     private BeginCheckpoint? _checkpoint;   // waiting for capture
     private int _capturePending;
     private int _savePending;
@@ -49,12 +56,25 @@ public sealed class NodeScheduler : UntypedActor
     }
 
     /// <summary>Node peers (index = node number); set by the coordinator for multi-node runs.</summary>
-    public sealed record Peers(IActorRef[] Nodes);
+    public sealed record Peers(IActorRef[] Nodes) : IClusterMessage;
 
     protected override void OnReceive(object message)
     {
+        if (_quiescing)
+        {
+            // The run is being re-placed: only the entities' confirmations that their writes finished matter.
+            if (message is Quiesced && --_quiescePending == 0) _quiesceReplyTo!.Tell(new Quiesced(-1));
+            return;
+        }
         switch (message)
         {
+            case Quiesce:
+                _quiescing = true;
+                _quiesceReplyTo = Sender;
+                _quiescePending = _persistencePrefix is null ? 0 : _entities.Length;
+                if (_quiescePending == 0) Sender.Tell(new Quiesced(-1));
+                else foreach (var e in _entities) e.Tell(Quiesce.Instance);
+                break;
             case Activation a:
                 OnActivationDone(a);
                 break;
@@ -102,6 +122,8 @@ public sealed class NodeScheduler : UntypedActor
         for (int id = 0; id < init.NodeOf.Length; id++)
             if (init.NodeOf[id] == init.Node) local.Add(id);
         _state = new NodeWindowState(init.Node, local, init.NodeOf, init.NodeCount, _shuffle);
+        _localLookahead = ModelChecks.MinLookahead(_model);
+        _horizon = long.MinValue;
         _receivedFrom = new long[init.NodeCount];
         _entities = new IActorRef[local.Count];
         _activations = new Activation[local.Count];
@@ -127,7 +149,7 @@ public sealed class NodeScheduler : UntypedActor
     {
         // A batch belongs to the window that produced it; it is accepted right away (events land at or
         // after that window's horizon, so they can wait in inboxes) and counted for the next start.
-        _state.AcceptRemote(b.Events);
+        _state.AcceptRemote(EventBatchCodec.Decode(b, _model.Codec));
         if (!_early.TryGetValue(b.Window, out var list)) _early[b.Window] = list = [];
         list.Add(b);
         TryCheckpoint();
@@ -139,7 +161,7 @@ public sealed class NodeScheduler : UntypedActor
     {
         long[] got = new long[_receivedFrom.Length];
         if (_early.TryGetValue(window, out var batches))
-            foreach (var b in batches) got[b.FromNode] += b.Events.Length;
+            foreach (var b in batches) got[b.FromNode] += b.Count;
         for (int n = 0; n < got.Length; n++)
             if (got[n] < expected[n]) return false; // still in flight
         for (int n = 0; n < got.Length; n++)
@@ -212,18 +234,33 @@ public sealed class NodeScheduler : UntypedActor
         _waiting = null;
         _window = w.Window;
         _windowEvents = 0;
-        _state.CollectActivations(w.Horizon, _active);
+        _windowActivations = 0;
+        _horizon = w.Horizon;
+        StartSubWindow();
+    }
+
+    /// <summary>
+    /// Steps the node's own entities through the global window in sub-windows of the model's lookahead:
+    /// events between local entities need no coordinator, only those to other nodes (which land at or after
+    /// the global horizon, because nodes are placed so that links between them are at least that slow).
+    /// </summary>
+    private void StartSubWindow()
+    {
+        long min = _state.LocalMin;
+        long h = Math.Min(min >= _horizon - _localLookahead ? _horizon : min + _localLookahead, _horizon);
+        _state.CollectActivations(h, _active);
         _outstanding = _active.Count;
         if (_outstanding == 0)
         {
             FinishWindow();
             return;
         }
+        _windowActivations += _active.Count;
         foreach (int local in _active)
         {
             var a = _activations[local];
             a.IsInit = false;
-            a.Horizon = w.Horizon;
+            a.Horizon = h;
             a.Inbox = _state.TakeInbox(local);
             _entities[local].Tell(a, ActorRefs.NoSender);
         }
@@ -241,22 +278,35 @@ public sealed class NodeScheduler : UntypedActor
         if (!a.IsInit) _state.Recycle(a.Inbox);
         _state.Complete(a.Local, a.NextTime, a.Outgoing);
         a.Outgoing.Clear();
-        if (--_outstanding == 0) FinishWindow();
+        if (--_outstanding > 0) return;
+        if (_state.LocalMin < _horizon) StartSubWindow();
+        else FinishWindow();
     }
 
     private void FinishWindow()
     {
         long min = _state.LocalMin;
         var sent = new long[_state.Outbound.Length];
+        int batches = 0;
+        long bytes = 0;
         for (int n = 0; n < sent.Length; n++)
         {
             var batch = _state.Outbound[n];
             if (batch.Count == 0) continue;
+            if (_window > 0 && _state.OutboundMin[n] < _horizon)
+            {
+                _coordinator.Tell(new RunFailed($"an event for node {n} at {new SimTime(_state.OutboundMin[n])} would arrive before the window end {new SimTime(_horizon)}: "
+                    + "a link between nodes is faster than the placement assumed (check the model's declared links)"));
+                return;
+            }
             sent[n] = batch.Count;
-            _peers[n].Tell(new EventBatch(_state.Node, _window, batch.ToArray()));
+            var data = EventBatchCodec.Encode(batch, _model.Codec, _encodeBuffer);
+            batches++;
+            bytes += data.Length;
+            _peers[n].Tell(new EventBatch(_state.Node, _window, batch.Count, data));
         }
         _state.ClearOutbound();
-        _coordinator.Tell(new NodeWindowReport(_state.Node, _window, min, sent, _active.Count, _windowEvents, _state.CrossEntityEvents));
+        _coordinator.Tell(new NodeWindowReport(_state.Node, _window, min, sent, _window == 0 ? _entities.Length : _windowActivations, _windowEvents, _state.CrossEntityEvents, batches, bytes));
         TryStartWindow();
     }
 

@@ -22,6 +22,13 @@ public sealed class PersistentEntityActor : UntypedPersistentActor
     private readonly string _persistenceId;
     private bool _recovered;
     private TakeCheckpoint? _pending;
+    private IActorRef? _quiesceReplyTo;
+
+    private void ReleaseQuiesce()
+    {
+        _quiesceReplyTo?.Tell(new Quiesced(_host.Id));
+        _quiesceReplyTo = null;
+    }
 
     public PersistentEntityActor(ISimModel model, int id, RunSettings settings, IActorRef scheduler, string persistenceId)
     {
@@ -71,13 +78,20 @@ public sealed class PersistentEntityActor : UntypedPersistentActor
             case SaveSnapshotSuccess s when _pending is { } done:
                 _pending = null;
                 _scheduler.Tell(new CheckpointSaved(_host.Id, done.K, s.Metadata.SequenceNr));
+                ReleaseQuiesce();
                 break;
             case SaveSnapshotFailure f:
                 _scheduler.Tell(new CheckpointSaved(_host.Id, _pending?.K ?? -1, -1, $"snapshot of {_persistenceId} failed: {f.Cause.Message}"));
                 _pending = null;
+                ReleaseQuiesce();
                 break;
             case FinalRequest f:
                 Sender.Tell(new EntityFinalReport(_host.Final(f.Undelivered)));
+                break;
+            case Quiesce:
+                // Answer once no checkpoint write is in progress: after that this actor writes nothing more.
+                if (_pending is null) Sender.Tell(new Quiesced(_host.Id));
+                else _quiesceReplyTo = Sender;
                 break;
             default:
                 Unhandled(message);
@@ -112,19 +126,40 @@ public sealed class PersistentEntityActor : UntypedPersistentActor
 /// </summary>
 public sealed class CheckpointJournal(string persistenceId) : UntypedPersistentActor
 {
-    public sealed record Mark(int K, long TimeMicros, long Window);
-    public sealed record Marked(int K, long TimeMicros);
+    public sealed record Mark(int K, long TimeMicros, long Window) : INoSerializationVerificationNeeded;
+    public sealed record Marked(int K, long TimeMicros) : INoSerializationVerificationNeeded;
+
+    /// <summary>Asks for the last complete checkpoint; answered (as <see cref="Marked"/>, K = 0 when none) after any marker being written.</summary>
+    public sealed record GetLast : INoSerializationVerificationNeeded;
 
     public override string PersistenceId => persistenceId;
 
-    protected override void OnRecover(object message) { }
+    private Marked _last = new(0, 0);
+
+    protected override void OnRecover(object message)
+    {
+        if (message is byte[] bytes)
+        {
+            using var doc = JsonDocument.Parse(bytes);
+            _last = new Marked(doc.RootElement.GetProperty("k").GetInt32(), doc.RootElement.GetProperty("t").GetInt64());
+        }
+    }
 
     protected override void OnCommand(object message)
     {
+        if (message is GetLast)
+        {
+            Sender.Tell(_last);
+            return;
+        }
         if (message is not Mark m) { Unhandled(message); return; }
         var sender = Sender;
         var bytes = JsonSerializer.SerializeToUtf8Bytes(new { kind = "checkpoint-complete", k = m.K, t = m.TimeMicros, window = m.Window });
-        Persist(bytes, _ => sender.Tell(new Marked(m.K, m.TimeMicros)));
+        Persist(bytes, _ =>
+        {
+            _last = new Marked(m.K, m.TimeMicros);
+            sender.Tell(_last);
+        });
     }
 }
 

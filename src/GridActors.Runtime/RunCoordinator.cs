@@ -27,12 +27,13 @@ public sealed class RunCoordinator : UntypedActor
     private long _events;
     private long _activations;
     private long[] _crossEntityPerNode;
+    private long _crossNodeEvents, _crossNodeBatches, _crossNodeBytes;
     private readonly List<EntityFinal> _finals = [];
     private int _finalNodes;
     private bool _done;
     private readonly System.Diagnostics.Stopwatch _clock = new();
 
-    public sealed record Begin;
+    public sealed record Begin : INoSerializationVerificationNeeded;
 
     /// <summary>Checkpointing of a persistent run. <paramref name="EveryMicros"/> 0 disables checkpoints;
     /// a resumed run starts after checkpoint <paramref name="StartK"/> taken at <paramref name="StartMicros"/>.</summary>
@@ -52,8 +53,15 @@ public sealed class RunCoordinator : UntypedActor
     private readonly System.Diagnostics.Stopwatch _checkpointClock = new();
     public sealed record RunProgress(SimTime Time, long Events, long Windows);
 
+    /// <summary>Longest global window when no link crosses nodes (keeps progress reports and cancellation responsive).</summary>
+    public const long MaxUnboundedWindowMicros = 60_000_000;
+
+    private readonly System.Diagnostics.Stopwatch _progressClock = System.Diagnostics.Stopwatch.StartNew();
+
+    /// <param name="crossLookahead">Width of a global window: the smallest delay of a link between nodes
+    /// (<see cref="Placement.CrossLookahead"/>); null = the model's lookahead.</param>
     public RunCoordinator(ISimModel model, RunSettings settings, IActorRef[] nodes, int[] nodeOf,
-        TaskCompletionSource<RunResult> completion, Action<RunProgress>? progress, CheckpointPlan? plan = null)
+        TaskCompletionSource<RunResult> completion, Action<RunProgress>? progress, CheckpointPlan? plan = null, long? crossLookahead = null)
     {
         _plan = plan;
         if (plan is { EveryMicros: > 0 })
@@ -67,7 +75,7 @@ public sealed class RunCoordinator : UntypedActor
         _nodeOf = nodeOf;
         _completion = completion;
         _progress = progress;
-        _lookahead = ModelChecks.MinLookahead(model);
+        _lookahead = Math.Min(crossLookahead ?? ModelChecks.MinLookahead(model), Math.Max(MaxUnboundedWindowMicros, ModelChecks.MinLookahead(model)));
         _end = settings.End.Micros;
         _sent = new long[nodes.Length, nodes.Length];
         _crossEntityPerNode = new long[nodes.Length];
@@ -139,13 +147,23 @@ public sealed class RunCoordinator : UntypedActor
         }
         _reports++;
         if (r.LocalMin < _min) _min = r.LocalMin;
-        for (int d = 0; d < r.SentTo.Length; d++) _sent[r.Node, d] += r.SentTo[d];
+        for (int d = 0; d < r.SentTo.Length; d++)
+        {
+            _sent[r.Node, d] += r.SentTo[d];
+            if (d != r.Node) _crossNodeEvents += r.SentTo[d];
+        }
+        _crossNodeBatches += r.BatchesSent;
+        _crossNodeBytes += r.BytesSent;
         _events += r.Events;
         _activations += r.Activations;
         _crossEntityPerNode[r.Node] = r.CrossEntity;
         if (_reports < _nodes.Length) return;
 
-        if (_progress is not null && (_window & 63) == 0) _progress(new RunProgress(new SimTime(Math.Min(_min, _end)), _events, _window));
+        if (_progress is not null && _progressClock.ElapsedMilliseconds >= 200)
+        {
+            _progressClock.Restart();
+            _progress(new RunProgress(new SimTime(Math.Min(_min, _end)), _events, _window));
+        }
         long min = _min;
         _reports = 0;
         _min = long.MaxValue;
@@ -208,7 +226,7 @@ public sealed class RunCoordinator : UntypedActor
         _done = true;
         try
         {
-            var stats = new WindowStats(_window, _activations, _crossEntityPerNode.Sum(), 0);
+            var stats = new WindowStats(_window, _activations, _crossEntityPerNode.Sum(), _crossNodeEvents, _crossNodeBatches, _crossNodeBytes);
             _completion.TrySetResult(RunResult.FromFinals(_model, _settings, _finals, stats) with { WallSeconds = _clock.Elapsed.TotalSeconds, CheckpointSeconds = _checkpointClock.Elapsed.TotalSeconds });
         }
         catch (Exception ex)

@@ -15,6 +15,9 @@ public sealed record ScenarioError(string File, int Line, int Column, string Mes
 /// <summary>A loaded, validated scenario.</summary>
 public sealed record Scenario(string Path, string Hash, SupplyChainSpec Spec, long HorizonMicros, ulong Seed, int LineCount)
 {
+    /// <summary>The YAML text the scenario was loaded from (nodes of a cluster rebuild the model from it).</summary>
+    public string Text { get; init; } = "";
+
     public string Counts =>
         $"{Spec.Plants.Count} plants, {Spec.Regions.Count} regions, {Spec.Links.Count} links, {Spec.Hubs.Count} hubs, " +
         $"{Spec.Cables.Count} cables, {Spec.Users.Count} user regions, {Spec.Faults.Count} faults";
@@ -53,7 +56,7 @@ public sealed class ScenarioLoader
         var spec = loader.Parse(text, out var horizon, out var seed);
         if (loader._errors.Count > 0 || spec is null) throw new ScenarioException(loader._errors);
         var hash = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16];
-        return new Scenario(file, hash, spec, horizon, seed, text.Split('\n').Length);
+        return new Scenario(file, hash, spec, horizon, seed, text.Split('\n').Length) { Text = text };
     }
 
     private void Error(YamlNode? node, string message) =>

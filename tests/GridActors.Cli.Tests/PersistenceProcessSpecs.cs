@@ -93,7 +93,7 @@ public class PersistenceProcessSpecs(PostgresFixture pg) : IClassFixture<Postgre
             ["run", small, "--until", "3h", "--out", Path.Combine(dir, "out"), .. StoreArgs(store, dir), "--json"]);
         Assert.Equal(137, first.ExitCode);
         var runs = Json(await CliRunner.RunAsync(["runs", .. StoreArgs(store, dir), "--json"])).EnumerateArray()
-            .Where(x => x.GetProperty("status").GetString() == "running" && x.GetProperty("scenario").GetString() == small).ToList();
+            .Where(x => x.GetProperty("status").GetString() == "interrupted" && x.GetProperty("scenario").GetString() == small).ToList();
         var runId = runs.Last().GetProperty("runId").GetString()!;
         Assert.Equal(1, runs.Last().GetProperty("lastCheckpoint").GetInt32());
 
@@ -123,7 +123,7 @@ public class PersistenceProcessSpecs(PostgresFixture pg) : IClassFixture<Postgre
         process.Kill(); // SIGKILL
         await process.WaitForExitAsync();
         var record = await RunRecord(store, dir, runId);
-        Assert.Equal("running", record.GetProperty("status").GetString());
+        Assert.Equal("interrupted", record.GetProperty("status").GetString()); // its coordinating process is gone
         Assert.True(record.GetProperty("lastCheckpoint").GetInt32() >= 1);
         var done = Json(await CliRunner.RunAsync(["resume", runId, "--out", Path.Combine(dir, "out"), .. StoreArgs(store, dir), "--json"]));
         Assert.Equal(reference.GetProperty("digest").GetString(), done.GetProperty("digest").GetString());

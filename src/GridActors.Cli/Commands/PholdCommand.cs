@@ -5,6 +5,7 @@ using System.Text.Json;
 using GridActors.Kernel;
 using GridActors.Model.Phold;
 using GridActors.Runtime;
+using GridActors.Runtime.Cluster;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -76,6 +77,10 @@ public sealed class PholdSettings : CommandSettings
     [Description("Print one JSON object on stdout instead of a table.")]
     public bool Json { get; init; }
 
+    [CommandOption("--nodes <N>")]
+    [Description("Actors executor on a local cluster of N processes (this one plus N−1 workers on loopback); LPs are spread over them in blocks.")]
+    public int? Nodes { get; init; }
+
     public static readonly string[] Executors = ["sequential", "windowed", "actors"];
 
     public PholdParameters ToParameters() => new(Lps, Population, Remote, Mean, Lookahead, End, Seed);
@@ -88,6 +93,8 @@ public sealed class PholdSettings : CommandSettings
         if (Dispatcher is not ("fork-join" or "thread-pool" or "channel"))
             return ValidationResult.Error($"--dispatcher must be fork-join, thread-pool or channel; got '{Dispatcher}'");
         if (Threads < 0) return ValidationResult.Error($"--threads must not be negative, got {Threads}");
+        if (Nodes is < 1 or > 64) return ValidationResult.Error($"--nodes must be between 1 and 64, got {Nodes}");
+        if (Nodes is not null && Executor != "actors") return ValidationResult.Error("--nodes needs the actors executor");
         if (Throughput < 1) return ValidationResult.Error($"--throughput must be at least 1, got {Throughput}");
         return ValidationResult.Success();
     }
@@ -109,7 +116,15 @@ public sealed class PholdCommand : AsyncCommand<PholdSettings>
         GC.Collect();
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var sw = Stopwatch.StartNew();
-        RunResult result = settings.Executor switch
+        ClusterRunResult? clustered = null;
+        if (settings.Nodes is int nodes)
+        {
+            void Log(string line) => Console.Error.WriteLine(line);
+            await using var launch = ClusterLaunch.Start(new ClusterLaunchOptions(nodes, [], nodes, "127.0.0.1", 0, settings.Threads), null, model.EntityCount, Log);
+            clustered = await launch.Node.RunAsync(new ClusterRunPlan("phold", CliModelFactory.ForPhold(settings.ToParameters()), model, model.Settings, nodes),
+                log: Log, cancellation: cancellation).ConfigureAwait(false);
+        }
+        RunResult result = clustered is not null ? clustered.Result : settings.Executor switch
         {
             // Single-threaded executors run on a pool thread so that Ctrl-C ends the command at once.
             "sequential" => await Task.Run(() => Timed(() => new SequentialExecutor().Run(model, model.Settings)), cancellation).WaitAsync(cancellation).ConfigureAwait(false),
@@ -152,6 +167,7 @@ public sealed class PholdCommand : AsyncCommand<PholdSettings>
                 ["peakWorkingSetMB"] = Math.Round(peak / 1048576.0, 1),
                 ["engineVersion"] = EngineInfo.Version,
             };
+            foreach (var (k, v) in RunJob.ClusterJson(clustered)) json[k] = v;
             Console.Out.WriteLine(JsonSerializer.Serialize(json));
         }
         else

@@ -5,6 +5,7 @@ using GridActors.Kernel;
 using GridActors.Model.SupplyChain;
 using GridActors.Persistence;
 using GridActors.Runtime;
+using GridActors.Runtime.Cluster;
 using GridActors.Scenarios;
 using Spectre.Console;
 
@@ -35,6 +36,14 @@ public static class StoreOptions
             throw new UserInputException($"{store.Display} is not a GridActors database: {ex.Message}");
         }
         if (!ok) throw new UserInputException($"{store.Display} is not a GridActors database (no run registry)");
+        var orphans = registry.Orphans();
+        if (orphans.Count > 0)
+        {
+            // A coordinator on this host was killed: record its runs as interrupted (only then is the file written).
+            var writer = new RunRegistry(writable);
+            writer.EnsureSchema();
+            foreach (var run in orphans) writer.MarkInterrupted(run);
+        }
         return write ? new RunRegistry(writable) : registry;
     }
 
@@ -48,8 +57,14 @@ public static class StoreOptions
 
 /// <summary>Runs (or resumes) one registered run and keeps the registry up to date.</summary>
 public sealed class RunJob(string runId, Scenario scenario, ulong seed, long horizon, string executor, int threads, int partitions,
-    long checkpointEvery, Store store, RunRegistry registry, string outDir, bool json)
+    long checkpointEvery, Store store, RunRegistry registry, string outDir, bool json, ClusterLaunchOptions? cluster = null)
 {
+    /// <summary>Cluster events and checkpoints, one line each on stderr (clearing the progress line on a terminal).</summary>
+    private void Log(string line)
+    {
+        lock (this) Console.Error.WriteLine(Console.IsErrorRedirected ? line : "\r" + line.PadRight(100));
+    }
+
     public async Task<int> ExecuteAsync((int K, long Micros)? resume, CancellationToken cancellation)
     {
         var model = new SupplyChainModel(scenario.Spec);
@@ -67,9 +82,27 @@ public sealed class RunJob(string runId, Scenario scenario, ulong seed, long hor
             }
         }
         RunResult result;
+        ClusterRunResult? clustered = null;
+        registry.ClaimOwnership(runId);
         try
         {
-            if (executor == "sequential")
+            if (cluster is not null)
+            {
+                var persistence = new PersistenceOptions(runId, store.AkkaConfig(), checkpointEvery,
+                    resume is not null, resume?.K ?? 0, resume?.Micros ?? 0,
+                    (k, t) =>
+                    {
+                        registry.Checkpoint(runId, k, t / 1e6);
+                        Log($"checkpoint #{k} complete at {t / 3.6e9:0.###} h");
+                    });
+                await using var launch = ClusterLaunch.Start(cluster, store, model.EntityCount, Log);
+                var plan = new ClusterRunPlan(runId, CliModelFactory.ForScenario(scenario, scenario.Text), model, runSettings, launch.MinNodes,
+                    persistence, k => StoreMaintenance.TruncateAfterCheckpoint(store, runId, k));
+                clustered = await launch.Node.RunAsync(plan, p => Report(p.Time, p.Events), Log, cancellation).ConfigureAwait(false);
+                result = clustered.Result;
+                registry.Nodes(runId, clustered.Placement.Count);
+            }
+            else if (executor == "sequential")
             {
                 result = await Task.Run(() => new SequentialExecutor().Run(model, runSettings, Report), cancellation)
                     .WaitAsync(cancellation).ConfigureAwait(false);
@@ -97,12 +130,33 @@ public sealed class RunJob(string runId, Scenario scenario, ulong seed, long hor
         double wall = sw.Elapsed.TotalSeconds;
         var s = SupplyChainSummary.From(model, result);
         var summary = RunCommand.SummaryJson(runId, scenario, executor, seed, result, s, wall);
-        RunFolder.Write(outDir, model, scenario, runId, executor, seed, result, s, summary);
+        var placement = ClusterJson(clustered);
+        foreach (var (k, v) in placement) summary[k] = v;
+        RunFolder.Write(outDir, model, scenario, runId, executor, seed, result, s, summary, placement);
         registry.Summary(runId, JsonSerializer.Serialize(summary));
         registry.Status(runId, "completed", result.Digest, result.End.TotalSeconds);
         if (json) Console.Out.WriteLine(JsonSerializer.Serialize(summary));
         else RunCommand.PrintTable(runId, outDir, result, s, wall);
         return s.EnergyConserved && s.RequestsConserved ? 0 : 3;
+    }
+
+    /// <summary>Node count, where the entities lived, the fail-overs and the cross-node traffic of a run (one node for single-process runs).</summary>
+    public static Dictionary<string, object?> ClusterJson(ClusterRunResult? c)
+    {
+        if (c is null) return new() { ["nodes"] = 1 };
+        var stats = c.Result.Stats;
+        return new()
+        {
+            ["nodes"] = c.Placement.Count,
+            ["placement"] = c.Placement.Select(p => new Dictionary<string, object> { ["node"] = p.Node, ["address"] = p.Address, ["host"] = p.Host, ["pid"] = p.ProcessId, ["entities"] = p.Entities }).ToArray(),
+            ["failovers"] = c.Failovers.Select(f => new Dictionary<string, object> { ["incarnation"] = f.Incarnation, ["lost"] = f.Lost, ["fromCheckpoint"] = f.FromCheckpoint, ["fromSimulatedSeconds"] = f.FromSimulatedSeconds, ["wallSeconds"] = Math.Round(f.WallSeconds, 3) }).ToArray(),
+            ["crossNode"] = new Dictionary<string, object>
+            {
+                ["events"] = stats.CrossNodeEvents, ["batches"] = stats.CrossNodeBatches, ["bytes"] = stats.CrossNodeBytes,
+                ["batchesPerWindow"] = stats.Windows == 0 ? 0 : Math.Round(stats.CrossNodeBatches / (double)stats.Windows, 4),
+                ["bytesPerEvent"] = stats.CrossNodeEvents == 0 ? 0 : Math.Round(stats.CrossNodeBytes / (double)stats.CrossNodeEvents, 2),
+            },
+        };
     }
 
     private static void Progress(SimTime t, long events, long horizon, Stopwatch sw)

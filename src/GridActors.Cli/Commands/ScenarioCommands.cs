@@ -32,7 +32,7 @@ public sealed class ValidateCommand : Command<ValidateSettings>
     }
 }
 
-public sealed class RunSettingsCli : CommandSettings
+public sealed class RunSettingsCli : ClusterSettings
 {
     [CommandArgument(0, "<FILE>")]
     [Description("Scenario file (YAML).")]
@@ -69,14 +69,6 @@ public sealed class RunSettingsCli : CommandSettings
     [Description("Print one JSON object with the run's summary on stdout.")]
     public bool Json { get; init; }
 
-    [CommandOption("--db <PATH>")]
-    [Description("SQLite file for the run registry, journal and snapshots (default runs/gridactors.db).")]
-    public string? Db { get; init; }
-
-    [CommandOption("--postgres <CONNECTION>")]
-    [Description("Use PostgreSQL instead of SQLite, e.g. \"Host=127.0.0.1;Port=5433;Database=gridactors;Username=postgres\".")]
-    public string? Postgres { get; init; }
-
     [CommandOption("--checkpoint-every <DURATION>")]
     [Description("Simulated time between checkpoints (actors executor), e.g. 1h; 0 disables.")]
     [DefaultValue("1h")]
@@ -84,7 +76,9 @@ public sealed class RunSettingsCli : CommandSettings
 
     public override ValidationResult Validate()
     {
-        if (Db is not null && Postgres is not null) return ValidationResult.Error("--db and --postgres exclude each other");
+        var cluster = base.Validate();
+        if (!cluster.Successful) return cluster;
+        if (Clustered && Executor != "actors") return ValidationResult.Error("--nodes and --seed-nodes need the actors executor");
         if (CheckpointEvery != "0" && !Quantity.TryParseDuration(InsertSpace(CheckpointEvery), out _, out var ce))
             return ValidationResult.Error("--checkpoint-every: " + ce);
         if (Executor is not ("sequential" or "actors"))
@@ -128,10 +122,10 @@ public sealed class RunCommand : AsyncCommand<RunSettingsCli>
         var registry = new RunRegistry(store);
         registry.EnsureSchema();
         string now = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-        registry.Insert(new RunRecord(runId, scenario.Path, scenario.Hash, File.ReadAllText(scenario.Path), seed, settings.Executor, 1,
+        registry.Insert(new RunRecord(runId, scenario.Path, scenario.Hash, scenario.Text, seed, settings.Executor, settings.ToLaunch(0)?.RequiredNodes ?? 1,
             EngineInfo.Version, "running", 0, horizon / 1e6, 0, 0, every / 1e6, null, now, now, null));
         var job = new RunJob(runId, scenario, seed, horizon, settings.Executor, settings.Threads, settings.Partitions, every, store, registry,
-            settings.Out ?? Path.Combine("runs", runId), settings.Json);
+            settings.Out ?? Path.Combine("runs", runId), settings.Json, settings.ToLaunch(settings.Threads));
         return await job.ExecuteAsync(resume: null, cancellation).ConfigureAwait(false);
     }
 
@@ -234,18 +228,20 @@ public static class ScenarioCli
 public static class RunFolder
 {
     public static void Write(string dir, SupplyChainModel model, Scenario scenario, string runId, string executor, ulong seed,
-        RunResult r, SupplyChainSummary s, Dictionary<string, object?> summary)
+        RunResult r, SupplyChainSummary s, Dictionary<string, object?> summary, Dictionary<string, object?>? cluster = null)
     {
         var tmp = dir + ".partial";
         if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
         Directory.CreateDirectory(tmp);
         var opts = new JsonSerializerOptions { WriteIndented = true };
-        File.WriteAllText(Path.Combine(tmp, "run.json"), JsonSerializer.Serialize(new Dictionary<string, object?>
+        var run = new Dictionary<string, object?>
         {
             ["runId"] = runId, ["scenario"] = scenario.Path, ["scenarioHash"] = scenario.Hash, ["seed"] = seed,
             ["executor"] = executor, ["nodes"] = 1, ["engineVersion"] = EngineInfo.Version,
             ["horizonSeconds"] = r.End.TotalSeconds, ["entities"] = model.EntityCount,
-        }, opts));
+        };
+        foreach (var (k, v) in cluster ?? []) run[k] = v;
+        File.WriteAllText(Path.Combine(tmp, "run.json"), JsonSerializer.Serialize(run, opts));
         File.WriteAllText(Path.Combine(tmp, "summary.json"), JsonSerializer.Serialize(summary, opts));
         WriteCsv(tmp, "plants.csv", "entity,hours,available_mw,dispatched_mw,curtailed_mw", s, "plant/");
         WriteCsv(tmp, "regions.csv", "entity,hours,load_mw,served_mw,import_mw,export_mw,curtailed_mw", s, "region/");

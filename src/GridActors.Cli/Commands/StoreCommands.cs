@@ -58,7 +58,7 @@ public sealed class RunsCommand : Command<RunsSettings>
     }
 }
 
-public sealed class ResumeSettings : StoreSettings
+public sealed class ResumeSettings : ClusterSettings
 {
     [CommandArgument(0, "<RUN>")]
     [Description("Run id (see gridactors runs).")]
@@ -89,7 +89,8 @@ public sealed class ResumeCommand : AsyncCommand<ResumeSettings>
         StoreMaintenance.TruncateAfterCheckpoint(registry.Store, run.RunId, run.LastCheckpoint);
         registry.Status(run.RunId, "running", simulatedSeconds: run.LastCheckpointSeconds);
         var job = new RunJob(run.RunId, scenario, run.Seed, (long)Math.Round(run.HorizonSeconds * 1e6), run.Executor, 0, 0,
-            (long)Math.Round(run.CheckpointEverySeconds * 1e6), registry.Store, registry, settings.Out ?? Path.Combine("runs", run.RunId), settings.Json);
+            (long)Math.Round(run.CheckpointEverySeconds * 1e6), registry.Store, registry, settings.Out ?? Path.Combine("runs", run.RunId), settings.Json,
+            settings.ToLaunch(0));
         (int, long)? from = run.LastCheckpoint == 0 ? null : (run.LastCheckpoint, (long)Math.Round(run.LastCheckpointSeconds * 1e6));
         if (!settings.Json) Console.Error.WriteLine(from is null ? $"resuming {run.RunId} from the start (no complete checkpoint)" : $"resuming {run.RunId} from checkpoint #{run.LastCheckpoint} at {run.LastCheckpointSeconds / 3600:0.##} h");
         return await job.ExecuteAsync(from, cancellation).ConfigureAwait(false);

@@ -29,7 +29,7 @@ public static class M
 /// The token supply chain as a kernel model: plants, regions, links, hubs, cables, user regions and a
 /// fault timeline, each an entity exchanging energy and request messages (no Akka here).
 /// </summary>
-public sealed class SupplyChainModel : ISimModel
+public sealed class SupplyChainModel : ISimModel, ITopology
 {
     public const int ChannelEnergy = 0, ChannelNetwork = 1, ChannelControl = 2;
     /// <summary>Delay of every energy-dispatch message (the energy channel's lookahead).</summary>
@@ -117,6 +117,40 @@ public sealed class SupplyChainModel : ISimModel
         Spec.Users.Select((u, i) => (u, i))
             .Where(x => x.u.Routes.Any(r => cable ? r.Cable == id : r.Hub == id))
             .Select(x => FirstUser + x.i).ToArray();
+
+    /// <summary>
+    /// Who talks to whom: plants, links and hubs with their regions over the energy channel (1 s); user
+    /// regions, cables and hubs along every route, and the fault timeline with its targets, over network and
+    /// control channels (1 ms). The request side of a topology therefore stays on one node while the energy
+    /// side spreads freely, and nodes synchronise once per simulated second instead of once per millisecond.
+    /// </summary>
+    public IEnumerable<(int A, int B, long MinDelayMicros)> Links()
+    {
+        long energy = EnergyDelay.Micros, net = MinNetworkDelay.Micros;
+        for (int i = 0; i < Spec.Plants.Count; i++) yield return (FirstPlant + i, RegionId(Spec.Plants[i].Region), energy);
+        for (int i = 0; i < Spec.Links.Count; i++)
+        {
+            yield return (FirstLink + i, RegionId(Spec.Links[i].From), energy);
+            yield return (FirstLink + i, RegionId(Spec.Links[i].To), energy);
+        }
+        for (int i = 0; i < Spec.Hubs.Count; i++) yield return (FirstHub + i, RegionId(Spec.Hubs[i].Region), energy);
+        for (int u = 0; u < Spec.Users.Count; u++)
+            foreach (var r in Spec.Users[u].Routes)
+            {
+                yield return (FirstUser + u, HubId(r.Hub), net);
+                if (r.Cable is { } c)
+                {
+                    yield return (FirstUser + u, CableId(c), net);
+                    yield return (CableId(c), HubId(r.Hub), net);
+                }
+            }
+        foreach (var f in Spec.Faults)
+            foreach (var t in FaultTargets(f)) yield return (TimelineId, t, net);
+    }
+
+    /// <summary>Rough events per entity by kind (user regions, hubs and cables carry the request traffic).</summary>
+    public double Weight(int id) =>
+        id == TimelineId || id < FirstRegion ? 1 : id < FirstLink ? 3 : id < FirstHub ? 1 : id < FirstCable ? 8 : id < FirstUser ? 4 : 8;
 
     /// <summary>Share of a bundle's service time spent before its first token (prefill).</summary>
     public double PrefillShareOf(Bundle b) => Spec.Users[b.Origin - FirstUser].PrefillShare;

@@ -1,0 +1,91 @@
+using System.Globalization;
+using Akka.Configuration;
+
+namespace GridActors.Runtime.Cluster;
+
+/// <summary>Where a node listens and whom it joins.</summary>
+/// <param name="Host">Address to bind and advertise (127.0.0.1 unless told otherwise).</param>
+/// <param name="Port">TCP port; 0 picks a free one.</param>
+/// <param name="SeedNodes">Seed node addresses (<c>akka.tcp://gridactors@HOST:PORT</c>); empty = join itself (first node).</param>
+/// <param name="Roles"><c>worker</c> hosts entities, <c>coordinator</c> may host the run coordinator.</param>
+public sealed record ClusterNodeOptions(string Host, int Port, IReadOnlyList<string> SeedNodes, IReadOnlyList<string> Roles)
+{
+    public const string SystemName = "gridactors";
+    public const string WorkerRole = "worker";
+    public const string CoordinatorRole = "coordinator";
+
+    /// <summary>Checks and normalises a seed node address; the message says what is wrong.</summary>
+    public static string ParseSeed(string text)
+    {
+        var t = text.Trim();
+        if (!Uri.TryCreate(t, UriKind.Absolute, out var uri) || uri.Scheme != "akka.tcp" || uri.UserInfo != SystemName || uri.Port <= 0 || string.IsNullOrEmpty(uri.Host))
+            throw new FormatException($"seed node '{text}' is not an address like akka.tcp://{SystemName}@127.0.0.1:4053");
+        return $"akka.tcp://{SystemName}@{uri.Host}:{uri.Port}";
+    }
+}
+
+/// <summary>
+/// HOCON for a GridActors cluster node: DotNetty TCP remoting, the binary serializer for cross-node
+/// messages, and a split-brain resolver tuned for simulations (see README "Clustered runs"):
+/// <list type="bullet">
+/// <item><c>keep-oldest</c>: the node that started the run (the seed, which hosts the coordinator) is the
+/// oldest, so a lost worker is downed and the run goes on; a side without the oldest downs itself.</item>
+/// <item>failure detection after 4 s without heartbeats and a decision after the membership has been stable
+/// for 4 s, so a dead worker is removed ~8–12 s after it died instead of Akka's default ~45 s.</item>
+/// </list>
+/// Akka's own log is off (remoting reports every expected disconnect as an error); set
+/// <c>GRIDACTORS_AKKA_LOGLEVEL=INFO</c> to see it. Frames may carry a whole run's placement and large event batches, hence 64 MiB frames.
+/// </summary>
+public static class ClusterConfig
+{
+    public static Config For(ClusterNodeOptions o, bool serializeMessages = false)
+    {
+        string seeds = string.Join(", ", o.SeedNodes.Select(s => "\"" + s + "\""));
+        string roles = string.Join(", ", o.Roles.Select(s => "\"" + s + "\""));
+        return ConfigurationFactory.ParseString($$"""
+            akka {
+              loglevel = {{(Environment.GetEnvironmentVariable("GRIDACTORS_AKKA_LOGLEVEL") ?? "OFF")}}
+              stdout-loglevel = OFF
+              actor {
+                provider = cluster
+                serialize-messages = {{(serializeMessages ? "on" : "off")}}
+                serializers { gridactors = "GridActors.Runtime.GridActorsSerializer, GridActors.Runtime" }
+                serialization-bindings { "GridActors.Runtime.IClusterMessage, GridActors.Runtime" = gridactors }
+              }
+              remote {
+                log-remote-lifecycle-events = off
+                dot-netty.tcp {
+                  hostname = "{{o.Host}}"
+                  port = {{o.Port.ToString(CultureInfo.InvariantCulture)}}
+                  maximum-frame-size = 64MiB
+                  send-buffer-size = 4MiB
+                  receive-buffer-size = 4MiB
+                }
+              }
+              cluster {
+                seed-nodes = [{{seeds}}]
+                roles = [{{roles}}]
+                log-info = off
+                downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+                split-brain-resolver {
+                  active-strategy = keep-oldest
+                  stable-after = 4s
+                  keep-oldest.down-if-alone = on
+                }
+                failure-detector {
+                  heartbeat-interval = 1s
+                  acceptable-heartbeat-pause = 4s
+                }
+                run-coordinated-shutdown-when-down = on
+                singleton.hand-over-retry-interval = 1s
+              }
+              coordinated-shutdown {
+                exit-clr = off
+                # A leaving node waits for the remaining members to confirm its removal; in a simulation
+                # cluster that ends together this is not worth Akka's default 10 s.
+                phases.cluster-exiting.timeout = 2s
+              }
+            }
+            """);
+    }
+}

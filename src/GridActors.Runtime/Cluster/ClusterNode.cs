@@ -1,0 +1,76 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.Singleton;
+using Akka.Configuration;
+
+namespace GridActors.Runtime.Cluster;
+
+/// <summary>
+/// One GridActors cluster member in this process: an ActorSystem with remoting and clustering, the
+/// simulation dispatcher, the store's persistence plugins (when given) and a <see cref="NodeHost"/> that
+/// hosts entity actors for whichever run the coordinator places here.
+/// </summary>
+public sealed class ClusterNode : IAsyncDisposable
+{
+    public ActorSystem System { get; }
+    public Akka.Cluster.Cluster Cluster { get; }
+    public Address SelfAddress => Cluster.SelfAddress;
+
+    private ClusterNode(ActorSystem system)
+    {
+        System = system;
+        Cluster = Akka.Cluster.Cluster.Get(system);
+    }
+
+    /// <summary>Starts the node and joins the seed nodes (or itself, when there are none: the first node of a new cluster).</summary>
+    public static ClusterNode Start(ClusterNodeOptions options, IModelFactory factory, int threads, Config? storeConfig = null, bool serializeMessages = false)
+    {
+        var config = ClusterConfig.For(options, serializeMessages).WithFallback(ActorExecutor.BaseConfig(Math.Max(1, threads), 100));
+        if (storeConfig is not null) config = config.WithFallback(storeConfig);
+        var system = ActorSystem.Create(ClusterNodeOptions.SystemName, config);
+        var node = new ClusterNode(system);
+        if (options.SeedNodes.Count == 0) node.Cluster.Join(node.Cluster.SelfAddress);
+        if (options.Roles.Contains(ClusterNodeOptions.WorkerRole))
+            system.ActorOf(Props.Create(() => new NodeHost(factory, storeConfig != null)), NodeHost.Name);
+        return node;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="plan"/> with this process as the coordinator: the supervisor is a cluster singleton
+    /// of role <c>coordinator</c> (this process must have it), so one cluster runs one coordinator at a time.
+    /// </summary>
+    public async Task<ClusterRunResult> RunAsync(ClusterRunPlan plan, Action<RunCoordinator.RunProgress>? progress = null,
+        Action<string>? log = null, CancellationToken cancellation = default)
+    {
+        var completion = new TaskCompletionSource<ClusterRunResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var settings = ClusterSingletonManagerSettings.Create(System).WithRole(ClusterNodeOptions.CoordinatorRole).WithSingletonName("supervisor");
+        var manager = System.ActorOf(ClusterSingletonManager.Props(
+            Props.Create(() => new ClusterRunSupervisor(plan, completion, progress, log)), PoisonPill.Instance, settings), "coordinator");
+        await using var reg = cancellation.Register(() => completion.TrySetCanceled(cancellation));
+        try
+        {
+            return await completion.Task.ConfigureAwait(false);
+        }
+        finally
+        {
+            System.Stop(manager);
+        }
+    }
+
+    /// <summary>Leaves the cluster gracefully and terminates the ActorSystem.</summary>
+    public async Task LeaveAsync()
+    {
+        try
+        {
+            await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance).WaitAsync(TimeSpan.FromSeconds(20)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await System.Terminate().ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!System.WhenTerminated.IsCompleted) await LeaveAsync().ConfigureAwait(false);
+    }
+}
