@@ -74,7 +74,7 @@ public sealed class RunJob(string runId, Scenario scenario, ulong seed, long hor
         var lastRegistryUpdate = Stopwatch.StartNew();
         void Report(SimTime t, long events)
         {
-            if (interactive) Progress(t, events, horizon, sw);
+            if (interactive) Progress(t, events, horizon, sw, cluster?.RequiredNodes ?? 1);
             if (lastRegistryUpdate.Elapsed.TotalSeconds >= 1)
             {
                 lastRegistryUpdate.Restart();
@@ -159,10 +159,10 @@ public sealed class RunJob(string runId, Scenario scenario, ulong seed, long hor
         };
     }
 
-    private static void Progress(SimTime t, long events, long horizon, Stopwatch sw)
+    private static void Progress(SimTime t, long events, long horizon, Stopwatch sw, int nodes)
     {
         double pct = 100.0 * t.Micros / horizon;
         double secs = sw.Elapsed.TotalSeconds;
-        Console.Error.Write($"\r  simulated {t.TotalSeconds / 3600:0.00} h ({pct:0.0} %)  {events / Math.Max(secs, 1e-3):N0} events/s  {t.TotalSeconds / Math.Max(secs, 1e-3):N0} sim-s/s   ");
+        Console.Error.Write($"\r  simulated {t.TotalSeconds / 3600:0.00} h ({pct:0.0} %)  {events / Math.Max(secs, 1e-3):N0} events/s  {t.TotalSeconds / Math.Max(secs, 1e-3):N0} sim-s/s  {nodes} node{(nodes == 1 ? "" : "s")}   ");
     }
 }

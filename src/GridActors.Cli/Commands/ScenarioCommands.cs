@@ -146,6 +146,7 @@ public sealed class RunCommand : AsyncCommand<RunSettingsCli>
         ["digest"] = r.Digest,
         ["events"] = r.Events,
         ["wallSeconds"] = Math.Round(wall, 3),
+        ["simulationWallSeconds"] = Math.Round(r.WallSeconds, 3),
         ["checkpointWallSeconds"] = Math.Round(r.CheckpointSeconds, 3),
         ["simulatedSeconds"] = r.End.TotalSeconds,
         ["energy"] = new Dictionary<string, double>
