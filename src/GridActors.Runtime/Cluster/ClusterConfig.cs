@@ -60,6 +60,7 @@ public static class ClusterConfig
                   maximum-frame-size = 64MiB
                   send-buffer-size = 4MiB
                   receive-buffer-size = 4MiB
+                  batching.enabled = {{(Environment.GetEnvironmentVariable("GRIDACTORS_BATCHING") ?? "off")}}
                 }
               }
               cluster {
