@@ -94,9 +94,10 @@ public sealed record ClusterLaunchOptions(int LocalNodes, string[] SeedNodes, in
 {
     public int RequiredNodes => LocalNodes > 0 ? LocalNodes : MinNodes;
 
-    /// <summary>Dispatcher threads per process: the cores shared by the local nodes, unless given.</summary>
+    /// <summary>Dispatcher threads per process unless given: what a single process would use (one thread for
+    /// small models), at most the cores shared by the local nodes.</summary>
     public int ThreadsPerNode(int entities) => Threads > 0 ? Threads
-        : LocalNodes > 0 ? Math.Max(1, Environment.ProcessorCount / LocalNodes)
+        : LocalNodes > 0 ? Math.Min(Runtime.ActorExecutor.DefaultThreads(entities), Math.Max(1, Environment.ProcessorCount / LocalNodes))
         : Runtime.ActorExecutor.DefaultThreads(entities);
 }
 
