@@ -18,8 +18,9 @@ public sealed class NodeWindowState
     private readonly IndexedMinHeap? _ready; // key = min(own next, inbox min); null in dense mode
     private readonly long[] _key;            // same key, always maintained
     /// <summary>Up to this many local entities, activations are found by scanning keys (cache-friendly,
-    /// cheaper than heap updates when a large share of entities is active in every window).</summary>
-    public const int DenseLimit = 16384;
+    /// cheaper than heap updates when a large share of entities is active in every window). Larger nodes run
+    /// many short sub-windows with few active entities each, where the indexed heap wins (×100 scenario on 3 nodes: 5.6× faster).</summary>
+    public const int DenseLimit = 2048;
     private readonly bool[] _active;
     private readonly Rng? _shuffle;
     private readonly Stack<List<SimEvent>> _pool = new();

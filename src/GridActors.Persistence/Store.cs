@@ -38,7 +38,7 @@ public sealed class Store
         : new Store(Kind, ConnectionString, ProviderName, Display, readOnly: true);
 
     public static Store Sqlite(string path) =>
-        new("sqlite", new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30, Pooling = true }.ToString(), "SQLite.MS", path);
+        new("sqlite", new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 300, Pooling = true }.ToString(), "SQLite.MS", path);
 
     public static Store Postgres(string connectionString) =>
         new("postgres", connectionString, "PostgreSQL.15", "postgres " + new NpgsqlConnectionStringBuilder(connectionString) { Password = null }.ToString());
@@ -50,16 +50,27 @@ public sealed class Store
         if (IsSqlite && !ReadOnly)
         {
             using var cmd = c.CreateCommand();
-            cmd.CommandText = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=30000;";
+            cmd.CommandText = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=300000;";
             cmd.ExecuteNonQuery();
         }
         return c;
     }
 
     /// <summary>HOCON for Akka.Persistence.Sql journal and snapshot store on this database.</summary>
+    /// <summary>Connections one process's journal and snapshot store may hold on PostgreSQL unless the connection
+    /// string says otherwise: several cluster nodes share one server (whose default limit is 100 clients).</summary>
+    public const int PostgresPoolPerProcess = 16;
+
     public Config AkkaConfig()
     {
-        string cs = ConnectionString.Replace("\\", "\\\\").Replace("\"", "\\\"");
+        string connection = ConnectionString;
+        if (!IsSqlite)
+        {
+            var b = new NpgsqlConnectionStringBuilder(connection);
+            if (!connection.Contains("Pool Size", StringComparison.OrdinalIgnoreCase)) b.MaxPoolSize = PostgresPoolPerProcess;
+            connection = b.ConnectionString;
+        }
+        string cs = connection.Replace("\\", "\\\\").Replace("\"", "\\\"");
         return ConfigurationFactory.ParseString($$"""
             akka.persistence {
               journal {

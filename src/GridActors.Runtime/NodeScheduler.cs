@@ -133,7 +133,7 @@ public sealed class NodeScheduler : UntypedActor
             var self = Self;
             var props = (_persistencePrefix is null
                 ? Props.Create(() => new EntityActor(_model, id, _settings, self))
-                : Props.Create(() => new PersistentEntityActor(_model, id, _settings, self, _persistencePrefix + "/" + _model.EntityKey(id))))
+                : Props.Create(() => new PersistentEntityActor(_model, id, _settings, self, _persistencePrefix + "/" + _model.EntityKey(id), init.Resume)))
                 .WithDispatcher(_dispatcher);
             _entities[i] = Context.ActorOf(props, "e" + id.ToString(System.Globalization.CultureInfo.InvariantCulture));
             _activations[i] = new Activation(i) { IsInit = true };

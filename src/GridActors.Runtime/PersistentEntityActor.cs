@@ -30,14 +30,21 @@ public sealed class PersistentEntityActor : UntypedPersistentActor
         _quiesceReplyTo = null;
     }
 
-    public PersistentEntityActor(ISimModel model, int id, RunSettings settings, IActorRef scheduler, string persistenceId)
+    private readonly bool _recover;
+
+    /// <param name="recover">Recover from the store (a resumed run); a fresh run has nothing stored and skips the
+    /// snapshot and journal queries (with 200,000 entities they dominated start-up).</param>
+    public PersistentEntityActor(ISimModel model, int id, RunSettings settings, IActorRef scheduler, string persistenceId, bool recover = true)
     {
+        _recover = recover;
         _host = new EntityHost(model, id, settings) { KeepRecords = true };
         _scheduler = scheduler;
         _persistenceId = persistenceId;
     }
 
     public override string PersistenceId => _persistenceId;
+
+    public override Recovery Recovery => _recover ? Recovery.Default : Recovery.None;
 
     /// <summary>Snapshot layout: checkpoint number, simulated time, then <see cref="EntityHost.Save"/>.</summary>
     public static (int K, long Time) ReadSnapshotHeader(BinaryReader r) => (r.ReadInt32(), r.ReadInt64());

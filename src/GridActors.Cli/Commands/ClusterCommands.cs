@@ -20,7 +20,14 @@ public sealed class CliModelFactory : IModelFactory
     public const string ScenarioKind = "scenario";
     public const string PholdKind = "phold";
 
-    public static ModelSpec ForScenario(Scenario scenario, string text) => new(ScenarioKind, scenario.Path, text, scenario.Hash);
+    public const string ScenarioFileKind = "scenario-file";
+
+    /// <summary>Scenarios over this size travel as a path (nodes read the file and check its hash) instead of as text.</summary>
+    public const int InlineLimit = 8 << 20;
+
+    public static ModelSpec ForScenario(Scenario scenario, string text) => text.Length <= InlineLimit
+        ? new(ScenarioKind, scenario.Path, text, scenario.Hash)
+        : new(ScenarioFileKind, Path.GetFullPath(scenario.Path), "", scenario.Hash);
 
     public static ModelSpec ForPhold(PholdParameters p)
     {
@@ -31,9 +38,18 @@ public sealed class CliModelFactory : IModelFactory
     public ISimModel Build(ModelSpec spec) => spec.Kind switch
     {
         ScenarioKind => new SupplyChainModel(ScenarioLoader.Load(spec.Name, spec.Text).Spec),
+        ScenarioFileKind => FromFile(spec),
         PholdKind => new PholdModel(JsonSerializer.Deserialize<PholdParameters>(spec.Text) ?? throw new InvalidDataException("empty PHOLD parameters")),
         _ => throw new InvalidDataException($"unknown model kind '{spec.Kind}' (this node runs GridActors {EngineInfo.Version})"),
     };
+
+    private static SupplyChainModel FromFile(ModelSpec spec)
+    {
+        if (!File.Exists(spec.Name)) throw new FileNotFoundException($"scenario {spec.Name} is not readable on this node (large scenarios are shared by path)");
+        var scenario = ScenarioLoader.LoadFile(spec.Name);
+        if (scenario.Hash != spec.Hash) throw new InvalidDataException($"scenario {spec.Name} on this node differs from the coordinator's (hash {scenario.Hash[..12]} vs {spec.Hash[..12]})");
+        return new SupplyChainModel(scenario.Spec);
+    }
 }
 
 /// <summary>Options shared by the commands that run on a cluster (<c>run</c>, <c>resume</c>).</summary>
