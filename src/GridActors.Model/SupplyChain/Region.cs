@@ -38,13 +38,8 @@ public sealed class Region : Entity
     {
         _model = model;
         _spec = model.Spec.Regions[index];
-        var s = model.Spec;
-        _plants = s.Plants.Select((p, i) => (p, i)).Where(x => x.p.Region == _spec.Id).Select(x => model.FirstPlant + x.i).ToArray();
-        _hubs = s.Hubs.Select((h, i) => (h, i)).Where(x => x.h.Region == _spec.Id).Select(x => model.FirstHub + x.i).ToArray();
-        _inbound = s.Links.Select((l, i) => (l, i)).Where(x => x.l.To == _spec.Id).Select(x => model.FirstLink + x.i).ToArray();
-        var outbound = s.Links.Select((l, i) => (l, i)).Where(x => x.l.From == _spec.Id).ToArray();
-        _outbound = outbound.Select(x => model.FirstLink + x.i).ToArray();
-        _outboundCap = outbound.Select(x => x.l.CapacityMW).ToArray();
+        (_plants, _hubs, _inbound, _outbound) = model.RegionMembers(_spec.Id);
+        _outboundCap = _outbound.Select(l => model.Spec.Links[l - model.FirstLink].CapacityMW).ToArray();
     }
 
     public Series Series => _series;

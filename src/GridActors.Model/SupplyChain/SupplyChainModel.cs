@@ -51,6 +51,7 @@ public sealed class SupplyChainModel : ISimModel, ITopology
     public SupplyChainModel(SupplyChainSpec spec)
     {
         Spec = spec;
+        _index = new Lazy<Index>(() => new Index(this), LazyThreadSafetyMode.ExecutionAndPublication);
         int n = 0;
         TimelineId = n++;
         FirstPlant = n; n += spec.Plants.Count;
@@ -114,9 +115,51 @@ public sealed class SupplyChainModel : ISimModel, ITopology
     /// <summary>User regions (entity ids) with a route to the hub or over the cable named <paramref name="id"/>:
     /// the only ones that hear its status (so status traffic grows with routes, not hubs × users).</summary>
     public int[] SubscribersOf(string id, bool cable) =>
-        Spec.Users.Select((u, i) => (u, i))
-            .Where(x => x.u.Routes.Any(r => cable ? r.Cable == id : r.Hub == id))
-            .Select(x => FirstUser + x.i).ToArray();
+        (cable ? _index.Value.CableSubscribers : _index.Value.HubSubscribers).TryGetValue(id, out var users) ? users.ToArray() : [];
+
+    /// <summary>Plants, hubs and inbound/outbound links of a region (entity ids, in id order).</summary>
+    public (int[] Plants, int[] Hubs, int[] Inbound, int[] Outbound) RegionMembers(string region) =>
+        _index.Value.Regions.TryGetValue(region, out var m) ? (m.Plants.ToArray(), m.Hubs.ToArray(), m.Inbound.ToArray(), m.Outbound.ToArray()) : ([], [], [], []);
+
+    /// <summary>Who belongs to whom, built once (entity construction would otherwise scan the whole spec per
+    /// entity: quadratic, minutes at 200,000 entities). Thread-safe: actors build entities concurrently.</summary>
+    private sealed class Index
+    {
+        public readonly Dictionary<string, (List<int> Plants, List<int> Hubs, List<int> Inbound, List<int> Outbound)> Regions = new(StringComparer.Ordinal);
+        public readonly Dictionary<string, List<int>> HubSubscribers = new(StringComparer.Ordinal);
+        public readonly Dictionary<string, List<int>> CableSubscribers = new(StringComparer.Ordinal);
+
+        public Index(SupplyChainModel m)
+        {
+            var s = m.Spec;
+            (List<int>, List<int>, List<int>, List<int>) Region(string id)
+            {
+                if (!Regions.TryGetValue(id, out var r)) Regions[id] = r = ([], [], [], []);
+                return r;
+            }
+            for (int i = 0; i < s.Plants.Count; i++) Region(s.Plants[i].Region).Item1.Add(m.FirstPlant + i);
+            for (int i = 0; i < s.Hubs.Count; i++) Region(s.Hubs[i].Region).Item2.Add(m.FirstHub + i);
+            for (int i = 0; i < s.Links.Count; i++)
+            {
+                Region(s.Links[i].To).Item3.Add(m.FirstLink + i);
+                Region(s.Links[i].From).Item4.Add(m.FirstLink + i);
+            }
+            for (int u = 0; u < s.Users.Count; u++)
+                foreach (var r in s.Users[u].Routes)
+                {
+                    Add(HubSubscribers, r.Hub, m.FirstUser + u);
+                    if (r.Cable is { } c) Add(CableSubscribers, c, m.FirstUser + u);
+                }
+        }
+
+        private static void Add(Dictionary<string, List<int>> d, string key, int user)
+        {
+            if (!d.TryGetValue(key, out var list)) d[key] = list = [];
+            if (list.Count == 0 || list[^1] != user) list.Add(user); // users come in id order; one entry per user
+        }
+    }
+
+    private readonly Lazy<Index> _index;
 
     /// <summary>
     /// Who talks to whom: plants, links and hubs with their regions over the energy channel (1 s); user
