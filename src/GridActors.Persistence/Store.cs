@@ -80,6 +80,10 @@ public sealed class Store
                   provider-name = "{{ProviderName}}"
                   auto-initialize = true
                   warn-on-auto-init-fail = false
+                  # A checkpoint journals a batch from every entity at once: with tens of thousands of entities per
+                  # node the default queue (5,000 pending writes) rejects writes instead of waiting.
+                  buffer-size = 1000000
+                  batch-size = 400
                 }
               }
               snapshot-store {
