@@ -108,6 +108,22 @@ public class ClusterProcessSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_run_without_store_keeps_no_checkpoints_and_gives_the_same_digest()
+    {
+        var db = Path.Combine(_dir, "n.db");
+        string[] run = ["run", Scenario("small.yaml"), "--until", "15min", "--json", "--db", db];
+        var reference = Json(await CliRunner.RunAsync([.. run, "--executor", "sequential"])).GetProperty("digest").GetString();
+        var r = Json(await CliRunner.RunAsync([.. run, "--no-store", "--nodes", "2"]));
+        Assert.Equal(reference, r.GetProperty("digest").GetString());
+        var runs = JsonDocument.Parse((await CliRunner.RunAsync("runs", "--json", "--db", db)).Stdout).RootElement.EnumerateArray();
+        var record = runs.Single(x => x.GetProperty("runId").GetString() == r.GetProperty("runId").GetString());
+        Assert.Equal("completed", record.GetProperty("status").GetString());
+        Assert.Equal(0, record.GetProperty("lastCheckpoint").GetInt32());
+        var inspect = await CliRunner.RunAsync("inspect", r.GetProperty("runId").GetString()!, "--db", db, "--json");
+        Assert.DoesNotContain("checkpoint-complete", inspect.Stdout);
+    }
+
+    [Fact]
     public async Task Bad_cluster_options_get_one_line_errors()
     {
         var r = await CliRunner.RunAsync("run", Scenario("small.yaml"), "--nodes", "0");

@@ -57,7 +57,7 @@ public static class StoreOptions
 
 /// <summary>Runs (or resumes) one registered run and keeps the registry up to date.</summary>
 public sealed class RunJob(string runId, Scenario scenario, ulong seed, long horizon, string executor, int threads, int partitions,
-    long checkpointEvery, Store store, RunRegistry registry, string outDir, bool json, ClusterLaunchOptions? cluster = null)
+    long checkpointEvery, Store store, RunRegistry registry, string outDir, bool json, ClusterLaunchOptions? cluster = null, bool noStore = false)
 {
     /// <summary>Cluster events and checkpoints, one line each on stderr (clearing the progress line on a terminal).</summary>
     private void Log(string line)
@@ -88,7 +88,7 @@ public sealed class RunJob(string runId, Scenario scenario, ulong seed, long hor
         {
             if (cluster is not null)
             {
-                var persistence = new PersistenceOptions(runId, store.AkkaConfig(), checkpointEvery,
+                var persistence = noStore ? null : new PersistenceOptions(runId, store.AkkaConfig(), checkpointEvery,
                     resume is not null, resume?.K ?? 0, resume?.Micros ?? 0,
                     (k, t) =>
                     {
@@ -109,7 +109,7 @@ public sealed class RunJob(string runId, Scenario scenario, ulong seed, long hor
             }
             else
             {
-                var persistence = new PersistenceOptions(runId, store.AkkaConfig(), checkpointEvery,
+                var persistence = noStore ? null : new PersistenceOptions(runId, store.AkkaConfig(), checkpointEvery,
                     resume is not null, resume?.K ?? 0, resume?.Micros ?? 0,
                     (k, t) => registry.Checkpoint(runId, k, t / 1e6));
                 result = await new ActorExecutor(new ActorExecutorOptions(threads, Partitions: partitions, Persistence: persistence))

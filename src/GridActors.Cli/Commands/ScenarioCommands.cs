@@ -69,6 +69,10 @@ public sealed class RunSettingsCli : ClusterSettings
     [Description("Print one JSON object with the run's summary on stdout.")]
     public bool Json { get; init; }
 
+    [CommandOption("--no-store")]
+    [Description("Keep no actor state in the store: no checkpoints, so no inspect and no fail-over beyond restarting from the start (the run is still registered). For large throw-away runs: persistent entity actors each cost a store round trip at start.")]
+    public bool NoStore { get; init; }
+
     [CommandOption("--checkpoint-every <DURATION>")]
     [Description("Simulated time between checkpoints (actors executor), e.g. 1h; 0 disables.")]
     [DefaultValue("1h")]
@@ -115,7 +119,7 @@ public sealed class RunCommand : AsyncCommand<RunSettingsCli>
             horizon = t.Micros;
         }
         ulong seed = settings.Seed ?? scenario.Seed;
-        long every = settings.CheckpointEvery == "0" ? 0 : Every(settings.CheckpointEvery);
+        long every = settings.CheckpointEvery == "0" || settings.NoStore ? 0 : Every(settings.CheckpointEvery);
         var store = StoreOptions.Resolve(settings.Db, settings.Postgres, create: true);
         string runId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + scenario.Spec.Name + "-s" + seed
             + "-" + Guid.NewGuid().ToString("N")[..6];
@@ -125,7 +129,7 @@ public sealed class RunCommand : AsyncCommand<RunSettingsCli>
         registry.Insert(new RunRecord(runId, scenario.Path, scenario.Hash, scenario.Text, seed, settings.Executor, settings.ToLaunch(0)?.RequiredNodes ?? 1,
             EngineInfo.Version, "running", 0, horizon / 1e6, 0, 0, every / 1e6, null, now, now, null));
         var job = new RunJob(runId, scenario, seed, horizon, settings.Executor, settings.Threads, settings.Partitions, every, store, registry,
-            settings.Out ?? Path.Combine("runs", runId), settings.Json, settings.ToLaunch(settings.Threads));
+            settings.Out ?? Path.Combine("runs", runId), settings.Json, settings.ToLaunch(settings.Threads), settings.NoStore);
         return await job.ExecuteAsync(resume: null, cancellation).ConfigureAwait(false);
     }
 
