@@ -87,13 +87,16 @@ public class ClusterSettings : StoreSettings
         if (MinNodes is < 1) return ValidationResult.Error($"--min-nodes must be at least 1, got {MinNodes}");
         if (Port is < 0 or > 65535) return ValidationResult.Error($"--port must be between 0 and 65535, got {Port}");
         if ((Host is not null || Port is not null) && !Clustered) return ValidationResult.Error("--host and --port only apply with --nodes or --seed-nodes");
-        if (SeedNodes is not null)
+        return SeedNodes is null ? ValidationResult.Success() : ValidateSeeds(SeedNodes);
+    }
+
+    /// <summary>Every comma-separated seed address must parse (shared by <c>run</c>, <c>resume</c> and <c>node</c>).</summary>
+    public static ValidationResult ValidateSeeds(string seeds)
+    {
+        foreach (var s in seeds.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
-            foreach (var s in SeedNodes.Split(',', StringSplitOptions.RemoveEmptyEntries))
-            {
-                try { ClusterNodeOptions.ParseSeed(s); }
-                catch (FormatException ex) { return ValidationResult.Error("--seed-nodes: " + ex.Message); }
-            }
+            try { ClusterNodeOptions.ParseSeed(s); }
+            catch (FormatException ex) { return ValidationResult.Error("--seed-nodes: " + ex.Message); }
         }
         return ValidationResult.Success();
     }
@@ -238,11 +241,8 @@ public sealed class NodeSettings : StoreSettings
         var baseResult = base.Validate();
         if (!baseResult.Successful) return baseResult;
         if (string.IsNullOrWhiteSpace(EffectiveSeeds)) return ValidationResult.Error("--seed-nodes is required (or set GRIDACTORS_SEED_NODES)");
-        foreach (var s in EffectiveSeeds.Split(',', StringSplitOptions.RemoveEmptyEntries))
-        {
-            try { ClusterNodeOptions.ParseSeed(s); }
-            catch (FormatException ex) { return ValidationResult.Error("--seed-nodes: " + ex.Message); }
-        }
+        var seeds = ClusterSettings.ValidateSeeds(EffectiveSeeds);
+        if (!seeds.Successful) return seeds;
         if (Port is < 0 or > 65535) return ValidationResult.Error($"--port must be between 0 and 65535, got {Port}");
         if (Threads < 1) return ValidationResult.Error($"--threads must be at least 1, got {Threads}");
         return ValidationResult.Success();
