@@ -79,7 +79,7 @@ public sealed class GridActorsSerializer : SerializerWithStringManifest
                 foreach (var n in p.Nodes) WriteRef(w, n);
                 break;
             case CollectFinal f:
-                w.Write(f.AfterWindow);
+                w.Write(f.AfterWindow); WriteLongs(w, f.ExpectedFrom);
                 break;
             case NodeFinalReport f:
                 w.Write(f.Node); w.Write(f.Finals.Length);
@@ -129,7 +129,7 @@ public sealed class GridActorsSerializer : SerializerWithStringManifest
             "CD" => new NodeCheckpointDone(r.ReadInt32(), r.ReadInt32()),
             "I" => ReadInitialize(r),
             "P" => new NodeScheduler.Peers(Enumerable.Range(0, r.ReadInt32()).Select(_ => ReadRef(r)).ToArray()),
-            "F" => new CollectFinal(r.ReadInt64()),
+            "F" => new CollectFinal(r.ReadInt64(), ReadLongs(r)),
             "FR" => ReadFinals(r),
             "X" => new RunFailed(r.ReadString()),
             "SI" => new StartIncarnation(r.ReadString(), r.ReadInt32(), new ModelSpec(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString()),

@@ -58,8 +58,10 @@ public sealed record NodeWindowReport(int Node, long Window, long LocalMin, long
 /// (<see cref="EventBatchCodec"/>), so the batch serialises as one byte array whatever the model.
 public sealed record EventBatch(int FromNode, long Window, int Count, byte[] Data) : IClusterMessage;
 
-/// <summary>Coordinator → nodes: the run ended; report every entity's final state.</summary>
-public sealed record CollectFinal(long AfterWindow) : IClusterMessage;
+/// <summary>Coordinator → nodes: the run ended; report every entity's final state once the batches other nodes sent
+/// in <paramref name="AfterWindow"/> (<paramref name="ExpectedFrom"/> events per node) have arrived — their events are
+/// pending state and belong in the digest.</summary>
+public sealed record CollectFinal(long AfterWindow, long[] ExpectedFrom) : IClusterMessage;
 
 /// <summary>Node → entity: report your final state; <paramref name="Undelivered"/> are pending events the node still held.</summary>
 public sealed record FinalRequest(SimEvent[] Undelivered) : INoSerializationVerificationNeeded;

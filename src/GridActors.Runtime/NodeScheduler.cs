@@ -35,6 +35,7 @@ public sealed class NodeScheduler : UntypedActor
     private EntityFinal[]? _finals;
     private int _finalsPending;
     private IActorRef? _finalReplyTo;
+    private CollectFinal? _collect;
 
     private readonly string? _persistencePrefix;
     private readonly MemoryStream _encodeBuffer = new();
@@ -101,8 +102,10 @@ public sealed class NodeScheduler : UntypedActor
             case Peers p:
                 _peers = p.Nodes;
                 break;
-            case CollectFinal:
-                RequestFinals();
+            case CollectFinal f:
+                _collect = f;
+                _finalReplyTo = Sender;
+                TryCollectFinals();
                 break;
             case EntityFinalReport f:
                 _finals![_state.LocalIndexOf(f.Final.Id)] = f.Final;
@@ -154,6 +157,7 @@ public sealed class NodeScheduler : UntypedActor
         list.Add(b);
         TryCheckpoint();
         TryStartWindow();
+        TryCollectFinals();
     }
 
     /// <summary>True once every event other nodes sent in <paramref name="window"/> has arrived.</summary>
@@ -310,14 +314,30 @@ public sealed class NodeScheduler : UntypedActor
         TryStartWindow();
     }
 
+    /// <summary>Final states are taken once the last window's batches are in: their events are pending state.</summary>
+    private void TryCollectFinals()
+    {
+        if (_collect is not { } c) return;
+        try
+        {
+            if (!Received(c.AfterWindow, c.ExpectedFrom)) return;
+        }
+        catch (InvalidOperationException ex)
+        {
+            _coordinator.Tell(new RunFailed(ex.Message));
+            return;
+        }
+        _collect = null;
+        RequestFinals();
+    }
+
     private void RequestFinals()
     {
         _finals = new EntityFinal[_entities.Length];
         _finalsPending = _entities.Length;
-        _finalReplyTo = Sender;
         if (_finalsPending == 0)
         {
-            Sender.Tell(new NodeFinalReport(_state.Node, _finals));
+            _finalReplyTo.Tell(new NodeFinalReport(_state.Node, _finals));
             return;
         }
         for (int i = 0; i < _entities.Length; i++)

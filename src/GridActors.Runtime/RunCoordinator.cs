@@ -119,7 +119,7 @@ public sealed class RunCoordinator : UntypedActor
                 CrashHook.At($"checkpoint:{m.K}:after");
                 if (_finalCheckpoint && !_due)
                 {
-                    foreach (var n in _nodes) n.Tell(new CollectFinal(_window));
+                    CollectFinals(_pendingExpected!);
                     break;
                 }
                 if (_due)
@@ -175,11 +175,6 @@ public sealed class RunCoordinator : UntypedActor
             _nextCheckpoint = _end;
             min = _end;
         }
-        else if (min >= _end)
-        {
-            foreach (var n in _nodes) n.Tell(new CollectFinal(_window));
-            return;
-        }
         var expectedBy = new long[_nodes.Length][];
         for (int d = 0; d < _nodes.Length; d++)
         {
@@ -189,6 +184,11 @@ public sealed class RunCoordinator : UntypedActor
                 expectedBy[d][s] = _sent[s, d];
                 _sent[s, d] = 0;
             }
+        }
+        if (min >= _end && !_finalCheckpoint)
+        {
+            CollectFinals(expectedBy);
+            return;
         }
         if (min >= _nextCheckpoint)
         {
@@ -211,6 +211,11 @@ public sealed class RunCoordinator : UntypedActor
         _k++;
         _checkpointClock.Start();
         for (int d = 0; d < _nodes.Length; d++) _nodes[d].Tell(new BeginCheckpoint(_k, _nextCheckpoint, _window, expectedBy[d]));
+    }
+
+    private void CollectFinals(long[][] expectedBy)
+    {
+        for (int d = 0; d < _nodes.Length; d++) _nodes[d].Tell(new CollectFinal(_window, expectedBy[d]));
     }
 
     private void StartNext(long min, long[][] expectedBy)
