@@ -140,7 +140,11 @@ public sealed class ScenarioLoader
             Id(f, n, "user region", ids), Number(f, ScenarioSchema.User, "utc_offset"), Number(f, ScenarioSchema.User, "bundles_per_second"),
             Number(f, ScenarioSchema.User, "requests_per_bundle"), Number(f, ScenarioSchema.User, "realtime_share"),
             Number(f, ScenarioSchema.User, "tokens_per_request"), Number(f, ScenarioSchema.User, "prefill_share"),
-            Number(f, ScenarioSchema.User, "slo_ttft") * 1000, Routes(f, n, hubIds, cableIds), Profile(f, "diurnal")));
+            Number(f, ScenarioSchema.User, "slo_ttft") * 1000, Routes(f, n, hubIds, cableIds), Profile(f, "diurnal"))
+        {
+            Lat = f.ContainsKey("lat") ? Number(f, ScenarioSchema.User, "lat") : null,
+            Lon = f.ContainsKey("lon") ? Number(f, ScenarioSchema.User, "lon") : null,
+        });
         var known = new Dictionary<string, HashSet<string>>
         {
             ["plant-outage"] = plants.Select(p => p.Id).ToHashSet(),

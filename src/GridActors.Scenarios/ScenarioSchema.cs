@@ -108,6 +108,8 @@ public static class ScenarioSchema
         Q("slo_ttft", "time-to-first-token objective", Dimension.Duration, "500 ms", ParameterSpec.Positive),
         Str("diurnal", "24 hourly demand multipliers (local time)"),
         Str("routes", "ways to the hubs: {hub, cable?, terrestrial}", required: true),
+        Q("lat", "latitude of the users' centre (°), for the report's map", null, null, v => v is >= -90 and <= 90 ? null : "must be within [-90, 90]"),
+        Q("lon", "longitude of the users' centre (°), for the report's map", null, null, v => v is >= -180 and <= 180 ? null : "must be within [-180, 180]"),
     ]);
 
     public static readonly ParameterSet Route = new("a route",

@@ -260,8 +260,56 @@ public static class RunFolder
             faults.Append(CultureInfo.InvariantCulture, $"{h:0.######},{f},{spec.Kind},{spec.Target},{(begin ? "begin" : "end")}\n");
         }
         File.WriteAllText(Path.Combine(tmp, "faults.csv"), faults.ToString());
+        File.WriteAllText(Path.Combine(tmp, "topology.json"), JsonSerializer.Serialize(Topology(model.Spec, r.End.TotalSeconds), opts));
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         Directory.Move(tmp, dir);
+    }
+
+    /// <summary>What the report's map and fault timeline need: every element with its place (regions sit at the mean
+    /// of their plants and hubs; users where the scenario puts them, else null) and every fault.</summary>
+    public static Dictionary<string, object?> Topology(SupplyChainSpec spec, double horizonSeconds)
+    {
+        var places = spec.Plants.Select(p => (p.Region, p.Lat, p.Lon)).Concat(spec.Hubs.Select(h => (h.Region, h.Lat, h.Lon)))
+            .GroupBy(x => x.Region).ToDictionary(g => g.Key, g => (Lat: g.Average(x => x.Lat), Lon: g.Average(x => x.Lon)));
+        double? Round(double? v) => v is double d ? Math.Round(d, 4) : null;
+        return new()
+        {
+            ["name"] = spec.Name,
+            ["horizonHours"] = horizonSeconds / 3600,
+            ["dispatchIntervalHours"] = spec.DispatchIntervalMicros / 3.6e9,
+            ["policy"] = spec.Policy switch { RoutingPolicy.CostFirst => "cost-first", RoutingPolicy.GreenAware => "green-aware", _ => "latency-first" },
+            ["plants"] = spec.Plants.Select(p => new Dictionary<string, object?>
+            {
+                ["id"] = p.Id, ["region"] = p.Region, ["type"] = p.Type.ToString().ToLowerInvariant(), ["capacityMW"] = p.CapacityMW, ["lat"] = p.Lat, ["lon"] = p.Lon,
+            }).ToArray(),
+            ["regions"] = spec.Regions.Select(g => new Dictionary<string, object?>
+            {
+                ["id"] = g.Id, ["backgroundLoadMW"] = g.BackgroundLoadMW,
+                ["lat"] = places.TryGetValue(g.Id, out var at) ? Round(at.Lat) : null, ["lon"] = places.TryGetValue(g.Id, out var at2) ? Round(at2.Lon) : null,
+            }).ToArray(),
+            ["links"] = spec.Links.Select(l => new Dictionary<string, object?>
+            {
+                ["id"] = l.Id, ["from"] = l.From, ["to"] = l.To, ["capacityMW"] = l.CapacityMW, ["lengthKm"] = l.LengthKm,
+            }).ToArray(),
+            ["hubs"] = spec.Hubs.Select(h => new Dictionary<string, object?>
+            {
+                ["id"] = h.Id, ["region"] = h.Region, ["role"] = h.East ? "east" : "west", ["lat"] = h.Lat, ["lon"] = h.Lon, ["servers"] = h.Servers,
+            }).ToArray(),
+            ["cables"] = spec.Cables.Select(c => new Dictionary<string, object?>
+            {
+                ["id"] = c.Id, ["lengthKm"] = c.LengthKm, ["capacityTbps"] = c.CapacityTbps,
+            }).ToArray(),
+            ["users"] = spec.Users.Select(u => new Dictionary<string, object?>
+            {
+                ["id"] = u.Id, ["lat"] = u.Lat, ["lon"] = u.Lon, ["sloTtftMs"] = u.SloTtftMs,
+                ["routes"] = u.Routes.Select(r => new Dictionary<string, object?> { ["hub"] = r.Hub, ["cable"] = r.Cable }).ToArray(),
+            }).ToArray(),
+            ["faults"] = spec.Faults.Select((f, i) => new Dictionary<string, object?>
+            {
+                ["index"] = i, ["kind"] = f.Kind, ["target"] = f.Target, ["startHours"] = f.StartMicros / 3.6e9,
+                ["durationHours"] = f.DurationMicros / 3.6e9, ["fraction"] = f.Fraction, ["multiplier"] = f.Multiplier,
+            }).ToArray(),
+        };
     }
 
     private static void WriteCsv(string dir, string name, string header, SupplyChainSummary s, string prefix)

@@ -45,7 +45,12 @@ public sealed record RouteSpec(string Hub, string? Cable, double TerrestrialMs, 
 public sealed record UserRegionSpec(
     string Id, double UtcOffsetHours, double BundlesPerSecond, double RequestsPerBundle,
     double RealTimeShare, double MeanTokensPerRequest, double PrefillShare, double SloTtftMs,
-    IReadOnlyList<RouteSpec> Routes, double[]? Diurnal = null, bool ExponentialTokens = true);
+    IReadOnlyList<RouteSpec> Routes, double[]? Diurnal = null, bool ExponentialTokens = true)
+{
+    /// <summary>Where the users are (for maps only; optional).</summary>
+    public double? Lat { get; init; }
+    public double? Lon { get; init; }
+}
 
 /// <summary>A scripted fault or spike on the timeline. Times are µs of simulated time.</summary>
 public sealed record FaultSpec(string Kind, string Target, long StartMicros, long DurationMicros, double Fraction = 1.0, double Multiplier = 1.0, long RampMicros = 0);
