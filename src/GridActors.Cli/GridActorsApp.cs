@@ -27,6 +27,13 @@ public static class GridActorsApp
             config.AddCommand<ResumeCommand>("resume")
                 .WithDescription("Continue an interrupted run from its last complete checkpoint; the digest equals an uninterrupted run's.")
                 .WithExample("resume", "20261129-080000-small-s1-ab12cd");
+            config.AddCommand<InjectCommand>("inject")
+                .WithDescription("Inject a fault into a running run (actors executor): it takes effect at or after the run's safe horizon and is journaled with the run.")
+                .WithExample("inject", "RUN", "cable-cut", "sjc2", "--at", "+30min", "--duration", "6h")
+                .WithExample("inject", "RUN", "demand-spike", "all", "--multiplier", "3", "--duration", "2h");
+            config.AddCommand<ReplayCommand>("replay")
+                .WithDescription("Re-run a completed run's scenario and seed with its journaled injections and check that the digest is reproduced.")
+                .WithExample("replay", "RUN");
             config.AddCommand<RunsCommand>("runs")
                 .WithDescription("List the run registry (id, scenario, seed, status, progress, last checkpoint, digest).")
                 .WithExample("runs", "--json");

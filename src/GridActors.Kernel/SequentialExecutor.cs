@@ -25,7 +25,8 @@ public sealed class SequentialExecutor
         return n;
     }
 
-    public RunResult Run(ISimModel model, RunSettings settings, Action<SimTime, long>? progress = null)
+    /// <param name="external">Events from outside the model (recorded fault injections), delivered like any other.</param>
+    public RunResult Run(ISimModel model, RunSettings settings, Action<SimTime, long>? progress = null, IReadOnlyList<SimEvent>? external = null)
     {
         int n = model.EntityCount;
         long lookahead = ModelChecks.MinLookahead(model);
@@ -34,6 +35,7 @@ public sealed class SequentialExecutor
         var unused = new List<SimEvent>();
         for (int i = 0; i < n; i++) hosts[i] = new Host(model, i, settings, heap);
         for (int i = 0; i < n; i++) hosts[i].Init(unused);
+        foreach (var e in external ?? []) heap.Push(e);
 
         long end = settings.End.Micros;
         long events = 0;

@@ -13,6 +13,13 @@ public struct SimEvent
     public const long SequenceMask = (1L << SequenceBits) - 1;
     public const int MaxEntities = 1 << 23;
 
+    /// <summary>Source of events from outside the model (live fault injections): no entity has this id, so their
+    /// keys never collide with an entity's sends and do not depend on when they were delivered.</summary>
+    public const int ExternalSource = MaxEntities - 1;
+
+    /// <summary>An event from outside the model; <paramref name="sequence"/> must be unique among external events.</summary>
+    public static SimEvent External(long time, long sequence, int target, object? payload) => new(time, ExternalSource, sequence, target, payload);
+
     public long Time;
     public long Order;
     public int Target;

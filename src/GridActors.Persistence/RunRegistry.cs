@@ -11,7 +11,15 @@ public sealed record RunRecord(
 {
     /// <summary>The coordinating process of a run in progress, as <c>host:pid</c>.</summary>
     public string? Owner { get; init; }
+
+    /// <summary>The loopback control endpoint (<c>host:port</c>) of a run in progress, for <c>gridactors inject</c>.</summary>
+    public string? Control { get; init; }
 }
+
+/// <summary>A fault injected into a running run, as journaled (times in µs of simulated time).
+/// <paramref name="AfterCheckpoint"/>: checkpoints begun before it was delivered.</summary>
+public sealed record InjectionRecord(int Index, string Kind, string Target, long AtMicros, long DurationMicros, double Fraction, double Multiplier,
+    int AfterCheckpoint, string Created);
 
 /// <summary>
 /// The run registry (table <c>gridactors_runs</c>) beside the Akka tables: every run with its scenario
@@ -56,7 +64,59 @@ public sealed class RunRegistry(Store store)
         {
             Exec(c, $"ALTER TABLE {Table} ADD COLUMN owner TEXT NULL");
         }
+        try
+        {
+            using var probe = c.CreateCommand();
+            probe.CommandText = $"SELECT control FROM {Table} WHERE 1 = 0";
+            probe.ExecuteNonQuery();
+        }
+        catch (DbException)
+        {
+            Exec(c, $"ALTER TABLE {Table} ADD COLUMN control TEXT NULL");
+        }
+        Exec(c, $"""
+            CREATE TABLE IF NOT EXISTS {InjectionTable} (
+              run_id TEXT NOT NULL, idx INTEGER NOT NULL, kind TEXT NOT NULL, target TEXT NOT NULL,
+              at_us BIGINT NOT NULL, duration_us BIGINT NOT NULL, fraction DOUBLE PRECISION NOT NULL, multiplier DOUBLE PRECISION NOT NULL,
+              after_checkpoint INTEGER NOT NULL, created TEXT NOT NULL, PRIMARY KEY (run_id, idx))
+            """);
     }
+
+    public const string InjectionTable = "gridactors_injections";
+
+    /// <summary>Journals an injection (or updates the checkpoint it was last delivered after).</summary>
+    public void Injection(string runId, InjectionRecord i)
+    {
+        using var c = Store.Open();
+        Exec(c, $"""
+            INSERT INTO {InjectionTable} (run_id, idx, kind, target, at_us, duration_us, fraction, multiplier, after_checkpoint, created)
+            VALUES (@id, @i, @k, @t, @at, @d, @f, @m, @a, @c)
+            ON CONFLICT (run_id, idx) DO UPDATE SET after_checkpoint = excluded.after_checkpoint
+            """,
+            ("@id", runId), ("@i", i.Index), ("@k", i.Kind), ("@t", i.Target), ("@at", i.AtMicros), ("@d", i.DurationMicros),
+            ("@f", i.Fraction), ("@m", i.Multiplier), ("@a", i.AfterCheckpoint), ("@c", i.Created));
+    }
+
+    /// <summary>A run's injections in the order they were accepted (empty for registries without the table).</summary>
+    public IReadOnlyList<InjectionRecord> Injections(string runId)
+    {
+        using var c = Store.Open();
+        if (!StoreMaintenance.TableExists(c, InjectionTable)) return [];
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = $"SELECT idx, kind, target, at_us, duration_us, fraction, multiplier, after_checkpoint, created FROM {InjectionTable} WHERE run_id = @id ORDER BY idx";
+        var p = cmd.CreateParameter(); p.ParameterName = "@id"; p.Value = runId; cmd.Parameters.Add(p);
+        using var r = cmd.ExecuteReader();
+        var list = new List<InjectionRecord>();
+        while (r.Read())
+            list.Add(new InjectionRecord(Convert.ToInt32(r.GetValue(0), CultureInfo.InvariantCulture), r.GetString(1), r.GetString(2),
+                Convert.ToInt64(r.GetValue(3), CultureInfo.InvariantCulture), Convert.ToInt64(r.GetValue(4), CultureInfo.InvariantCulture),
+                Convert.ToDouble(r.GetValue(5), CultureInfo.InvariantCulture), Convert.ToDouble(r.GetValue(6), CultureInfo.InvariantCulture),
+                Convert.ToInt32(r.GetValue(7), CultureInfo.InvariantCulture), r.GetString(8)));
+        return list;
+    }
+
+    /// <summary>Publishes (or, with null, withdraws) the run's control endpoint.</summary>
+    public void Control(string runId, string? endpoint) => Update(runId, "control = @c", ("@c", (object?)endpoint));
 
     /// <summary>Records which process coordinates the run (this one).</summary>
     public void ClaimOwnership(string runId) => Update(runId, "owner = @o", ("@o", OwnerId));
@@ -160,6 +220,7 @@ public sealed class RunRegistry(Store store)
         r.GetString(15), r.GetString(16), r.IsDBNull(17) ? null : r.GetString(17))
     {
         Owner = r.FieldCount > 19 && !r.IsDBNull(19) ? r.GetString(19) : null,
+        Control = r.FieldCount > 20 && !r.IsDBNull(20) ? r.GetString(20) : null,
     };
 
     private void Update(string runId, string set, params (string, object?)[] ps)

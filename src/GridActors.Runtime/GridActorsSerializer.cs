@@ -21,6 +21,7 @@ public sealed class GridActorsSerializer : SerializerWithStringManifest
     public override string Manifest(object o) => o switch
     {
         EventBatch => "B",
+        ExternalBatch => "XB",
         StartWindow => "W",
         NodeWindowReport => "R",
         BeginCheckpoint => "C",
@@ -50,6 +51,9 @@ public sealed class GridActorsSerializer : SerializerWithStringManifest
     {
         switch (o)
         {
+            case ExternalBatch x:
+                w.Write(x.Count); WriteBytes(w, x.Data);
+                break;
             case EventBatch b:
                 w.Write(b.FromNode); w.Write(b.Window); w.Write(b.Count); WriteBytes(w, b.Data);
                 break;
@@ -121,6 +125,7 @@ public sealed class GridActorsSerializer : SerializerWithStringManifest
         using var r = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
         object result = manifest switch
         {
+            "XB" => new ExternalBatch(r.ReadInt32(), ReadBytes(r)),
             "B" => new EventBatch(r.ReadInt32(), r.ReadInt64(), r.ReadInt32(), ReadBytes(r)),
             "W" => new StartWindow(r.ReadInt64(), r.ReadInt64(), ReadLongs(r)),
             "R" => new NodeWindowReport(r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), ReadLongs(r), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32(), r.ReadInt64()),

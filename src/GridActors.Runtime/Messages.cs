@@ -58,6 +58,10 @@ public sealed record NodeWindowReport(int Node, long Window, long LocalMin, long
 /// (<see cref="EventBatchCodec"/>), so the batch serialises as one byte array whatever the model.
 public sealed record EventBatch(int FromNode, long Window, int Count, byte[] Data) : IClusterMessage;
 
+/// <summary>Coordinator → node: events from outside the model (fault injections) for entities of that node, encoded like
+/// an <see cref="EventBatch"/>. Always sent before the window that may process them opens.</summary>
+public sealed record ExternalBatch(int Count, byte[] Data) : IClusterMessage;
+
 /// <summary>Coordinator → nodes: the run ended; report every entity's final state once the batches other nodes sent
 /// in <paramref name="AfterWindow"/> (<paramref name="ExpectedFrom"/> events per node) have arrived — their events are
 /// pending state and belong in the digest.</summary>

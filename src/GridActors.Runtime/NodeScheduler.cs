@@ -86,6 +86,10 @@ public sealed class NodeScheduler : UntypedActor
             case EventBatch b:
                 OnBatch(b);
                 break;
+            case ExternalBatch x:
+                // Injected events land at or after the last window's horizon: they wait in inboxes like remote events.
+                _state.AcceptRemote(EventBatchCodec.Decode(new EventBatch(-1, -1, x.Count, x.Data), _model.Codec));
+                break;
             case InitializeNode init:
                 Initialize(init);
                 break;

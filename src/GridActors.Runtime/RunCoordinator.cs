@@ -9,8 +9,10 @@ namespace GridActors.Runtime;
 /// each other node before it may start — so no window opens while an event is in flight. When the
 /// earliest event is at or after the end, it collects every entity's final state and completes.
 /// </summary>
-public sealed class RunCoordinator : UntypedActor
+public sealed class RunCoordinator : UntypedActor, IWithTimers
 {
+    public ITimerScheduler Timers { get; set; } = null!;
+
     private readonly ISimModel _model;
     private readonly RunSettings _settings;
     private readonly IActorRef[] _nodes;
@@ -53,6 +55,13 @@ public sealed class RunCoordinator : UntypedActor
     private readonly System.Diagnostics.Stopwatch _checkpointClock = new();
     public sealed record RunProgress(SimTime Time, long Events, long Windows);
 
+    private readonly InjectionGate? _gate;
+    private readonly double _pace;
+    private readonly long _paceOrigin;
+    private long _safe;                                  // no event before this can still be delivered
+    private readonly SortedSet<long> _externalTimes = []; // times of delivered external events (lower bound of pending work)
+    private sealed record Paced(long Min, long[][] ExpectedBy) : INoSerializationVerificationNeeded;
+
     /// <summary>Longest global window when no link crosses nodes (keeps progress reports and cancellation responsive).</summary>
     public const long MaxUnboundedWindowMicros = 60_000_000;
 
@@ -61,9 +70,14 @@ public sealed class RunCoordinator : UntypedActor
     /// <param name="crossLookahead">Width of a global window: the smallest delay of a link between nodes
     /// (<see cref="Placement.CrossLookahead"/>); null = the model's lookahead.</param>
     public RunCoordinator(ISimModel model, RunSettings settings, IActorRef[] nodes, int[] nodeOf,
-        TaskCompletionSource<RunResult> completion, Action<RunProgress>? progress, CheckpointPlan? plan = null, long? crossLookahead = null)
+        TaskCompletionSource<RunResult> completion, Action<RunProgress>? progress, CheckpointPlan? plan = null, long? crossLookahead = null,
+        RunControl? control = null)
     {
         _plan = plan;
+        _gate = control?.Injections;
+        _pace = control?.PaceSimSecondsPerSecond ?? 0;
+        _safe = plan?.Resume == true ? plan.StartMicros : 0;
+        _paceOrigin = _safe;
         if (plan is { EveryMicros: > 0 })
         {
             _k = plan.StartK;
@@ -90,6 +104,14 @@ public sealed class RunCoordinator : UntypedActor
                 _clock.Start();
                 foreach (var n in _nodes) n.Tell(new NodeScheduler.Peers(_nodes));
                 for (int i = 0; i < _nodes.Length; i++) _nodes[i].Tell(new InitializeNode(i, _nodes.Length, _nodeOf, _plan?.Resume ?? false));
+                if (_gate is not null)
+                {
+                    Deliver(_gate.ToRedeliver(_plan?.Resume == true ? _plan.StartK : 0));
+                    _gate.Advance(_safe);
+                }
+                break;
+            case Paced p:
+                OpenWindow(p.Min, p.ExpectedBy);
                 break;
             case NodeWindowReport r:
                 OnReport(r);
@@ -130,6 +152,7 @@ public sealed class RunCoordinator : UntypedActor
                 break;
             case RunFailed f:
                 _done = true;
+                _gate?.Close("the run failed: " + f.Reason);
                 _completion.TrySetException(new SimulationFailedException(f.Reason));
                 break;
             default:
@@ -210,19 +233,61 @@ public sealed class RunCoordinator : UntypedActor
     {
         _k++;
         _checkpointClock.Start();
+        _safe = Math.Max(_safe, _nextCheckpoint); // the checkpoint holds everything before its time
+        _gate?.Advance(_safe);
         for (int d = 0; d < _nodes.Length; d++) _nodes[d].Tell(new BeginCheckpoint(_k, _nextCheckpoint, _window, expectedBy[d]));
     }
 
     private void CollectFinals(long[][] expectedBy)
     {
+        _gate?.Close("the run has finished");
         for (int d = 0; d < _nodes.Length; d++) _nodes[d].Tell(new CollectFinal(_window, expectedBy[d]));
     }
 
     private void StartNext(long min, long[][] expectedBy)
     {
+        if (_pace > 0)
+        {
+            // Paced runs (for watching and injecting live): a window opens no earlier than its start time allows.
+            double wait = (min - _paceOrigin) / 1e6 / _pace - _clock.Elapsed.TotalSeconds;
+            if (wait > 0.001)
+            {
+                Timers.StartSingleTimer("pace", new Paced(min, expectedBy), TimeSpan.FromSeconds(wait));
+                return;
+            }
+        }
+        OpenWindow(min, expectedBy);
+    }
+
+    /// <summary>Delivers external events to the nodes that host their targets (before any window that could process them).</summary>
+    private void Deliver(IReadOnlyList<Injection> injections)
+    {
+        if (injections.Count == 0) return;
+        var perNode = new List<SimEvent>[_nodes.Length];
+        foreach (var inj in injections)
+            foreach (var e in inj.Events)
+            {
+                (perNode[_nodeOf[e.Target]] ??= []).Add(e);
+                _externalTimes.Add(e.Time);
+            }
+        using var buffer = new MemoryStream();
+        for (int n = 0; n < perNode.Length; n++)
+            if (perNode[n] is { } events) _nodes[n].Tell(new ExternalBatch(events.Count, EventBatchCodec.Encode(events, _model.Codec, buffer)));
+    }
+
+    private void OpenWindow(long min, long[][] expectedBy)
+    {
+        if (_gate is not null)
+        {
+            Deliver(_gate.Drain(_safe, _end, _k));
+            _externalTimes.RemoveWhere(t => t < _safe); // processed in earlier windows
+            if (_externalTimes.Count > 0) min = Math.Min(min, _externalTimes.Min);
+        }
         long horizon = Math.Min(min + _lookahead, _end);
         if (_nextCheckpoint > min) horizon = Math.Min(horizon, _nextCheckpoint); // a window never crosses a checkpoint
         _window++;
+        _safe = Math.Max(_safe, horizon);
+        _gate?.Advance(_safe);
         for (int d = 0; d < _nodes.Length; d++) _nodes[d].Tell(new StartWindow(_window, horizon, expectedBy[d]));
     }
 
@@ -240,6 +305,9 @@ public sealed class RunCoordinator : UntypedActor
         }
     }
 }
+
+/// <summary>Live control of a run: fault injections and an optional pace (simulated seconds per wall second; 0 = as fast as possible).</summary>
+public sealed record RunControl(InjectionGate? Injections = null, double PaceSimSecondsPerSecond = 0);
 
 /// <summary>A run stopped because the model or the protocol failed; the message says why.</summary>
 public sealed class SimulationFailedException(string message) : Exception(message);

@@ -35,6 +35,7 @@ public class SerializerSpecs : TestKit
         yield return [new NodeWindowReport(1, 12, long.MaxValue, [0, 4, 2], 17, 1234, 55, 2, 640)];
         yield return [new EventBatch(2, 12, 2, [1, 2, 3, 4, 5, 6, 7])];
         yield return [new CollectFinal(400, [3, 0, 7])];
+        yield return [new ExternalBatch(1, [5, 4, 3])];
         yield return [new NodeFinalReport(1, [new EntityFinal(5, [1, 2, 3], [0.5, double.NaN, -1e300], 42, [9, 8]), new EntityFinal(6, [], [], 0, [])])];
         yield return [new RunFailed("lookahead violated: ünïcode ✓")];
         yield return [new StartIncarnation("run-1", 3, spec, ulong.MaxValue, 86_400_000_000, 2, 3, "run-x")];

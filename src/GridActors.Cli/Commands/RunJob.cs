@@ -57,7 +57,8 @@ public static class StoreOptions
 
 /// <summary>Runs (or resumes) one registered run and keeps the registry up to date.</summary>
 public sealed class RunJob(string runId, Scenario scenario, ulong seed, long horizon, string executor, int threads, int partitions,
-    long checkpointEvery, Store store, RunRegistry registry, string outDir, bool json, ClusterLaunchOptions? cluster = null, bool noStore = false)
+    long checkpointEvery, Store store, RunRegistry registry, string outDir, bool json, ClusterLaunchOptions? cluster = null, bool noStore = false,
+    double pace = 0)
 {
     /// <summary>Cluster events and checkpoints, one line each on stderr (clearing the progress line on a terminal).</summary>
     private void Log(string line)
@@ -84,6 +85,16 @@ public sealed class RunJob(string runId, Scenario scenario, ulong seed, long hor
         RunResult result;
         ClusterRunResult? clustered = null;
         registry.ClaimOwnership(runId);
+        // Live fault injection: journaled injections of an interrupted attempt are delivered again where the resumed
+        // state lacks them; new ones arrive through the loopback control endpoint (gridactors inject).
+        var gate = new InjectionGate(Injections.Recorded(model, registry.Injections(runId)), i => registry.Injection(runId, Injections.Record(i)));
+        var control = new RunControl(gate, pace);
+        await using var endpoint = executor == "actors" ? new ControlEndpoint(model, gate, horizon, Log) : null;
+        if (endpoint is not null)
+        {
+            registry.Control(runId, endpoint.Address);
+            Log($"run {runId} takes fault injections (gridactors inject {runId} KIND TARGET) at {endpoint.Address}");
+        }
         try
         {
             if (cluster is not null)
@@ -97,14 +108,14 @@ public sealed class RunJob(string runId, Scenario scenario, ulong seed, long hor
                     });
                 await using var launch = ClusterLaunch.Start(cluster, store, model.EntityCount, Log);
                 var plan = new ClusterRunPlan(runId, CliModelFactory.ForScenario(scenario, scenario.Text), model, runSettings, launch.MinNodes,
-                    persistence, k => StoreMaintenance.TruncateAfterCheckpoint(store, runId, k));
+                    persistence, k => StoreMaintenance.TruncateAfterCheckpoint(store, runId, k), Control: control);
                 clustered = await launch.Node.RunAsync(plan, p => Report(p.Time, p.Events), Log, cancellation).ConfigureAwait(false);
                 result = clustered.Result;
                 registry.Nodes(runId, clustered.Placement.Count);
             }
             else if (executor == "sequential")
             {
-                result = await Task.Run(() => new SequentialExecutor().Run(model, runSettings, Report), cancellation)
+                result = await Task.Run(() => new SequentialExecutor().Run(model, runSettings, Report, gate.ToRedeliver(0).SelectMany(i => i.Events).ToList()), cancellation)
                     .WaitAsync(cancellation).ConfigureAwait(false);
             }
             else
@@ -112,7 +123,7 @@ public sealed class RunJob(string runId, Scenario scenario, ulong seed, long hor
                 var persistence = noStore ? null : new PersistenceOptions(runId, store.AkkaConfig(), checkpointEvery,
                     resume is not null, resume?.K ?? 0, resume?.Micros ?? 0,
                     (k, t) => registry.Checkpoint(runId, k, t / 1e6));
-                result = await new ActorExecutor(new ActorExecutorOptions(threads, Partitions: partitions, Persistence: persistence))
+                result = await new ActorExecutor(new ActorExecutorOptions(threads, Partitions: partitions, Persistence: persistence, Control: control))
                     .RunAsync(model, runSettings, p => Report(p.Time, p.Events), cancellation).ConfigureAwait(false);
             }
         }
@@ -126,13 +137,20 @@ public sealed class RunJob(string runId, Scenario scenario, ulong seed, long hor
             registry.Status(runId, "failed", error: ex.Message);
             throw;
         }
+        finally
+        {
+            gate.Close("the run has ended");
+            if (endpoint is not null) registry.Control(runId, null);
+        }
         if (interactive) Console.Error.WriteLine();
         double wall = sw.Elapsed.TotalSeconds;
         var s = SupplyChainSummary.From(model, result);
         var summary = RunCommand.SummaryJson(runId, scenario, executor, seed, result, s, wall);
+        var injected = gate.Accepted.Select(i => (FaultSpec)i.Tag!).ToList();
+        summary["injections"] = injected.Select((f, i) => Injections.Json(f, i)).ToArray();
         var placement = ClusterJson(clustered);
         foreach (var (k, v) in placement) summary[k] = v;
-        RunFolder.Write(outDir, model, scenario, runId, executor, seed, result, s, summary, placement);
+        RunFolder.Write(outDir, model, scenario, runId, executor, seed, result, s, summary, placement, injected);
         registry.Summary(runId, JsonSerializer.Serialize(summary));
         registry.Status(runId, "completed", result.Digest, result.End.TotalSeconds);
         if (json) Console.Out.WriteLine(JsonSerializer.Serialize(summary));

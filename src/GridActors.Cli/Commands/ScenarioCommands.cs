@@ -73,6 +73,11 @@ public sealed class RunSettingsCli : ClusterSettings
     [Description("Keep no actor state in the store: no checkpoints, so no inspect and no fail-over beyond restarting from the start (the run is still registered). For large throw-away runs: persistent entity actors each cost a store round trip at start.")]
     public bool NoStore { get; init; }
 
+    [CommandOption("--pace <SIM_SECONDS_PER_SECOND>")]
+    [Description("Run no faster than this many simulated seconds per wall second (actors executor), e.g. 600 = ten simulated minutes per second: to watch a run and inject faults into it. 0 = as fast as possible.")]
+    [DefaultValue(0.0)]
+    public double Pace { get; init; }
+
     [CommandOption("--checkpoint-every <DURATION>")]
     [Description("Simulated time between checkpoints (actors executor), e.g. 1h; 0 disables.")]
     [DefaultValue("1h")]
@@ -88,6 +93,8 @@ public sealed class RunSettingsCli : ClusterSettings
         if (Executor is not ("sequential" or "actors"))
             return ValidationResult.Error($"--executor must be sequential or actors; got '{Executor}'");
         if (Threads < 0 || Partitions < 0) return ValidationResult.Error("--threads and --partitions must not be negative");
+        if (Pace < 0 || double.IsNaN(Pace)) return ValidationResult.Error("--pace must not be negative");
+        if (Pace > 0 && Executor != "actors") return ValidationResult.Error("--pace needs the actors executor");
         if (Until is not null && !Quantity.TryParseDuration(InsertSpace(Until), out var t, out var error))
             return ValidationResult.Error("--until: " + error);
         return ValidationResult.Success();
@@ -129,7 +136,7 @@ public sealed class RunCommand : AsyncCommand<RunSettingsCli>
         registry.Insert(new RunRecord(runId, scenario.Path, scenario.Hash, scenario.Text, seed, settings.Executor, settings.ToLaunch(0)?.RequiredNodes ?? 1,
             EngineInfo.Version, "running", 0, horizon / 1e6, 0, 0, every / 1e6, null, now, now, null));
         var job = new RunJob(runId, scenario, seed, horizon, settings.Executor, settings.Threads, settings.Partitions, every, store, registry,
-            settings.Out ?? Path.Combine("runs", runId), settings.Json, settings.ToLaunch(settings.Threads), settings.NoStore);
+            settings.Out ?? Path.Combine("runs", runId), settings.Json, settings.ToLaunch(settings.Threads), settings.NoStore, settings.Pace);
         return await job.ExecuteAsync(resume: null, cancellation).ConfigureAwait(false);
     }
 
@@ -233,7 +240,7 @@ public static class ScenarioCli
 public static class RunFolder
 {
     public static void Write(string dir, SupplyChainModel model, Scenario scenario, string runId, string executor, ulong seed,
-        RunResult r, SupplyChainSummary s, Dictionary<string, object?> summary, Dictionary<string, object?>? cluster = null)
+        RunResult r, SupplyChainSummary s, Dictionary<string, object?> summary, Dictionary<string, object?>? cluster = null, IReadOnlyList<FaultSpec>? injected = null)
     {
         var tmp = dir + ".partial";
         if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
@@ -259,15 +266,26 @@ public static class RunFolder
             var spec = model.Spec.Faults[f];
             faults.Append(CultureInfo.InvariantCulture, $"{h:0.######},{f},{spec.Kind},{spec.Target},{(begin ? "begin" : "end")}\n");
         }
+        // Injected faults follow the scenario's (numbered after them); they begin and end exactly when injected.
+        int first = model.Spec.Faults.Count;
+        var steps = new List<(double Hours, int Fault, FaultSpec Spec, bool Begin)>();
+        for (int i = 0; i < (injected?.Count ?? 0); i++)
+        {
+            var f = injected![i];
+            steps.Add((f.StartMicros / 3.6e9, first + i, f, true));
+            if (f.DurationMicros > 0 && f.StartMicros + f.DurationMicros < r.End.Micros) steps.Add(((f.StartMicros + f.DurationMicros) / 3.6e9, first + i, f, false));
+        }
+        foreach (var (h, f, spec, begin) in steps.OrderBy(x => x.Hours).ThenBy(x => x.Fault))
+            faults.Append(CultureInfo.InvariantCulture, $"{h:0.######},{f},{spec.Kind},{spec.Target},{(begin ? "begin" : "end")}\n");
         File.WriteAllText(Path.Combine(tmp, "faults.csv"), faults.ToString());
-        File.WriteAllText(Path.Combine(tmp, "topology.json"), JsonSerializer.Serialize(Topology(model.Spec, r.End.TotalSeconds), opts));
+        File.WriteAllText(Path.Combine(tmp, "topology.json"), JsonSerializer.Serialize(Topology(model.Spec, r.End.TotalSeconds, injected), opts));
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         Directory.Move(tmp, dir);
     }
 
     /// <summary>What the report's map and fault timeline need: every element with its place (regions sit at the mean
     /// of their plants and hubs; users where the scenario puts them, else null) and every fault.</summary>
-    public static Dictionary<string, object?> Topology(SupplyChainSpec spec, double horizonSeconds)
+    public static Dictionary<string, object?> Topology(SupplyChainSpec spec, double horizonSeconds, IReadOnlyList<FaultSpec>? injected = null)
     {
         var places = spec.Plants.Select(p => (p.Region, p.Lat, p.Lon)).Concat(spec.Hubs.Select(h => (h.Region, h.Lat, h.Lon)))
             .GroupBy(x => x.Region).ToDictionary(g => g.Key, g => (Lat: g.Average(x => x.Lat), Lon: g.Average(x => x.Lon)));
@@ -304,10 +322,10 @@ public static class RunFolder
                 ["id"] = u.Id, ["lat"] = u.Lat, ["lon"] = u.Lon, ["sloTtftMs"] = u.SloTtftMs,
                 ["routes"] = u.Routes.Select(r => new Dictionary<string, object?> { ["hub"] = r.Hub, ["cable"] = r.Cable }).ToArray(),
             }).ToArray(),
-            ["faults"] = spec.Faults.Select((f, i) => new Dictionary<string, object?>
+            ["faults"] = spec.Faults.Select(f => (f, "scenario")).Concat((injected ?? []).Select(f => (f, "injected"))).Select((x, i) => new Dictionary<string, object?>
             {
-                ["index"] = i, ["kind"] = f.Kind, ["target"] = f.Target, ["startHours"] = f.StartMicros / 3.6e9,
-                ["durationHours"] = f.DurationMicros / 3.6e9, ["fraction"] = f.Fraction, ["multiplier"] = f.Multiplier,
+                ["index"] = i, ["kind"] = x.f.Kind, ["target"] = x.f.Target, ["startHours"] = x.f.StartMicros / 3.6e9,
+                ["durationHours"] = x.f.DurationMicros / 3.6e9, ["fraction"] = x.f.Fraction, ["multiplier"] = x.f.Multiplier, ["source"] = x.Item2,
             }).ToArray(),
         };
     }

@@ -112,6 +112,46 @@ public sealed class SupplyChainModel : ISimModel, ITopology
         return [IdOf(FaultKinds.TargetPrefix(kind) + f.Target)];
     }
 
+    /// <summary>Why a fault of <paramref name="kind"/> on <paramref name="target"/> cannot apply to this topology (null if it can).</summary>
+    public string? CheckFault(string kind, string target)
+    {
+        if (!FaultKinds.All.Contains(kind)) return $"unknown fault kind '{kind}' (expected {string.Join(", ", FaultKinds.All)})";
+        var k = FaultKinds.Parse(kind);
+        if (k == FaultKind.DemandSpike && target == "all") return null;
+        if (_byKey.ContainsKey(FaultKinds.TargetPrefix(k) + target)) return null;
+        string noun = k switch
+        {
+            FaultKind.PlantOutage => "plant", FaultKind.LinkTrip => "UHV link", FaultKind.CableCut => "cable",
+            FaultKind.HubFailure => "hub", _ => "user region",
+        };
+        var ids = (k switch
+        {
+            FaultKind.PlantOutage => Spec.Plants.Select(p => p.Id), FaultKind.LinkTrip => Spec.Links.Select(l => l.Id),
+            FaultKind.CableCut => Spec.Cables.Select(c => c.Id), FaultKind.HubFailure => Spec.Hubs.Select(h => h.Id),
+            _ => Spec.Users.Select(u => u.Id).Append("all"),
+        }).ToList();
+        return $"{kind}: no {noun} named '{target}' in scenario {Spec.Name} (known: {string.Join(", ", ids.Take(12))}{(ids.Count > 12 ? $", … {ids.Count} in all" : "")})";
+    }
+
+    /// <summary>
+    /// The events of fault <paramref name="f"/> injected from outside the model as injection number <paramref name="index"/>:
+    /// a begin signal to every target at its start and, with a duration, an end signal. Their keys derive from the
+    /// index only, so a replay that delivers them up front reproduces the live run exactly.
+    /// </summary>
+    public SimEvent[] InjectionEvents(int index, FaultSpec f)
+    {
+        var kind = FaultKinds.Parse(f.Kind);
+        var targets = FaultTargets(f).ToArray();
+        var events = new List<SimEvent>(targets.Length * 2);
+        long seq = (long)index << 24;
+        foreach (int t in targets)
+            events.Add(SimEvent.External(f.StartMicros, seq++, t, new FaultSignal(kind, true, f.Fraction, f.Multiplier, f.RampMicros, f.DurationMicros)));
+        if (f.DurationMicros > 0)
+            foreach (int t in targets)
+                events.Add(SimEvent.External(f.StartMicros + f.DurationMicros, seq++, t, new FaultSignal(kind, false, f.Fraction, f.Multiplier, f.RampMicros, f.DurationMicros)));
+        return [.. events];
+    }
+
     /// <summary>User regions (entity ids) with a route to the hub or over the cable named <paramref name="id"/>:
     /// the only ones that hear its status (so status traffic grows with routes, not hubs × users).</summary>
     public int[] SubscribersOf(string id, bool cable) =>

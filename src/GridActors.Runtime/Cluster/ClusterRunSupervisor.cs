@@ -10,7 +10,7 @@ namespace GridActors.Runtime.Cluster;
 /// other nodes, how many nodes to wait for, and persistence (null = no checkpoints; a lost node then restarts the run from the beginning).
 /// <paramref name="Truncate"/> deletes everything a run wrote after complete checkpoint K (called before a re-placement resumes from it).</summary>
 public sealed record ClusterRunPlan(string RunId, ModelSpec Spec, ISimModel Model, RunSettings Settings, int MinNodes,
-    PersistenceOptions? Persistence = null, Action<int>? Truncate = null, TimeSpan? JoinTimeout = null);
+    PersistenceOptions? Persistence = null, Action<int>? Truncate = null, TimeSpan? JoinTimeout = null, RunControl? Control = null);
 
 /// <summary>Where a node of the run lives and how many entities it hosts.</summary>
 public sealed record NodePlacement(int Node, string Address, string Host, int ProcessId, int Entities);
@@ -207,7 +207,7 @@ public sealed class ClusterRunSupervisor : UntypedActor
         tcs.Task.ContinueWith(t => (object)new IncarnationResult(incarnation, t.IsCompletedSuccessfully ? t.Result : null,
             t.IsCompletedSuccessfully ? null : (Exception?)t.Exception?.GetBaseException() ?? new SimulationFailedException("cancelled")),
             TaskScheduler.Default).PipeTo(Self);
-        _coordinator = Context.ActorOf(Props.Create(() => new RunCoordinator(_plan.Model, _plan.Settings, nodes, nodeOf, tcs, _progress, checkpoints, placement.CrossLookahead))
+        _coordinator = Context.ActorOf(Props.Create(() => new RunCoordinator(_plan.Model, _plan.Settings, nodes, nodeOf, tcs, _progress, checkpoints, placement.CrossLookahead, _plan.Control))
             .WithDispatcher(ActorExecutor.Dispatcher), "windows-" + _incarnation.ToString(CultureInfo.InvariantCulture));
         _phase = Phase.Running;
         if (_lost.Count > 0)

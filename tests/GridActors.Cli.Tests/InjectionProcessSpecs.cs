@@ -1,0 +1,76 @@
+using System.Text.Json;
+
+namespace GridActors.Cli.Tests;
+
+/// <summary>Live fault injection into a running run (real processes): precise refusals, a journal, and a replay with the same digest.</summary>
+public class InjectionProcessSpecs : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("gridactors-inject-").FullName;
+    private string Db => Path.Combine(_dir, "g.db");
+    private static string Default => Path.Combine(CliPaths.Repo(), "scenarios", "china-token-supply-chain.yaml");
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+
+    private static JsonElement LastJson(string stdout) => JsonDocument.Parse(stdout.Trim().Split('\n').Last()).RootElement;
+
+    [Fact]
+    public async Task A_fault_injected_into_a_running_run_is_journaled_and_replay_reproduces_the_digest()
+    {
+        string[] run = ["run", Default, "--until", "6h", "--json", "--db", Db];
+        var plain = await CliRunner.RunAsync([.. run, "--executor", "sequential"]);
+        Assert.True(plain.ExitCode == 0, plain.Stderr);
+        var plainDigest = LastJson(plain.Stdout).GetProperty("digest").GetString();
+
+        // 1,200 simulated seconds per wall second: the 6 h run takes ≥ 18 s, time enough to inject.
+        using var p = new LiveProcess([], [.. run, "--pace", "1200", "--checkpoint-every", "1h"]);
+        string runId = p.WaitFor(@"run (\S+) takes fault injections", TimeSpan.FromSeconds(60)).Groups[1].Value;
+
+        var ok = await CliRunner.RunAsync("inject", runId, "hub-failure", "yrd-demo-zone", "--at", "+20min", "--duration", "1h", "--json", "--db", Db);
+        Assert.True(ok.ExitCode == 0, ok.Stdout + ok.Stderr);
+        var accepted = LastJson(ok.Stdout);
+        Assert.Equal(0, accepted.GetProperty("index").GetInt32());
+        double at = accepted.GetProperty("atSeconds").GetDouble();
+        Assert.True(at >= accepted.GetProperty("safeHorizonSeconds").GetDouble() + 1200, "takes effect 20 min after the safe horizon");
+
+        var unknownTarget = await CliRunner.RunAsync("inject", runId, "hub-failure", "atlantis", "--db", Db);
+        Assert.Equal(2, unknownTarget.ExitCode);
+        Assert.Contains("no hub named 'atlantis'", unknownTarget.Stderr);
+        var past = await CliRunner.RunAsync("inject", runId, "cable-cut", "sjc2", "--at", "0s", "--db", Db);
+        Assert.Equal(2, past.ExitCode);
+        Assert.Contains("has already passed", past.Stderr);
+        var badKind = await CliRunner.RunAsync("inject", runId, "meteor-strike", "sjc2", "--db", Db);
+        Assert.Equal(2, badKind.ExitCode);
+        Assert.Contains("unknown fault kind 'meteor-strike'", badKind.Stderr);
+        var unknownRun = await CliRunner.RunAsync("inject", "no-such-run", "cable-cut", "sjc2", "--db", Db);
+        Assert.Equal(2, unknownRun.ExitCode);
+        Assert.Contains("unknown run 'no-such-run'", unknownRun.Stderr);
+
+        var done = await p.ExitAsync(TimeSpan.FromMinutes(3));
+        Assert.True(done.ExitCode == 0, done.Stderr);
+        var summary = LastJson(done.Stdout);
+        var digest = summary.GetProperty("digest").GetString();
+        Assert.NotEqual(plainDigest, digest); // the hub failure changed the run
+        var injections = summary.GetProperty("injections").EnumerateArray().ToList();
+        Assert.Single(injections); // the refused ones left nothing behind
+        Assert.Equal("yrd-demo-zone", injections[0].GetProperty("target").GetString());
+        var folder = Path.Combine("runs", runId);
+        Assert.Contains(",hub-failure,yrd-demo-zone,begin", File.ReadAllText(Path.Combine(folder, "faults.csv")));
+        Assert.Contains("\"injected\"", File.ReadAllText(Path.Combine(folder, "topology.json")));
+
+        foreach (var executor in new[] { "sequential", "actors" })
+        {
+            var replay = await CliRunner.RunAsync("replay", runId, "--executor", executor, "--json", "--db", Db);
+            Assert.True(replay.ExitCode == 0, replay.Stdout + replay.Stderr);
+            var r = LastJson(replay.Stdout);
+            Assert.Equal(digest, r.GetProperty("digest").GetString());
+            Assert.True(r.GetProperty("matches").GetBoolean());
+        }
+
+        var finished = await CliRunner.RunAsync("inject", runId, "cable-cut", "sjc2", "--db", Db);
+        Assert.Equal(2, finished.ExitCode);
+        Assert.Contains("is completed", finished.Stderr);
+    }
+}
