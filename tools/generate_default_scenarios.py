@@ -1,7 +1,10 @@
-# Generates scenarios/china-token-supply-chain.yaml and its fault variants from the figures in
-# shared/data (sources cited in the generated comments). Run: python3 tools/generate_default_scenarios.py
-import math, os
+# Generates scenarios/china-token-supply-chain.yaml (the default: the baseline day), its fault variants,
+# the renewable-surplus pair (latency-first vs green-aware batch placement) and the overseas cost
+# reference from the figures in shared/data (sources cited in the generated comments).
+# Run: python3 tools/generate_default_scenarios.py [OUTPUT_DIR]   (default: scenarios/)
+import math, os, re, sys
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+SHARED = os.path.join(ROOT, "..", "shared", "data")   # shared/data next to the repository (optional: used for cross-checks)
 def gc(a, b):
     (la1, lo1), (la2, lo2) = a, b
     p1, p2 = math.radians(la1), math.radians(la2)
@@ -11,9 +14,7 @@ def gc(a, b):
 def ms(a, b):  # one-way terrestrial latency estimate: great circle x 1.35 route factor x 4.9 us/km + 0.5 ms equipment
     return round(gc(a, b) * 1.35 * 4.9e-3 + 0.5, 1)
 
-out = []
-w = out.append
-w("""# china-token-supply-chain.yaml — the default GridActors scenario.
+DEFAULT_HEADER = """# china-token-supply-chain.yaml — the default GridActors scenario.
 #
 # What it covers: China's western and northern renewable and coal bases → UHV DC links → the eight
 # national computing hubs of "East Data, West Computing" (10 clusters) → AI inference → subsea and
@@ -33,17 +34,8 @@ w("""# china-token-supply-chain.yaml — the default GridActors scenario.
 # (racks × 2.5 kW [S5]) where sourced. Bundle rates follow token volumes: China ~1.4e14 tokens/day
 # [A23] and global API volumes [A21][A22] (shares by region are ESTIMATES [user_regions]).
 # Energy prices are converted at 7.2 CNY/USD (ESTIMATE).
-name: china-token-supply-chain
-time:
-  start: 2026-06-21
-  horizon: 24 h
-  dispatch_interval: 5 min
-  seed: 1
-policy: latency-first
-network:
-  fiber_us_per_km: 4.9            # sourced [C16]
-  usd_per_million_tokens: 0.001   # ESTIMATE upper bound [overseas §6: negligible]
-""")
+"""
+
 # ---------------- regions
 # background loads: ESTIMATE (provincial average loads, order of magnitude), with a daily profile
 load_profile = [0.85,0.82,0.80,0.79,0.80,0.84,0.90,0.97,1.03,1.07,1.09,1.10,1.06,1.05,1.08,1.10,1.11,1.13,1.15,1.14,1.10,1.03,0.95,0.89]
@@ -53,25 +45,11 @@ regions = [
  ("hebei", 45000), ("shandong", 95000), ("jiangsu", 115000), ("zhejiang", 95000), ("shanghai", 33000), ("anhui", 45000),
  ("henan", 65000), ("hunan", 38000), ("hubei", 42000), ("jiangxi", 28000), ("chongqing", 24000), ("guangdong", 125000),
 ]
-w("\n# Grid regions (provinces). Background loads are ESTIMATES (average provincial load, MW) shaped by an\n# ESTIMATE hourly profile (local time).\nregions:")
-prof = "[" + ", ".join(str(x) for x in load_profile) + "]"
-for rid, load in regions:
-    w(f"  - {{id: {rid}, background_load: {load} MW, load_profile: {prof}}}")
 
 # ---------------- plants
-w("""
-# Generation aggregates per province/base (shared/data plants section). Renewable splits and capacity
-# factors are ESTIMATES unless marked; thermal costs (USD/MWh) and carbon (kg/MWh) are ESTIMATES.
-plants:""")
-P = []
+PLANTS = []
 def plant(id, region, typ, gw, lat, lon, cf=None, cost=None, carbon=None, ramp=None, fo=None, note=""):
-    parts = [f"id: {id}", f"region: {region}", f"type: {typ}", f"capacity: {gw} GW", f"lat: {lat}", f"lon: {lon}"]
-    if cf is not None: parts.append(f"capacity_factor: {cf}")
-    if cost is not None: parts.append(f"marginal_cost: {cost}")
-    if carbon is not None: parts.append(f"carbon: {carbon}")
-    if ramp is not None: parts.append(f"ramp_per_minute: {ramp} MW")
-    if fo is not None: parts.append(f"forced_outages_per_year: {fo}")
-    w(f"  - {{{', '.join(parts)}}}" + (f"   # {note}" if note else ""))
+    PLANTS.append(dict(id=id, region=region, typ=typ, gw=gw, lat=lat, lon=lon, cf=cf, cost=cost, carbon=carbon, ramp=ramp, fo=fo, note=note))
 plant("inner_mongolia_wind", "inner_mongolia", "wind", 96.4, 40.8, 111.7, 0.26, note="96.4 GW ESTIMATE split of 147.6 GW new energy [R8][R9]; CF ESTIMATE")
 plant("inner_mongolia_solar", "inner_mongolia", "solar", 51.2, 40.8, 111.7, 0.18, note="ESTIMATE split [R9]")
 plant("inner_mongolia_coal", "inner_mongolia", "coal", 134.7, 40.8, 111.7, cost=35, carbon=850, ramp=1500, fo=2, note="derived 282.26 - 147.59 GW [R8]")
@@ -109,11 +87,8 @@ for r, mw in east_thermal.items():
 # hebei renewables near zhangjiakou (ESTIMATE)
 plant("hebei_zhangbei_wind", "hebei", "wind", 25.0, 41.2, 114.7, 0.24, note="ESTIMATE (Zhangjiakou renewable base)")
 
+
 # ---------------- links
-w("""
-# UHV DC links west→east [U1]-[U22]; capacities and lengths as in reference-topology.yaml (status there).
-# Losses 3 %/1000 km [U20] (UHVDC range 1.5–3 % [U21]).
-links:""")
 links = [
  ("zhundong_wannan", "xinjiang", "anhui", 12, 3293, "sourced [U2]"),
  ("hami_zhengzhou", "xinjiang", "henan", 8, 2210, "sourced [U4]"),
@@ -135,16 +110,8 @@ links = [
  ("guizhou_guangdong", "guizhou", "guangdong", 8, 1200, "ESTIMATE (west-east AC/DC corridor; not in the reference list)"),
  ("inner_mongolia_hebei", "inner_mongolia", "hebei", 6, 600, "ESTIMATE (north AC/DC ties to Hebei; not in the reference list)"),
 ]
-for id, f, t, gw, km, note in links:
-    w(f"  - {{id: {id}, from: {f}, to: {t}, capacity: {gw} GW, length: {km} km, loss_per_1000km: 3 %}}   # {note}")
 
 # ---------------- hubs
-w("""
-# The 10 clusters of the 8 national hubs [S2][S20]. role east = real-time, west = batch [S20].
-# servers = serving units (4 MW IT each at full load, see the header); PUE targets [S3][S4][S21];
-# prices CNY/kWh → USD/MWh at 7.2 (sourced where marked in reference-topology.yaml, else ESTIMATE).
-# capital_per_server_hour: 3,140 accelerators × ~$25k × 1.4 server overhead ÷ (5 years × 8760 h) ≈ $2,500 (ESTIMATE from [overseas §3]).
-hubs:""")
 hubs = [
  # id, region, lat, lon, role, servers, pue, cny_kwh, note
  ("bth-zhangjiakou", "hebei", 40.6, 115.0, "east", 230, 1.25, 0.55, "460k racks, 1,150 MW IT [S9] → ~290 units; 230 for inference (ESTIMATE)"),
@@ -158,36 +125,16 @@ hubs = [
  ("gansu-qingyang", "gansu", 35.7, 107.6, "west", 65, 1.20, 0.35, "100k racks [S6] → 250 MW IT; price ESTIMATE [S7]"),
  ("ningxia-zhongwei", "ningxia", 37.5, 105.2, "west", 100, 1.20, 0.36, ">100k racks [S26], 2,050 MW project [S11]; price 0.36 [S26]"),
 ]
-hubpos = {}
-for id, region, lat, lon, role, servers, pue, cny, note in hubs:
-    hubpos[id] = (lat, lon)
-    usd = round(cny * 1000 / 7.2, 1)
-    w(f"  - {{id: {id}, region: {region}, role: {role}, lat: {lat}, lon: {lon}, servers: {servers}, tokens_per_second_per_server: 4000000,")
-    w(f"     idle_power_per_server: 1.2 MW, full_power_per_server: 4 MW, pue: {pue}, electricity_price: {usd}, capital_per_server_hour: 2500, queue_limit: 400}}   # {note}")
+hubpos = {h[0]: (h[2], h[3]) for h in hubs}
 
 # ---------------- cables
-w("""
-# Subsea and cross-border cables [C1]-[C14]; lengths and design capacities sourced unless marked.
-cables:""")
 cables = [("sjc2", 10500, 126, "[C1]"), ("sjc", 8900, 28, "[C2]"), ("apg", 10400, 54.8, "[C3]"), ("ncp", 13000, 70, "[C4]"),
   ("tpe", 18000, 5.12, "[C5]"), ("aae1", 25000, 40, "[C6]"), ("adc", 9988, 160, "[C8]"), ("plcn", 12800, 144, "[C10]; HK segment status not verified"),
   ("aag", 20000, 10, "[C10]; length ESTIMATE"), ("peace", 21500, 96, "[C7]; reaches China via the China–Pakistan fibre"),
   ("smw3", 39000, 0.5, "ESTIMATE [C12]"), ("cn_pk_fiber", 2950, 1, "[C13]; capacity ESTIMATE"), ("cmi_myanmar", 1500, 1, "[C14]; capacity ESTIMATE")]
-for id, km, tbps, note in cables:
-    w(f"  - {{id: {id}, length: {km} km, capacity: {tbps} Tbps}}   # {note}")
 
 # ---------------- users
 diurnal = "[0.79, 0.71, 0.66, 0.63, 0.63, 0.66, 0.75, 0.89, 1.05, 1.18, 1.24, 1.25, 1.20, 1.22, 1.25, 1.24, 1.20, 1.14, 1.10, 1.12, 1.14, 1.08, 0.99, 0.89]"
-w(f"""
-# User regions [user_regions, ESTIMATE shares]. A bundle = 100,000 requests × 1,000 tokens (ESTIMATE).
-# China: 1.4e14 tokens/day [A23] = 1.62e9 tokens/s = 16.2 bundles/s, split 30/35/25/10 % (ESTIMATE).
-# Global (non-China) API volume served from China: 4.7e12 tokens/week of CN models on OpenRouter [A22]
-# is a floor; ESTIMATE 6 bundles/s in total, split by the reference shares.
-# Diurnal profile: ESTIMATE normalised to mean 1 with peak/mean 1.25 [A5] (local hour).
-# SLO: TTFT p95 500 ms for interactive work [D7c]; real-time share 0.6–0.7 [workloads, ESTIMATE].
-# Latencies: terrestrial = great-circle km × 1.35 [C16] × 4.9 µs/km + 0.5 ms equipment (ESTIMATE);
-# cable_km = distance along the cable between the users' landing and the Chinese landing (ESTIMATE).
-users:""")
 LAND = {"shanghai": (31.5, 121.9), "qingdao": (36.1, 120.4), "hong_kong": (22.2, 114.2), "urumqi": (43.8, 87.6), "ruili": (24.0, 97.85)}
 def routes_dom(city):
     rs = []
@@ -223,30 +170,150 @@ users = [
  ("latam_other", -3, 0.3, 0.6, None, [("ncp", 17500, "shanghai", ["yrd-demo-zone", "inner-mongolia-helinger"]),
       ("plcn", 19800, "hong_kong", ["gba-shaoguan", "guizhou-guian"])], "5 %; via North America (cable_km includes ~7,000 km to the US, ESTIMATE)"),
 ]
-for id, utc, rate, rt, city, intl, note in users:
-    w(f"  - id: {id}   # {note}")
-    w(f"    utc_offset: {utc}")
-    w(f"    bundles_per_second: {rate}")
-    w(f"    requests_per_bundle: 100000")
-    w(f"    tokens_per_request: 1000")
-    w(f"    realtime_share: {rt}")
-    w(f"    prefill_share: 0.008")
-    w(f"    slo_ttft: 500 ms")
-    w(f"    diurnal: {diurnal}")
-    rs = routes_dom(city) if city else routes_intl(intl)
-    w("    routes:")
-    for r in rs: w(f"      - {r}")
-w("\nfaults: []")
 
-base = "\n".join(out) + "\n"
-open(os.path.join(ROOT, "scenarios", "china-token-supply-chain.yaml"), "w").write(base)
+# Users' centres (lat, lon) for the report's map: the representative cities of reference-topology.yaml
+# user_regions (ESTIMATE representative points; north_america is the San Francisco/Virginia midpoint,
+# south_asia_me a point between Mumbai, Dubai and Karachi). They do not affect the simulation.
+USER_CENTRES = {
+ "cn_north": (39.9, 116.4, "Beijing"), "cn_east": (31.2, 121.5, "Shanghai"), "cn_south": (22.5, 114.05, "Shenzhen/HK"),
+ "cn_southwest": (30.66, 104.07, "Chengdu"), "north_america": (38.0, -100.0, "San Francisco/Virginia midpoint"),
+ "europe": (50.1, 8.7, "Frankfurt"), "se_asia": (1.3, 103.8, "Singapore"), "ne_asia": (35.7, 139.7, "Tokyo/Seoul"),
+ "south_asia_me": (22.0, 63.0, "Mumbai/Dubai/Karachi"), "latam_other": (-23.5, -46.6, "Sao Paulo"),
+}
+assert set(USER_CENTRES) == {u[0] for u in users}
 
+def check_user_centres():
+    """Cross-check USER_CENTRES against shared/data/reference-topology.yaml when it is there."""
+    path = os.path.join(SHARED, "reference-topology.yaml")
+    if not os.path.exists(path):
+        print(f"note: {path} not found; user centres not cross-checked", file=sys.stderr)
+        return
+    ref = {m.group(1): (float(m.group(2)), float(m.group(3))) for m in re.finditer(
+        r"-\s*\{id:\s*([a-z_]+),\s*city:[^}]*?lat:\s*(-?[\d.]+),\s*lon:\s*(-?[\d.]+)", open(path, encoding="utf-8").read())}
+    for uid, (la, lo, _) in USER_CENTRES.items():
+        if ref.get(uid) != (la, lo):
+            print(f"warning: user centre {uid} {(la, lo)} differs from reference-topology.yaml {ref.get(uid)}", file=sys.stderr)
+
+# ---------------- the scenario text
+def build(name="china-token-supply-chain", header=DEFAULT_HEADER, policy="latency-first", plants_over=None,
+          plants_comment="", hubs_over=None, hubs_comment="", realtime=None, users_comment=""):
+    """The default scenario, or a variant of it: plants_over = {plant id: (GW, note)};
+    hubs_over = {hub id: dict(servers=, pue=, usd_mwh=, capital=, note=)}; realtime = {user id: share}."""
+    plants_over, hubs_over, realtime = plants_over or {}, hubs_over or {}, realtime or {}
+    out = []
+    w = out.append
+    w(header.replace("Routing: latency-first.", f"Routing: {policy}.") + f"""name: {name}
+time:
+  start: 2026-06-21
+  horizon: 24 h
+  dispatch_interval: 5 min
+  seed: 1
+policy: {policy}
+network:
+  fiber_us_per_km: 4.9            # sourced [C16]
+  usd_per_million_tokens: 0.001   # ESTIMATE upper bound [overseas §6: negligible]
+""")
+    w("\n# Grid regions (provinces). Background loads are ESTIMATES (average provincial load, MW) shaped by an\n# ESTIMATE hourly profile (local time).\nregions:")
+    prof = "[" + ", ".join(str(x) for x in load_profile) + "]"
+    for rid, load in regions:
+        w(f"  - {{id: {rid}, background_load: {load} MW, load_profile: {prof}}}")
+
+    w("""
+# Generation aggregates per province/base (shared/data plants section). Renewable splits and capacity
+# factors are ESTIMATES unless marked; thermal costs (USD/MWh) and carbon (kg/MWh) are ESTIMATES.""" + plants_comment + "\nplants:")
+    for p in PLANTS:
+        gw, note = p["gw"], p["note"]
+        if p["id"] in plants_over:
+            gw, extra = plants_over[p["id"]]
+            note = extra + " (default " + str(p["gw"]) + " GW: " + note + ")"
+        parts = [f"id: {p['id']}", f"region: {p['region']}", f"type: {p['typ']}", f"capacity: {gw} GW", f"lat: {p['lat']}", f"lon: {p['lon']}"]
+        if p["cf"] is not None: parts.append(f"capacity_factor: {p['cf']}")
+        if p["cost"] is not None: parts.append(f"marginal_cost: {p['cost']}")
+        if p["carbon"] is not None: parts.append(f"carbon: {p['carbon']}")
+        if p["ramp"] is not None: parts.append(f"ramp_per_minute: {p['ramp']} MW")
+        if p["fo"] is not None: parts.append(f"forced_outages_per_year: {p['fo']}")
+        w(f"  - {{{', '.join(parts)}}}" + (f"   # {note}" if note else ""))
+
+    w("""
+# UHV DC links west→east [U1]-[U22]; capacities and lengths as in reference-topology.yaml (status there).
+# Losses 3 %/1000 km [U20] (UHVDC range 1.5–3 % [U21]).
+links:""")
+    for id, f, t, gw, km, note in links:
+        w(f"  - {{id: {id}, from: {f}, to: {t}, capacity: {gw} GW, length: {km} km, loss_per_1000km: 3 %}}   # {note}")
+
+    w("""
+# The 10 clusters of the 8 national hubs [S2][S20]. role east = real-time, west = batch [S20].
+# servers = serving units (4 MW IT each at full load, see the header); PUE targets [S3][S4][S21];
+# prices CNY/kWh → USD/MWh at 7.2 (sourced where marked in reference-topology.yaml, else ESTIMATE).
+# capital_per_server_hour: 3,140 accelerators × ~$25k × 1.4 server overhead ÷ (5 years × 8760 h) ≈ $2,500 (ESTIMATE from [overseas §3]).""" + hubs_comment + "\nhubs:")
+    for id, region, lat, lon, role, servers, pue, cny, note in hubs:
+        usd, capital = round(cny * 1000 / 7.2, 1), 2500
+        if id in hubs_over:
+            o = hubs_over[id]
+            servers, pue, usd, capital = o.get("servers", servers), o.get("pue", pue), o.get("usd_mwh", usd), o.get("capital", capital)
+            note = o["note"] + " (default: " + note + ")"
+        w(f"  - {{id: {id}, region: {region}, role: {role}, lat: {lat}, lon: {lon}, servers: {servers}, tokens_per_second_per_server: 4000000,")
+        w(f"     idle_power_per_server: 1.2 MW, full_power_per_server: 4 MW, pue: {pue}, electricity_price: {usd}, capital_per_server_hour: {capital}, queue_limit: 400}}   # {note}")
+
+    w("""
+# Subsea and cross-border cables [C1]-[C14]; lengths and design capacities sourced unless marked.
+cables:""")
+    for id, km, tbps, note in cables:
+        w(f"  - {{id: {id}, length: {km} km, capacity: {tbps} Tbps}}   # {note}")
+
+    w(f"""
+# User regions [user_regions, ESTIMATE shares]. A bundle = 100,000 requests × 1,000 tokens (ESTIMATE).
+# China: 1.4e14 tokens/day [A23] = 1.62e9 tokens/s = 16.2 bundles/s, split 30/35/25/10 % (ESTIMATE).
+# Global (non-China) API volume served from China: 4.7e12 tokens/week of CN models on OpenRouter [A22]
+# is a floor; ESTIMATE 6 bundles/s in total, split by the reference shares.
+# Diurnal profile: ESTIMATE normalised to mean 1 with peak/mean 1.25 [A5] (local hour).
+# SLO: TTFT p95 500 ms for interactive work [D7c]; real-time share 0.6–0.7 [workloads, ESTIMATE].
+# Latencies: terrestrial = great-circle km × 1.35 [C16] × 4.9 µs/km + 0.5 ms equipment (ESTIMATE);
+# cable_km = distance along the cable between the users' landing and the Chinese landing (ESTIMATE).
+# lat/lon = the users' centre for the report's map: a representative city [user_regions] (ESTIMATE
+# representative points; not used by the simulation).{users_comment}
+users:""")
+    for id, utc, rate, rt, city, intl, note in users:
+        la, lo, place = USER_CENTRES[id]
+        w(f"  - id: {id}   # {note}")
+        w(f"    lat: {la}   # {place} (ESTIMATE)")
+        w(f"    lon: {lo}")
+        w(f"    utc_offset: {utc}")
+        w(f"    bundles_per_second: {rate}")
+        w(f"    requests_per_bundle: 100000")
+        w(f"    tokens_per_request: 1000")
+        w(f"    realtime_share: {realtime.get(id, rt)}")
+        w(f"    prefill_share: 0.008")
+        w(f"    slo_ttft: 500 ms")
+        w(f"    diurnal: {diurnal}")
+        rs = routes_dom(city) if city else routes_intl(intl)
+        w("    routes:")
+        for r in rs: w(f"      - {r}")
+    w("\nfaults: []")
+    return "\n".join(out) + "\n"
+
+def retitle(text, file, header, rest="Everything else is the default scenario (china-token-supply-chain.yaml):"):
+    """Replaces the default's title line by FILE — first header line, the other header lines, then REST."""
+    lines = header.strip().splitlines()
+    return text.replace("# china-token-supply-chain.yaml — the default GridActors scenario.",
+                        "# " + file + " — " + lines[0] + "\n#\n" + "\n".join("# " + l if l else "#" for l in lines[1:]) + "\n#\n# " + rest, 1)
+
+# ---------------- files
 def variant(file, name, header, faults, policy=None):
     text = base.replace("name: china-token-supply-chain", "name: " + name, 1)
-    text = text.replace("# china-token-supply-chain.yaml — the default GridActors scenario.", "# " + file + " — " + header.strip().splitlines()[0] + "\n#\n# " + "\n# ".join(header.strip().splitlines()[1:]) + "\n#\n# Everything else is the default scenario (china-token-supply-chain.yaml):", 1)
+    text = retitle(text, file, header)
     if policy: text = text.replace("policy: latency-first", "policy: " + policy, 1)
     text = text.replace("\nfaults: []\n", "\nfaults:\n" + faults)
-    open(os.path.join(ROOT, "scenarios", file), "w").write(text)
+    write(file, text)
+
+def write(file, text):
+    with open(os.path.join(OUT, file), "w", encoding="utf-8") as f:
+        f.write(text)
+
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "scenarios")
+check_user_centres()
+base = build()
+write("china-token-supply-chain.yaml", base)
 
 variant("cable-cuts-asian-evening-peak.yaml", "cable-cuts-asian-evening-peak",
 """SJC2 and APG cut during the Asian evening peak, under a 1.5× demand spike.
@@ -279,4 +346,82 @@ variant("eastern-hub-blackout.yaml", "eastern-hub-blackout",
 Question: how well do the other eastern hubs absorb real-time traffic, and what does it cost in latency?""",
 """  - {kind: hub-failure, target: yrd-demo-zone, start: 2 h, duration: 6 h, fraction: 100 %}
 """)
+
+
+# ---------------- renewable surplus: latency-first vs green-aware batch placement
+# A 2030-style build-out of the north-western new-energy bases that host western hubs: Gansu's and
+# Ningxia's wind and solar grow by Inner Mongolia's sourced 2025→2030 factor (147.6 GW [R8] → >300 GW
+# [R9], ×2.03; the transfer to Gansu/Ningxia is an ESTIMATE). Inner Mongolia itself stays at the
+# default: at its 2030 target it curtails ~20 % (trial run), far more than any batch placement can
+# absorb, and its hub (Helinger) is the one latency-first already fills, so the pair would show no
+# difference. Qingyang gets its 2030 plan (800k racks × 2.5 kW = 2,000 MW IT [S5] → 500 units); batch
+# grows to half of all bundles (realtime_share 0.5, ESTIMATE; default 0.6–0.7).
+NW_SCALE = round(300.0 / (96.4 + 51.2), 2)   # 2.03
+SURPLUS_RT = 0.5
+surplus_plants = {p["id"]: (round(p["gw"] * NW_SCALE, 1), f"× {NW_SCALE} 2030-style build-out (ESTIMATE, factor from [R8][R9])")
+                  for p in PLANTS if p["region"] in ("gansu", "ningxia") and p["typ"] in ("wind", "solar")}
+surplus_hubs = {"gansu-qingyang": dict(servers=500, note="2030 plan 800k racks × 2.5 kW = 2,000 MW IT [S5] → 500 units (derived)")}
+surplus_rt = {u[0]: SURPLUS_RT for u in users}
+for policy in ("latency-first", "green-aware"):
+    file = f"renewable-surplus-{policy}.yaml"
+    other = f"renewable-surplus-{'green-aware' if policy == 'latency-first' else 'latency-first'}.yaml"
+    text = build(name=f"renewable-surplus-{policy}", policy=policy, plants_over=surplus_plants, hubs_over=surplus_hubs, realtime=surplus_rt,
+        plants_comment=f"\n# RENEWABLE SURPLUS: Gansu and Ningxia wind and solar × {NW_SCALE} (see the header).",
+        hubs_comment="\n# RENEWABLE SURPLUS: gansu-qingyang at its 2030 plan (see the header).",
+        users_comment=f"\n# RENEWABLE SURPLUS: realtime_share {SURPLUS_RT} everywhere (ESTIMATE; default 0.7 China, 0.6 elsewhere).")
+    write(file, retitle(text, file, f"""high western renewables (2030-style build-out in Gansu and Ningxia), batch {policy}.
+Question: when the north-west curtails solar and wind, how much of that curtailment does green-aware
+batch placement absorb compared with latency-first, and what does it cost in latency and USD per
+million tokens? Under latency-first, batch goes to the nearest western hub with a short queue
+(mostly Helinger and Gui'an); under green-aware, to the hub whose region curtails most (else the
+cheapest). Real-time work goes to the nearest eastern hub under both.
+This file and {other} are identical except for the policy.
+Differences from the default (china-token-supply-chain.yaml):
+  - Gansu and Ningxia wind and solar × {NW_SCALE}: Inner Mongolia's sourced 2025→2030 growth
+    (147.6 GW new energy [R8] → >300 GW target [R9]) applied to them (ESTIMATE). Inner Mongolia stays
+    at the default: at its 2030 target it would curtail ~20 % of its output (trial run), more than
+    any batch placement can absorb, in the region whose hub latency-first already fills.
+  - gansu-qingyang at its 2030 plan: 800k racks × 2.5 kW = 2,000 MW IT [S5] → 500 units (derived).
+  - realtime_share {SURPLUS_RT} in every user region (ESTIMATE: more batch and agentic work; default 0.6–0.7).
+  - Same day (June solstice: the most solar), demand, grid, cables and routes."""))
+
+# ---------------- overseas reference
+# The same demand served at hubs with overseas (US) electricity prices, PUE and accelerator cost
+# [overseas §1-§3]. Simplification (documented in the file): the Chinese topology, grid and routes are
+# kept, only the hubs' economics change, so latency and energy flows stay the default's.
+US_EAST_USD_MWH = 89.2     # EIA Electric Power Annual 2023, Virginia industrial 8.92 ¢/kWh [overseas §1]
+US_WEST_USD_MWH = 66.0     # EIA Electric Power Annual 2023, Texas industrial 6.60 ¢/kWh [overseas §1]
+US_PUE = 1.25              # Epoch energy.py default for non-hyperscalers [overseas §2]; hyperscale 1.10, Uptime average 1.56
+H100_USD = 30000           # H100 list ("MSRP") price, range $25k–40k [overseas §3]
+SERVER_OVERHEAD = 1.4      # server cost ÷ GPU cost, SemiAnalysis DGX H100 [overseas §3]
+ACCELERATORS_PER_UNIT = 3140
+US_CAPITAL = int(round(ACCELERATORS_PER_UNIT * H100_USD * SERVER_OVERHEAD / (5 * 8760), -1))   # 5-year amortisation [overseas §3]
+overseas_hubs = {}
+for h in hubs:
+    east_role = h[4] == "east"
+    overseas_hubs[h[0]] = dict(pue=US_PUE, usd_mwh=US_EAST_USD_MWH if east_role else US_WEST_USD_MWH, capital=US_CAPITAL,
+        note=("US-east analogue: Virginia industrial price" if east_role else "US-west analogue: Texas industrial price") + ", PUE 1.25, H100 capital")
+write("overseas-reference.yaml", retitle(build(name="overseas-reference", hubs_over=overseas_hubs, hubs_comment=f"""
+# OVERSEAS REFERENCE: every hub carries US economics instead of the Chinese figures above [overseas §1-§3]:
+#   electricity_price: real-time (east-role) hubs at the Virginia industrial price 89.2 USD/MWh, batch
+#     (west-role) hubs at the Texas industrial price 66.0 USD/MWh (EIA Electric Power Annual 2023; the
+#     US industrial average is 80.6, EIA 2023); the east→Virginia / west→Texas mapping is an ESTIMATE;
+#   pue: {US_PUE} (Epoch energy.py non-hyperscaler default; hyperscalers 1.10 Google 2023, Uptime 2024
+#     industry average 1.56);
+#   capital_per_server_hour: {ACCELERATORS_PER_UNIT:,} accelerators × ${H100_USD:,} (H100 list price; range $25k–40k)
+#     × {SERVER_OVERHEAD} server overhead (SemiAnalysis DGX H100) ÷ (5 years × 8760 h; Epoch) = ${US_CAPITAL:,.0f} (derived).
+#   Throughput and power per unit are the default's (same model and accelerator class)."""),
+    "overseas-reference.yaml", """the same demand served at overseas (US) hub economics: the cost reference.
+Question: what would the default day cost per million tokens if the hubs paid US electricity
+prices, US PUE and US accelerator prices? `gridactors compare` of a run of the default against a
+run of this file puts a number on the claim that Chinese inference costs 1/10–1/6 of overseas
+[A12][A13][A14b] and on how much of any gap electricity explains (the fact sheet bounds it at
+~1.01–1.06× for the US [overseas §5]).
+SIMPLIFICATION: the topology (Chinese grid, hub sites, cables, routes, demand) is the default's;
+only each hub's electricity_price, pue and capital_per_server_hour change. Routing does not depend
+on them under latency-first, so latency and served work equal the default's; energy differs only
+through the western hubs' PUE (1.20 → 1.25). Not modelled: rental margins, utilisation, batching
+and model-efficiency differences, which the fact sheet names as the likely sources of a larger
+gap [overseas §5]; the default's China capital cost ($25k per accelerator) is itself an ESTIMATE."""))
+
 

@@ -34,6 +34,9 @@ public static class GridActorsApp
             config.AddCommand<ReplayCommand>("replay")
                 .WithDescription("Re-run a completed run's scenario and seed with its journaled injections and check that the digest is reproduced.")
                 .WithExample("replay", "RUN");
+            config.AddCommand<SweepCommand>("sweep")
+                .WithDescription("N−1 contingency sweep: the base case plus one run per single component out, in parallel worker processes; ranks the components by impact.")
+                .WithExample("sweep", "scenarios/china-token-supply-chain.yaml", "--contingency", "n-1", "--kinds", "cable,link", "--parallel", "2");
             config.AddCommand<RunsCommand>("runs")
                 .WithDescription("List the run registry (id, scenario, seed, status, progress, last checkpoint, digest).")
                 .WithExample("runs", "--json");

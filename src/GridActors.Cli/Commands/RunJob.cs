@@ -58,7 +58,7 @@ public static class StoreOptions
 /// <summary>Runs (or resumes) one registered run and keeps the registry up to date.</summary>
 public sealed class RunJob(string runId, Scenario scenario, ulong seed, long horizon, string executor, int threads, int partitions,
     long checkpointEvery, Store store, RunRegistry registry, string outDir, bool json, ClusterLaunchOptions? cluster = null, bool noStore = false,
-    double pace = 0)
+    double pace = 0, bool report = true)
 {
     /// <summary>Cluster events and checkpoints, one line each on stderr (clearing the progress line on a terminal).</summary>
     private void Log(string line)
@@ -151,6 +151,7 @@ public sealed class RunJob(string runId, Scenario scenario, ulong seed, long hor
         var placement = ClusterJson(clustered);
         foreach (var (k, v) in placement) summary[k] = v;
         RunFolder.Write(outDir, model, scenario, runId, executor, seed, result, s, summary, placement, injected);
+        string? reportPath = report ? RunReports.Write(outDir, Log) : null;
         registry.Summary(runId, JsonSerializer.Serialize(summary));
         registry.Status(runId, "completed", result.Digest, result.End.TotalSeconds);
         if (json) Console.Out.WriteLine(JsonSerializer.Serialize(summary));

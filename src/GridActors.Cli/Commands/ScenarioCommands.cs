@@ -73,6 +73,14 @@ public sealed class RunSettingsCli : ClusterSettings
     [Description("Keep no actor state in the store: no checkpoints, so no inspect and no fail-over beyond restarting from the start (the run is still registered). For large throw-away runs: persistent entity actors each cost a store round trip at start.")]
     public bool NoStore { get; init; }
 
+    [CommandOption("--outage <KIND:TARGET>")]
+    [Description("Take one component out for the whole run, e.g. cable-cut:sjc2 (an injection at time 0, journaled like gridactors inject; what sweep runs).")]
+    public string[] Outages { get; init; } = [];
+
+    [CommandOption("--no-report")]
+    [Description("Do not write report.html into the run folder.")]
+    public bool NoReport { get; init; }
+
     [CommandOption("--pace <SIM_SECONDS_PER_SECOND>")]
     [Description("Run no faster than this many simulated seconds per wall second (actors executor), e.g. 600 = ten simulated minutes per second: to watch a run and inject faults into it. 0 = as fast as possible.")]
     [DefaultValue(0.0)]
@@ -94,6 +102,8 @@ public sealed class RunSettingsCli : ClusterSettings
             return ValidationResult.Error($"--executor must be sequential or actors; got '{Executor}'");
         if (Threads < 0 || Partitions < 0) return ValidationResult.Error("--threads and --partitions must not be negative");
         if (Pace < 0 || double.IsNaN(Pace)) return ValidationResult.Error("--pace must not be negative");
+        foreach (var o in Outages)
+            if (o.Split(':') is not [{ Length: > 0 }, { Length: > 0 }]) return ValidationResult.Error($"--outage '{o}': expected KIND:TARGET, e.g. cable-cut:sjc2");
         if (Pace > 0 && Executor != "actors") return ValidationResult.Error("--pace needs the actors executor");
         if (Until is not null && !Quantity.TryParseDuration(InsertSpace(Until), out var t, out var error))
             return ValidationResult.Error("--until: " + error);
@@ -127,6 +137,15 @@ public sealed class RunCommand : AsyncCommand<RunSettingsCli>
         }
         ulong seed = settings.Seed ?? scenario.Seed;
         long every = settings.CheckpointEvery == "0" || settings.NoStore ? 0 : Every(settings.CheckpointEvery);
+        var outages = new List<InjectionRecord>();
+        var checkModel = settings.Outages.Length > 0 ? new SupplyChainModel(scenario.Spec) : null;
+        foreach (var o in settings.Outages)
+        {
+            var kt = o.Split(':');
+            if (kt[0] == "demand-spike") throw new UserInputException($"--outage '{o}': takes plant-outage, link-trip, cable-cut or hub-failure");
+            if (checkModel!.CheckFault(kt[0], kt[1]) is string bad) throw new UserInputException("--outage: " + bad);
+            outages.Add(new InjectionRecord(outages.Count, kt[0], kt[1], 0, 0, 1, 1, 0, DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture)));
+        }
         var store = StoreOptions.Resolve(settings.Db, settings.Postgres, create: true);
         string runId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + scenario.Spec.Name + "-s" + seed
             + "-" + Guid.NewGuid().ToString("N")[..6];
@@ -135,8 +154,9 @@ public sealed class RunCommand : AsyncCommand<RunSettingsCli>
         string now = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         registry.Insert(new RunRecord(runId, scenario.Path, scenario.Hash, scenario.Text, seed, settings.Executor, settings.ToLaunch(0)?.RequiredNodes ?? 1,
             EngineInfo.Version, "running", 0, horizon / 1e6, 0, 0, every / 1e6, null, now, now, null));
+        foreach (var o in outages) registry.Injection(runId, o);
         var job = new RunJob(runId, scenario, seed, horizon, settings.Executor, settings.Threads, settings.Partitions, every, store, registry,
-            settings.Out ?? Path.Combine("runs", runId), settings.Json, settings.ToLaunch(settings.Threads), settings.NoStore, settings.Pace);
+            settings.Out ?? Path.Combine("runs", runId), settings.Json, settings.ToLaunch(settings.Threads), settings.NoStore, settings.Pace, !settings.NoReport);
         return await job.ExecuteAsync(resume: null, cancellation).ConfigureAwait(false);
     }
 
