@@ -37,6 +37,12 @@ public static class GridActorsApp
             config.AddCommand<SweepCommand>("sweep")
                 .WithDescription("N−1 contingency sweep: the base case plus one run per single component out, in parallel worker processes; ranks the components by impact.")
                 .WithExample("sweep", "scenarios/china-token-supply-chain.yaml", "--contingency", "n-1", "--kinds", "cable,link", "--parallel", "2");
+            config.AddCommand<ReportCommand>("report")
+                .WithDescription("Write a run's self-contained report.html (charts, fault timeline, topology map); every run writes one at its end.")
+                .WithExample("report", "RUN");
+            config.AddCommand<CompareCommand>("compare")
+                .WithDescription("Render two runs side by side (differences, cost per million tokens and its ratio, paired charts) as one HTML page.")
+                .WithExample("compare", "RUN_A", "RUN_B", "--out", "runs/china-vs-overseas.html");
             config.AddCommand<RunsCommand>("runs")
                 .WithDescription("List the run registry (id, scenario, seed, status, progress, last checkpoint, digest).")
                 .WithExample("runs", "--json");

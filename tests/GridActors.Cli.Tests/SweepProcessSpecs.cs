@@ -35,6 +35,9 @@ public class SweepProcessSpecs : IDisposable
         Assert.Equal(6, csv.Length);
         var regions = File.ReadAllLines(Path.Combine(outDir, "sweep-regions.csv"));
         Assert.Equal(1 + 5 * 3, regions.Length); // every case × every user region
+        var page = File.ReadAllText(Path.Combine(outDir, "report.html"));
+        Assert.Contains("sweep-heatmap", page); // the ranking section of the report
+        Assert.Contains("apg", page);
         // Each case is a real run with its outage journaled as an injection at time 0.
         var cut = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "runs", "cable-cut-apg", "summary.json"))).RootElement;
         Assert.Equal("apg", cut.GetProperty("injections")[0].GetProperty("target").GetString());

@@ -1,7 +1,100 @@
+using System.ComponentModel;
+using GridActors.Reports;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
 namespace GridActors.Cli.Commands;
 
-/// <summary>report.html for run folders (wired to GridActors.Reports).</summary>
+/// <summary>report.html for run folders (GridActors.Reports: inline SVG charts, nothing fetched).</summary>
 public static class RunReports
 {
-    public static string? Write(string runDir, Action<string> log) => null;
+    /// <summary>Writes the run folder's report.html; a report that cannot be built is reported, not fatal (the run's data is already safe).</summary>
+    public static string? Write(string runDir, Action<string> log)
+    {
+        try
+        {
+            return ReportBuilder.WriteRunReport(runDir);
+        }
+        catch (ReportException ex)
+        {
+            log("report.html not written: " + ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>A run folder from a run id (runs/&lt;id&gt;) or a folder path.</summary>
+    public static string Folder(string run)
+    {
+        if (Directory.Exists(run)) return run;
+        var byId = Path.Combine("runs", run);
+        if (Directory.Exists(byId)) return byId;
+        throw new UserInputException($"no run folder for '{run}' (looked for the folder itself and for {byId}); give the run's --out folder if it was written elsewhere");
+    }
+}
+
+public sealed class ReportSettings : CommandSettings
+{
+    [CommandArgument(0, "<RUN>")]
+    [Description("Run id (its folder runs/<RUN>) or a run folder.")]
+    public string Run { get; init; } = "";
+
+    [CommandOption("--out <FILE>")]
+    [Description("Where to write the page (default: report.html in the run folder).")]
+    public string? Out { get; init; }
+}
+
+/// <summary><c>gridactors report RUN</c>: (re)writes a run's self-contained report.html.</summary>
+public sealed class ReportCommand : Command<ReportSettings>
+{
+    public override int Execute(CommandContext context, ReportSettings s, CancellationToken cancellation)
+    {
+        var dir = RunReports.Folder(s.Run);
+        try
+        {
+            Console.Out.WriteLine(ReportBuilder.WriteRunReport(dir, s.Out));
+        }
+        catch (ReportException ex)
+        {
+            throw new UserInputException(ex.Message);
+        }
+        return 0;
+    }
+}
+
+public sealed class CompareSettings : CommandSettings
+{
+    [CommandArgument(0, "<RUN_A>")]
+    [Description("First run: id or folder.")]
+    public string RunA { get; init; } = "";
+
+    [CommandArgument(1, "<RUN_B>")]
+    [Description("Second run: id or folder.")]
+    public string RunB { get; init; } = "";
+
+    [CommandOption("--out <FILE>")]
+    [Description("Where to write the page (default runs/compare-<A>-vs-<B>.html).")]
+    public string? Out { get; init; }
+}
+
+/// <summary><c>gridactors compare RUN_A RUN_B</c>: both runs side by side, with the differences and the cost ratio.</summary>
+public sealed class CompareCommand : Command<CompareSettings>
+{
+    public override int Execute(CommandContext context, CompareSettings s, CancellationToken cancellation)
+    {
+        var a = RunReports.Folder(s.RunA);
+        var b = RunReports.Folder(s.RunB);
+        string Name(string d) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(d)));
+        var outFile = s.Out ?? Path.Combine("runs", $"compare-{Name(a)}-vs-{Name(b)}.html");
+        var folder = Path.GetDirectoryName(Path.GetFullPath(outFile));
+        if (folder is not null) Directory.CreateDirectory(folder);
+        try
+        {
+            Console.Out.WriteLine(ReportBuilder.WriteComparison(a, b, outFile));
+        }
+        catch (ReportException ex)
+        {
+            throw new UserInputException(ex.Message);
+        }
+        return 0;
+    }
 }

@@ -155,7 +155,11 @@ public sealed class RunJob(string runId, Scenario scenario, ulong seed, long hor
         registry.Summary(runId, JsonSerializer.Serialize(summary));
         registry.Status(runId, "completed", result.Digest, result.End.TotalSeconds);
         if (json) Console.Out.WriteLine(JsonSerializer.Serialize(summary));
-        else RunCommand.PrintTable(runId, outDir, result, s, wall);
+        else
+        {
+            RunCommand.PrintTable(runId, outDir, result, s, wall);
+            if (reportPath is not null) Console.Out.WriteLine("report " + reportPath);
+        }
         return s.EnergyConserved && s.RequestsConserved ? 0 : 3;
     }
 

@@ -147,7 +147,18 @@ public sealed class SweepCommand : AsyncCommand<SweepSettings>
         return 0;
     }
 
-    private static string? SweepReport(string dir, string baseRunDir) => null;
+    private static string? SweepReport(string dir, string baseRunDir)
+    {
+        try
+        {
+            return GridActors.Reports.ReportBuilder.WriteSweepReport(dir, baseRunDir);
+        }
+        catch (GridActors.Reports.ReportException ex)
+        {
+            Console.Error.WriteLine("report.html not written: " + ex.Message);
+            return null;
+        }
+    }
 
     private static async Task<Outcome?> RunCase(Case c, SweepSettings s, string file, string dir, string db, CancellationToken cancellation)
     {

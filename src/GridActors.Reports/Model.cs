@@ -1,0 +1,99 @@
+namespace GridActors.Reports;
+
+/// <summary>One drawn series: (hours, value) points in time order.</summary>
+internal sealed record Series(string Name, IReadOnlyList<(double X, double Y)> Points)
+{
+    public double Mean => Points.Count == 0 ? 0 : Points.Average(p => p.Y);
+    public double Max => Points.Count == 0 ? 0 : Points.Max(p => p.Y);
+}
+
+internal sealed record RunInfo(string RunId, string Scenario, string Seed, string Executor, string Nodes, string Entities,
+    double HorizonHours, string? ScenarioName, string? Policy);
+
+internal sealed record RegionLatency(string Region, double? P50, double? P95, double? P99);
+
+internal sealed class RunSummary
+{
+    public string? Digest { get; init; }
+    public double? Events { get; init; }
+    public double? GeneratedMWh { get; init; }
+    public double? ConsumedMWh { get; init; }
+    public double? LossesMWh { get; init; }
+    public double? CurtailedMWh { get; init; }
+    public double? UnservedMWh { get; init; }
+    public double? HubMWh { get; init; }
+    public double? CarbonT { get; init; }
+    public double? RequestsArrived { get; init; }
+    public double? RequestsServed { get; init; }
+    public double? RequestsDropped { get; init; }
+    public IReadOnlyList<(string Cause, double Count)> DroppedBy { get; init; } = [];
+    public double? TokensServed { get; init; }
+    public double? TokensArrived { get; init; }
+    public double? EnergyPerTokenJ { get; init; }
+    public double? CostTotal { get; init; }
+    public double? CostElectricity { get; init; }
+    public double? CostCapital { get; init; }
+    public double? CostNetwork { get; init; }
+    public double? P50 { get; init; }
+    public double? P95 { get; init; }
+    public double? P99 { get; init; }
+    public IReadOnlyList<RegionLatency> LatencyByRegion { get; init; } = [];
+    public double? SloViolationRate { get; init; }
+    public IReadOnlyList<(string Name, string Value)> Invariants { get; init; } = [];
+}
+
+internal sealed record TopoPlant(string Id, string Region, string Type, double CapacityMW, double? Lat, double? Lon);
+internal sealed record TopoRegion(string Id, double BackgroundLoadMW, double? Lat, double? Lon);
+internal sealed record TopoLink(string Id, string From, string To, double CapacityMW, double LengthKm);
+internal sealed record TopoHub(string Id, string Region, string Role, double? Lat, double? Lon, double Servers);
+internal sealed record TopoCable(string Id, double LengthKm, double CapacityTbps);
+internal sealed record TopoRoute(string Hub, string? Cable);
+internal sealed record TopoUser(string Id, double? Lat, double? Lon, double? SloTtftMs, IReadOnlyList<TopoRoute> Routes);
+internal sealed record TopoFault(int Index, string Kind, string Target, double? StartHours, double? DurationHours, double? Fraction, double? Multiplier, string? Source);
+
+internal sealed class Topology
+{
+    public string? Name { get; init; }
+    public double? HorizonHours { get; init; }
+    public double? DispatchIntervalHours { get; init; }
+    public string? Policy { get; init; }
+    public IReadOnlyList<TopoPlant> Plants { get; init; } = [];
+    public IReadOnlyList<TopoRegion> Regions { get; init; } = [];
+    public IReadOnlyList<TopoLink> Links { get; init; } = [];
+    public IReadOnlyList<TopoHub> Hubs { get; init; } = [];
+    public IReadOnlyList<TopoCable> Cables { get; init; } = [];
+    public IReadOnlyList<TopoUser> Users { get; init; } = [];
+    public IReadOnlyList<TopoFault> Faults { get; init; } = [];
+}
+
+/// <summary>One fault as it happened in the run (faults.csv): begin → end, or open until the horizon.</summary>
+internal sealed record FaultSpan(int Index, string Kind, string Target, double Begin, double? End, TopoFault? Spec)
+{
+    public string Label => $"{Kind} {Target}";
+}
+
+internal sealed record LinkStat(string Id, double CapacityMW, double MeanSentMW, double MeanUtil, double PeakUtil, double CongestedHours, double MeanLossMW, Series Utilisation);
+
+internal sealed record HubStat(string Id, double MeanGrantMW, double MeanUtil, double PeakQueue, double TokensServed,
+    Series Grant, Series Utilisation, Series Queue, Series TokensPerSecond);
+
+internal sealed record UserStat(string Id, double Arrived, double SloViolations, double Dropped, Series SloRate, Series Ttft);
+
+/// <summary>Everything a report shows about one run, aggregated and downsampled from the run folder.</summary>
+internal sealed class RunData
+{
+    public required string Dir { get; init; }
+    public required RunInfo Info { get; init; }
+    public required RunSummary Summary { get; init; }
+    public Topology? Topology { get; init; }
+    public required IReadOnlyList<FaultSpan> Faults { get; init; }
+    public required IReadOnlyList<Series> GenerationByType { get; init; }
+    public required Series Curtailment { get; init; }
+    public required Series TotalGeneration { get; init; }
+    public required IReadOnlyList<LinkStat> Links { get; init; }
+    public required IReadOnlyList<HubStat> Hubs { get; init; }
+    public required Series TotalTokensPerSecond { get; init; }
+    public required IReadOnlyList<UserStat> Users { get; init; }
+    public required Series OverallSloRate { get; init; }
+    public double HorizonHours => Info.HorizonHours;
+}

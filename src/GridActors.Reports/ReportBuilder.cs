@@ -1,0 +1,53 @@
+using System.Text;
+
+namespace GridActors.Reports;
+
+/// <summary>Turns run folders into self-contained HTML reports (inline SVG charts and CSS, nothing fetched).</summary>
+public static class ReportBuilder
+{
+    /// <summary>Writes DIR/report.html for one run folder; returns the path.</summary>
+    public static string WriteRunReport(string runDir, string? outFile = null)
+    {
+        var d = RunLoader.Load(runDir);
+        var html = Html.Page($"GridActors report — {d.Info.RunId}",
+            RunReport.Header(d, "GridActors run report") + RunReport.Nav(RunReport.Toc), RunReport.Body(d));
+        return Write(outFile ?? Path.Combine(runDir, "report.html"), html);
+    }
+
+    /// <summary>Writes a comparison page of two run folders (A left/first, B right/second, plus a table of differences).</summary>
+    public static string WriteComparison(string runDirA, string runDirB, string outFile)
+    {
+        var a = RunLoader.Load(runDirA);
+        var b = RunLoader.Load(runDirB);
+        return Write(outFile, Comparison.Page(a, b));
+    }
+
+    /// <summary>Writes SWEEPDIR/report.html: the base run's report sections plus a "N−1 contingency ranking" section built
+    /// from SWEEPDIR/sweep.csv and SWEEPDIR/sweep-regions.csv; baseRunDir is the base case's run folder.</summary>
+    public static string WriteSweepReport(string sweepDir, string baseRunDir)
+    {
+        if (string.IsNullOrWhiteSpace(sweepDir) || !Directory.Exists(sweepDir)) throw new ReportException($"sweep folder {sweepDir}: directory not found");
+        var sweep = SweepData.Load(sweepDir);
+        var d = RunLoader.Load(baseRunDir);
+        var toc = new List<(string, string)> { ("sweep", "N−1 ranking") };
+        toc.AddRange(RunReport.Toc);
+        var header = RunReport.Header(d, "GridActors N−1 contingency sweep", $"<span><b>sweep</b> {Html.E(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(sweepDir))))} ({sweep.Rows.Count} contingencies)</span>");
+        var body = new StringBuilder();
+        body.Append(SweepReport.Section(sweep));
+        body.Append("<p class=\"intro\">Below: the base case's run report.</p>\n");
+        body.Append(RunReport.Body(d));
+        var html = Html.Page($"GridActors N−1 sweep — {d.Info.RunId}", header + RunReport.Nav(toc), body.ToString());
+        return Write(Path.Combine(sweepDir, "report.html"), html);
+    }
+
+    private static string Write(string path, string html)
+    {
+        var full = Path.GetFullPath(path);
+        var dir = Path.GetDirectoryName(full);
+        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        var tmp = full + ".tmp";
+        File.WriteAllText(tmp, html, new UTF8Encoding(false));
+        File.Move(tmp, full, overwrite: true);
+        return full;
+    }
+}

@@ -1,0 +1,304 @@
+namespace GridActors.Reports.Tests;
+
+public sealed class ReportSpecs : IDisposable
+{
+    private readonly RunFixture _fx = new();
+
+    public void Dispose() => _fx.Dispose();
+
+    public static readonly string[] RunCharts =
+    [
+        "generation-mix", "link-utilisation", "hub-power", "hub-utilisation", "hub-queue", "hub-tokens",
+        "latency-by-region", "ttft-by-region", "slo-violations", "cost-breakdown", "topology-map",
+    ];
+
+    public static readonly string[] TimeCharts =
+        ["generation-mix", "link-utilisation", "hub-power", "hub-utilisation", "hub-queue", "hub-tokens", "ttft-by-region", "slo-violations"];
+
+    public static readonly string[] ComparisonCharts = ["cmp-generation", "cmp-tokens", "cmp-curtailment", "cmp-slo", "cmp-p99", "cmp-cost"];
+
+    [Fact]
+    public void Run_report_is_written_into_the_run_folder_with_every_chart_drawn()
+    {
+        var dir = _fx.Run();
+        var path = ReportBuilder.WriteRunReport(dir);
+        Assert.Equal(Path.GetFullPath(Path.Combine(dir, "report.html")), path);
+        var html = File.ReadAllText(path);
+        Assert.StartsWith("<!DOCTYPE html>", html);
+        Assert.Contains("20260101-000000-run-s7-abc123", html);
+        Assert.Contains("d1g3strun", html);
+        foreach (var name in RunCharts)
+        {
+            var svg = Page.Chart(html, name);
+            Assert.Contains("class=\"chart", svg);
+            Assert.DoesNotContain("data-nodata", svg);
+            Assert.DoesNotContain("OxyPlot exception", svg);
+            Assert.True(Page.Marks(svg) >= 3, $"{name} has {Page.Marks(svg)} marks");
+        }
+        foreach (var name in TimeCharts)
+            Assert.True(Page.LongestSeries(Page.Chart(html, name)) >= 4, $"{name} draws no series");
+        Assert.Equal(RunCharts.Length, Page.ChartNames(html).Distinct().Count());
+        // Every chart sits in a figure with a caption.
+        Assert.Equal(RunCharts.Length, System.Text.RegularExpressions.Regex.Matches(html, "<figure\\b[^>]*>\\s*<svg class=\"chart").Count);
+        Assert.True(System.Text.RegularExpressions.Regex.Matches(html, "<figcaption>").Count >= RunCharts.Length);
+    }
+
+    [Fact]
+    public void Faults_are_bands_labelled_on_every_time_chart_and_listed_in_a_table()
+    {
+        var html = File.ReadAllText(ReportBuilder.WriteRunReport(_fx.Run()));
+        foreach (var name in TimeCharts)
+        {
+            var svg = Page.Chart(html, name);
+            Assert.Contains("hub-failure hub-west", svg);
+            Assert.Contains("cable-cut cab1 (no end)", svg);
+        }
+        Assert.Contains("<section id=\"faults\">", html);
+        Assert.Contains("injected", html);          // the topology's fault source
+        Assert.Contains("until horizon", html);     // the cable cut never ends
+    }
+
+    [Fact]
+    public void Elements_that_failed_are_marked_on_the_map_and_in_its_legend()
+    {
+        var html = File.ReadAllText(ReportBuilder.WriteRunReport(_fx.Run()));
+        var map = Page.Chart(html, "topology-map");
+        Assert.Contains("class=\"hub failed\" data-failed=\"hub-failure hub-west\"", map);
+        Assert.Contains("class=\"cable failed\" data-failed=\"cable-cut cab1\"", map);
+        Assert.Contains("data-failed=\"hub-failure hub-west\"><path", map);     // the ✕
+        Assert.Contains("stroke-dasharray", map);
+        Assert.Contains("hub hub-west (hub-failure)", map);
+        Assert.Contains("subsea cable cab1 (cable-cut)", map);
+        Assert.DoesNotContain("data-failed=\"hub-failure hub-east\"", map);
+        // Users without lat/lon are placed in a labelled row; the region without a place sits at its elements' mean.
+        Assert.Contains(">overseas</text>", map);
+        Assert.Contains(">cn_home</text>", map);
+        Assert.Contains(">east</text>", map);
+    }
+
+    [Fact]
+    public void A_run_without_faults_has_no_failed_marks()
+    {
+        var html = File.ReadAllText(ReportBuilder.WriteRunReport(_fx.Run(faults: false)));
+        Assert.DoesNotContain("class=\"hub failed\"", html);
+        Assert.DoesNotContain("data-failed=", html);
+        Assert.Contains("No fault began in this run", html);
+    }
+
+    [Fact]
+    public void Pages_fetch_nothing_from_the_network()
+    {
+        var a = _fx.Run("a");
+        var b = _fx.Run("b");
+        var pages = new[]
+        {
+            ReportBuilder.WriteRunReport(a),
+            ReportBuilder.WriteComparison(a, b, Path.Combine(_fx.Root, "cmp", "compare.html")),
+            ReportBuilder.WriteSweepReport(_fx.Sweep(), a),
+        };
+        foreach (var p in pages)
+        {
+            var html = File.ReadAllText(p);
+            Assert.Empty(Page.NetworkReferences(html));
+            Assert.DoesNotContain("<script", html);
+            Assert.DoesNotContain("@font-face", html);
+        }
+        // The scanner itself finds what it is meant to find.
+        Assert.NotEmpty(Page.NetworkReferences("<img src=\"https://cdn.example/x.png\">"));
+        Assert.NotEmpty(Page.NetworkReferences("<link rel=\"stylesheet\" href=\"//fonts.example/css\">"));
+        Assert.NotEmpty(Page.NetworkReferences("<style>body{background:url('http://x/y.png')}</style>"));
+        Assert.Empty(Page.NetworkReferences("<a href=\"#links\">x</a><svg xmlns=\"http://www.w3.org/2000/svg\"></svg><link rel=\"icon\" href=\"data:,\">"));
+    }
+
+    [Theory]
+    [InlineData("hubs.csv")]
+    [InlineData("plants.csv")]
+    [InlineData("links.csv")]
+    [InlineData("users.csv")]
+    [InlineData("faults.csv")]
+    [InlineData("summary.json")]
+    [InlineData("run.json")]
+    public void A_missing_required_file_is_a_ReportException_naming_it(string file)
+    {
+        var dir = _fx.Run();
+        File.Delete(Path.Combine(dir, file));
+        var ex = Assert.Throws<ReportException>(() => ReportBuilder.WriteRunReport(dir));
+        Assert.Contains(file, ex.Message);
+        Assert.Contains("not found", ex.Message);
+        Assert.False(File.Exists(Path.Combine(dir, "report.html")));
+    }
+
+    [Fact]
+    public void Malformed_files_are_ReportExceptions_saying_what_is_wrong()
+    {
+        var dir = _fx.Run();
+        File.WriteAllText(Path.Combine(dir, "summary.json"), "{ \"energy\": ");
+        var ex = Assert.Throws<ReportException>(() => ReportBuilder.WriteRunReport(dir));
+        Assert.Contains("summary.json", ex.Message);
+        Assert.Contains("malformed JSON", ex.Message);
+
+        dir = _fx.Run("bad-csv");
+        File.AppendAllText(Path.Combine(dir, "links.csv"), "west-east,4.5,lots,1,1,1200\n");
+        ex = Assert.Throws<ReportException>(() => ReportBuilder.WriteRunReport(dir));
+        Assert.Contains("links.csv", ex.Message);
+        Assert.Contains("'lots' is not a number", ex.Message);
+
+        dir = _fx.Run("bad-header");
+        File.WriteAllText(Path.Combine(dir, "hubs.csv"), "entity,hours,grant_mw\nhub-east,1,2\n");
+        ex = Assert.Throws<ReportException>(() => ReportBuilder.WriteRunReport(dir));
+        Assert.Contains("hubs.csv", ex.Message);
+        Assert.Contains("tokens_served", ex.Message);
+
+        dir = _fx.Run("bad-event");
+        File.AppendAllText(Path.Combine(dir, "faults.csv"), "3,0,hub-failure,hub-west,maybe\n");
+        ex = Assert.Throws<ReportException>(() => ReportBuilder.WriteRunReport(dir));
+        Assert.Contains("faults.csv", ex.Message);
+        Assert.Contains("maybe", ex.Message);
+    }
+
+    [Fact]
+    public void A_missing_run_folder_is_a_ReportException()
+    {
+        var missing = Path.Combine(_fx.Root, "nope");
+        var ex = Assert.Throws<ReportException>(() => ReportBuilder.WriteRunReport(missing));
+        Assert.Contains(missing, ex.Message);
+        ex = Assert.Throws<ReportException>(() => ReportBuilder.WriteComparison(_fx.Run(), missing, Path.Combine(_fx.Root, "c.html")));
+        Assert.Contains(missing, ex.Message);
+        ex = Assert.Throws<ReportException>(() => ReportBuilder.WriteSweepReport(missing, _fx.Run("base")));
+        Assert.Contains(missing, ex.Message);
+    }
+
+    [Fact]
+    public void Without_topology_json_the_map_is_skipped_with_a_note()
+    {
+        var dir = _fx.Run(topology: false);
+        var html = File.ReadAllText(ReportBuilder.WriteRunReport(dir, Path.Combine(_fx.Root, "out", "r.html")));
+        Assert.Contains("data-map=\"skipped\"", html);
+        Assert.Contains("no topology.json", html);
+        Assert.DoesNotContain("data-chart=\"topology-map\"", html);
+        // Plant types are guessed from the ids, so the generation mix still has its layers.
+        var gen = Page.Chart(html, "generation-mix");
+        Assert.Contains(">solar</text>", gen);
+        Assert.Contains(">coal</text>", gen);
+        Assert.False(File.Exists(Path.Combine(dir, "report.html")));
+    }
+
+    [Fact]
+    public void Long_runs_are_downsampled_to_at_most_300_points_per_series()
+    {
+        // 60 hours at 5 minutes = 720 samples per entity.
+        var dir = _fx.Run("long", horizonHours: 60);
+        var html = File.ReadAllText(ReportBuilder.WriteRunReport(dir));
+        foreach (var name in TimeCharts.Where(n => n is not "ttft-by-region" and not "slo-violations"))
+        {
+            var n = Page.LongestSeries(Page.Chart(html, name));
+            Assert.InRange(n, 100, 2 * 300 + 2); // an area polygon has its top and bottom edges
+        }
+    }
+
+    [Fact]
+    public void Comparison_has_deltas_the_cost_ratio_and_the_electricity_share()
+    {
+        var a = _fx.Run("cn", costs: new RunFixture.Costs(1.0, 0.2, 0.7, 0.1));
+        var b = _fx.Run("overseas", costs: new RunFixture.Costs(2.0, 0.8, 1.1, 0.1), faults: false);
+        var path = ReportBuilder.WriteComparison(a, b, Path.Combine(_fx.Root, "compare.html"));
+        var html = File.ReadAllText(path);
+        Assert.Contains("data-table=\"comparison\"", html);
+        Assert.Contains("B / A = 2×", html);
+        Assert.Contains("Electricity explains 60% of the difference", html);
+        Assert.Contains("capital 40%", html);
+        Assert.Contains("network 0%", html);
+        Assert.Contains("p99 overseas (ms)", html);
+        Assert.Contains("Curtailed (MWh)", html);
+        Assert.Contains("Energy per token (J)", html);
+        Assert.Contains("+100.0%", html); // total cost delta %
+        var ia = html.IndexOf("20260101-000000-cn-s7", StringComparison.Ordinal);
+        var ib = html.IndexOf("20260101-000000-overseas-s7", StringComparison.Ordinal);
+        Assert.True(ia >= 0 && ib > ia, "A comes first");
+        foreach (var name in ComparisonCharts)
+        {
+            var svg = Page.Chart(html, name);
+            Assert.DoesNotContain("data-nodata", svg);
+            Assert.True(Page.Marks(svg) >= 2, $"{name} has no marks");
+        }
+        // Overlaid series share the axes: both A and B are in the time charts' legends.
+        Assert.Contains(">A</text>", Page.Chart(html, "cmp-generation"));
+        Assert.Contains(">B</text>", Page.Chart(html, "cmp-generation"));
+    }
+
+    [Fact]
+    public void Sweep_report_ranks_contingencies_top_first_with_bars_and_a_heat_map()
+    {
+        var baseRun = _fx.Run("base");
+        var sweep = _fx.Sweep();
+        var path = ReportBuilder.WriteSweepReport(sweep, baseRun);
+        Assert.Equal(Path.GetFullPath(Path.Combine(sweep, "report.html")), path);
+        var html = File.ReadAllText(path);
+        Assert.Contains("N−1 contingency ranking", html);
+        var bars = Page.Chart(html, "sweep-impact");
+        Assert.DoesNotContain("data-nodata", bars);
+        Assert.True(Page.Marks(bars) >= 4);
+        // Ranked top first whatever the row order in the file.
+        var ranking = html[html.IndexOf("data-table=\"sweep-ranking\"", StringComparison.Ordinal)..];
+        var i1 = ranking.IndexOf(">hub-east<", StringComparison.Ordinal);
+        var i2 = ranking.IndexOf(">west-east<", StringComparison.Ordinal);
+        var i3 = ranking.IndexOf(">cab1<", StringComparison.Ordinal);
+        Assert.True(i1 >= 0 && i1 < i2 && i2 < i3, "ranking order");
+        Assert.True(bars.IndexOf("1. hub-failure hub-east", StringComparison.Ordinal) >= 0);
+        // Heat map: 4 components × 2 regions, coloured.
+        var heat = html[html.IndexOf("data-table=\"sweep-heatmap\"", StringComparison.Ordinal)..];
+        heat = heat[..heat.IndexOf("</table>", StringComparison.Ordinal)];
+        Assert.Equal(8, System.Text.RegularExpressions.Regex.Matches(heat, "<td class=\"num\" style=\"background:#").Count);
+        Assert.Contains("+5,200", heat);
+        Assert.Contains("−20", heat);
+        // The base run's sections follow.
+        foreach (var name in RunCharts) Page.Chart(html, name);
+    }
+
+    [Fact]
+    public void Sweep_without_its_csv_is_a_ReportException_naming_it()
+    {
+        var baseRun = _fx.Run("base");
+        var sweep = _fx.Sweep();
+        File.Delete(Path.Combine(sweep, "sweep-regions.csv"));
+        var ex = Assert.Throws<ReportException>(() => ReportBuilder.WriteSweepReport(sweep, baseRun));
+        Assert.Contains("sweep-regions.csv", ex.Message);
+        File.Delete(Path.Combine(sweep, "sweep.csv"));
+        ex = Assert.Throws<ReportException>(() => ReportBuilder.WriteSweepReport(sweep, baseRun));
+        Assert.Contains("sweep.csv", ex.Message);
+    }
+
+    [Fact]
+    public void Flat_zero_series_still_draw_on_a_sensible_axis()
+    {
+        var dir = _fx.Run();
+        var hubs = File.ReadAllLines(Path.Combine(dir, "hubs.csv"));
+        File.WriteAllLines(Path.Combine(dir, "hubs.csv"), hubs.Take(1).Concat(hubs.Skip(1).Select(l =>
+        {
+            var c = l.Split(',');
+            c[5] = "0"; // queued_requests
+            c[6] = "0"; // tokens_served
+            return string.Join(',', c);
+        })));
+        File.WriteAllText(Path.Combine(dir, "plants.csv"), string.Join("\n", File.ReadAllLines(Path.Combine(dir, "plants.csv")).Select((l, i) =>
+            i == 0 ? l : string.Join(',', l.Split(',').Take(4).Append("0")))) + "\n");
+        var html = File.ReadAllText(ReportBuilder.WriteRunReport(dir));
+        foreach (var name in new[] { "hub-queue", "hub-tokens", "generation-mix" })
+        {
+            var svg = Page.Chart(html, name);
+            Assert.DoesNotContain("data-nodata", svg);
+            Assert.True(Page.LongestSeries(svg) >= 4, $"{name} draws no series");
+        }
+    }
+
+    [Fact]
+    public void Empty_series_show_a_visible_no_data_note()
+    {
+        var dir = _fx.Run();
+        File.WriteAllText(Path.Combine(dir, "links.csv"), "entity,hours,sent_mw,delivered_mw,loss_mw,capacity_mw\n");
+        var html = File.ReadAllText(ReportBuilder.WriteRunReport(dir));
+        var svg = Page.Chart(html, "link-utilisation");
+        Assert.Contains("data-nodata=\"true\"", svg);
+        Assert.Contains("No data", svg);
+    }
+}
