@@ -73,4 +73,47 @@ public class InjectionProcessSpecs : IDisposable
         Assert.Equal(2, finished.ExitCode);
         Assert.Contains("is completed", finished.Stderr);
     }
+
+    [Fact]
+    public async Task Injection_reaches_the_coordinator_of_a_clustered_run_and_replays_identically()
+    {
+        using var p = new LiveProcess([], ["run", Default, "--until", "4h", "--nodes", "2", "--pace", "1200", "--json", "--db", Db]);
+        string runId = p.WaitFor(@"run (\S+) takes fault injections", TimeSpan.FromSeconds(60)).Groups[1].Value;
+        p.WaitFor(@"worker 1 started", TimeSpan.FromSeconds(60));
+        var ok = await CliRunner.RunAsync("inject", runId, "cable-cut", "sjc2", "--at", "+10min", "--duration", "1h", "--db", Db);
+        Assert.True(ok.ExitCode == 0, ok.Stdout + ok.Stderr);
+        Assert.Contains("injected #0", ok.Stdout);
+        var done = await p.ExitAsync(TimeSpan.FromMinutes(3));
+        Assert.True(done.ExitCode == 0, done.Stderr);
+        var summary = LastJson(done.Stdout);
+        Assert.Equal(2, summary.GetProperty("nodes").GetInt32());
+        Assert.Single(summary.GetProperty("injections").EnumerateArray());
+        var replay = await CliRunner.RunAsync("replay", runId, "--json", "--db", Db);
+        Assert.True(replay.ExitCode == 0, replay.Stdout + replay.Stderr);
+        Assert.Equal(summary.GetProperty("digest").GetString(), LastJson(replay.Stdout).GetProperty("digest").GetString());
+    }
+
+    [Theory]
+    [InlineData("crash after a checkpoint that holds the injection")]
+    [InlineData("kill right after the injection, before a checkpoint holds it")]
+    public async Task A_resumed_run_has_each_injection_exactly_once(string when)
+    {
+        bool crashHook = when.StartsWith("crash", StringComparison.Ordinal);
+        var env = crashHook ? new Dictionary<string, string> { ["GRIDACTORS_CRASH_AT"] = "checkpoint:3:after" } : [];
+        using var p = new LiveProcess(env, ["run", Default, "--until", "3h", "--pace", "1200", "--checkpoint-every", "30min", "--json", "--db", Db]);
+        string runId = p.WaitFor(@"run (\S+) takes fault injections", TimeSpan.FromSeconds(60)).Groups[1].Value;
+        var ok = await CliRunner.RunAsync("inject", runId, "demand-spike", "all", "--at", crashHook ? "2h" : "+20min", "--multiplier", "3", "--duration", "30min", "--db", Db);
+        Assert.True(ok.ExitCode == 0, ok.Stdout + ok.Stderr);
+        if (!crashHook) System.Diagnostics.Process.GetProcessById(p.Id).Kill(); // SIGKILL
+        var crashed = await p.ExitAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(137, crashed.ExitCode);
+
+        var resumed = await CliRunner.RunAsync("resume", runId, "--json", "--db", Db);
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        var summary = LastJson(resumed.Stdout);
+        Assert.Single(summary.GetProperty("injections").EnumerateArray());
+        var replay = await CliRunner.RunAsync("replay", runId, "--json", "--db", Db);
+        Assert.True(replay.ExitCode == 0, replay.Stdout + replay.Stderr); // same digest as an uninterrupted run with that injection
+        Assert.Equal(summary.GetProperty("digest").GetString(), LastJson(replay.Stdout).GetProperty("digest").GetString());
+    }
 }
