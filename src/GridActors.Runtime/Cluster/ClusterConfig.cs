@@ -42,7 +42,9 @@ public static class ClusterConfig
     {
         string seeds = string.Join(", ", o.SeedNodes.Select(s => "\"" + s + "\""));
         string roles = string.Join(", ", o.Roles.Select(s => "\"" + s + "\""));
-        return ConfigurationFactory.ParseString($$"""
+        // GRIDACTORS_AKKA_CONFIG: extra HOCON that overrides the settings below (for tuning experiments).
+        var extra = Environment.GetEnvironmentVariable("GRIDACTORS_AKKA_CONFIG");
+        var config = ConfigurationFactory.ParseString($$"""
             akka {
               loglevel = {{(Environment.GetEnvironmentVariable("GRIDACTORS_AKKA_LOGLEVEL") ?? "OFF")}}
               stdout-loglevel = OFF
@@ -88,5 +90,6 @@ public static class ClusterConfig
               }
             }
             """);
+        return string.IsNullOrWhiteSpace(extra) ? config : ConfigurationFactory.ParseString(extra).WithFallback(config);
     }
 }
