@@ -84,12 +84,12 @@ public sealed class InjectionGate
         {
             if (r.AtMicros < safeMicros)
             {
-                r.Outcome.SetException(new InjectionRejectedException($"simulated time {new SimTime(r.AtMicros)} has already passed: the run is safe only from {new SimTime(safeMicros)} on"));
+                r.Outcome.SetException(new InjectionRejectedException($"simulated time {Hours(r.AtMicros)} has already passed: the run is safe only from {Hours(safeMicros)} on"));
                 continue;
             }
             if (r.AtMicros >= endMicros)
             {
-                r.Outcome.SetException(new InjectionRejectedException($"simulated time {new SimTime(r.AtMicros)} is at or after the run's end {new SimTime(endMicros)}"));
+                r.Outcome.SetException(new InjectionRejectedException($"simulated time {Hours(r.AtMicros)} is at or after the run's end {Hours(endMicros)}"));
                 continue;
             }
             Injection injection;
@@ -109,6 +109,8 @@ public sealed class InjectionGate
         }
         return delivered;
     }
+
+    private static string Hours(long micros) => (micros / 3.6e9).ToString("0.####", System.Globalization.CultureInfo.InvariantCulture) + " h";
 
     /// <summary>Injections a run starting after checkpoint <paramref name="startK"/> (0 = from the start) must deliver again.</summary>
     /// They are delivered before checkpoint <c>startK + 1</c>, so they are re-journaled as such.

@@ -30,22 +30,44 @@ public static class Injections
     public static List<Injection> Recorded(SupplyChainModel model, IEnumerable<InjectionRecord> records) =>
         records.Select(r => new Injection(r.Index, r.AtMicros, model.InjectionEvents(r.Index, Spec(r)), r.AfterCheckpoint, Spec(r))).ToList();
 
+    /// <summary>Simulated time as day.HH:MM:SS since the start.</summary>
+    public static string Clock(long micros)
+    {
+        var t = TimeSpan.FromTicks(micros * 10);
+        return (t.Days > 0 ? $"day {t.Days} " : "") + t.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture);
+    }
+
     public static Dictionary<string, object?> Json(FaultSpec f, int index) => new()
     {
         ["index"] = index, ["kind"] = f.Kind, ["target"] = f.Target, ["atSeconds"] = f.StartMicros / 1e6,
         ["durationSeconds"] = f.DurationMicros / 1e6, ["fraction"] = f.Fraction, ["multiplier"] = f.Multiplier,
     };
 
-    /// <summary>Parses <c>+DURATION</c> (after the safe horizon) or <c>DURATION</c> (since the start), e.g. <c>+30min</c>, <c>14h</c>.</summary>
+    /// <summary>Parses <c>+DURATION</c> (after the safe horizon), <c>DURATION</c> (since the start) or a clock time
+    /// <c>[D.]HH:MM[:SS]</c> of the simulated days (day 0 = the scenario's start date), e.g. <c>+30min</c>, <c>14h</c>, <c>20:00</c>, <c>1.06:30</c>.</summary>
     public static bool TryParseAt(string? text, long safeMicros, out long micros, out string? error)
     {
         micros = safeMicros;
         error = null;
         if (string.IsNullOrWhiteSpace(text)) return true;
+        var clock = System.Text.RegularExpressions.Regex.Match(text, @"^(?:(\d+)\.)?(\d{1,2}):(\d{2})(?::(\d{2}))?$");
+        if (clock.Success)
+        {
+            int day = clock.Groups[1].Success ? int.Parse(clock.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+            int h = int.Parse(clock.Groups[2].Value, CultureInfo.InvariantCulture), m = int.Parse(clock.Groups[3].Value, CultureInfo.InvariantCulture);
+            int sec = clock.Groups[4].Success ? int.Parse(clock.Groups[4].Value, CultureInfo.InvariantCulture) : 0;
+            if (h > 23 || m > 59 || sec > 59)
+            {
+                error = $"--at '{text}': not a clock time (HH:MM[:SS] with HH < 24)";
+                return false;
+            }
+            micros = (((day * 24L + h) * 60 + m) * 60 + sec) * 1_000_000;
+            return true;
+        }
         bool relative = text.StartsWith('+');
         if (!Quantity.TryParseDuration(RunSettingsCli.InsertSpace(relative ? text[1..] : text), out var t, out var e))
         {
-            error = $"--at '{text}': {e} (use +DURATION after the current safe horizon, or DURATION since the start, e.g. +30min or 14h)";
+            error = $"--at '{text}': {e} (use +DURATION after the current safe horizon, DURATION since the start or a clock time, e.g. +30min, 14h or 20:00)";
             return false;
         }
         micros = relative ? safeMicros + t.Micros : t.Micros;
@@ -117,8 +139,8 @@ public sealed class ControlEndpoint : IAsyncDisposable
         if (_model.CheckFault(req.Kind, req.Target) is string bad) return Error(bad);
         long safe = _gate.SafeHorizonMicros;
         if (!Injections.TryParseAt(req.At, safe, out long at, out var atError)) return Error(atError!);
-        if (at >= _end) return Error($"--at {new SimTime(at)} is at or after the run's end {new SimTime(_end)}");
-        if (at < safe) return Error($"--at {new SimTime(at)} has already passed: the run is safe only from {new SimTime(safe)} on (use +DURATION for a time after it)");
+        if (at >= _end) return Error($"--at {Injections.Clock(at)} is at or after the run's end {Injections.Clock(_end)}");
+        if (at < safe) return Error($"--at {Injections.Clock(at)} has already passed: the run is safe only from {Injections.Clock(safe)} on (use +DURATION for a time after it)");
         long duration = 0;
         if (req.Duration is { Length: > 0 } d)
         {
@@ -132,7 +154,7 @@ public sealed class ControlEndpoint : IAsyncDisposable
         try
         {
             var injection = await _gate.Submit(at, i => _model.InjectionEvents(i, spec), spec).WaitAsync(TimeSpan.FromSeconds(60), _stop.Token).ConfigureAwait(false);
-            _log($"injected #{injection.Index}: {spec.Kind} on {spec.Target} at {new SimTime(at)}" + (duration > 0 ? $" for {new SimTime(duration)}" : ""));
+            _log($"injected #{injection.Index}: {spec.Kind} on {spec.Target} at {Injections.Clock(at)}" + (duration > 0 ? $" for {Injections.Clock(duration)}" : ""));
             var ok = Injections.Json(spec, injection.Index);
             ok["ok"] = true;
             ok["safeHorizonSeconds"] = safe / 1e6;
@@ -226,8 +248,8 @@ public sealed class InjectCommand : AsyncCommand<InjectSettings>
         else
         {
             double at = answer["atSeconds"].GetDouble(), dur = answer["durationSeconds"].GetDouble();
-            Console.Out.WriteLine($"injected #{answer["index"].GetInt32()} into {run.RunId}: {s.Kind} on {s.Target} at {new SimTime((long)Math.Round(at * 1e6))}"
-                + (dur > 0 ? $" for {new SimTime((long)Math.Round(dur * 1e6))}" : " until the end") + " (journaled; gridactors replay reproduces it)");
+            Console.Out.WriteLine($"injected #{answer["index"].GetInt32()} into {run.RunId}: {s.Kind} on {s.Target} at {Injections.Clock((long)Math.Round(at * 1e6))}"
+                + (dur > 0 ? $" for {Injections.Clock((long)Math.Round(dur * 1e6))}" : " until the end") + " (journaled; gridactors replay reproduces it)");
         }
         return 0;
     }
