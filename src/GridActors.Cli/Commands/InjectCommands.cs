@@ -190,7 +190,7 @@ public sealed class InjectSettings : StoreSettings
     public string Target { get; init; } = "";
 
     [CommandOption("--at <TIME>")]
-    [Description("When it takes effect: +DURATION after the run's current safe horizon (e.g. +30min) or DURATION since the start (e.g. 14h). Default: the safe horizon.")]
+    [Description("When it takes effect: +DURATION after the run's current safe horizon (e.g. +30min), DURATION since the start (e.g. 14h) or a clock time of the simulated days (e.g. 20:00, 1.06:30 on day 1). Default: the safe horizon.")]
     public string? At { get; init; }
 
     [CommandOption("--duration <DURATION>")]
