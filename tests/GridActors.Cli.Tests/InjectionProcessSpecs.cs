@@ -24,8 +24,8 @@ public class InjectionProcessSpecs : IDisposable
         Assert.True(plain.ExitCode == 0, plain.Stderr);
         var plainDigest = LastJson(plain.Stdout).GetProperty("digest").GetString();
 
-        // 1,200 simulated seconds per wall second: the 6 h run takes ≥ 18 s, time enough to inject.
-        using var p = new LiveProcess([], [.. run, "--pace", "1200", "--checkpoint-every", "1h"]);
+        // 900 simulated seconds per wall second: the 6 h run takes ≥ 24 s, time enough to inject (and be refused) on a loaded machine.
+        using var p = new LiveProcess([], [.. run, "--pace", "900", "--checkpoint-every", "1h"]);
         string runId = p.WaitFor(@"run (\S+) takes fault injections", TimeSpan.FromSeconds(60)).Groups[1].Value;
 
         var ok = await CliRunner.RunAsync("inject", runId, "hub-failure", "yrd-demo-zone", "--at", "+20min", "--duration", "1h", "--json", "--db", Db);
@@ -100,7 +100,7 @@ public class InjectionProcessSpecs : IDisposable
     {
         bool crashHook = when.StartsWith("crash", StringComparison.Ordinal);
         var env = crashHook ? new Dictionary<string, string> { ["GRIDACTORS_CRASH_AT"] = "checkpoint:3:after" } : [];
-        using var p = new LiveProcess(env, ["run", Default, "--until", "3h", "--pace", "1200", "--checkpoint-every", "30min", "--json", "--db", Db]);
+        using var p = new LiveProcess(env, ["run", Default, "--until", "3h", "--pace", "600", "--checkpoint-every", "30min", "--json", "--db", Db]);
         string runId = p.WaitFor(@"run (\S+) takes fault injections", TimeSpan.FromSeconds(60)).Groups[1].Value;
         var ok = await CliRunner.RunAsync("inject", runId, "demand-spike", "all", "--at", crashHook ? "2h" : "+20min", "--multiplier", "3", "--duration", "30min", "--db", Db);
         Assert.True(ok.ExitCode == 0, ok.Stdout + ok.Stderr);
