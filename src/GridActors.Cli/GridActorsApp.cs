@@ -78,7 +78,7 @@ public static class GridActorsApp
                     ? ex.Message
                     : ex.GetBaseException().Message;
                 Console.Error.WriteLine("error: " + message.ReplaceLineEndings(" ").Trim());
-                return ex is UserInputException ? 2 : 1;
+                return ex is UserInputException or GridActors.Reports.ReportException ? 2 : 1;
             });
         });
         // Ctrl-C cancels the running command (actor systems shut down) instead of killing the process.

@@ -38,42 +38,31 @@ internal sealed class MeanSeries(TimeGrid grid)
         _n[b]++;
     }
 
-    public Series ToSeries(string name)
+    /// <summary>The bucket means, each multiplied by <paramref name="scale"/>.</summary>
+    public Series ToSeries(string name, double scale = 1)
     {
         var pts = new List<(double, double)>();
         for (var b = 0; b < _n.Length; b++)
-            if (_n[b] > 0) pts.Add((_t[b] / _n[b], _sum[b] / _n[b]));
+            if (_n[b] > 0) pts.Add((_t[b] / _n[b], _sum[b] * scale / _n[b]));
         return new Series(name, pts);
     }
 }
 
 /// <summary>Per-bucket sum over a group of entities (e.g. all solar plants): the sum of the entities' bucket means,
-/// computed as Σvalues × entities / rows so memory does not grow with the number of entities.</summary>
+/// computed as the mean over all rows × entities so memory does not grow with the number of entities.</summary>
 internal sealed class GroupSumSeries(TimeGrid grid)
 {
-    private readonly double[] _sum = new double[grid.Count];
-    private readonly double[] _t = new double[grid.Count];
-    private readonly int[] _n = new int[grid.Count];
+    private readonly MeanSeries _mean = new(grid);
     private readonly HashSet<string> _entities = new(StringComparer.Ordinal);
 
     public void Add(string entity, double t, double v)
     {
         if (double.IsNaN(v) || double.IsNaN(t)) return;
         _entities.Add(entity);
-        var b = grid.Index(t);
-        _sum[b] += v;
-        _t[b] += t;
-        _n[b]++;
+        _mean.Add(t, v);
     }
 
-    public Series ToSeries(string name)
-    {
-        var pts = new List<(double, double)>();
-        var k = Math.Max(1, _entities.Count);
-        for (var b = 0; b < _n.Length; b++)
-            if (_n[b] > 0) pts.Add((_t[b] / _n[b], _sum[b] * k / _n[b]));
-        return new Series(name, pts);
-    }
+    public Series ToSeries(string name) => _mean.ToSeries(name, Math.Max(1, _entities.Count));
 }
 
 /// <summary>Per-bucket ratio of two sums (e.g. SLO violations / arrivals), or a weighted mean.</summary>

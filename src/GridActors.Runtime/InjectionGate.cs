@@ -117,16 +117,17 @@ public sealed class InjectionGate
     public IReadOnlyList<Injection> ToRedeliver(int startK)
     {
         var again = new List<Injection>();
+        var moved = new List<Injection>();
         lock (_lock)
         {
             for (int i = 0; i < _accepted.Count; i++)
             {
                 if (_accepted[i].AfterCheckpoint < startK) continue;
-                if (_accepted[i].AfterCheckpoint != startK) _accepted[i] = _accepted[i] with { AfterCheckpoint = startK };
+                if (_accepted[i].AfterCheckpoint != startK) moved.Add(_accepted[i] = _accepted[i] with { AfterCheckpoint = startK });
                 again.Add(_accepted[i]);
             }
         }
-        foreach (var i in again) _onAccepted?.Invoke(i);
+        foreach (var i in moved) _onAccepted?.Invoke(i); // only what changed is journaled again
         return again;
     }
 

@@ -280,7 +280,7 @@ public sealed class RunCoordinator : UntypedActor, IWithTimers
         if (_gate is not null)
         {
             Deliver(_gate.Drain(_safe, _end, _k));
-            _externalTimes.RemoveWhere(t => t < _safe); // processed in earlier windows
+            while (_externalTimes.Count > 0 && _externalTimes.Min < _safe) _externalTimes.Remove(_externalTimes.Min); // processed in earlier windows
             if (_externalTimes.Count > 0) min = Math.Min(min, _externalTimes.Min);
         }
         long horizon = Math.Min(min + _lookahead, _end);

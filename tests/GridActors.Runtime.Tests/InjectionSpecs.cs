@@ -68,6 +68,6 @@ public class InjectionSpecs
         var again = gate.ToRedeliver(2);
         Assert.Equal([1, 2], again.Select(i => i.Index));
         Assert.All(again, i => Assert.Equal(2, i.AfterCheckpoint)); // delivered before checkpoint 3 this time
-        Assert.Equal(2, journal.Count);
+        Assert.Equal([2], journal.Select(i => i.Index)); // only the one whose checkpoint changed is journaled again
     }
 }

@@ -162,10 +162,7 @@ public sealed class ClusterLaunch : IAsyncDisposable
 
     private void SpawnWorker(int index, string seed, int threads, Store? store)
     {
-        var self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot locate the gridactors executable");
-        var psi = new ProcessStartInfo(self) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-            psi.ArgumentList.Add(typeof(ClusterLaunch).Assembly.Location); // started as `dotnet gridactors.dll`
+        var psi = SelfProcess.StartInfo();
         foreach (var a in new[] { "node", "--seed-nodes", seed, "--host", "127.0.0.1", "--port", "0", "--threads", threads.ToString(CultureInfo.InvariantCulture),
                      "--parent-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture) })
             psi.ArgumentList.Add(a);
@@ -296,5 +293,18 @@ public sealed class NodeCommand : AsyncCommand<NodeSettings>
         }
         catch (ArgumentException) { /* already gone */ }
         stop();
+    }
+}
+
+/// <summary>Starts another gridactors process (a worker node, a sweep case) the way this one was started.</summary>
+public static class SelfProcess
+{
+    public static ProcessStartInfo StartInfo()
+    {
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot locate the gridactors executable");
+        var psi = new ProcessStartInfo(self) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+            psi.ArgumentList.Add(typeof(SelfProcess).Assembly.Location); // started as `dotnet gridactors.dll`
+        return psi;
     }
 }

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using GridActors.Reports;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace GridActors.Cli.Commands;
@@ -9,11 +8,14 @@ namespace GridActors.Cli.Commands;
 public static class RunReports
 {
     /// <summary>Writes the run folder's report.html; a report that cannot be built is reported, not fatal (the run's data is already safe).</summary>
-    public static string? Write(string runDir, Action<string> log)
+    public static string? Write(string runDir, Action<string> log) => TryWrite(() => ReportBuilder.WriteRunReport(runDir), log);
+
+    /// <summary>Writes a page after a run or sweep has saved its data; a page that cannot be built is logged, not fatal.</summary>
+    public static string? TryWrite(Func<string> write, Action<string> log)
     {
         try
         {
-            return ReportBuilder.WriteRunReport(runDir);
+            return write();
         }
         catch (ReportException ex)
         {
@@ -48,15 +50,8 @@ public sealed class ReportCommand : Command<ReportSettings>
 {
     public override int Execute(CommandContext context, ReportSettings s, CancellationToken cancellation)
     {
-        var dir = RunReports.Folder(s.Run);
-        try
-        {
-            Console.Out.WriteLine(ReportBuilder.WriteRunReport(dir, s.Out));
-        }
-        catch (ReportException ex)
-        {
-            throw new UserInputException(ex.Message);
-        }
+        // A folder that is not a complete run folder is a ReportException: the app reports it as bad input (exit 2).
+        Console.Out.WriteLine(ReportBuilder.WriteRunReport(RunReports.Folder(s.Run), s.Out));
         return 0;
     }
 }
@@ -87,14 +82,7 @@ public sealed class CompareCommand : Command<CompareSettings>
         var outFile = s.Out ?? Path.Combine("runs", $"compare-{Name(a)}-vs-{Name(b)}.html");
         var folder = Path.GetDirectoryName(Path.GetFullPath(outFile));
         if (folder is not null) Directory.CreateDirectory(folder);
-        try
-        {
-            Console.Out.WriteLine(ReportBuilder.WriteComparison(a, b, outFile));
-        }
-        catch (ReportException ex)
-        {
-            throw new UserInputException(ex.Message);
-        }
+        Console.Out.WriteLine(ReportBuilder.WriteComparison(a, b, outFile));
         return 0;
     }
 }

@@ -147,25 +147,13 @@ public sealed class SweepCommand : AsyncCommand<SweepSettings>
         return 0;
     }
 
-    private static string? SweepReport(string dir, string baseRunDir)
-    {
-        try
-        {
-            return GridActors.Reports.ReportBuilder.WriteSweepReport(dir, baseRunDir);
-        }
-        catch (GridActors.Reports.ReportException ex)
-        {
-            Console.Error.WriteLine("report.html not written: " + ex.Message);
-            return null;
-        }
-    }
+    private static string? SweepReport(string dir, string baseRunDir) =>
+        RunReports.TryWrite(() => GridActors.Reports.ReportBuilder.WriteSweepReport(dir, baseRunDir), Console.Error.WriteLine);
 
     private static async Task<Outcome?> RunCase(Case c, SweepSettings s, string file, string dir, string db, CancellationToken cancellation)
     {
         string runDir = Path.Combine(dir, "runs", c.Name);
-        var self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot locate the gridactors executable");
-        var psi = new ProcessStartInfo(self) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(SweepCommand).Assembly.Location);
+        var psi = SelfProcess.StartInfo();
         var args = new List<string> { "run", file, "--executor", "sequential", "--no-store", "--json", "--out", runDir, "--db", db };
         if (c.Name != "base") args.Add("--no-report");
         if (s.Until is not null) args.AddRange(["--until", s.Until]);
