@@ -41,45 +41,37 @@ public sealed class RunRegistry(Store store)
               status TEXT NOT NULL, simulated_seconds DOUBLE PRECISION NOT NULL, horizon_seconds DOUBLE PRECISION NOT NULL,
               last_checkpoint INTEGER NOT NULL, last_checkpoint_seconds DOUBLE PRECISION NOT NULL,
               checkpoint_every_seconds DOUBLE PRECISION NOT NULL, digest TEXT NULL, created TEXT NOT NULL, updated TEXT NOT NULL, error TEXT NULL,
-              summary_json TEXT NULL)
+              summary_json TEXT NULL, owner TEXT NULL, control TEXT NULL)
             """);
-        // Registries created by earlier versions lack later columns.
-        try
-        {
-            using var probe = c.CreateCommand();
-            probe.CommandText = $"SELECT summary_json FROM {Table} WHERE 1 = 0";
-            probe.ExecuteNonQuery();
-        }
-        catch (DbException)
-        {
-            Exec(c, $"ALTER TABLE {Table} ADD COLUMN summary_json TEXT NULL");
-        }
-        try
-        {
-            using var probe = c.CreateCommand();
-            probe.CommandText = $"SELECT owner FROM {Table} WHERE 1 = 0";
-            probe.ExecuteNonQuery();
-        }
-        catch (DbException)
-        {
-            Exec(c, $"ALTER TABLE {Table} ADD COLUMN owner TEXT NULL");
-        }
-        try
-        {
-            using var probe = c.CreateCommand();
-            probe.CommandText = $"SELECT control FROM {Table} WHERE 1 = 0";
-            probe.ExecuteNonQuery();
-        }
-        catch (DbException)
-        {
-            Exec(c, $"ALTER TABLE {Table} ADD COLUMN control TEXT NULL");
-        }
+        // Registries created by earlier versions lack later columns (Read relies on this column order).
+        AddColumnIfMissing(c, "summary_json");
+        AddColumnIfMissing(c, "owner");
+        AddColumnIfMissing(c, "control");
         Exec(c, $"""
             CREATE TABLE IF NOT EXISTS {InjectionTable} (
               run_id TEXT NOT NULL, idx INTEGER NOT NULL, kind TEXT NOT NULL, target TEXT NOT NULL,
               at_us BIGINT NOT NULL, duration_us BIGINT NOT NULL, fraction DOUBLE PRECISION NOT NULL, multiplier DOUBLE PRECISION NOT NULL,
               after_checkpoint INTEGER NOT NULL, created TEXT NOT NULL, PRIMARY KEY (run_id, idx))
             """);
+    }
+
+    /// <summary>Adds a nullable text column; tolerates another process adding it at the same moment (parallel runs on a new file).</summary>
+    private static void AddColumnIfMissing(DbConnection c, string column)
+    {
+        bool Has()
+        {
+            try
+            {
+                using var probe = c.CreateCommand();
+                probe.CommandText = $"SELECT {column} FROM {Table} WHERE 1 = 0";
+                probe.ExecuteNonQuery();
+                return true;
+            }
+            catch (DbException) { return false; }
+        }
+        if (Has()) return;
+        try { Exec(c, $"ALTER TABLE {Table} ADD COLUMN {column} TEXT NULL"); }
+        catch (DbException) when (Has()) { /* added by a concurrent process */ }
     }
 
     public const string InjectionTable = "gridactors_injections";

@@ -90,6 +90,7 @@ public sealed class SweepCommand : AsyncCommand<SweepSettings>
         string dir = s.Out ?? Path.Combine("runs", $"sweep-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{spec.Name}");
         Directory.CreateDirectory(Path.Combine(dir, "runs"));
         string db = Path.Combine(dir, "sweep.db");
+        new GridActors.Persistence.RunRegistry(StoreOptions.Resolve(db, null, create: true)).EnsureSchema(); // once, before K processes open it
         int parallel = s.Parallel ?? Environment.ProcessorCount;
         int total = cases.Count, done = 0;
         Console.Error.WriteLine($"sweep of {scenario.Path}: base case + {total - 1} single outages ({s.Kinds}), {parallel} at a time → {dir}");
