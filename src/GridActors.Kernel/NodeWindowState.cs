@@ -66,14 +66,22 @@ public sealed class NodeWindowState
     {
         get
         {
-            long m = long.MaxValue;
-            if (_ready is not null) m = _ready.MinKey;
-            else
-            {
-                var keys = _key;
-                for (int i = 0; i < keys.Length; i++) if (keys[i] < m) m = keys[i];
-            }
+            long m = PendingMin;
             foreach (var o in OutboundMin) if (o < m) m = o;
+            return m;
+        }
+    }
+
+    /// <summary>Earliest event held for local entities (their own and their inboxes'), not counting outbound batches.
+    /// Entities that are active right now are not counted: ask between activations.</summary>
+    public long PendingMin
+    {
+        get
+        {
+            if (_ready is not null) return _ready.MinKey;
+            long m = long.MaxValue;
+            var keys = _key;
+            for (int i = 0; i < keys.Length; i++) if (keys[i] < m) m = keys[i];
             return m;
         }
     }
@@ -200,6 +208,13 @@ public sealed class NodeWindowState
             _inboxMin[local] = e.Time;
             if (!_active[local]) SetKey(local, Math.Min(_ownNext[local], e.Time));
         }
+    }
+
+    /// <summary>Empties the outbound batch for <paramref name="node"/> after it was sent (the list is reused).</summary>
+    public void ClearOutbound(int node)
+    {
+        Outbound[node].Clear();
+        OutboundMin[node] = long.MaxValue;
     }
 
     /// <summary>Clears the outbound batches after they were sent.</summary>

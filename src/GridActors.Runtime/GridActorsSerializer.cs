@@ -55,14 +55,14 @@ public sealed class GridActorsSerializer : SerializerWithStringManifest
                 w.Write(x.Count); WriteBytes(w, x.Data);
                 break;
             case EventBatch b:
-                w.Write(b.FromNode); w.Write(b.Window); w.Write(b.Count); WriteBytes(w, b.Data);
+                w.Write(b.FromNode); w.Write(b.Window); w.Write(b.Count); WriteBytes(w, b.Data); w.Write(b.Bound);
                 break;
             case StartWindow s:
-                w.Write(s.Window); w.Write(s.Horizon); WriteLongs(w, s.ExpectedFrom);
+                w.Write(s.Window); w.Write(s.Horizon); WriteLongs(w, s.ExpectedFrom); w.Write(s.LeaseEnd);
                 break;
             case NodeWindowReport r:
                 w.Write(r.Node); w.Write(r.Window); w.Write(r.LocalMin); WriteLongs(w, r.SentTo); w.Write(r.Activations);
-                w.Write(r.Events); w.Write(r.CrossEntity); w.Write(r.BatchesSent); w.Write(r.BytesSent);
+                w.Write(r.Events); w.Write(r.CrossEntity); w.Write(r.BatchesSent); w.Write(r.BytesSent); w.Write(r.Steps);
                 break;
             case BeginCheckpoint c:
                 w.Write(c.K); w.Write(c.TimeMicros); w.Write(c.Window); WriteLongs(w, c.ExpectedFrom);
@@ -77,6 +77,7 @@ public sealed class GridActorsSerializer : SerializerWithStringManifest
                 w.Write(i.Node); w.Write(i.NodeCount); w.Write(i.Resume);
                 w.Write(i.NodeOf.Length);
                 foreach (var n in i.NodeOf) w.Write(n);
+                w.Write(i.CrossLookahead);
                 break;
             case NodeScheduler.Peers p:
                 w.Write(p.Nodes.Length);
@@ -126,9 +127,9 @@ public sealed class GridActorsSerializer : SerializerWithStringManifest
         object result = manifest switch
         {
             "XB" => new ExternalBatch(r.ReadInt32(), ReadBytes(r)),
-            "B" => new EventBatch(r.ReadInt32(), r.ReadInt64(), r.ReadInt32(), ReadBytes(r)),
-            "W" => new StartWindow(r.ReadInt64(), r.ReadInt64(), ReadLongs(r)),
-            "R" => new NodeWindowReport(r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), ReadLongs(r), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32(), r.ReadInt64()),
+            "B" => new EventBatch(r.ReadInt32(), r.ReadInt64(), r.ReadInt32(), ReadBytes(r), r.ReadInt64()),
+            "W" => new StartWindow(r.ReadInt64(), r.ReadInt64(), ReadLongs(r), r.ReadInt64()),
+            "R" => new NodeWindowReport(r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), ReadLongs(r), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadInt32()),
             "C" => new BeginCheckpoint(r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), ReadLongs(r)),
             "CC" => new NodeCheckpointCaptured(r.ReadInt32(), r.ReadInt32()),
             "CD" => new NodeCheckpointDone(r.ReadInt32(), r.ReadInt32()),
@@ -156,7 +157,7 @@ public sealed class GridActorsSerializer : SerializerWithStringManifest
         bool resume = r.ReadBoolean();
         var nodeOf = new int[r.ReadInt32()];
         for (int i = 0; i < nodeOf.Length; i++) nodeOf[i] = r.ReadInt32();
-        return new InitializeNode(node, count, nodeOf, resume);
+        return new InitializeNode(node, count, nodeOf, resume, r.ReadInt64());
     }
 
     private static NodeFinalReport ReadFinals(BinaryReader r)

@@ -23,8 +23,9 @@ public sealed class Activation(int local) : INoSerializationVerificationNeeded
     public string? Error;
 }
 
-/// <summary>Coordinator → nodes: set up the run. <paramref name="NodeOf"/> places every entity on a node.</summary>
-public sealed record InitializeNode(int Node, int NodeCount, int[] NodeOf, bool Resume = false) : IClusterMessage;
+/// <summary>Coordinator → nodes: set up the run. <paramref name="NodeOf"/> places every entity on a node;
+/// <paramref name="CrossLookahead"/> is the smallest delay of an event between nodes (what a node's promises to its peers rest on).</summary>
+public sealed record InitializeNode(int Node, int NodeCount, int[] NodeOf, bool Resume = false, long CrossLookahead = 1) : IClusterMessage;
 
 /// <summary>Coordinator → nodes: take checkpoint <paramref name="K"/> (simulated time <paramref name="TimeMicros"/>) once the
 /// previous window's cross-node events (<paramref name="ExpectedFrom"/>) arrived.</summary>
@@ -45,18 +46,23 @@ public sealed record NodeCheckpointCaptured(int Node, int K) : IClusterMessage;
 /// <summary>Node → coordinator: every local entity saved checkpoint <paramref name="K"/>.</summary>
 public sealed record NodeCheckpointDone(int Node, int K) : IClusterMessage;
 
-/// <summary>Coordinator → nodes: run window <paramref name="Window"/> up to (excluding) <paramref name="Horizon"/>.
-/// A node starts only once it has received <c>ExpectedFrom[n]</c> events from node n for the previous window.</summary>
-public sealed record StartWindow(long Window, long Horizon, long[] ExpectedFrom) : IClusterMessage;
+/// <summary>Coordinator → nodes: open window (lease) <paramref name="Window"/>. Every node may process its events before
+/// <paramref name="Horizon"/> (the global earliest event plus the lookahead between nodes) at once; up to
+/// <paramref name="LeaseEnd"/> (≥ Horizon) the nodes go on by themselves, each processing events before the smallest
+/// promise its peers sent (<see cref="EventBatch.Bound"/>). A node starts only once it has received
+/// <c>ExpectedFrom[n]</c> events from node n in the previous window.</summary>
+public sealed record StartWindow(long Window, long Horizon, long[] ExpectedFrom, long LeaseEnd) : IClusterMessage;
 
-/// <summary>Node → coordinator: window finished (window 0 is initialisation).</summary>
+/// <summary>Node → coordinator: window (lease) finished (window 0 is initialisation). <paramref name="LocalMin"/> is the
+/// earliest event the node holds or sent on; <paramref name="Steps"/> counts the sub-windows it ran.</summary>
 public sealed record NodeWindowReport(int Node, long Window, long LocalMin, long[] SentTo, int Activations, long Events, long CrossEntity,
-    int BatchesSent = 0, long BytesSent = 0) : IClusterMessage;
+    int BatchesSent = 0, long BytesSent = 0, int Steps = 0) : IClusterMessage;
 
-/// <summary>Node → node: the cross-node events of one window, as one batch.</summary>
+/// <summary>Node → node: cross-node events of one window (lease), and a promise: the sender will send nothing more
+/// earlier than <paramref name="Bound"/> in this window (it has processed everything that could cause such an event).
 /// <paramref name="Data"/> holds <paramref name="Count"/> events encoded with the model's payload codec
-/// (<see cref="EventBatchCodec"/>), so the batch serialises as one byte array whatever the model.
-public sealed record EventBatch(int FromNode, long Window, int Count, byte[] Data) : IClusterMessage;
+/// (<see cref="EventBatchCodec"/>), so the batch serialises as one byte array whatever the model.</summary>
+public sealed record EventBatch(int FromNode, long Window, int Count, byte[] Data, long Bound) : IClusterMessage;
 
 /// <summary>Coordinator → node: events from outside the model (fault injections) for entities of that node, encoded like
 /// an <see cref="EventBatch"/>. Always sent before the window that may process them opens.</summary>

@@ -27,13 +27,13 @@ public class SerializerSpecs : TestKit
     public static IEnumerable<object[]> Messages()
     {
         var spec = new ModelSpec("phold", "phold", "{\"Lps\":4}", "ABC");
-        yield return [new InitializeNode(1, 3, [0, 0, 1, 2, 2], Resume: true)];
+        yield return [new InitializeNode(1, 3, [0, 0, 1, 2, 2], Resume: true, CrossLookahead: 100_000)];
         yield return [new BeginCheckpoint(4, 3_600_000_000, 77, [1, 0, 5])];
         yield return [new NodeCheckpointCaptured(2, 9)];
         yield return [new NodeCheckpointDone(2, 9)];
-        yield return [new StartWindow(12, 99_000, [3, 0, 7])];
-        yield return [new NodeWindowReport(1, 12, long.MaxValue, [0, 4, 2], 17, 1234, 55, 2, 640)];
-        yield return [new EventBatch(2, 12, 2, [1, 2, 3, 4, 5, 6, 7])];
+        yield return [new StartWindow(12, 99_000, [3, 0, 7], 1_600_000)];
+        yield return [new NodeWindowReport(1, 12, long.MaxValue, [0, 4, 2], 17, 1234, 55, 2, 640, 64)];
+        yield return [new EventBatch(2, 12, 2, [1, 2, 3, 4, 5, 6, 7], 1_234_567)];
         yield return [new CollectFinal(400, [3, 0, 7])];
         yield return [new ExternalBatch(1, [5, 4, 3])];
         yield return [new NodeFinalReport(1, [new EntityFinal(5, [1, 2, 3], [0.5, double.NaN, -1e300], 42, [9, 8]), new EntityFinal(6, [], [], 0, [])])];
@@ -85,7 +85,7 @@ public class SerializerSpecs : TestKit
         }
         Assert.True(outgoing.Select(e => e.Payload?.GetType()).Distinct().Count() >= 3, "several payload types");
         var data = EventBatchCodec.Encode(outgoing, model.Codec, new MemoryStream());
-        var batch = (EventBatch)RoundTrip(new EventBatch(0, 1, outgoing.Count, data));
+        var batch = (EventBatch)RoundTrip(new EventBatch(0, 1, outgoing.Count, data, long.MaxValue));
         var decoded = EventBatchCodec.Decode(batch, model.Codec);
         Assert.Equal(outgoing.Count, decoded.Length);
         for (int i = 0; i < decoded.Length; i++)
