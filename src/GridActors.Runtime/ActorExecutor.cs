@@ -10,8 +10,9 @@ namespace GridActors.Runtime;
 /// <param name="ShuffleSeed">Test hook: randomise activation and delivery order (results must not change).</param>
 /// <param name="Executor">Dispatcher executor: <c>fork-join</c> (dedicated threads), <c>thread-pool</c> or <c>channel</c>.</param>
 /// <param name="Partitions">Node schedulers in this process, each driving a contiguous block of entities (0 = one per thread).</param>
+/// <param name="Leases">Let the node schedulers run multi-window leases on each other's promises, as cluster nodes do (tests).</param>
 public sealed record ActorExecutorOptions(int Threads = 0, int Throughput = 100, int? ShuffleSeed = null, string Executor = "fork-join", int Partitions = 0,
-    PersistenceOptions? Persistence = null, RunControl? Control = null);
+    PersistenceOptions? Persistence = null, RunControl? Control = null, bool Leases = false);
 
 /// <summary>
 /// A persistent run: entity actors and the coordinator's journal use persistence ids
@@ -111,7 +112,7 @@ public sealed class ActorExecutor(ActorExecutorOptions? options = null)
                 plan = new RunCoordinator.CheckpointPlan(persistence.CheckpointEveryMicros, persistence.ResumeK, persistence.ResumeMicros,
                     persistence.Resume, journal, persistence.OnCheckpoint);
             }
-            var coordinator = system.ActorOf(Props.Create(() => new RunCoordinator(model, settings, nodes, nodeOf, completion, progress, plan, placement.CrossLookahead, _options.Control)).WithDispatcher(Dispatcher), "coordinator");
+            var coordinator = system.ActorOf(Props.Create(() => new RunCoordinator(model, settings, nodes, nodeOf, completion, progress, plan, placement.CrossLookahead, _options.Control, _options.Leases)).WithDispatcher(Dispatcher), "coordinator");
             coordinator.Tell(new RunCoordinator.Begin());
             await using var reg = cancellation.Register(() => completion.TrySetCanceled(cancellation));
             return await completion.Task.ConfigureAwait(false);

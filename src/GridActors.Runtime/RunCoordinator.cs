@@ -9,12 +9,14 @@ namespace GridActors.Runtime;
 /// each other node before it may start — so no window opens while an event is in flight. When the
 /// earliest event is at or after the end, it collects every entity's final state and completes.
 /// <para>
-/// On several nodes a window becomes a <em>lease</em> once the simulation proves dense (each window's earliest
+/// On several cluster nodes (<c>leases</c>) a window becomes a <em>lease</em> once the simulation proves dense (each window's earliest
 /// event follows right on the previous horizon): the nodes then go on beyond the horizon by themselves, on their
 /// peers' promises, up to the lease end — one network hop per step instead of two through the coordinator, and
-/// hidden behind work. Leases grow while they take under 25 ms and shrink beyond 100 ms, so progress, pacing,
+/// hidden behind work. Leases grow while they take under 100 ms and shrink beyond 400 ms, so progress, pacing,
 /// checkpoints (never crossed) and injections (delivered between leases) stay responsive; a lease in which the nodes
-/// mostly waited (sparse events, where windows jump over empty time) turns leasing off again.
+/// mostly waited (sparse events, where windows jump over empty time) turns leasing off again. Node schedulers
+/// sharing one process do without: a hop through the coordinator costs little there, and two schedulers waiting on
+/// each other's promises on the same threads ran less steadily (PHOLD, 2 partitions: medians within noise, spread 2×).
 /// </para>
 /// </summary>
 public sealed class RunCoordinator : UntypedActor, IWithTimers
@@ -75,6 +77,7 @@ public sealed class RunCoordinator : UntypedActor, IWithTimers
 
     private readonly System.Diagnostics.Stopwatch _progressClock = System.Diagnostics.Stopwatch.StartNew();
 
+    private readonly bool _leasesAllowed;  // nodes in different processes, where every hop through the coordinator costs
     private bool _leasing;
     private long _leaseLength;
     private int _dense;              // consecutive windows whose earliest event followed right on the previous end
@@ -88,8 +91,9 @@ public sealed class RunCoordinator : UntypedActor, IWithTimers
     /// (<see cref="Placement.CrossLookahead"/>); null = the model's lookahead.</param>
     public RunCoordinator(ISimModel model, RunSettings settings, IActorRef[] nodes, int[] nodeOf,
         TaskCompletionSource<RunResult> completion, Action<RunProgress>? progress, CheckpointPlan? plan = null, long? crossLookahead = null,
-        RunControl? control = null)
+        RunControl? control = null, bool leases = false)
     {
+        _leasesAllowed = leases;
         _plan = plan;
         _gate = control?.Injections;
         _pace = control?.PaceSimSecondsPerSecond ?? 0;
@@ -250,7 +254,7 @@ public sealed class RunCoordinator : UntypedActor, IWithTimers
         int steps = _maxSteps;
         _maxSteps = 0;
         _leaseClock.Stop();
-        if (_nodes.Length < 2 || _pace > 0 || _window == 0) return;
+        if (!_leasesAllowed || _nodes.Length < 2 || _pace > 0 || _window == 0) return;
         if (!_leasing)
         {
             _dense = min - end < _lookahead / 4 ? _dense + 1 : 0;
@@ -267,8 +271,8 @@ public sealed class RunCoordinator : UntypedActor, IWithTimers
             return;
         }
         double ms = _leaseClock.Elapsed.TotalMilliseconds;
-        if (ms < 25 && _leaseLength < long.MaxValue / 4) _leaseLength *= 2;
-        else if (ms > 100) _leaseLength = Math.Max(2 * _lookahead, _leaseLength / 2);
+        if (ms < 100 && _leaseLength < long.MaxValue / 4) _leaseLength *= 2;
+        else if (ms > 400) _leaseLength = Math.Max(2 * _lookahead, _leaseLength / 2);
     }
 
     /// <summary>

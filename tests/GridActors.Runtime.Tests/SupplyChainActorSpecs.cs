@@ -8,9 +8,10 @@ namespace GridActors.Runtime.Tests;
 public class SupplyChainActorSpecs
 {
     [Theory]
-    [InlineData(RoutingPolicy.LatencyFirst, 1)]
-    [InlineData(RoutingPolicy.GreenAware, 3)]
-    public async Task Actors_reproduce_the_sequential_digest_on_the_small_scenario_with_faults(RoutingPolicy policy, int partitions)
+    [InlineData(RoutingPolicy.LatencyFirst, 1, false)]
+    [InlineData(RoutingPolicy.GreenAware, 3, false)]
+    [InlineData(RoutingPolicy.CostFirst, 3, true)]
+    public async Task Actors_reproduce_the_sequential_digest_on_the_small_scenario_with_faults(RoutingPolicy policy, int partitions, bool leases)
     {
         var spec = Small(policy,
             new FaultSpec("cable-cut", "apg", 30 * Minute, 30 * Minute),
@@ -19,7 +20,7 @@ public class SupplyChainActorSpecs
             new FaultSpec("link-trip", "lingzhou-shaoxing", 60 * Minute, 10 * Minute));
         var model = new SupplyChainModel(spec);
         var reference = new SequentialExecutor().Run(model, Settings(90 * Minute, 5));
-        var actors = await new ActorExecutor(new ActorExecutorOptions(Partitions: partitions)).RunAsync(model, Settings(90 * Minute, 5));
+        var actors = await new ActorExecutor(new ActorExecutorOptions(Partitions: partitions, Leases: leases)).RunAsync(model, Settings(90 * Minute, 5));
         Assert.Equal(reference.Digest, actors.Digest);
         var s = SupplyChainSummary.From(model, actors);
         Assert.True(s.EnergyConserved, s.EnergyImbalance);

@@ -207,7 +207,7 @@ public sealed class ClusterRunSupervisor : UntypedActor
         tcs.Task.ContinueWith(t => (object)new IncarnationResult(incarnation, t.IsCompletedSuccessfully ? t.Result : null,
             t.IsCompletedSuccessfully ? null : (Exception?)t.Exception?.GetBaseException() ?? new SimulationFailedException("cancelled")),
             TaskScheduler.Default).PipeTo(Self);
-        _coordinator = Context.ActorOf(Props.Create(() => new RunCoordinator(_plan.Model, _plan.Settings, nodes, nodeOf, tcs, _progress, checkpoints, placement.CrossLookahead, _plan.Control))
+        _coordinator = Context.ActorOf(Props.Create(() => new RunCoordinator(_plan.Model, _plan.Settings, nodes, nodeOf, tcs, _progress, checkpoints, placement.CrossLookahead, _plan.Control, leases: true))
             .WithDispatcher(ActorExecutor.Dispatcher), "windows-" + _incarnation.ToString(CultureInfo.InvariantCulture));
         _phase = Phase.Running;
         if (_lost.Count > 0)
