@@ -5,8 +5,8 @@
     python3 tools/bench_cluster.py [--runs 3] [--only phold|scenario]
 
 Prints one line per configuration: events/s (simulation wall time, without process start-up), wall seconds
-including start-up, cross-node batches per window and bytes per cross-node event, and the digest (which must
-be the same in every configuration of a model)."""
+including start-up, synchronisation rounds and cross-node messages (event batches and promises) per round, bytes per
+cross-node event, and the digest (which must be the same in every configuration of a model)."""
 import argparse, json, os, statistics, subprocess, sys, tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -44,7 +44,7 @@ def main():
         windows = r0.get("windows")
         print(f"{model:13} {label:20} events/s {med/1e6:6.2f} M ({', '.join(f'{x/1e6:.2f}' for x in rates)})  "
               f"wall {statistics.median(walls):7.2f} s  events {r0['events']:,}  "
-              f"batches/window {cross.get('batchesPerWindow', 0)}  bytes/cross-event {cross.get('bytesPerEvent', 0)}  "
+              f"rounds {cross.get('rounds', 0):,}  messages/round {cross.get('batchesPerRound', 0)}  bytes/cross-event {cross.get('bytesPerEvent', 0)}  "
               f"cross events {cross.get('events', 0):,}  digest {r0['digest'][:12]}", flush=True)
 
 if __name__ == "__main__":

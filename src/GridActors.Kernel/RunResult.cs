@@ -7,9 +7,11 @@ namespace GridActors.Kernel;
 /// (time series and distributions it recorded, see <see cref="Entity.WriteReport"/>).</summary>
 public sealed record EntityFinal(int Id, byte[] StateHash, double[] Metrics, long EventsHandled, byte[] Report);
 
-/// <summary>Statistics of a windowed execution (zero for the sequential executor).</summary>
-/// <paramref name="CrossNodeBatches"/> and <paramref name="CrossNodeBytes"/> count the event batches between node schedulers and their encoded size.
-public sealed record WindowStats(long Windows, long Activations, long CrossEntityEvents, long CrossNodeEvents, long CrossNodeBatches = 0, long CrossNodeBytes = 0)
+/// <summary>Statistics of a windowed execution (zero for the sequential executor). <paramref name="Windows"/> counts
+/// coordinator windows (a lease is one); <paramref name="Rounds"/> counts synchronisation rounds (a window, plus every wait
+/// for a peer's promise within a lease). <paramref name="CrossNodeBatches"/> and <paramref name="CrossNodeBytes"/> count the
+/// event batches between node schedulers (promises included) and their encoded size.</summary>
+public sealed record WindowStats(long Windows, long Activations, long CrossEntityEvents, long CrossNodeEvents, long CrossNodeBatches = 0, long CrossNodeBytes = 0, long Rounds = 0)
 {
     public static readonly WindowStats None = new(0, 0, 0, 0);
 }

@@ -73,6 +73,6 @@ public sealed class WindowedExecutor(int? shuffleSeed = null)
         for (int i = 0; i < n; i++)
             finals[i] = hosts[i].Final(state.PeekInbox(i));
         return RunResult.FromFinals(model, settings, finals,
-            new WindowStats(windows, activations, state.CrossEntityEvents, 0));
+            new WindowStats(windows, activations, state.CrossEntityEvents, 0, Rounds: windows));
     }
 }

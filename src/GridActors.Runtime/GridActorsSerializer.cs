@@ -62,7 +62,7 @@ public sealed class GridActorsSerializer : SerializerWithStringManifest
                 break;
             case NodeWindowReport r:
                 w.Write(r.Node); w.Write(r.Window); w.Write(r.LocalMin); WriteLongs(w, r.SentTo); w.Write(r.Activations);
-                w.Write(r.Events); w.Write(r.CrossEntity); w.Write(r.BatchesSent); w.Write(r.BytesSent); w.Write(r.Steps);
+                w.Write(r.Events); w.Write(r.CrossEntity); w.Write(r.BatchesSent); w.Write(r.BytesSent); w.Write(r.Steps); w.Write(r.Waits);
                 break;
             case BeginCheckpoint c:
                 w.Write(c.K); w.Write(c.TimeMicros); w.Write(c.Window); WriteLongs(w, c.ExpectedFrom);
@@ -129,7 +129,7 @@ public sealed class GridActorsSerializer : SerializerWithStringManifest
             "XB" => new ExternalBatch(r.ReadInt32(), ReadBytes(r)),
             "B" => new EventBatch(r.ReadInt32(), r.ReadInt64(), r.ReadInt32(), ReadBytes(r), r.ReadInt64()),
             "W" => new StartWindow(r.ReadInt64(), r.ReadInt64(), ReadLongs(r), r.ReadInt64()),
-            "R" => new NodeWindowReport(r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), ReadLongs(r), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadInt32()),
+            "R" => new NodeWindowReport(r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), ReadLongs(r), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32()),
             "C" => new BeginCheckpoint(r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), ReadLongs(r)),
             "CC" => new NodeCheckpointCaptured(r.ReadInt32(), r.ReadInt32()),
             "CD" => new NodeCheckpointDone(r.ReadInt32(), r.ReadInt32()),

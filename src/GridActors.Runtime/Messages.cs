@@ -54,9 +54,10 @@ public sealed record NodeCheckpointDone(int Node, int K) : IClusterMessage;
 public sealed record StartWindow(long Window, long Horizon, long[] ExpectedFrom, long LeaseEnd) : IClusterMessage;
 
 /// <summary>Node → coordinator: window (lease) finished (window 0 is initialisation). <paramref name="LocalMin"/> is the
-/// earliest event the node holds or sent on; <paramref name="Steps"/> counts the sub-windows it ran.</summary>
+/// earliest event the node holds or sent on; <paramref name="Steps"/> counts the sub-windows it ran, <paramref name="Waits"/>
+/// the times it stopped for a peer's promise.</summary>
 public sealed record NodeWindowReport(int Node, long Window, long LocalMin, long[] SentTo, int Activations, long Events, long CrossEntity,
-    int BatchesSent = 0, long BytesSent = 0, int Steps = 0) : IClusterMessage;
+    int BatchesSent = 0, long BytesSent = 0, int Steps = 0, int Waits = 0) : IClusterMessage;
 
 /// <summary>Node → node: cross-node events of one window (lease), and a promise: the sender will send nothing more
 /// earlier than <paramref name="Bound"/> in this window (it has processed everything that could cause such an event).

@@ -45,6 +45,8 @@ public sealed class NodeScheduler : UntypedActor
     private int _batchesSent;
     private long _bytesSent;
     private int _steps;
+    private int _waits;
+    private bool _stalled;
 
     private int _windowActivations;
     private StartWindow? _waiting;
@@ -282,6 +284,8 @@ public sealed class NodeScheduler : UntypedActor
         _windowEvents = 0;
         _windowActivations = 0;
         _steps = 0;
+        _waits = 0;
+        _stalled = false;
         _batchesSent = 0;
         _bytesSent = 0;
         _sentMin = long.MaxValue;
@@ -324,9 +328,14 @@ public sealed class NodeScheduler : UntypedActor
         if (min >= safe)
         {
             if (safe >= _leaseEnd) FinishWindow();
-            else SendBatches(blocked: true);
+            else if (SendBatches(blocked: true) && !_stalled)
+            {
+                _stalled = true;
+                _waits++;
+            }
             return;
         }
+        _stalled = false;
         if (_leased) SendBatches(blocked: false);
         long h = min >= safe - _localLookahead ? safe : min + _localLookahead;
         _state.CollectActivations(h, _active);
@@ -412,7 +421,7 @@ public sealed class NodeScheduler : UntypedActor
         _running = false;
         long min = Math.Min(_state.PendingMin, _sentMin);
         _coordinator.Tell(new NodeWindowReport(_state.Node, _window, min, (long[])_sentThisWindow.Clone(), _window == 0 ? _entities.Length : _windowActivations,
-            _windowEvents, _state.CrossEntityEvents, _batchesSent, _bytesSent, _steps));
+            _windowEvents, _state.CrossEntityEvents, _batchesSent, _bytesSent, _steps, _waits));
         TryStartWindow();
     }
 

@@ -83,6 +83,8 @@ public sealed class RunCoordinator : UntypedActor, IWithTimers
     private int _dense;              // consecutive windows whose earliest event followed right on the previous end
     private long _openedAt, _openedEnd = long.MinValue;
     private int _maxSteps;
+    private int _maxWaits;
+    private long _rounds;            // synchronisation rounds: a window, plus each wait for promises within a lease
     private readonly System.Diagnostics.Stopwatch _leaseClock = new();
     /// <summary>Dense windows in a row before leasing starts, and the first lease's length in lookaheads.</summary>
     public const int LeaseAfterDenseWindows = 8;
@@ -202,7 +204,10 @@ public sealed class RunCoordinator : UntypedActor, IWithTimers
         _activations += r.Activations;
         _crossEntityPerNode[r.Node] = r.CrossEntity;
         _maxSteps = Math.Max(_maxSteps, r.Steps);
+        _maxWaits = Math.Max(_maxWaits, r.Waits);
         if (_reports < _nodes.Length) return;
+        _rounds += 1 + _maxWaits;
+        _maxWaits = 0;
         AdaptLeases(_min);
 
         if (_progress is not null && _progressClock.ElapsedMilliseconds >= 200)
@@ -356,7 +361,7 @@ public sealed class RunCoordinator : UntypedActor, IWithTimers
         _done = true;
         try
         {
-            var stats = new WindowStats(_window, _activations, _crossEntityPerNode.Sum(), _crossNodeEvents, _crossNodeBatches, _crossNodeBytes);
+            var stats = new WindowStats(_window, _activations, _crossEntityPerNode.Sum(), _crossNodeEvents, _crossNodeBatches, _crossNodeBytes, _rounds);
             _completion.TrySetResult(RunResult.FromFinals(_model, _settings, _finals, stats) with { WallSeconds = _clock.Elapsed.TotalSeconds, CheckpointSeconds = _checkpointClock.Elapsed.TotalSeconds });
         }
         catch (Exception ex)

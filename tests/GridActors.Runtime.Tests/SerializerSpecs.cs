@@ -32,7 +32,7 @@ public class SerializerSpecs : TestKit
         yield return [new NodeCheckpointCaptured(2, 9)];
         yield return [new NodeCheckpointDone(2, 9)];
         yield return [new StartWindow(12, 99_000, [3, 0, 7], 1_600_000)];
-        yield return [new NodeWindowReport(1, 12, long.MaxValue, [0, 4, 2], 17, 1234, 55, 2, 640, 64)];
+        yield return [new NodeWindowReport(1, 12, long.MaxValue, [0, 4, 2], 17, 1234, 55, 2, 640, 64, 63)];
         yield return [new EventBatch(2, 12, 2, [1, 2, 3, 4, 5, 6, 7], 1_234_567)];
         yield return [new CollectFinal(400, [3, 0, 7])];
         yield return [new ExternalBatch(1, [5, 4, 3])];

@@ -160,6 +160,7 @@ public sealed class PholdCommand : AsyncCommand<PholdSettings>
                 ["wallSecondsWithStartup"] = Math.Round(processWall, 4),
                 ["digest"] = result.Digest,
                 ["windows"] = stats.Windows,
+                ["rounds"] = stats.Rounds,
                 ["activations"] = stats.Activations,
                 ["messagesPerEvent"] = result.Events == 0 ? 0 : Math.Round(2.0 * stats.Activations / result.Events, 4),
                 ["allocatedBytesPerEvent"] = Math.Round(allocPerEvent, 2),

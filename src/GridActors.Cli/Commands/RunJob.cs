@@ -176,7 +176,8 @@ public sealed class RunJob(string runId, Scenario scenario, ulong seed, long hor
             ["crossNode"] = new Dictionary<string, object>
             {
                 ["events"] = stats.CrossNodeEvents, ["batches"] = stats.CrossNodeBatches, ["bytes"] = stats.CrossNodeBytes,
-                ["batchesPerWindow"] = stats.Windows == 0 ? 0 : Math.Round(stats.CrossNodeBatches / (double)stats.Windows, 4),
+                ["windows"] = stats.Windows, ["rounds"] = stats.Rounds,
+                ["batchesPerRound"] = stats.Rounds == 0 ? 0 : Math.Round(stats.CrossNodeBatches / (double)stats.Rounds, 4),
                 ["bytesPerEvent"] = stats.CrossNodeEvents == 0 ? 0 : Math.Round(stats.CrossNodeBytes / (double)stats.CrossNodeEvents, 2),
             },
         };
