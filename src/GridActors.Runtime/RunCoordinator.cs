@@ -14,7 +14,8 @@ namespace GridActors.Runtime;
 /// peers' promises, up to the lease end — one network hop per step instead of two through the coordinator, and
 /// hidden behind work. Leases grow while they take under 100 ms and shrink beyond 400 ms, so progress, pacing,
 /// checkpoints (never crossed) and injections (delivered between leases) stay responsive; a lease in which the nodes
-/// mostly waited (sparse events, where windows jump over empty time) turns leasing off again. Node schedulers
+/// mostly waited (sparse events, where windows jump over empty time), or leases that advance simulated time slower
+/// than the windows before them, turn leasing off again. Node schedulers
 /// sharing one process do without: a hop through the coordinator costs little there, and two schedulers waiting on
 /// each other's promises on the same threads ran less steadily (PHOLD, 2 partitions: medians within noise, spread 2×).
 /// </para>
@@ -86,6 +87,12 @@ public sealed class RunCoordinator : UntypedActor, IWithTimers
     private int _maxWaits;
     private long _rounds;            // synchronisation rounds: a window, plus each wait for promises within a lease
     private readonly System.Diagnostics.Stopwatch _leaseClock = new();
+    private readonly System.Diagnostics.Stopwatch _stretchClock = new(); // the current stretch of plain windows
+    private long _stretchFrom;
+    private double _windowPace;          // simulated µs per wall ms of the last stretch of windows
+    private double _windowsBeforeLeaseMs = 100;
+    private long _leaseSim;
+    private double _leaseMs;
     /// <summary>Dense windows in a row before leasing starts, and the first lease's length in lookaheads.</summary>
     public const int LeaseAfterDenseWindows = 8;
 
@@ -252,7 +259,11 @@ public sealed class RunCoordinator : UntypedActor, IWithTimers
         StartNext(min, expectedBy);
     }
 
-    /// <summary>Turns leases on when windows follow each other without gaps, sizes them by wall time, and off when nodes mostly waited.</summary>
+    /// <summary>
+    /// Turns leases on when windows follow each other without gaps (after at least 100 ms of windows, whose pace is
+    /// measured), sizes them by wall time, and off again when the nodes mostly waited or when leases advance simulated
+    /// time slower than the windows before them did — then windows run twice as long before the next try.
+    /// </summary>
     private void AdaptLeases(long min)
     {
         long opened = _openedAt, end = _openedEnd;
@@ -262,20 +273,40 @@ public sealed class RunCoordinator : UntypedActor, IWithTimers
         if (!_leasesAllowed || _nodes.Length < 2 || _pace > 0 || _window == 0) return;
         if (!_leasing)
         {
+            if (!_stretchClock.IsRunning)
+            {
+                _stretchClock.Restart();
+                _stretchFrom = min;
+            }
             _dense = min - end < _lookahead / 4 ? _dense + 1 : 0;
-            if (_dense < LeaseAfterDenseWindows) return;
+            double stretchMs = _stretchClock.Elapsed.TotalMilliseconds;
+            if (_dense < LeaseAfterDenseWindows || stretchMs < _windowsBeforeLeaseMs) return;
+            _windowPace = (min - _stretchFrom) / stretchMs;
+            _stretchClock.Reset();
             _leasing = true;
             _leaseLength = LeaseAfterDenseWindows * _lookahead;
+            _leaseSim = 0;
+            _leaseMs = 0;
             return;
         }
         double lookaheads = (double)(end - opened) / _lookahead;
-        if (end - opened > 2 * _lookahead && steps < lookaheads / 2)
+        double ms = _leaseClock.Elapsed.TotalMilliseconds;
+        _leaseSim += end - opened;
+        _leaseMs += ms;
+        bool sparse = end - opened > 2 * _lookahead && steps < lookaheads / 2; // nodes mostly waited on promises: windows jump over empty time
+        bool slower = _leaseMs >= 2 * _windowsBeforeLeaseMs && _leaseSim / _leaseMs < 0.9 * _windowPace;
+        if (sparse || slower)
         {
-            _leasing = false; // the nodes mostly waited on each other's promises: windows jump over empty time
+            _leasing = false;
             _dense = 0;
+            if (slower) _windowsBeforeLeaseMs = Math.Min(_windowsBeforeLeaseMs * 2, 60_000);
             return;
         }
-        double ms = _leaseClock.Elapsed.TotalMilliseconds;
+        if (_leaseMs >= 2 * _windowsBeforeLeaseMs)
+        {
+            _leaseSim = 0; // compare the next stretch of leases afresh
+            _leaseMs = 0;
+        }
         if (ms < 100 && _leaseLength < long.MaxValue / 4) _leaseLength *= 2;
         else if (ms > 400) _leaseLength = Math.Max(2 * _lookahead, _leaseLength / 2);
     }
