@@ -90,7 +90,8 @@ public sealed class RunCoordinator : UntypedActor, IWithTimers
     private readonly System.Diagnostics.Stopwatch _stretchClock = new(); // the current stretch of plain windows
     private long _stretchFrom;
     private double _windowPace;          // simulated µs per wall ms of the last stretch of windows
-    private double _windowsBeforeLeaseMs = 100;
+    private double _windowsBeforeLeaseMs;   // 0 for the first try; doubles after leases lost to windows
+    private const double LeaseVerdictMs = 200;
     private long _leaseSim;
     private double _leaseMs;
     /// <summary>Dense windows in a row before leasing starts, and the first lease's length in lookaheads.</summary>
@@ -260,9 +261,9 @@ public sealed class RunCoordinator : UntypedActor, IWithTimers
     }
 
     /// <summary>
-    /// Turns leases on when windows follow each other without gaps (after at least 100 ms of windows, whose pace is
-    /// measured), sizes them by wall time, and off again when the nodes mostly waited or when leases advance simulated
-    /// time slower than the windows before them did — then windows run twice as long before the next try.
+    /// Turns leases on when windows follow each other without gaps (their pace is measured), sizes them by wall time,
+    /// and off again when the nodes mostly waited or when 200 ms of leases advanced simulated time slower than the
+    /// windows before them did — then windows run at least 200 ms, twice as long each time, before the next try.
     /// </summary>
     private void AdaptLeases(long min)
     {
@@ -294,15 +295,15 @@ public sealed class RunCoordinator : UntypedActor, IWithTimers
         _leaseSim += end - opened;
         _leaseMs += ms;
         bool sparse = end - opened > 2 * _lookahead && steps < lookaheads / 2; // nodes mostly waited on promises: windows jump over empty time
-        bool slower = _leaseMs >= 2 * _windowsBeforeLeaseMs && _leaseSim / _leaseMs < 0.9 * _windowPace;
+        bool slower = _leaseMs >= LeaseVerdictMs && _leaseSim / _leaseMs < 0.9 * _windowPace;
         if (sparse || slower)
         {
             _leasing = false;
             _dense = 0;
-            if (slower) _windowsBeforeLeaseMs = Math.Min(_windowsBeforeLeaseMs * 2, 60_000);
+            if (slower) _windowsBeforeLeaseMs = Math.Min(Math.Max(LeaseVerdictMs, _windowsBeforeLeaseMs * 2), 60_000);
             return;
         }
-        if (_leaseMs >= 2 * _windowsBeforeLeaseMs)
+        if (_leaseMs >= LeaseVerdictMs)
         {
             _leaseSim = 0; // compare the next stretch of leases afresh
             _leaseMs = 0;
