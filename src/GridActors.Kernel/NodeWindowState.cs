@@ -217,16 +217,6 @@ public sealed class NodeWindowState
         OutboundMin[node] = long.MaxValue;
     }
 
-    /// <summary>Clears the outbound batches after they were sent.</summary>
-    public void ClearOutbound()
-    {
-        for (int i = 0; i < Outbound.Length; i++)
-        {
-            Outbound[i] = [];
-            OutboundMin[i] = long.MaxValue;
-        }
-    }
-
     /// <summary>Events still waiting in an entity's inbox (for checkpoints and the final digest).</summary>
     public IReadOnlyList<SimEvent> PeekInbox(int local) => _inbox[local];
 }

@@ -50,7 +50,7 @@ public sealed class NodeScheduler : UntypedActor
 
     private int _windowActivations;
     private StartWindow? _waiting;
-    private long[] _receivedFrom = [];
+    private int _nodeCount;
     private readonly Dictionary<long, long[]> _receivedIn = []; // events received from each node, by window
     private EntityFinal[]? _finals;
     private int _finalsPending;
@@ -152,7 +152,7 @@ public sealed class NodeScheduler : UntypedActor
         _localLookahead = ModelChecks.MinLookahead(_model);
         _crossLookahead = Math.Max(1, init.CrossLookahead);
         _leaseEnd = long.MinValue;
-        _receivedFrom = new long[init.NodeCount];
+        _nodeCount = init.NodeCount;
         _bound = new long[init.NodeCount];
         _promised = new long[init.NodeCount];
         Array.Fill(_promised, long.MaxValue); // initialisation promises nothing: its report opens the first window
@@ -184,14 +184,14 @@ public sealed class NodeScheduler : UntypedActor
         // A batch is accepted right away: its events land at or after what this node has processed (the sender
         // promised so), so they can wait in inboxes; they are counted for the window that sent them.
         _state.AcceptRemote(EventBatchCodec.Decode(b, _model.Codec));
-        if (!_receivedIn.TryGetValue(b.Window, out var got)) _receivedIn[b.Window] = got = new long[_receivedFrom.Length];
+        if (!_receivedIn.TryGetValue(b.Window, out var got)) _receivedIn[b.Window] = got = new long[_nodeCount];
         got[b.FromNode] += b.Count;
         if (b.Window > _window)
         {
             // The peer already opened a window this node has not started yet.
             if (!_laterBounds.TryGetValue(b.Window, out var later))
             {
-                _laterBounds[b.Window] = later = new long[_receivedFrom.Length];
+                _laterBounds[b.Window] = later = new long[_nodeCount];
                 Array.Fill(later, long.MinValue);
             }
             later[b.FromNode] = Math.Max(later[b.FromNode], b.Bound);
@@ -209,7 +209,7 @@ public sealed class NodeScheduler : UntypedActor
     /// <summary>True once every event other nodes sent in <paramref name="window"/> has arrived.</summary>
     private bool Received(long window, long[] expected)
     {
-        long[] got = _receivedIn.TryGetValue(window, out var counts) ? counts : new long[_receivedFrom.Length];
+        long[] got = _receivedIn.TryGetValue(window, out var counts) ? counts : new long[_nodeCount];
         for (int n = 0; n < got.Length; n++)
             if (got[n] < expected[n]) return false; // still in flight
         for (int n = 0; n < got.Length; n++)

@@ -9,15 +9,11 @@ namespace GridActors.Runtime;
 /// each other node before it may start — so no window opens while an event is in flight. When the
 /// earliest event is at or after the end, it collects every entity's final state and completes.
 /// <para>
-/// On several cluster nodes (<c>leases</c>) a window becomes a <em>lease</em> once the simulation proves dense (each window's earliest
-/// event follows right on the previous horizon): the nodes then go on beyond the horizon by themselves, on their
-/// peers' promises, up to the lease end — one network hop per step instead of two through the coordinator, and
-/// hidden behind work. Leases grow while they take under 100 ms and shrink beyond 400 ms, so progress, pacing,
-/// checkpoints (never crossed) and injections (delivered between leases) stay responsive; a lease in which the nodes
-/// mostly waited (sparse events, where windows jump over empty time), or leases that advance simulated time slower
-/// than the windows before them, turn leasing off again. Node schedulers
-/// sharing one process do without: a hop through the coordinator costs little there, and two schedulers waiting on
-/// each other's promises on the same threads ran less steadily (PHOLD, 2 partitions: medians within noise, spread 2×).
+/// Between cluster nodes (<c>leases</c>) a window may be a <em>lease</em> (<see cref="LeasePolicy"/> decides): up to
+/// <see cref="StartWindow.LeaseEnd"/> the nodes go on by themselves on each other's promises; the coordinator's global
+/// minimum starts every lease, leases never cross a checkpoint, and injections are delivered between them. Node
+/// schedulers sharing one process keep plain windows: a hop through the coordinator costs little there, and two
+/// schedulers waiting on each other's promises on the same threads ran less steadily.
 /// </para>
 /// </summary>
 public sealed class RunCoordinator : UntypedActor, IWithTimers
@@ -78,24 +74,12 @@ public sealed class RunCoordinator : UntypedActor, IWithTimers
 
     private readonly System.Diagnostics.Stopwatch _progressClock = System.Diagnostics.Stopwatch.StartNew();
 
-    private readonly bool _leasesAllowed;  // nodes in different processes, where every hop through the coordinator costs
-    private bool _leasing;
-    private long _leaseLength;
-    private int _dense;              // consecutive windows whose earliest event followed right on the previous end
+    private readonly LeasePolicy? _leases;  // cluster nodes only: a hop through the coordinator costs there
     private long _openedAt, _openedEnd = long.MinValue;
     private int _maxSteps;
     private int _maxWaits;
     private long _rounds;            // synchronisation rounds: a window, plus each wait for promises within a lease
-    private readonly System.Diagnostics.Stopwatch _leaseClock = new();
-    private readonly System.Diagnostics.Stopwatch _stretchClock = new(); // the current stretch of plain windows
-    private long _stretchFrom;
-    private double _windowPace;          // simulated µs per wall ms of the last stretch of windows
-    private double _windowsBeforeLeaseMs;   // 0 for the first try; doubles after leases lost to windows
-    private const double LeaseVerdictMs = 200;
-    private long _leaseSim;
-    private double _leaseMs;
-    /// <summary>Dense windows in a row before leasing starts, and the first lease's length in lookaheads.</summary>
-    public const int LeaseAfterDenseWindows = 8;
+    private readonly System.Diagnostics.Stopwatch _windowClock = new();
 
     /// <param name="crossLookahead">Width of a global window: the smallest delay of a link between nodes
     /// (<see cref="Placement.CrossLookahead"/>); null = the model's lookahead.</param>
@@ -103,7 +87,6 @@ public sealed class RunCoordinator : UntypedActor, IWithTimers
         TaskCompletionSource<RunResult> completion, Action<RunProgress>? progress, CheckpointPlan? plan = null, long? crossLookahead = null,
         RunControl? control = null, bool leases = false)
     {
-        _leasesAllowed = leases;
         _plan = plan;
         _gate = control?.Injections;
         _pace = control?.PaceSimSecondsPerSecond ?? 0;
@@ -121,6 +104,8 @@ public sealed class RunCoordinator : UntypedActor, IWithTimers
         _completion = completion;
         _progress = progress;
         _lookahead = Math.Min(crossLookahead ?? ModelChecks.MinLookahead(model), Math.Max(MaxUnboundedWindowMicros, ModelChecks.MinLookahead(model)));
+        // Paced runs keep plain windows: a window opens no earlier than its start time allows.
+        _leases = leases && nodes.Length > 1 && _pace <= 0 ? new LeasePolicy(_lookahead) : null;
         _end = settings.End.Micros;
         _sent = new long[nodes.Length, nodes.Length];
         _crossEntityPerNode = new long[nodes.Length];
@@ -216,7 +201,9 @@ public sealed class RunCoordinator : UntypedActor, IWithTimers
         if (_reports < _nodes.Length) return;
         _rounds += 1 + _maxWaits;
         _maxWaits = 0;
-        AdaptLeases(_min);
+        _windowClock.Stop();
+        if (_window > 0) _leases?.Done(_openedAt, _openedEnd, _min, _maxSteps, _windowClock.Elapsed.TotalMilliseconds);
+        _maxSteps = 0;
 
         if (_progress is not null && _progressClock.ElapsedMilliseconds >= 200)
         {
@@ -258,58 +245,6 @@ public sealed class RunCoordinator : UntypedActor, IWithTimers
             return;
         }
         StartNext(min, expectedBy);
-    }
-
-    /// <summary>
-    /// Turns leases on when windows follow each other without gaps (their pace is measured), sizes them by wall time,
-    /// and off again when the nodes mostly waited or when 200 ms of leases advanced simulated time slower than the
-    /// windows before them did — then windows run at least 200 ms, twice as long each time, before the next try.
-    /// </summary>
-    private void AdaptLeases(long min)
-    {
-        long opened = _openedAt, end = _openedEnd;
-        int steps = _maxSteps;
-        _maxSteps = 0;
-        _leaseClock.Stop();
-        if (!_leasesAllowed || _nodes.Length < 2 || _pace > 0 || _window == 0) return;
-        if (!_leasing)
-        {
-            if (!_stretchClock.IsRunning)
-            {
-                _stretchClock.Restart();
-                _stretchFrom = min;
-            }
-            _dense = min - end < _lookahead / 4 ? _dense + 1 : 0;
-            double stretchMs = _stretchClock.Elapsed.TotalMilliseconds;
-            if (_dense < LeaseAfterDenseWindows || stretchMs < _windowsBeforeLeaseMs) return;
-            _windowPace = (min - _stretchFrom) / stretchMs;
-            _stretchClock.Reset();
-            _leasing = true;
-            _leaseLength = LeaseAfterDenseWindows * _lookahead;
-            _leaseSim = 0;
-            _leaseMs = 0;
-            return;
-        }
-        double lookaheads = (double)(end - opened) / _lookahead;
-        double ms = _leaseClock.Elapsed.TotalMilliseconds;
-        _leaseSim += end - opened;
-        _leaseMs += ms;
-        bool sparse = end - opened > 2 * _lookahead && steps < lookaheads / 2; // nodes mostly waited on promises: windows jump over empty time
-        bool slower = _leaseMs >= LeaseVerdictMs && _leaseSim / _leaseMs < 0.9 * _windowPace;
-        if (sparse || slower)
-        {
-            _leasing = false;
-            _dense = 0;
-            if (slower) _windowsBeforeLeaseMs = Math.Min(Math.Max(LeaseVerdictMs, _windowsBeforeLeaseMs * 2), 60_000);
-            return;
-        }
-        if (_leaseMs >= LeaseVerdictMs)
-        {
-            _leaseSim = 0; // compare the next stretch of leases afresh
-            _leaseMs = 0;
-        }
-        if (ms < 100 && _leaseLength < long.MaxValue / 4) _leaseLength *= 2;
-        else if (ms > 400) _leaseLength = Math.Max(2 * _lookahead, _leaseLength / 2);
     }
 
     /// <summary>
@@ -372,7 +307,7 @@ public sealed class RunCoordinator : UntypedActor, IWithTimers
             if (_externalTimes.Count > 0) min = Math.Min(min, _externalTimes.Min);
         }
         long horizon = Math.Min(min + _lookahead, _end);
-        long leaseEnd = _leasing ? Math.Min(min + Math.Max(_leaseLength, _lookahead), _end) : horizon;
+        long leaseEnd = Math.Min(_leases?.End(min, horizon) ?? horizon, _end);
         if (_nextCheckpoint > min)
         {
             // A window never crosses a checkpoint.
@@ -382,7 +317,7 @@ public sealed class RunCoordinator : UntypedActor, IWithTimers
         _window++;
         _openedAt = min;
         _openedEnd = leaseEnd;
-        _leaseClock.Restart();
+        _windowClock.Restart();
         _safe = Math.Max(_safe, leaseEnd);
         _gate?.Advance(_safe);
         for (int d = 0; d < _nodes.Length; d++) _nodes[d].Tell(new StartWindow(_window, horizon, expectedBy[d], leaseEnd));
