@@ -6,7 +6,8 @@
 
 Prints one line per configuration: events/s (simulation wall time, without process start-up), wall seconds
 including start-up, synchronisation rounds and cross-node messages (event batches and promises) per round, bytes per
-cross-node event, and the digest (which must be the same in every configuration of a model)."""
+cross-node event, the digest (which must be the same in every configuration of a model) and the rate relative to one
+process (median of the run-by-run ratios). Configurations run round-robin, so a slow spell hits them all alike."""
 import argparse, json, os, statistics, subprocess, sys, tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -34,18 +35,33 @@ def main():
     if a.only in (None, "scenario"):
         configs += [("default 24 h", "1 process (actors)", scenario)]
         configs += [("default 24 h", f"{n} node(s)", scenario + ["--nodes", str(n)]) for n in (1, 2, 3)]
+    # Round-robin: run 1 of every configuration, then run 2 of every one, ... so that a slow spell of the machine
+    # (same run 1.5-4.0 M events/s within minutes here) hits every configuration alike.
+    results = {label_key(c): [] for c in configs}
+    for i in range(a.runs):
+        for c in configs:
+            results[label_key(c)].append(run(c[2]))
+            print(f"  run {i + 1}/{a.runs} {c[0]} {c[1]}: {rate(results[label_key(c)][-1]) / 1e6:.2f} M events/s", file=sys.stderr, flush=True)
     for model, label, args in configs:
-        results = [run(args) for _ in range(a.runs)]
-        rates = [r["events"] / r.get("simulationWallSeconds", r["wallSeconds"]) for r in results]
-        walls = [r.get("wallSecondsWithStartup", r["wallSeconds"]) for r in results]  # run: wallSeconds includes start-up
+        rs = results[(model, label)]
+        rates = [rate(r) for r in rs]
+        walls = [r.get("wallSecondsWithStartup", r["wallSeconds"]) for r in rs]  # run: wallSeconds includes start-up
         med = statistics.median(rates)
-        r0 = results[0]
+        base = results[(model, "1 process (actors)")]
+        # The ratio to one process, taken run by run (runs of the same round ran minutes apart at most).
+        ratio = statistics.median(rate(r) / rate(b) for r, b in zip(rs, base))
+        r0 = rs[0]
         cross = r0.get("crossNode", {})
-        windows = r0.get("windows")
-        print(f"{model:13} {label:20} events/s {med/1e6:6.2f} M ({', '.join(f'{x/1e6:.2f}' for x in rates)})  "
+        print(f"{model:13} {label:20} events/s {med/1e6:6.2f} M ({', '.join(f'{x/1e6:.2f}' for x in rates)})  x1 process {ratio:4.2f}  "
               f"wall {statistics.median(walls):7.2f} s  events {r0['events']:,}  "
               f"rounds {cross.get('rounds', 0):,}  messages/round {cross.get('batchesPerRound', 0)}  bytes/cross-event {cross.get('bytesPerEvent', 0)}  "
               f"cross events {cross.get('events', 0):,}  digest {r0['digest'][:12]}", flush=True)
+
+def label_key(c):
+    return (c[0], c[1])
+
+def rate(r):
+    return r["events"] / r.get("simulationWallSeconds", r["wallSeconds"])
 
 if __name__ == "__main__":
     main()
