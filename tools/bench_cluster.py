@@ -7,7 +7,7 @@
 Prints one line per configuration: events/s (simulation wall time, without process start-up), wall seconds
 including start-up, synchronisation rounds and cross-node messages (event batches and promises) per round, bytes per
 cross-node event, the digest (which must be the same in every configuration of a model) and the rate relative to one
-process (median of the run-by-run ratios). Configurations run round-robin, so a slow spell hits them all alike."""
+process (ratio of the medians, and the median of the run-by-run ratios). Configurations run round-robin, so a slow spell hits them all alike."""
 import argparse, json, os, statistics, subprocess, sys, tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -50,9 +50,10 @@ def main():
         base = results[(model, "1 process (actors)")]
         # The ratio to one process, taken run by run (runs of the same round ran minutes apart at most).
         ratio = statistics.median(rate(r) / rate(b) for r, b in zip(rs, base))
+        of_medians = med / statistics.median(rate(b) for b in base)
         r0 = rs[0]
         cross = r0.get("crossNode", {})
-        print(f"{model:13} {label:20} events/s {med/1e6:6.2f} M ({', '.join(f'{x/1e6:.2f}' for x in rates)})  x1 process {ratio:4.2f}  "
+        print(f"{model:13} {label:20} events/s {med/1e6:6.2f} M ({', '.join(f'{x/1e6:.2f}' for x in rates)})  x1 process {of_medians:4.2f} (run by run {ratio:4.2f})  "
               f"wall {statistics.median(walls):7.2f} s  events {r0['events']:,}  "
               f"rounds {cross.get('rounds', 0):,}  messages/round {cross.get('batchesPerRound', 0)}  bytes/cross-event {cross.get('bytesPerEvent', 0)}  "
               f"cross events {cross.get('events', 0):,}  digest {r0['digest'][:12]}", flush=True)
