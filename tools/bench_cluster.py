@@ -37,11 +37,11 @@ def main():
         configs += [("default 24 h", f"{n} node(s)", scenario + ["--nodes", str(n)]) for n in (1, 2, 3)]
     # Round-robin: run 1 of every configuration, then run 2 of every one, ... so that a slow spell of the machine
     # (same run 1.5-4.0 M events/s within minutes here) hits every configuration alike.
-    results = {label_key(c): [] for c in configs}
+    results = {(model, label): [] for model, label, _ in configs}
     for i in range(a.runs):
-        for c in configs:
-            results[label_key(c)].append(run(c[2]))
-            print(f"  run {i + 1}/{a.runs} {c[0]} {c[1]}: {rate(results[label_key(c)][-1]) / 1e6:.2f} M events/s", file=sys.stderr, flush=True)
+        for model, label, args in configs:
+            results[(model, label)].append(r := run(args))
+            print(f"  run {i + 1}/{a.runs} {model} {label}: {rate(r) / 1e6:.2f} M events/s", file=sys.stderr, flush=True)
     for model, label, args in configs:
         rs = results[(model, label)]
         rates = [rate(r) for r in rs]
@@ -57,9 +57,6 @@ def main():
               f"wall {statistics.median(walls):7.2f} s  events {r0['events']:,}  "
               f"rounds {cross.get('rounds', 0):,}  messages/round {cross.get('batchesPerRound', 0)}  bytes/cross-event {cross.get('bytesPerEvent', 0)}  "
               f"cross events {cross.get('events', 0):,}  digest {r0['digest'][:12]}", flush=True)
-
-def label_key(c):
-    return (c[0], c[1])
 
 def rate(r):
     return r["events"] / r.get("simulationWallSeconds", r["wallSeconds"])

@@ -36,36 +36,47 @@ public sealed class ActorExecutor(ActorExecutorOptions? options = null)
     public const string Dispatcher = "gridactors.sim-dispatcher";
     private readonly ActorExecutorOptions _options = options ?? new ActorExecutorOptions();
 
-    public static Config BaseConfig(int threads, int throughput, string executor = "fork-join") => ConfigurationFactory.ParseString(executor == "fork-join" ? $$"""
-        akka {
-          loglevel = WARNING
-          stdout-loglevel = WARNING
-          log-dead-letters = off
-          log-dead-letters-during-shutdown = off
-          log-config-on-start = off
-          actor.serialize-messages = off
-        }
-        gridactors.sim-dispatcher {
-          type = ForkJoinDispatcher
-          throughput = {{throughput}}
-          dedicated-thread-pool {
-            thread-count = {{threads}}
-            threadtype = background
-          }
-        }
-        """ : $$"""
-        akka {
-          loglevel = WARNING
-          stdout-loglevel = WARNING
-          log-dead-letters = off
-          log-dead-letters-during-shutdown = off
-        }
-        gridactors.sim-dispatcher {
-          type = Dispatcher
-          executor = {{(executor == "channel" ? "channel-executor" : "thread-pool-executor")}}
-          throughput = {{throughput}}
-        }
-        """);
+    /// <summary>
+    /// The simulation dispatcher and Akka's log settings. <paramref name="executor"/>: <c>fork-join</c> (Akka's dedicated
+    /// threads), <c>sim-thread</c> (one polling thread, <see cref="SimThreadExecutor"/>; cluster nodes on one thread),
+    /// <c>thread-pool</c> or <c>channel</c> (the .NET thread pool).
+    /// </summary>
+    public static Config BaseConfig(int threads, int throughput, string executor = "fork-join")
+    {
+        string dispatcher = executor switch
+        {
+            "fork-join" => $$"""
+                type = ForkJoinDispatcher
+                dedicated-thread-pool {
+                  thread-count = {{threads}}
+                  threadtype = background
+                }
+                """,
+            "sim-thread" => $$"""
+                type = Dispatcher
+                executor = "{{typeof(SimThreadExecutorConfigurator).FullName}}, {{typeof(SimThreadExecutorConfigurator).Assembly.GetName().Name}}"
+                spin-before-sleep = {{(int)SimThreadExecutor.DefaultSpin.TotalMilliseconds}}ms
+                """,
+            _ => $$"""
+                type = Dispatcher
+                executor = {{(executor == "channel" ? "channel-executor" : "thread-pool-executor")}}
+                """,
+        };
+        return ConfigurationFactory.ParseString($$"""
+            akka {
+              loglevel = WARNING
+              stdout-loglevel = WARNING
+              log-dead-letters = off
+              log-dead-letters-during-shutdown = off
+              log-config-on-start = off
+              actor.serialize-messages = off
+            }
+            {{Dispatcher}} {
+              throughput = {{throughput}}
+              {{dispatcher}}
+            }
+            """);
+    }
 
     /// <summary>
     /// Dispatcher threads when none are given: one per core for models with many entities, one for small

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Akka.Dispatch;
-using GridActors.Runtime.Cluster;
 
 namespace GridActors.Runtime.Tests;
 

@@ -24,16 +24,9 @@ public sealed class ClusterNode : IAsyncDisposable
     /// <summary>Starts the node and joins the seed nodes (or itself, when there are none: the first node of a new cluster).</summary>
     public static ClusterNode Start(ClusterNodeOptions options, IModelFactory factory, int threads, Config? storeConfig = null, bool serializeMessages = false)
     {
-        var config = ClusterConfig.For(options, serializeMessages);
         // One simulation thread: the polling executor (see SimThreadExecutor); more: Akka's fork-join pool.
-        if (threads <= 1) config = config.WithFallback(ConfigurationFactory.ParseString($$"""
-            {{ActorExecutor.Dispatcher}} {
-              type = Dispatcher
-              executor = "{{typeof(SimThreadExecutorConfigurator).FullName}}, {{typeof(SimThreadExecutorConfigurator).Assembly.GetName().Name}}"
-              spin-before-sleep = 1ms
-            }
-            """));
-        config = config.WithFallback(ActorExecutor.BaseConfig(Math.Max(1, threads), 100));
+        var config = ClusterConfig.For(options, serializeMessages)
+            .WithFallback(ActorExecutor.BaseConfig(Math.Max(1, threads), 100, threads <= 1 ? "sim-thread" : "fork-join"));
         if (storeConfig is not null) config = config.WithFallback(storeConfig);
         var system = ActorSystem.Create(ClusterNodeOptions.SystemName, config);
         var node = new ClusterNode(system);
