@@ -25,7 +25,7 @@ public sealed record ClusterNodeOptions(string Host, int Port, IReadOnlyList<str
 }
 
 /// <summary>
-/// HOCON for a GridActors cluster node: DotNetty TCP remoting, the binary serializer for cross-node
+/// HOCON for a GridActors cluster node: remoting over TCP (<see cref="SocketTransport"/>), the binary serializer for cross-node
 /// messages, and a split-brain resolver tuned for simulations (see README "Clustered runs"):
 /// <list type="bullet">
 /// <item><c>keep-oldest</c>: the node that started the run (the seed, which hosts the coordinator) is the
