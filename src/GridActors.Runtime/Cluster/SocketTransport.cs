@@ -160,6 +160,7 @@ public sealed class SocketTransport : Akka.Remote.Transport.Transport
         private readonly object _writeLock = new();
         private byte[] _frame = new byte[64 * 1024];
         private int _closed;
+        private readonly TaskCompletionSource _closing = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public SocketHandle(SocketTransport transport, Address local, Address remote, Socket socket) : base(local, remote)
         {
@@ -199,6 +200,7 @@ public sealed class SocketTransport : Akka.Remote.Transport.Transport
         public void Close()
         {
             if (Interlocked.Exchange(ref _closed, 1) != 0) return;
+            _closing.TrySetResult(); // a reader still waiting for Akka's listener (the handshake never finished) ends too
             try
             {
                 _socket.Shutdown(SocketShutdown.Both);
@@ -212,17 +214,14 @@ public sealed class SocketTransport : Akka.Remote.Transport.Transport
 
         private void ReadLoop()
         {
-            IHandleEventListener listener;
-            try
-            {
-                // Akka registers the reader once the association is set up; until then bytes wait in the socket.
-                listener = ReadHandlerSource.Task.GetAwaiter().GetResult();
-            }
-            catch (Exception)
+            // Akka registers the reader once the association is set up; until then bytes wait in the socket.
+            Task.WaitAny(ReadHandlerSource.Task, _closing.Task);
+            if (!ReadHandlerSource.Task.IsCompletedSuccessfully)
             {
                 Close();
                 return;
             }
+            var listener = ReadHandlerSource.Task.Result;
             var buffer = new byte[256 * 1024];
             int start = 0, end = 0;
             try
