@@ -135,5 +135,23 @@ public class ClusterProcessSpecs : IDisposable
         Assert.Contains("--seed-nodes is required", r.Stderr);
         r = await CliRunner.RunAsync("run", Scenario("small.yaml"), "--nodes", "2", "--executor", "sequential");
         Assert.Contains("need the actors executor", r.Stderr);
+        // A node that cannot listen stops at once with the address it tried (instead of waiting for ever).
+        const string seed = "akka.tcp://gridactors@127.0.0.1:1";
+        r = await CliRunner.RunAsync("node", "--host", "nosuchhost.invalid", "--seed-nodes", seed);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("cannot listen on nosuchhost.invalid:0", r.Stderr);
+        var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        try
+        {
+            int port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+            r = await CliRunner.RunAsync("node", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--seed-nodes", seed);
+            Assert.NotEqual(0, r.ExitCode);
+            Assert.Contains($"cannot listen on 127.0.0.1:{port}", r.Stderr);
+        }
+        finally
+        {
+            taken.Stop();
+        }
     }
 }

@@ -76,7 +76,7 @@ public static class ClusterConfig
                   maximum-frame-size = 64MiB
                   send-buffer-size = 4MiB
                   receive-buffer-size = 4MiB
-                  batching.enabled = {{(Environment.GetEnvironmentVariable("GRIDACTORS_BATCHING") ?? "off")}}
+                  batching.enabled = off
                   # One I/O thread each way instead of two: a node has one connection per peer, and every idle
                   # thread that wakes for a frame costs the simulation thread CPU on a small machine.
                   server-socket-worker-pool { pool-size-min = 1, pool-size-max = 1 }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Remote;
 using Akka.Remote.Transport;
 using Google.Protobuf;
 
@@ -35,8 +36,8 @@ public sealed class SocketTransport : Akka.Remote.Transport.Transport
     {
         System = system;
         Config = config;
-        _hostname = config.GetString("hostname", "127.0.0.1");
-        if (string.IsNullOrEmpty(_hostname)) _hostname = "127.0.0.1";
+        var hostname = config.GetString("hostname");
+        _hostname = string.IsNullOrEmpty(hostname) ? "127.0.0.1" : hostname;
         _port = config.GetInt("port", 0);
         long max = config.GetByteSize("maximum-frame-size") ?? 128_000;
         if (max < 32_000 || max > int.MaxValue) throw new ConfigurationException($"maximum-frame-size must be between 32000 bytes and 2 GiB, not {max}");
@@ -51,17 +52,21 @@ public sealed class SocketTransport : Akka.Remote.Transport.Transport
 
     public override Task<(Address, TaskCompletionSource<IAssociationEventListener>)> Listen()
     {
-        var ip = Resolve(_hostname);
-        var server = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        // A failure must come back as a faulted task: that is what makes Akka refuse to start the node (a thrown
+        // exception only restarts its endpoint manager, and the node would hang).
+        Socket? server = null;
         try
         {
+            var ip = Resolve(_hostname);
+            server = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             server.Bind(new IPEndPoint(ip, _port));
             server.Listen(128);
         }
-        catch
+        catch (Exception ex) when (ex is SocketException or InvalidOperationException)
         {
-            server.Dispose();
-            throw;
+            server?.Dispose();
+            return Task.FromException<(Address, TaskCompletionSource<IAssociationEventListener>)>(
+                new RemoteTransportException($"cannot listen on {_hostname}:{_port}: {ex.Message}", ex));
         }
         _server = server;
         int port = ((IPEndPoint)server.LocalEndPoint!).Port;
@@ -150,7 +155,9 @@ public sealed class SocketTransport : Akka.Remote.Transport.Transport
     }
 
     private static IPAddress Resolve(string host) =>
-        IPAddress.TryParse(host, out var ip) ? ip : Dns.GetHostAddresses(host).First(a => a.AddressFamily == AddressFamily.InterNetwork);
+        IPAddress.TryParse(host, out var ip) ? ip
+        : Dns.GetHostAddresses(host).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+          ?? throw new InvalidOperationException($"{host} has no IPv4 address");
 
     /// <summary>One TCP connection: writes on the caller's thread, reads on its own thread.</summary>
     private sealed class SocketHandle : AssociationHandle
@@ -222,47 +229,22 @@ public sealed class SocketTransport : Akka.Remote.Transport.Transport
                 return;
             }
             var listener = ReadHandlerSource.Task.Result;
-            var buffer = new byte[256 * 1024];
-            int start = 0, end = 0;
             try
             {
-                while (true)
+                // The buffer lets one recv bring in many small frames; a large payload is read straight into its array.
+                using var stream = new BufferedStream(new NetworkStream(_socket, ownsSocket: false), 256 * 1024);
+                var header = new byte[4];
+                while (stream.ReadAtLeast(header, 4, throwOnEndOfStream: false) == 4) // fewer: the peer closed the connection
                 {
-                    // Deliver every whole frame in the buffer, then read more.
-                    while (end - start >= 4)
-                    {
-                        int length = BinaryPrimitives.ReadInt32BigEndian(buffer.AsSpan(start));
-                        if (length < 0 || length > _transport.MaximumPayloadBytes)
-                            throw new InvalidDataException($"frame of {length} bytes from {RemoteAddress} (maximum-frame-size {_transport.MaximumPayloadBytes})");
-                        if (end - start - 4 < length)
-                        {
-                            if (length + 4 > buffer.Length)
-                            {
-                                var bigger = new byte[Math.Max(length + 4, buffer.Length * 2)];
-                                Buffer.BlockCopy(buffer, start, bigger, 0, end - start);
-                                buffer = bigger;
-                                end -= start;
-                                start = 0;
-                            }
-                            break;
-                        }
-                        var payload = ByteString.CopyFrom(buffer, start + 4, length);
-                        start += 4 + length;
-                        if (length > 0) listener.Notify(new InboundPayload(payload));
-                    }
-                    if (start == end) start = end = 0;
-                    else if (buffer.Length - end < 4096)
-                    {
-                        Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
-                        end -= start;
-                        start = 0;
-                    }
-                    int n = _socket.Receive(buffer, end, buffer.Length - end, SocketFlags.None);
-                    if (n == 0) break; // the peer closed the connection
-                    end += n;
+                    int length = BinaryPrimitives.ReadInt32BigEndian(header);
+                    if (length < 0 || length > _transport.MaximumPayloadBytes)
+                        throw new InvalidDataException($"frame of {length} bytes from {RemoteAddress} (maximum-frame-size {_transport.MaximumPayloadBytes})");
+                    var payload = new byte[length];
+                    stream.ReadExactly(payload);
+                    if (length > 0) listener.Notify(new InboundPayload(UnsafeByteOperations.UnsafeWrap(payload)));
                 }
             }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or InvalidDataException)
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidDataException)
             {
             }
             Close();
