@@ -9,6 +9,8 @@ namespace GridActors.Kernel;
 public readonly record struct SimTime(long Micros) : IComparable<SimTime>
 {
     public const long MicrosPerSecond = 1_000_000;
+    public const long MicrosPerMinute = 60 * MicrosPerSecond;
+    public const long MicrosPerHour = 60 * MicrosPerMinute;
 
     public static readonly SimTime Zero = new(0);
     public static readonly SimTime MaxValue = new(long.MaxValue);

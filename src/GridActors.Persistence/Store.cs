@@ -56,11 +56,20 @@ public sealed class Store
         return c;
     }
 
-    /// <summary>HOCON for Akka.Persistence.Sql journal and snapshot store on this database.</summary>
+    /// <summary>Adds a parameter to a command.</summary>
+    public static void Param(DbCommand cmd, string name, object? value)
+    {
+        var p = cmd.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value ?? DBNull.Value;
+        cmd.Parameters.Add(p);
+    }
+
     /// <summary>Connections one process's journal and snapshot store may hold on PostgreSQL unless the connection
     /// string says otherwise: several cluster nodes share one server (whose default limit is 100 clients).</summary>
     public const int PostgresPoolPerProcess = 16;
 
+    /// <summary>HOCON for Akka.Persistence.Sql journal and snapshot store on this database.</summary>
     public Config AkkaConfig()
     {
         string connection = ConnectionString;

@@ -1,71 +1,70 @@
 using System.Data.Common;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
+using GridActors.Kernel;
+using GridActors.Runtime.Checkpoints;
 
 namespace GridActors.Persistence;
 
-/// <summary>A journaled record of an entity (or a checkpoint event).</summary>
-public sealed record JournalEntry(string PersistenceId, long SequenceNr, long TimeMicros, string Kind, string Detail);
+/// <summary>A journaled record of an entity or of the coordinator, with where it is stored.</summary>
+public sealed record JournalEntry(string PersistenceId, long SequenceNr, JournalRecord Record)
+{
+    public long TimeMicros => Record.TimeMicros;
+    public string Kind => Record.Kind;
+    public string Detail => Record.Detail;
+}
 
-/// <summary>A saved checkpoint of an entity: number, simulated time and the state bytes that follow the header.</summary>
-public sealed record SnapshotEntry(string PersistenceId, long SequenceNr, int K, long TimeMicros, byte[] Bytes);
+/// <summary>A saved checkpoint of an entity: number and simulated time from the snapshot's header, and the whole snapshot.</summary>
+public sealed record SnapshotEntry(string PersistenceId, long SequenceNr, int K, long TimeMicros, byte[] Snapshot)
+{
+    /// <summary>Restores <paramref name="host"/> to this checkpoint.</summary>
+    public void Load(EntityHost host) => SnapshotFormat.Load(Snapshot, host);
+
+    /// <summary>A hash of the state part (the header aside), for comparing runs.</summary>
+    public byte[] StateHash() => System.Security.Cryptography.SHA256.HashData(SnapshotFormat.State(Snapshot));
+}
 
 /// <summary>
-/// The read side: journal and snapshots of a run, read with plain SQL (works while a run is going on;
-/// reads never write).
+/// The read side: journal and snapshots of a run, read with plain SQL and decoded with the formats the actors write
+/// (<see cref="JournalRecord"/>, <see cref="SnapshotFormat"/>, <see cref="PersistenceIds"/>). Works while a run is going on;
+/// reads never write.
 /// </summary>
 public sealed class StoreReader(Store store)
 {
-    public IReadOnlyList<JournalEntry> Journal(string runId, string? entityKey = null)
+    /// <summary>The journal of run <paramref name="runId"/> (or of one entity key, or <see cref="PersistenceIds.CoordinatorKey"/>).</summary>
+    public IReadOnlyList<JournalEntry> Journal(string runId, string? key = null)
     {
         using var c = store.Open();
         if (!StoreMaintenance.TableExists(c, "journal")) return [];
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT persistence_id, sequence_number, message FROM journal WHERE persistence_id " +
-            (entityKey is null ? "LIKE @p" : "= @p") + " ORDER BY persistence_id, sequence_number";
-        Param(cmd, "@p", entityKey is null ? $"run-{runId}/%" : $"run-{runId}/{entityKey}");
+        cmd.CommandText = "SELECT persistence_id, sequence_number, message FROM journal WHERE " + Where(cmd, runId, key) + " ORDER BY persistence_id, sequence_number";
         using var r = cmd.ExecuteReader();
         var list = new List<JournalEntry>();
         while (r.Read())
-        {
-            var bytes = (byte[])r.GetValue(2);
-            using var doc = JsonDocument.Parse(bytes);
-            var root = doc.RootElement;
-            long t = root.GetProperty("t").GetInt64();
-            string kind = root.GetProperty("kind").GetString() ?? "";
-            string detail = root.TryGetProperty("detail", out var d) ? d.ToString() : root.TryGetProperty("k", out var k) ? k.ToString() : "";
-            list.Add(new JournalEntry(r.GetString(0), Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture), t, kind, detail));
-        }
+            list.Add(new JournalEntry(r.GetString(0), Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture), JournalRecord.Decode((byte[])r.GetValue(2))));
         return list;
     }
 
-    public IReadOnlyList<SnapshotEntry> Snapshots(string runId, string? entityKey = null)
+    /// <summary>The snapshots of run <paramref name="runId"/> (or of one entity key).</summary>
+    public IReadOnlyList<SnapshotEntry> Snapshots(string runId, string? key = null)
     {
         using var c = store.Open();
         if (!StoreMaintenance.TableExists(c, "snapshot")) return [];
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT persistence_id, sequence_number, snapshot FROM snapshot WHERE persistence_id " +
-            (entityKey is null ? "LIKE @p" : "= @p") + " ORDER BY persistence_id, sequence_number";
-        Param(cmd, "@p", entityKey is null ? $"run-{runId}/%" : $"run-{runId}/{entityKey}");
+        cmd.CommandText = "SELECT persistence_id, sequence_number, snapshot FROM snapshot WHERE " + Where(cmd, runId, key) + " ORDER BY persistence_id, sequence_number";
         using var r = cmd.ExecuteReader();
         var list = new List<SnapshotEntry>();
         while (r.Read())
         {
             var bytes = (byte[])r.GetValue(2);
-            using var br = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
-            int k = br.ReadInt32();
-            long t = br.ReadInt64();
-            list.Add(new SnapshotEntry(r.GetString(0), Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture), k, t, bytes[12..]));
+            var (k, t) = SnapshotFormat.ReadHeader(bytes);
+            list.Add(new SnapshotEntry(r.GetString(0), Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture), k, t, bytes));
         }
         return list;
     }
 
-    private static void Param(DbCommand cmd, string name, object value)
+    private static string Where(DbCommand cmd, string runId, string? key)
     {
-        var p = cmd.CreateParameter();
-        p.ParameterName = name;
-        p.Value = value;
-        cmd.Parameters.Add(p);
+        Store.Param(cmd, "@p", key is null ? PersistenceIds.LikeRun(runId) : PersistenceIds.Of(runId, key));
+        return key is null ? "persistence_id LIKE @p ESCAPE '\\'" : "persistence_id = @p";
     }
 }

@@ -1,6 +1,8 @@
 using Akka.Actor;
 using Akka.Configuration;
 using GridActors.Kernel;
+using GridActors.Kernel.Protocol;
+using GridActors.Runtime.Checkpoints;
 
 namespace GridActors.Runtime;
 
@@ -24,7 +26,10 @@ public sealed record ActorExecutorOptions(int Threads = 0, int Throughput = 100,
 public sealed record PersistenceOptions(string RunId, Config StoreConfig, long CheckpointEveryMicros,
     bool Resume = false, int ResumeK = 0, long ResumeMicros = 0, Action<int, long>? OnCheckpoint = null)
 {
-    public string Prefix => "run-" + RunId;
+    public string Prefix => PersistenceIds.Run(RunId);
+
+    /// <summary>The checkpoint plan of this run (periodic checkpoints, or where a resumed run starts).</summary>
+    public CheckpointPlan Plan => new(CheckpointEveryMicros, ResumeK, ResumeMicros, Resume);
 }
 
 /// <summary>
@@ -86,16 +91,8 @@ public sealed class ActorExecutor(ActorExecutorOptions? options = null)
     /// </summary>
     public static int DefaultThreads(int entities) => entities >= 512 ? Environment.ProcessorCount : 1;
 
-    /// <summary>Places entities in contiguous blocks of (nearly) equal size.</summary>
-    public static int[] BlockPlacement(int entities, int nodes)
-    {
-        var nodeOf = new int[entities];
-        for (int i = 0; i < entities; i++) nodeOf[i] = (int)((long)i * nodes / entities);
-        return nodeOf;
-    }
-
     public async Task<RunResult> RunAsync(ISimModel model, RunSettings settings,
-        Action<RunCoordinator.RunProgress>? progress = null, CancellationToken cancellation = default)
+        Action<RunProgress>? progress = null, CancellationToken cancellation = default)
     {
         ModelChecks.MinLookahead(model);
         int threads = _options.Threads > 0 ? _options.Threads : DefaultThreads(model.EntityCount);
@@ -116,15 +113,15 @@ public sealed class ActorExecutor(ActorExecutorOptions? options = null)
                 nodes[p] = system.ActorOf(Props.Create(() => new NodeScheduler(model, settings, shuffle, Dispatcher, persistence == null ? null : persistence.Prefix))
                     .WithDispatcher(Dispatcher), "node-" + p.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
-            RunCoordinator.CheckpointPlan? plan = null;
+            CheckpointSetup? checkpoints = null;
             if (persistence is not null)
             {
-                var journal = system.ActorOf(Props.Create(() => new CheckpointJournal(persistence.Prefix + "/coordinator")), "checkpoint-journal");
-                plan = new RunCoordinator.CheckpointPlan(persistence.CheckpointEveryMicros, persistence.ResumeK, persistence.ResumeMicros,
-                    persistence.Resume, journal, persistence.OnCheckpoint);
+                var journal = system.ActorOf(Props.Create(() => new CheckpointJournal(PersistenceIds.Coordinator(persistence.Prefix))), "checkpoint-journal");
+                checkpoints = new CheckpointSetup(persistence.Plan, journal, persistence.OnCheckpoint);
             }
-            var coordinator = system.ActorOf(Props.Create(() => new RunCoordinator(model, settings, nodes, nodeOf, completion, progress, plan, placement.CrossLookahead, _options.Control, _options.Leases)).WithDispatcher(Dispatcher), "coordinator");
-            coordinator.Tell(new RunCoordinator.Begin());
+            var coordinator = system.ActorOf(Props.Create(() => new RunCoordinator(model, settings, nodes, nodeOf, placement.CrossLookahead, completion, progress,
+                checkpoints, _options.Control, _options.Leases)).WithDispatcher(Dispatcher), "coordinator");
+            coordinator.Tell(RunCoordinator.Begin.Instance);
             await using var reg = cancellation.Register(() => completion.TrySetCanceled(cancellation));
             return await completion.Task.ConfigureAwait(false);
         }

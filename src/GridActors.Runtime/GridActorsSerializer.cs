@@ -2,12 +2,14 @@ using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
 using GridActors.Kernel;
+using GridActors.Kernel.Protocol;
 using GridActors.Runtime.Cluster;
 
 namespace GridActors.Runtime;
 
 /// <summary>
-/// Binary serializer for every message that crosses nodes (<see cref="IClusterMessage"/>): fixed layouts
+/// Binary serializer for every message that crosses nodes (<see cref="IClusterMessage"/> and the protocol's
+/// <see cref="IProtocolMessage"/>): fixed layouts
 /// written with <see cref="BinaryWriter"/>, a short string manifest per type. Event batches arrive already
 /// encoded by the model's codec, so they cost one byte-array copy.
 /// </summary>

@@ -23,14 +23,6 @@ public sealed class Activation(int local) : INoSerializationVerificationNeeded
     public string? Error;
 }
 
-/// <summary>Coordinator → nodes: set up the run. <paramref name="NodeOf"/> places every entity on a node;
-/// <paramref name="CrossLookahead"/> is the smallest delay of an event between nodes (what a node's promises to its peers rest on).</summary>
-public sealed record InitializeNode(int Node, int NodeCount, int[] NodeOf, bool Resume = false, long CrossLookahead = 1) : IClusterMessage;
-
-/// <summary>Coordinator → nodes: take checkpoint <paramref name="K"/> (simulated time <paramref name="TimeMicros"/>) once the
-/// previous window's cross-node events (<paramref name="ExpectedFrom"/>) arrived.</summary>
-public sealed record BeginCheckpoint(int K, long TimeMicros, long Window, long[] ExpectedFrom) : IClusterMessage;
-
 /// <summary>Node → entity: journal your records and save your state (plus the events the node still holds for you).</summary>
 public sealed record TakeCheckpoint(int K, long TimeMicros, SimEvent[] Undelivered) : INoSerializationVerificationNeeded;
 
@@ -39,25 +31,6 @@ public sealed record CheckpointSaved(int Id, int K, long SequenceNr, string? Err
 
 /// <summary>Entity → node: its state for checkpoint <paramref name="K"/> is captured (the write goes on in the background).</summary>
 public sealed record CheckpointCaptured(int Id, int K) : INoSerializationVerificationNeeded;
-
-/// <summary>Node → coordinator: every local entity captured checkpoint <paramref name="K"/>; the simulation may go on.</summary>
-public sealed record NodeCheckpointCaptured(int Node, int K) : IClusterMessage;
-
-/// <summary>Node → coordinator: every local entity saved checkpoint <paramref name="K"/>.</summary>
-public sealed record NodeCheckpointDone(int Node, int K) : IClusterMessage;
-
-/// <summary>Coordinator → nodes: open window (lease) <paramref name="Window"/>. Every node may process its events before
-/// <paramref name="Horizon"/> (the global earliest event plus the lookahead between nodes) at once; up to
-/// <paramref name="LeaseEnd"/> (≥ Horizon) the nodes go on by themselves, each processing events before the smallest
-/// promise its peers sent (<see cref="EventBatch.Bound"/>). A node starts only once it has received
-/// <c>ExpectedFrom[n]</c> events from node n in the previous window.</summary>
-public sealed record StartWindow(long Window, long Horizon, long[] ExpectedFrom, long LeaseEnd) : IClusterMessage;
-
-/// <summary>Node → coordinator: window (lease) finished (window 0 is initialisation). <paramref name="LocalMin"/> is the
-/// earliest event the node holds or sent on; <paramref name="Steps"/> counts the sub-windows it ran, <paramref name="Waits"/>
-/// the times it stopped for a peer's promise.</summary>
-public sealed record NodeWindowReport(int Node, long Window, long LocalMin, long[] SentTo, int Activations, long Events, long CrossEntity,
-    int BatchesSent = 0, long BytesSent = 0, int Steps = 0, int Waits = 0) : IClusterMessage;
 
 /// <summary>Node → node: cross-node events of one window (lease), and a promise: the sender will send nothing more
 /// earlier than <paramref name="Bound"/> in this window (it has processed everything that could cause such an event).
@@ -69,20 +42,11 @@ public sealed record EventBatch(int FromNode, long Window, int Count, byte[] Dat
 /// an <see cref="EventBatch"/>. Always sent before the window that may process them opens.</summary>
 public sealed record ExternalBatch(int Count, byte[] Data) : IClusterMessage;
 
-/// <summary>Coordinator → nodes: the run ended; report every entity's final state once the batches other nodes sent
-/// in <paramref name="AfterWindow"/> (<paramref name="ExpectedFrom"/> events per node) have arrived — their events are
-/// pending state and belong in the digest.</summary>
-public sealed record CollectFinal(long AfterWindow, long[] ExpectedFrom) : IClusterMessage;
-
 /// <summary>Node → entity: report your final state; <paramref name="Undelivered"/> are pending events the node still held.</summary>
 public sealed record FinalRequest(SimEvent[] Undelivered) : INoSerializationVerificationNeeded;
 
-/// <summary>Entity → node and node → coordinator: final states.</summary>
+/// <summary>Entity → node: its final state.</summary>
 public sealed record EntityFinalReport(EntityFinal Final) : INoSerializationVerificationNeeded;
-public sealed record NodeFinalReport(int Node, EntityFinal[] Finals) : IClusterMessage;
-
-/// <summary>Anything → coordinator: the run cannot continue.</summary>
-public sealed record RunFailed(string Reason) : IClusterMessage;
 
 /// <summary>Node host → scheduler → entities: stop working and finish any checkpoint write in progress (the run is being
 /// re-placed after a node loss). Answered with <see cref="Quiesced"/> once nothing more will be written.</summary>
@@ -94,7 +58,8 @@ public sealed record Quiesce : INoSerializationVerificationNeeded
 /// <summary>Entity → scheduler, scheduler → node host: nothing more will be written.</summary>
 public sealed record Quiesced(int Id) : INoSerializationVerificationNeeded;
 
-/// <summary>Marks the messages that cross nodes; <see cref="GridActorsSerializer"/> is bound to it.</summary>
+/// <summary>Marks the runtime's own messages that cross nodes; <see cref="GridActorsSerializer"/> is bound to it (and to the protocol's
+/// <see cref="Kernel.Protocol.IProtocolMessage"/>).</summary>
 public interface IClusterMessage;
 
 /// <summary>Encodes the events of one <see cref="EventBatch"/> with the model's payload codec.</summary>

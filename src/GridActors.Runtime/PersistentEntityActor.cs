@@ -1,13 +1,13 @@
-using System.Text;
-using System.Text.Json;
 using Akka.Actor;
 using Akka.Persistence;
 using GridActors.Kernel;
+using GridActors.Runtime.Checkpoints;
 
 namespace GridActors.Runtime;
 
 /// <summary>
-/// The persistent host of one entity (persistence id <c>run-&lt;id&gt;/&lt;kind&gt;/&lt;entity&gt;</c>). It runs
+/// The persistent host of one entity (persistence id <see cref="PersistenceIds.Entity"/>; snapshots in <see cref="SnapshotFormat"/>,
+/// journal records as <see cref="JournalRecord"/>). It runs
 /// activations exactly like <see cref="EntityActor"/>; at a checkpoint it captures its complete state
 /// (including pending events) at the window boundary and reports it captured, so the run goes on; in the
 /// background it journals the records its entity noted since the last checkpoint plus a checkpoint event
@@ -46,16 +46,11 @@ public sealed class PersistentEntityActor : UntypedPersistentActor
 
     public override Recovery Recovery => _recover ? Recovery.Default : Recovery.None;
 
-    /// <summary>Snapshot layout: checkpoint number, simulated time, then <see cref="EntityHost.Save"/>.</summary>
-    public static (int K, long Time) ReadSnapshotHeader(BinaryReader r) => (r.ReadInt32(), r.ReadInt64());
-
     protected override void OnRecover(object message)
     {
         if (message is SnapshotOffer { Snapshot: byte[] bytes })
         {
-            using var r = new BinaryReader(new MemoryStream(bytes));
-            ReadSnapshotHeader(r);
-            _host.Load(r);
+            SnapshotFormat.Load(bytes, _host);
             _recovered = true;
         }
     }
@@ -72,9 +67,9 @@ public sealed class PersistentEntityActor : UntypedPersistentActor
                 // Capture now (the state at the window boundary), write in the background: the
                 // simulation goes on while the journal batch and then the snapshot are stored.
                 _pending = c;
-                var snapshot = SnapshotBytes(c);
-                var events = _host.TakeRecords().Select(r => (object)Encode(new { t = r.TimeMicros, kind = r.Kind, detail = r.Detail })).ToList();
-                events.Add(Encode(new { t = c.TimeMicros, kind = "checkpoint", detail = c.K.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+                var snapshot = SnapshotFormat.Write(c.K, c.TimeMicros, _host, c.Undelivered);
+                var events = _host.TakeRecords().Select(r => (object)JournalRecord.Noted(r).Encode()).ToList();
+                events.Add(JournalRecord.EntityCheckpoint(c.K, c.TimeMicros).Encode());
                 int left = events.Count;
                 PersistAllAsync(events, _ =>
                 {
@@ -112,23 +107,10 @@ public sealed class PersistentEntityActor : UntypedPersistentActor
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
-    private byte[] SnapshotBytes(TakeCheckpoint c)
-    {
-        using var ms = new MemoryStream();
-        using (var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true))
-        {
-            w.Write(c.K);
-            w.Write(c.TimeMicros);
-            _host.Save(w, c.Undelivered);
-        }
-        return ms.ToArray();
-    }
-
-    private static byte[] Encode(object value) => JsonSerializer.SerializeToUtf8Bytes(value);
 }
 
 /// <summary>
-/// The run coordinator's journal (persistence id <c>run-&lt;id&gt;/coordinator</c>): one event per complete
+/// The run coordinator's journal (persistence id <see cref="PersistenceIds.Coordinator"/>): one <see cref="JournalRecord.CheckpointComplete"/> marker per complete
 /// checkpoint, written only after every entity confirmed its snapshot.
 /// </summary>
 public sealed class CheckpointJournal(string persistenceId) : UntypedPersistentActor
@@ -147,8 +129,8 @@ public sealed class CheckpointJournal(string persistenceId) : UntypedPersistentA
     {
         if (message is byte[] bytes)
         {
-            using var doc = JsonDocument.Parse(bytes);
-            _last = new Marked(doc.RootElement.GetProperty("k").GetInt32(), doc.RootElement.GetProperty("t").GetInt64());
+            var marker = JournalRecord.Decode(bytes);
+            _last = new Marked(marker.Checkpoint, marker.TimeMicros);
         }
     }
 
@@ -161,7 +143,7 @@ public sealed class CheckpointJournal(string persistenceId) : UntypedPersistentA
         }
         if (message is not Mark m) { Unhandled(message); return; }
         var sender = Sender;
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(new { kind = "checkpoint-complete", k = m.K, t = m.TimeMicros, window = m.Window });
+        var bytes = JournalRecord.CheckpointComplete(m.K, m.TimeMicros, m.Window).Encode();
         Persist(bytes, _ =>
         {
             _last = new Marked(m.K, m.TimeMicros);

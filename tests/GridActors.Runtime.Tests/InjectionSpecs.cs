@@ -1,4 +1,5 @@
 using GridActors.Kernel;
+using GridActors.Kernel.Protocol;
 using GridActors.Model.SupplyChain;
 using GridActors.Scenarios;
 

@@ -1,3 +1,4 @@
+using GridActors.Kernel.Protocol;
 namespace GridActors.Runtime.Tests;
 
 /// <summary>When windows become leases and when they stop (pure policy, wall times given).</summary>

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Serialization;
 using Akka.TestKit.Xunit2;
 using GridActors.Kernel;
+using GridActors.Kernel.Protocol;
 using GridActors.Model.Phold;
 using GridActors.Runtime;
 using GridActors.Runtime.Cluster;

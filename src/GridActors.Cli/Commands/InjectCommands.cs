@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using GridActors.Kernel;
+using GridActors.Kernel.Protocol;
 using GridActors.Model.SupplyChain;
 using GridActors.Persistence;
 using GridActors.Runtime;

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using GridActors.Kernel;
 using GridActors.Model.SupplyChain;
 using GridActors.Persistence;
+using GridActors.Runtime.Checkpoints;
 using GridActors.Scenarios;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -63,18 +64,18 @@ public sealed class InspectCommand : Command<InspectSettings>
     {
         var journal = reader.Journal(run.RunId);
         var snapshots = reader.Snapshots(run.RunId);
-        string KindOf(string pid) => pid[(pid.IndexOf('/') + 1)..].Split('/')[0];
+        string KindOf(string pid) => PersistenceIds.KindOf(PersistenceIds.KeyOf(run.RunId, pid));
         var kinds = journal.Select(j => KindOf(j.PersistenceId)).Concat(snapshots.Select(s => KindOf(s.PersistenceId))).Distinct().Order(StringComparer.Ordinal);
         var rows = kinds.Select(k => new
         {
             kind = k,
             entities = journal.Where(j => KindOf(j.PersistenceId) == k).Select(j => j.PersistenceId).Concat(snapshots.Where(s => KindOf(s.PersistenceId) == k).Select(s => s.PersistenceId)).Distinct().Count(),
-            records = journal.Count(j => KindOf(j.PersistenceId) == k && j.Kind is not ("checkpoint" or "checkpoint-complete")),
+            records = journal.Count(j => KindOf(j.PersistenceId) == k && !j.Record.IsProtocol),
             snapshots = snapshots.Count(s => KindOf(s.PersistenceId) == k),
-            recordKinds = journal.Where(j => KindOf(j.PersistenceId) == k && j.Kind is not ("checkpoint" or "checkpoint-complete"))
+            recordKinds = journal.Where(j => KindOf(j.PersistenceId) == k && !j.Record.IsProtocol)
                 .GroupBy(j => j.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
         }).ToList();
-        var checkpoints = journal.Where(j => j.Kind == "checkpoint-complete").Select(j => new { k = int.Parse(j.Detail, CultureInfo.InvariantCulture), hours = j.TimeMicros / 3.6e9 }).ToList();
+        var checkpoints = journal.Where(j => j.Kind == JournalRecord.CheckpointCompleteKind).Select(j => new { k = j.Record.Checkpoint, hours = j.TimeMicros / (double)SimTime.MicrosPerHour }).ToList();
         if (json)
         {
             Console.Out.WriteLine(JsonSerializer.Serialize(new { runId = run.RunId, status = run.Status, scenario = run.Scenario, seed = run.Seed,
@@ -107,11 +108,11 @@ public sealed class InspectCommand : Command<InspectSettings>
         if (chosen is null)
             throw new UserInputException($"run '{run.RunId}' has no checkpoint at or before {at / 3.6e9:0.##} h (the first is at {snaps[0].TimeMicros / 3.6e9:0.##} h)");
         var host = new EntityHost(model, id, new RunSettings(run.Seed, new SimTime((long)Math.Round(run.HorizonSeconds * 1e6))));
-        using (var r = new BinaryReader(new MemoryStream(chosen.Bytes), Encoding.UTF8)) host.Load(r);
+        chosen.Load(host);
         var state = host.Describe();
         long until = at ?? chosen.TimeMicros;
         var history = reader.Journal(run.RunId, entity);
-        var since = history.Where(h => h.TimeMicros > chosen.TimeMicros && h.TimeMicros <= until && h.Kind != "checkpoint").ToList();
+        var since = history.Where(h => h.TimeMicros > chosen.TimeMicros && h.TimeMicros <= until && !h.Record.IsProtocol).ToList();
         var shown = events ? history.Where(h => h.TimeMicros <= (at ?? long.MaxValue)).ToList() : [];
         if (json)
         {
@@ -160,8 +161,8 @@ public sealed class DiffCommand : Command<DiffSettings>
         var a = registry.Get(settings.A) ?? throw new UserInputException($"unknown run '{settings.A}' in {registry.Store.Display}");
         var b = registry.Get(settings.B) ?? throw new UserInputException($"unknown run '{settings.B}' in {registry.Store.Display}");
         var reader = new StoreReader(registry.Store);
-        Dictionary<string, byte[]> Last(RunRecord r) => reader.Snapshots(r.RunId).GroupBy(s => s.PersistenceId[(("run-" + r.RunId).Length + 1)..])
-            .ToDictionary(g => g.Key, g => System.Security.Cryptography.SHA256.HashData(g.Last().Bytes), StringComparer.Ordinal);
+        Dictionary<string, byte[]> Last(RunRecord r) => reader.Snapshots(r.RunId).GroupBy(s => PersistenceIds.KeyOf(r.RunId, s.PersistenceId))
+            .ToDictionary(g => g.Key, g => g.MaxBy(s => s.K)!.StateHash(), StringComparer.Ordinal);
         var sa = Last(a);
         var sb = Last(b);
         var entities = sa.Keys.Union(sb.Keys).Order(StringComparer.Ordinal)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using GridActors.Kernel;
+using GridActors.Kernel.Protocol;
 using GridActors.Model.SupplyChain;
 using GridActors.Persistence;
 using GridActors.Runtime;

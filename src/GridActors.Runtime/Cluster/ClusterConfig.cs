@@ -56,7 +56,10 @@ public static class ClusterConfig
                 provider = cluster
                 serialize-messages = {{(serializeMessages ? "on" : "off")}}
                 serializers { gridactors = "GridActors.Runtime.GridActorsSerializer, GridActors.Runtime" }
-                serialization-bindings { "GridActors.Runtime.IClusterMessage, GridActors.Runtime" = gridactors }
+                serialization-bindings {
+                  "GridActors.Runtime.IClusterMessage, GridActors.Runtime" = gridactors
+                  "GridActors.Kernel.Protocol.IProtocolMessage, GridActors.Kernel" = gridactors
+                }
               }
               remote {
                 log-remote-lifecycle-events = off

@@ -40,7 +40,7 @@ public sealed class ClusterNode : IAsyncDisposable
     /// Runs <paramref name="plan"/> with this process as the coordinator: the supervisor is a cluster singleton
     /// of role <c>coordinator</c> (this process must have it), so one cluster runs one coordinator at a time.
     /// </summary>
-    public async Task<ClusterRunResult> RunAsync(ClusterRunPlan plan, Action<RunCoordinator.RunProgress>? progress = null,
+    public async Task<ClusterRunResult> RunAsync(ClusterRunPlan plan, Action<Kernel.Protocol.RunProgress>? progress = null,
         Action<string>? log = null, CancellationToken cancellation = default)
     {
         var completion = new TaskCompletionSource<ClusterRunResult>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -3,6 +3,8 @@ using System.Globalization;
 using Akka.Actor;
 using Akka.Cluster;
 using GridActors.Kernel;
+using GridActors.Kernel.Protocol;
+using GridActors.Runtime.Checkpoints;
 
 namespace GridActors.Runtime.Cluster;
 
@@ -34,7 +36,7 @@ public sealed class ClusterRunSupervisor : UntypedActor
 
     private readonly ClusterRunPlan _plan;
     private readonly TaskCompletionSource<ClusterRunResult> _completion;
-    private readonly Action<RunCoordinator.RunProgress>? _progress;
+    private readonly Action<RunProgress>? _progress;
     private readonly Action<string>? _log;
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
     private readonly Dictionary<Address, IActorRef> _hosts = [];
@@ -60,7 +62,7 @@ public sealed class ClusterRunSupervisor : UntypedActor
     private sealed record IncarnationResult(int Incarnation, RunResult? Result, Exception? Error) : INoSerializationVerificationNeeded;
 
     public ClusterRunSupervisor(ClusterRunPlan plan, TaskCompletionSource<ClusterRunResult> completion,
-        Action<RunCoordinator.RunProgress>? progress, Action<string>? log)
+        Action<RunProgress>? progress, Action<string>? log)
     {
         _plan = plan;
         _completion = completion;
@@ -79,7 +81,7 @@ public sealed class ClusterRunSupervisor : UntypedActor
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
             typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
         if (_plan.Persistence is { } p)
-            _journal = Context.ActorOf(Props.Create(() => new CheckpointJournal(p.Prefix + "/coordinator")), "checkpoint-journal");
+            _journal = Context.ActorOf(Props.Create(() => new CheckpointJournal(PersistenceIds.Coordinator(p.Prefix))), "checkpoint-journal");
         var timeout = _plan.JoinTimeout ?? TimeSpan.FromSeconds(60);
         _joinTimeout = Context.System.Scheduler.ScheduleTellOnceCancelable(timeout, Self, new JoinTimedOut(), Self);
         Log($"coordinator on {_cluster.SelfAddress}: waiting for {_plan.MinNodes} worker node(s)");
@@ -199,15 +201,15 @@ public sealed class ClusterRunSupervisor : UntypedActor
         var counts = new int[nodes.Length];
         foreach (var n in nodeOf) counts[n]++;
         for (int n = 0; n < nodes.Length; n++) _placement[n] = _placement[n]! with { Entities = counts[n] };
-        RunCoordinator.CheckpointPlan? checkpoints = null;
+        CheckpointSetup? checkpoints = null;
         if (_plan.Persistence is { } p)
-            checkpoints = new RunCoordinator.CheckpointPlan(p.CheckpointEveryMicros, _resumeK, _resumeMicros, _resume, _journal!, p.OnCheckpoint);
+            checkpoints = new CheckpointSetup(new CheckpointPlan(p.CheckpointEveryMicros, _resumeK, _resumeMicros, _resume), _journal!, p.OnCheckpoint);
         var tcs = new TaskCompletionSource<RunResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         int incarnation = _incarnation;
         tcs.Task.ContinueWith(t => (object)new IncarnationResult(incarnation, t.IsCompletedSuccessfully ? t.Result : null,
             t.IsCompletedSuccessfully ? null : (Exception?)t.Exception?.GetBaseException() ?? new SimulationFailedException("cancelled")),
             TaskScheduler.Default).PipeTo(Self);
-        _coordinator = Context.ActorOf(Props.Create(() => new RunCoordinator(_plan.Model, _plan.Settings, nodes, nodeOf, tcs, _progress, checkpoints, placement.CrossLookahead, _plan.Control, leases: true))
+        _coordinator = Context.ActorOf(Props.Create(() => new RunCoordinator(_plan.Model, _plan.Settings, nodes, nodeOf, placement.CrossLookahead, tcs, _progress, checkpoints, _plan.Control, true))
             .WithDispatcher(ActorExecutor.Dispatcher), "windows-" + _incarnation.ToString(CultureInfo.InvariantCulture));
         _phase = Phase.Running;
         if (_lost.Count > 0)
@@ -220,8 +222,8 @@ public sealed class ClusterRunSupervisor : UntypedActor
             + string.Join(", ", _placement.Select(p => $"{p!.Address} ({p.Entities} entities)"))
             + $"; placement: {placement.Method}, nodes synchronise every "
             + (placement.CrossLookahead >= Placement.Unbounded ? "checkpoint or minute" : $"{placement.CrossLookahead / 1e6:0.######} s")
-            + (_resume ? $" — from checkpoint #{_resumeK} at {_resumeMicros / 3.6e9:0.###} h" : ""));
-        _coordinator.Tell(new RunCoordinator.Begin());
+            + (_resume ? $" — from checkpoint #{_resumeK} at {_resumeMicros / (double)SimTime.MicrosPerHour:0.###} h" : ""));
+        _coordinator.Tell(RunCoordinator.Begin.Instance);
     }
 
     private void NodeGone(Address address, string why)
@@ -298,7 +300,7 @@ public sealed class ClusterRunSupervisor : UntypedActor
         }
         Log(_plan.Persistence is null
             ? "restarting from the beginning (this run keeps no checkpoints)"
-            : last.K > 0 ? $"resuming from checkpoint #{last.K} at {last.TimeMicros / 3.6e9:0.###} h" : "restarting from the beginning (no complete checkpoint yet)");
+            : last.K > 0 ? $"resuming from checkpoint #{last.K} at {last.TimeMicros / (double)SimTime.MicrosPerHour:0.###} h" : "restarting from the beginning (no complete checkpoint yet)");
         StartIncarnation();
     }
 

@@ -1,6 +1,4 @@
-using GridActors.Kernel;
-
-namespace GridActors.Runtime;
+namespace GridActors.Kernel.Protocol;
 
 /// <summary>A fault injected into a run: events from outside the model (<see cref="SimEvent.ExternalSource"/>).
 /// <paramref name="AfterCheckpoint"/> is the number of checkpoints begun before it was delivered: resuming from
@@ -110,7 +108,7 @@ public sealed class InjectionGate
         return delivered;
     }
 
-    private static string Hours(long micros) => (micros / 3.6e9).ToString("0.####", System.Globalization.CultureInfo.InvariantCulture) + " h";
+    private static string Hours(long micros) => (micros / (double)SimTime.MicrosPerHour).ToString("0.####", System.Globalization.CultureInfo.InvariantCulture) + " h";
 
     /// <summary>Injections a run starting after checkpoint <paramref name="startK"/> (0 = from the start) must deliver again.</summary>
     /// They are delivered before checkpoint <c>startK + 1</c>, so they are re-journaled as such.

@@ -1,6 +1,4 @@
-using GridActors.Kernel;
-
-namespace GridActors.Runtime;
+namespace GridActors.Kernel.Protocol;
 
 /// <summary>
 /// Where each entity runs and how far nodes may run ahead of each other. <see cref="CrossLookahead"/> is the
@@ -25,7 +23,7 @@ public sealed record Placement(int[] NodeOf, long CrossLookahead, string Method)
         long lookahead = ModelChecks.MinLookahead(model);
         int n = model.EntityCount;
         if (nodes <= 1) return new Placement(new int[n], Unbounded, "single node");
-        if (model is not ITopology topology) return new Placement(ActorExecutor.BlockPlacement(n, nodes), lookahead, "blocks");
+        if (model is not ITopology topology) return new Placement(Blocks(n, nodes), lookahead, "blocks");
         var links = topology.Links().ToList();
         var weight = new double[n];
         for (int i = 0; i < n; i++) weight[i] = Math.Max(0, topology.Weight(i));
@@ -44,7 +42,15 @@ public sealed record Placement(int[] NodeOf, long CrossLookahead, string Method)
             if (maxLoad > 0.95 * total && cut > lookahead) continue;
             return new Placement(nodeOf, cross, $"groups joined by links under {(cut >= Unbounded ? "any delay" : $"{cut / 1e6:0.######} s")}, heaviest node {maxLoad / total:P0} of the work");
         }
-        return new Placement(ActorExecutor.BlockPlacement(n, nodes), lookahead, "blocks");
+        return new Placement(Blocks(n, nodes), lookahead, "blocks");
+    }
+
+    /// <summary>Places entities in contiguous blocks of (nearly) equal size.</summary>
+    public static int[] Blocks(int entities, int nodes)
+    {
+        var nodeOf = new int[entities];
+        for (int i = 0; i < entities; i++) nodeOf[i] = (int)((long)i * nodes / entities);
+        return nodeOf;
     }
 
     /// <summary>Connected groups (union–find), numbered by their smallest entity id.</summary>

@@ -1,4 +1,4 @@
-namespace GridActors.Runtime;
+namespace GridActors.Kernel.Protocol;
 
 /// <summary>
 /// Decides, window by window, whether the coordinator opens a plain window or a <em>lease</em> of many, in which
