@@ -52,7 +52,8 @@ public class TlsClusterProcessSpecs : IDisposable
         var san = new SubjectAlternativeNameBuilder();
         san.AddDnsName(name);
         request.CertificateExtensions.Add(san.Build());
-        using var signed = request.Create(authority, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30), RandomNumberGenerator.GetBytes(12));
+        // Within the authority's validity (a node certificate may not outlive its issuer).
+        using var signed = request.Create(authority, authority.NotBefore, authority.NotAfter.AddDays(-1), RandomNumberGenerator.GetBytes(12));
         return signed.CopyWithPrivateKey(key);
     }
 
@@ -105,7 +106,7 @@ public class TlsClusterProcessSpecs : IDisposable
     }
 
     [Fact]
-    public async Task A_node_whose_certificate_another_CA_signed_cannot_join_and_both_sides_report_the_refusal()
+    public async Task Nodes_whose_certificate_another_CA_signed_cannot_join_both_sides_report_the_refusal_and_the_intruder_stops()
     {
         string[] run = ["run", Scenario("small.yaml"), "--until", "12min", "--json", "--no-store", "--db", Path.Combine(_dir, "j.db")];
         var reference = Json(await CliRunner.RunAsync([.. run, "--executor", "sequential"])).GetProperty("digest").GetString();
@@ -120,6 +121,18 @@ public class TlsClusterProcessSpecs : IDisposable
         // Each side checks the other's certificate against its own CA and refuses the handshake.
         intruder.WaitFor(@"TLS: refused the connection with .*'CN=node-a'.*does not chain to the cluster CA 'CN=GridActors spec other CA'", TimeSpan.FromSeconds(60));
         coordinator.WaitFor(@"TLS: refused the connection with .*'CN=intruder'.*does not chain to the cluster CA 'CN=GridActors spec cluster CA'", TimeSpan.FromSeconds(60));
+        // Akka.Remote stops a node whose own connection failed its TLS handshake.
+        var gone = await intruder.ExitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(1, gone.ExitCode);
+        Assert.Contains($"node {intruderAddress} stopped: its TLS handshake with a peer failed", gone.Stderr);
+        // So does a run that tries to join with such a certificate: it fails instead of waiting for ever.
+        var db = Path.Combine(_dir, "intruder-run.db");
+        var refused = await CliRunner.RunWithEnvAsync(WithPassword, ["run", Scenario("small.yaml"), "--until", "12min", "--no-store", "--db", db,
+            "--seed-nodes", seed, "--tls-cert", _intruder, "--tls-ca", _otherCa]);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("stopped before the run finished: its TLS handshake with a peer failed", refused.Stderr);
+        var runs = JsonDocument.Parse((await CliRunner.RunAsync("runs", "--json", "--db", db)).Stdout).RootElement;
+        Assert.Equal("failed", Assert.Single(runs.EnumerateArray()).GetProperty("status").GetString());
 
         // A node with a certificate of the cluster's CA joins, and the run goes ahead on it and the coordinator only.
         using var member = new LiveProcess(WithPassword, ["node", "--seed-nodes", seed, "--tls-cert", _nodeB, "--tls-ca", _ca, "--db", Path.Combine(_dir, "member.db")]);

@@ -359,9 +359,13 @@ public sealed class NodeCommand : AsyncCommand<NodeSettings>
         node.Cluster.RegisterOnMemberUp(() => Console.Error.WriteLine($"node {node.SelfAddress} is up"));
         await node.System.WhenTerminated.ConfigureAwait(false);
         // SIGTERM may reach Akka's own process-exit hook first; either way it is a requested stop.
-        bool downed = Akka.Actor.CoordinatedShutdown.Get(node.System).ShutdownReason is Akka.Actor.CoordinatedShutdown.ClusterDowningReason;
-        Console.Error.WriteLine(downed ? $"node {node.SelfAddress} was removed from the cluster (downed)" : $"node {node.SelfAddress} left the cluster");
-        return downed ? 1 : 0;
+        if (node.TlsHandshakeFailed)
+        {
+            Console.Error.WriteLine($"node {node.SelfAddress} stopped: {node.StopReason}");
+            return 1;
+        }
+        Console.Error.WriteLine(node.Downed ? $"node {node.SelfAddress} was removed from the cluster (downed)" : $"node {node.SelfAddress} left the cluster");
+        return node.Downed ? 1 : 0;
     }
 
     private static async Task WatchParent(int pid, Action stop)

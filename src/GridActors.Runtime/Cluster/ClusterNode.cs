@@ -79,6 +79,9 @@ public sealed class ClusterNode : IAsyncDisposable
         var manager = System.ActorOf(ClusterSingletonManager.Props(
             Props.Create(() => new ClusterRunSupervisor(plan, completion, progress, log)), PoisonPill.Instance, settings), "coordinator");
         await using var reg = cancellation.Register(() => completion.TrySetCanceled(cancellation));
+        // The node may stop before the coordinator singleton ever starts (e.g. its TLS handshake with the seed failed).
+        _ = System.WhenTerminated.ContinueWith(_ => completion.TrySetException(
+            new SimulationFailedException($"node {SelfAddress} stopped before the run finished: {StopReason}")), TaskScheduler.Default);
         try
         {
             return await completion.Task.ConfigureAwait(false);
@@ -88,6 +91,21 @@ public sealed class ClusterNode : IAsyncDisposable
             System.Stop(manager);
         }
     }
+
+    /// <summary>The node was removed by the cluster (split-brain resolver or another member's decision).</summary>
+    public bool Downed => CoordinatedShutdown.Get(System).ShutdownReason is CoordinatedShutdown.ClusterDowningReason;
+
+    /// <summary>
+    /// The node stopped because one of its outbound TLS handshakes failed: Akka.Remote (1.5.73) then shuts the whole
+    /// ActorSystem down (reason <c>TlsHandshakeFailureReason</c>, internal, exit code 79), since a node that cannot
+    /// authenticate to its peers or does not accept theirs cannot be a member.
+    /// </summary>
+    public bool TlsHandshakeFailed => CoordinatedShutdown.Get(System).ShutdownReason?.GetType().Name == "TlsHandshakeFailureReason";
+
+    /// <summary>Why the node's ActorSystem stopped, in words.</summary>
+    public string StopReason => TlsHandshakeFailed
+        ? "its TLS handshake with a peer failed (the peer refused this node's certificate, or this node the peer's; see the TLS line above)"
+        : Downed ? "the cluster removed it (downed)" : "it was shut down";
 
     /// <summary>Leaves the cluster gracefully and terminates the ActorSystem.</summary>
     public async Task LeaveAsync()
