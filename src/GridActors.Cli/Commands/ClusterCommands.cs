@@ -75,7 +75,21 @@ public class ClusterSettings : StoreSettings
     [Description("Cluster port of this process (default: a free port).")]
     public int? Port { get; init; }
 
+    [CommandOption("--tls-cert <PATH>")]
+    [Description("Talk TLS to the other nodes with this PKCS#12 (.pfx) certificate and its private key; workers of --nodes get it too. Addresses become akka.ssl.tcp://….")]
+    public string? TlsCert { get; init; }
+
+    [CommandOption("--tls-password <PASSWORD>")]
+    [Description("Password of the --tls-cert file. Prefer $GRIDACTORS_TLS_PASSWORD (a command line is visible to every user of the machine).")]
+    public string? TlsPassword { get; init; }
+
+    [CommandOption("--tls-ca <PATH>")]
+    [Description("CA certificate (PEM or DER): peers must present a certificate signed by it. Without it, peers must present the --tls-cert certificate itself.")]
+    public string? TlsCa { get; init; }
+
     public bool Clustered => Nodes is not null || SeedNodes is not null;
+
+    public ClusterTlsOptions? Tls => TlsSettings.Options(TlsCert, TlsPassword, TlsCa);
 
     public override ValidationResult Validate()
     {
@@ -87,15 +101,18 @@ public class ClusterSettings : StoreSettings
         if (MinNodes is < 1) return ValidationResult.Error($"--min-nodes must be at least 1, got {MinNodes}");
         if (Port is < 0 or > 65535) return ValidationResult.Error($"--port must be between 0 and 65535, got {Port}");
         if ((Host is not null || Port is not null) && !Clustered) return ValidationResult.Error("--host and --port only apply with --nodes or --seed-nodes");
-        return SeedNodes is null ? ValidationResult.Success() : ValidateSeeds(SeedNodes);
+        if ((TlsCert is not null || TlsPassword is not null || TlsCa is not null) && !Clustered)
+            return ValidationResult.Error("--tls-cert, --tls-password and --tls-ca only apply with --nodes or --seed-nodes");
+        if (SeedNodes is not null && ValidateSeeds(SeedNodes, TlsCert is not null) is { Successful: false } seeds) return seeds;
+        return TlsSettings.Validate(TlsCert, TlsPassword, TlsCa);
     }
 
-    /// <summary>Every comma-separated seed address must parse (shared by <c>run</c>, <c>resume</c> and <c>node</c>).</summary>
-    public static ValidationResult ValidateSeeds(string seeds)
+    /// <summary>Every comma-separated seed address must parse, with the scheme of the node's transport (shared by <c>run</c>, <c>resume</c> and <c>node</c>).</summary>
+    public static ValidationResult ValidateSeeds(string seeds, bool tls)
     {
         foreach (var s in seeds.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
-            try { ClusterNodeOptions.ParseSeed(s); }
+            try { ClusterNodeOptions.ParseSeed(s, tls); }
             catch (FormatException ex) { return ValidationResult.Error("--seed-nodes: " + ex.Message); }
         }
         return ValidationResult.Success();
@@ -103,13 +120,41 @@ public class ClusterSettings : StoreSettings
 
     public ClusterLaunchOptions? ToLaunch(int threads) => !Clustered ? null : new ClusterLaunchOptions(
         Nodes ?? 0,
-        SeedNodes?.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ClusterNodeOptions.ParseSeed).ToArray() ?? [],
-        MinNodes ?? 1, Host ?? "127.0.0.1", Port ?? 0, threads);
+        SeedNodes?.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => ClusterNodeOptions.ParseSeed(s, TlsCert is not null)).ToArray() ?? [],
+        MinNodes ?? 1, Host ?? "127.0.0.1", Port ?? 0, threads, Tls);
+}
+
+/// <summary>The TLS options shared by <c>run</c>, <c>resume</c> and <c>node</c>: the password may come from
+/// <c>GRIDACTORS_TLS_PASSWORD</c>, and the files are opened while the options are validated, so that a missing file, a wrong
+/// password, a certificate without its key or an unreadable CA stops the command before it starts anything (no run is
+/// registered, no process started). Option combinations are validation errors (exit 1, like every other option error);
+/// files that cannot be used are bad input like a missing database file (<see cref="UserInputException"/>, exit 2).</summary>
+public static class TlsSettings
+{
+    public const string PasswordVariable = "GRIDACTORS_TLS_PASSWORD";
+
+    public static ClusterTlsOptions? Options(string? cert, string? password, string? ca) => cert is null ? null
+        : new ClusterTlsOptions(Path.GetFullPath(cert), password ?? Environment.GetEnvironmentVariable(PasswordVariable), ca is null ? null : Path.GetFullPath(ca));
+
+    public static ValidationResult Validate(string? cert, string? password, string? ca)
+    {
+        if (cert is null)
+            return password is null && ca is null ? ValidationResult.Success() : ValidationResult.Error("--tls-password and --tls-ca need --tls-cert");
+        try
+        {
+            using var loaded = ClusterTls.Load(Options(cert, password, ca)!);
+            return ValidationResult.Success();
+        }
+        catch (ClusterTlsException ex)
+        {
+            throw new UserInputException(ex.Message);
+        }
+    }
 }
 
 /// <summary>How <c>run</c>/<c>resume</c> form their cluster: <paramref name="LocalNodes"/> &gt; 0 starts that many nodes here
 /// (this process and N−1 workers); otherwise this process joins <paramref name="SeedNodes"/> and waits for <paramref name="MinNodes"/>.</summary>
-public sealed record ClusterLaunchOptions(int LocalNodes, string[] SeedNodes, int MinNodes, string Host, int Port, int Threads)
+public sealed record ClusterLaunchOptions(int LocalNodes, string[] SeedNodes, int MinNodes, string Host, int Port, int Threads, ClusterTlsOptions? Tls = null)
 {
     public int RequiredNodes => LocalNodes > 0 ? LocalNodes : MinNodes;
 
@@ -145,12 +190,12 @@ public sealed class ClusterLaunch : IAsyncDisposable
     {
         int threads = o.ThreadsPerNode(entities);
         var node = ClusterNode.Start(new ClusterNodeOptions(o.Host, o.Port, o.SeedNodes,
-            [ClusterNodeOptions.CoordinatorRole, ClusterNodeOptions.WorkerRole]), new CliModelFactory(), threads, store?.AkkaConfig(), SerializeAllMessages);
+            [ClusterNodeOptions.CoordinatorRole, ClusterNodeOptions.WorkerRole], o.Tls), new CliModelFactory(), threads, store?.AkkaConfig(), SerializeAllMessages, log);
         var launch = new ClusterLaunch(node, o.RequiredNodes, log);
-        log($"node {node.SelfAddress} (this process, pid {Environment.ProcessId}) started with {threads} thread(s)");
+        log($"node {node.SelfAddress} (this process, pid {Environment.ProcessId}) started with {threads} thread(s){(o.Tls is null ? "" : ", TLS")}");
         for (int i = 1; i < o.LocalNodes; i++)
         {
-            try { launch.SpawnWorker(i, node.SelfAddress.ToString(), threads, store); }
+            try { launch.SpawnWorker(i, node.SelfAddress.ToString(), threads, store, o.Tls); }
             catch
             {
                 launch.DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -160,7 +205,7 @@ public sealed class ClusterLaunch : IAsyncDisposable
         return launch;
     }
 
-    private void SpawnWorker(int index, string seed, int threads, Store? store)
+    private void SpawnWorker(int index, string seed, int threads, Store? store, ClusterTlsOptions? tls)
     {
         var psi = SelfProcess.StartInfo();
         foreach (var a in new[] { "node", "--seed-nodes", seed, "--host", "127.0.0.1", "--port", "0", "--threads", threads.ToString(CultureInfo.InvariantCulture),
@@ -170,6 +215,20 @@ public sealed class ClusterLaunch : IAsyncDisposable
         {
             psi.ArgumentList.Add(store.IsSqlite ? "--db" : "--postgres");
             psi.ArgumentList.Add(store.IsSqlite ? Path.GetFullPath(store.Display) : store.ConnectionString);
+        }
+        // A worker uses exactly this process's TLS settings (none, or the same files): nothing from the environment. The
+        // password travels in the worker's environment, never on its command line, which every user can read.
+        foreach (var v in new[] { NodeSettings.CertVariable, NodeSettings.CaVariable, TlsSettings.PasswordVariable }) psi.Environment.Remove(v);
+        if (tls is not null)
+        {
+            psi.ArgumentList.Add("--tls-cert");
+            psi.ArgumentList.Add(tls.CertificatePath);
+            if (tls.AuthorityPath is not null)
+            {
+                psi.ArgumentList.Add("--tls-ca");
+                psi.ArgumentList.Add(tls.AuthorityPath);
+            }
+            if (!string.IsNullOrEmpty(tls.Password)) psi.Environment[TlsSettings.PasswordVariable] = tls.Password;
         }
         psi.Environment.Remove("GRIDACTORS_CRASH_AT"); // crash points are meant for the process they were given to
         var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start a worker process");
@@ -227,22 +286,43 @@ public sealed class NodeSettings : StoreSettings
     [DefaultValue(1)]
     public int Threads { get; init; } = 1;
 
+    [CommandOption("--tls-cert <PATH>")]
+    [Description("Talk TLS with this PKCS#12 (.pfx) certificate and its private key (default $GRIDACTORS_TLS_CERT); seed addresses are then akka.ssl.tcp://….")]
+    public string? TlsCert { get; init; }
+
+    [CommandOption("--tls-password <PASSWORD>")]
+    [Description("Password of the --tls-cert file (default $GRIDACTORS_TLS_PASSWORD, preferred: a command line is visible to every user of the machine).")]
+    public string? TlsPassword { get; init; }
+
+    [CommandOption("--tls-ca <PATH>")]
+    [Description("CA certificate (PEM or DER) that signed every node's certificate (default $GRIDACTORS_TLS_CA). Without it, peers must present the --tls-cert certificate itself.")]
+    public string? TlsCa { get; init; }
+
     [CommandOption("--parent-pid <PID>", IsHidden = true)]
     [Description("Stop when this process ends (used for the workers `run --nodes` starts).")]
     public int? ParentPid { get; init; }
 
+    public const string CertVariable = "GRIDACTORS_TLS_CERT";
+    public const string CaVariable = "GRIDACTORS_TLS_CA";
+
     public string? EffectiveSeeds => SeedNodes ?? Environment.GetEnvironmentVariable("GRIDACTORS_SEED_NODES");
+    public string? EffectiveTlsCert => TlsCert ?? NonEmpty(Environment.GetEnvironmentVariable(CertVariable));
+    public string? EffectiveTlsCa => TlsCa ?? NonEmpty(Environment.GetEnvironmentVariable(CaVariable));
+    public ClusterTlsOptions? Tls => TlsSettings.Options(EffectiveTlsCert, TlsPassword, EffectiveTlsCa);
+
+    /// <summary>An empty variable counts as unset (compose files pass <c>${VAR:-}</c>).</summary>
+    private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 
     public override ValidationResult Validate()
     {
         var baseResult = base.Validate();
         if (!baseResult.Successful) return baseResult;
         if (string.IsNullOrWhiteSpace(EffectiveSeeds)) return ValidationResult.Error("--seed-nodes is required (or set GRIDACTORS_SEED_NODES)");
-        var seeds = ClusterSettings.ValidateSeeds(EffectiveSeeds);
+        var seeds = ClusterSettings.ValidateSeeds(EffectiveSeeds, EffectiveTlsCert is not null);
         if (!seeds.Successful) return seeds;
         if (Port is < 0 or > 65535) return ValidationResult.Error($"--port must be between 0 and 65535, got {Port}");
         if (Threads < 1) return ValidationResult.Error($"--threads must be at least 1, got {Threads}");
-        return ValidationResult.Success();
+        return TlsSettings.Validate(EffectiveTlsCert, TlsPassword, EffectiveTlsCa);
     }
 }
 
@@ -254,14 +334,14 @@ public sealed class NodeCommand : AsyncCommand<NodeSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, NodeSettings settings, CancellationToken cancellation)
     {
-        var seeds = settings.EffectiveSeeds!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ClusterNodeOptions.ParseSeed).ToArray();
+        var seeds = settings.EffectiveSeeds!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => ClusterNodeOptions.ParseSeed(s, settings.Tls is not null)).ToArray();
         string host = settings.Host ?? Environment.GetEnvironmentVariable("GRIDACTORS_HOST") ?? "127.0.0.1";
         int port = settings.Port ?? (int.TryParse(Environment.GetEnvironmentVariable("GRIDACTORS_PORT"), NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : 0);
         string? postgres = settings.Postgres ?? Environment.GetEnvironmentVariable("GRIDACTORS_POSTGRES");
         var store = StoreOptions.Resolve(settings.Db, postgres, create: true);
-        var node = ClusterNode.Start(new ClusterNodeOptions(host, port, seeds, [ClusterNodeOptions.WorkerRole]), new CliModelFactory(),
-            settings.Threads, store.AkkaConfig(), ClusterLaunch.SerializeAllMessages);
-        Console.Error.WriteLine($"node {node.SelfAddress} started (pid {Environment.ProcessId}, store {store.Display}); joining {string.Join(", ", seeds)}");
+        var node = ClusterNode.Start(new ClusterNodeOptions(host, port, seeds, [ClusterNodeOptions.WorkerRole], settings.Tls), new CliModelFactory(),
+            settings.Threads, store.AkkaConfig(), ClusterLaunch.SerializeAllMessages, Console.Error.WriteLine);
+        Console.Error.WriteLine($"node {node.SelfAddress} started (pid {Environment.ProcessId}, store {store.Display}{(settings.Tls is null ? "" : ", TLS")}); joining {string.Join(", ", seeds)}");
         bool stopping = false;
         void Stop()
         {
@@ -279,9 +359,13 @@ public sealed class NodeCommand : AsyncCommand<NodeSettings>
         node.Cluster.RegisterOnMemberUp(() => Console.Error.WriteLine($"node {node.SelfAddress} is up"));
         await node.System.WhenTerminated.ConfigureAwait(false);
         // SIGTERM may reach Akka's own process-exit hook first; either way it is a requested stop.
-        bool downed = Akka.Actor.CoordinatedShutdown.Get(node.System).ShutdownReason is Akka.Actor.CoordinatedShutdown.ClusterDowningReason;
-        Console.Error.WriteLine(downed ? $"node {node.SelfAddress} was removed from the cluster (downed)" : $"node {node.SelfAddress} left the cluster");
-        return downed ? 1 : 0;
+        if (node.TlsHandshakeFailed)
+        {
+            Console.Error.WriteLine($"node {node.SelfAddress} stopped: {node.StopReason}");
+            return 1;
+        }
+        Console.Error.WriteLine(node.Downed ? $"node {node.SelfAddress} was removed from the cluster (downed)" : $"node {node.SelfAddress} left the cluster");
+        return node.Downed ? 1 : 0;
     }
 
     private static async Task WatchParent(int pid, Action stop)
