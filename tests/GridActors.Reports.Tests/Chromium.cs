@@ -33,11 +33,12 @@ public sealed class Chromium : IAsyncDisposable
         _receiver = Task.Run(ReceiveLoop);
     }
 
-    /// <summary>Starts Chromium with a fresh profile. Fails (never skips) when the binary is missing.</summary>
+    /// <summary>Starts Chromium with a fresh profile. Fails (never skips) when the binary is missing; tests get it through
+    /// <see cref="ChromiumFixture"/>, which installs it first.</summary>
     public static async Task<Chromium> LaunchAsync(string path = DefaultPath)
     {
         if (!File.Exists(path))
-            throw new InvalidOperationException($"{path} not found: run scripts/chromium.sh to install Debian's chromium (CI runs it before the build).");
+            throw new InvalidOperationException($"{path} not found: run scripts/chromium.sh to install Debian's chromium (ChromiumFixture runs it for the browser tests; CI before the build).");
         var profile = Directory.CreateTempSubdirectory("gridactors-chromium-").FullName;
         var psi = new ProcessStartInfo(path)
         {
