@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GridActors.Persistence;
 
 namespace GridActors.Cli.Tests;
 
@@ -26,14 +27,8 @@ public static class CliRunner
         return psi;
     }
 
-    /// <summary>Starts the CLI without waiting (output is discarded).</summary>
-    public static Process Start(string[] args)
-    {
-        var psi = Info([], args);
-        psi.RedirectStandardOutput = false;
-        psi.RedirectStandardError = false;
-        return Process.Start(psi)!;
-    }
+    /// <summary>A generous bound for one CLI command (the longest test runs take well under a minute alone).</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
     public static async Task<Outcome> RunWithEnvAsync(Dictionary<string, string> env, string[] args)
     {
@@ -41,8 +36,17 @@ public static class CliRunner
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await p.WaitForExitAsync(timeout.Token);
+        using var timeout = new CancellationTokenSource(Timeout);
+        try
+        {
+            await p.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true); // never leave a hung CLI (or its workers) behind
+            await p.WaitForExitAsync();
+            throw new Xunit.Sdk.XunitException($"gridactors {string.Join(' ', args)} did not finish within {Timeout}\nstdout: {await stdout}\nstderr: {await stderr}");
+        }
         return new Outcome(p.ExitCode, await stdout, await stderr);
     }
 }
@@ -74,20 +78,34 @@ public sealed class LiveProcess : IDisposable
         _stdout = _p.StandardOutput.ReadToEndAsync();
         _p.ErrorDataReceived += (_, e) =>
         {
-            if (e.Data is null) { _stderrDone.TrySetResult(); return; }
-            lock (_lines) { _lines.Add(e.Data); Monitor.PulseAll(_lines); }
+            lock (_lines)
+            {
+                if (e.Data is null) _stderrClosed = true;
+                else _lines.Add(e.Data);
+                Monitor.PulseAll(_lines);
+            }
+            if (e.Data is null) _stderrDone.TrySetResult();
         };
         _p.BeginErrorReadLine();
     }
 
+    private bool _stderrClosed; // guarded by _lines
+
     public int Id => _p.Id;
+    public bool HasExited => _p.HasExited;
+
+    /// <summary>SIGKILL, like kill -9 (the process only; workers it started notice their coordinator is gone).</summary>
+    public void Kill() => _p.Kill();
     public string Stderr { get { lock (_lines) return string.Join('\n', _lines); } }
 
-    /// <summary>Waits for a stderr line matching <paramref name="pattern"/> (a regex) and returns its match.</summary>
+    /// <summary>Waits for a stderr line matching <paramref name="pattern"/> (a regex) and returns its match. Woken by every
+    /// new line; gives up when the timeout (a generous bound, not an expectation) passes or when stderr has closed
+    /// (the process ended) without such a line — after reading every line it wrote, so a line printed just before exit
+    /// is never missed.</summary>
     public System.Text.RegularExpressions.Match WaitFor(string pattern, TimeSpan timeout)
     {
         var re = new System.Text.RegularExpressions.Regex(pattern);
-        var deadline = DateTime.UtcNow + timeout;
+        var clock = Stopwatch.StartNew();
         int seen = 0;
         lock (_lines)
         {
@@ -98,10 +116,10 @@ public sealed class LiveProcess : IDisposable
                     var m = re.Match(_lines[seen]);
                     if (m.Success) return m;
                 }
-                var left = deadline - DateTime.UtcNow;
-                if (left <= TimeSpan.Zero || _p.HasExited && seen == _lines.Count)
-                    throw new Xunit.Sdk.XunitException($"no stderr line matching '{pattern}' (exited: {_p.HasExited}); stderr so far:\n{string.Join('\n', _lines)}");
-                Monitor.Wait(_lines, left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1));
+                var left = timeout - clock.Elapsed;
+                if (left <= TimeSpan.Zero || _stderrClosed)
+                    throw new Xunit.Sdk.XunitException($"no stderr line matching '{pattern}' ({(_stderrClosed ? "the process ended" : $"none within {timeout}")}); stderr so far:\n{string.Join('\n', _lines)}");
+                Monitor.Wait(_lines, left);
             }
         }
     }
@@ -118,5 +136,29 @@ public sealed class LiveProcess : IDisposable
     {
         if (!_p.HasExited) _p.Kill(entireProcessTree: true);
         _p.Dispose();
+    }
+}
+
+/// <summary>Condition waits on the run registry of a run in progress, read in the test process (no process per poll).</summary>
+public static class RegistryProbe
+{
+    /// <summary>A generous bound: the runs waited for are paced or take seconds.</summary>
+    public static readonly TimeSpan Bound = TimeSpan.FromMinutes(3);
+
+    /// <summary>Waits until the registry's record of <paramref name="runId"/> satisfies <paramref name="condition"/>;
+    /// fails when the run process ends first or after <see cref="Bound"/>. The poll interval only limits how often
+    /// the database is read; nothing depends on it.</summary>
+    public static async Task<RunRecord> WaitUntil(Store store, string runId, LiveProcess run, Func<RunRecord, bool> condition, string what)
+    {
+        var registry = new RunRegistry(store.IsSqlite ? store.AsReadOnly() : store);
+        var clock = Stopwatch.StartNew();
+        RunRecord? last = null;
+        while (!run.HasExited && clock.Elapsed < Bound)
+        {
+            last = registry.Get(runId);
+            if (last is not null && condition(last)) return last;
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+        throw new Xunit.Sdk.XunitException($"run {runId} was never {what} (process exited: {run.HasExited}; last record: {last})\n{run.Stderr}");
     }
 }

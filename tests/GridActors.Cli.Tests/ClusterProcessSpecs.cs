@@ -65,18 +65,34 @@ public class ClusterProcessSpecs : IDisposable
         string[] run = ["run", Scenario("small.yaml"), "--until", "40min", "--checkpoint-every", "5min", "--json", "--db", Path.Combine(_dir, "k.db")];
         var reference = Json(await CliRunner.RunAsync([.. run, "--executor", "sequential"])).GetProperty("digest").GetString();
         using var p = new LiveProcess([], [.. run, "--nodes", "3"]);
-        int worker = int.Parse(p.WaitFor(@"worker 2 started: pid (\d+)", TimeSpan.FromSeconds(60)).Groups[1].Value);
-        p.WaitFor(@"checkpoint #2 complete", TimeSpan.FromSeconds(120));
-        var killed = Stopwatch.StartNew();
+        int worker = int.Parse(p.WaitFor(@"worker 2 started: pid (\d+)", TimeSpan.FromSeconds(120)).Groups[1].Value);
+        p.WaitFor(@"checkpoint #2 complete", TimeSpan.FromMinutes(3));
         Process.GetProcessById(worker).Kill(); // SIGKILL, like kill -9
-        p.WaitFor(@"resuming from checkpoint #[2-9]", TimeSpan.FromSeconds(60));
+        var lostLine = p.WaitFor(@"node (\S+) lost \(", TimeSpan.FromMinutes(3)).Groups[1].Value;
+        p.WaitFor(@"resuming from checkpoint #[2-9]", TimeSpan.FromMinutes(3));
         var r = Json(await p.ExitAsync(TimeSpan.FromMinutes(5)));
+        // What happened, not how long it took: one fail-over from checkpoint ≥ 2 that lost exactly the killed worker's
+        // node, a run finished on the two survivors, and the digest of an uninterrupted run.
         Assert.Equal(reference, r.GetProperty("digest").GetString());
-        var failovers = r.GetProperty("failovers").EnumerateArray().ToList();
-        Assert.Single(failovers);
-        Assert.True(failovers[0].GetProperty("fromCheckpoint").GetInt32() >= 2);
-        Assert.Equal(2, r.GetProperty("nodes").GetInt32()); // finished on the survivors
-        Assert.True(killed.Elapsed < TimeSpan.FromMinutes(5));
+        var failover = Assert.Single(r.GetProperty("failovers").EnumerateArray());
+        Assert.True(failover.GetProperty("fromCheckpoint").GetInt32() >= 2);
+        var lost = Assert.Single(failover.GetProperty("lost").EnumerateArray()).GetString()!;
+        Assert.Equal(lostLine, lost);
+        var survivors = r.GetProperty("placement").EnumerateArray().ToList();
+        Assert.Equal(2, r.GetProperty("nodes").GetInt32());
+        Assert.Equal(2, survivors.Count);
+        Assert.DoesNotContain(worker, survivors.Select(n => n.GetProperty("pid").GetInt32()));
+        Assert.DoesNotContain(lost, survivors.Select(n => n.GetProperty("address").GetString()));
+        // The run folder records the same fail-over and placement.
+        var folder = Path.Combine("runs", r.GetProperty("runId").GetString()!);
+        foreach (var file in new[] { "run.json", "summary.json" })
+        {
+            var written = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, file))).RootElement;
+            var recorded = Assert.Single(written.GetProperty("failovers").EnumerateArray());
+            Assert.Equal(failover.GetProperty("fromCheckpoint").GetInt32(), recorded.GetProperty("fromCheckpoint").GetInt32());
+            Assert.Equal(lost, Assert.Single(recorded.GetProperty("lost").EnumerateArray()).GetString());
+            Assert.Equal(2, written.GetProperty("nodes").GetInt32());
+        }
     }
 
     [Fact]
@@ -91,7 +107,7 @@ public class ClusterProcessSpecs : IDisposable
         Assert.Equal(137, crashed.ExitCode); // killed like kill -9
         // The worker notices that its coordinator is gone and stops (it was started for this run).
         using (var w = TryGet(worker))
-            if (w is not null) Assert.True(w.WaitForExit(TimeSpan.FromSeconds(30)), "worker outlived its coordinator");
+            if (w is not null) Assert.True(w.WaitForExit(TimeSpan.FromMinutes(2)), "worker outlived its coordinator"); // a bound, not an expected time
         var runs = JsonDocument.Parse((await CliRunner.RunAsync("runs", "--json", "--db", db)).Stdout).RootElement.EnumerateArray()
             .Where(x => x.GetProperty("executor").GetString() == "actors").ToList();
         var interrupted = Assert.Single(runs);

@@ -54,7 +54,7 @@ public class ClusterTopologySpecs(PostgresFixture pg) : IClassFixture<PostgresFi
         // The workers outlive the run (they serve the next one) and stop cleanly on SIGTERM.
         foreach (var w in workers)
         {
-            w.WaitFor("is up", TimeSpan.FromSeconds(5));
+            w.WaitFor("is up", TimeSpan.FromMinutes(1)); // printed before the run started: found at once
             Process.Start("kill", ["-TERM", w.Id.ToString()])!.WaitForExit();
             var exit = await w.ExitAsync(TimeSpan.FromSeconds(30));
             Assert.Equal(0, exit.ExitCode);

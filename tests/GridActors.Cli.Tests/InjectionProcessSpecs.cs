@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GridActors.Persistence;
 
 namespace GridActors.Cli.Tests;
 
@@ -35,6 +36,9 @@ public class InjectionProcessSpecs : IDisposable
         double at = accepted.GetProperty("atSeconds").GetDouble();
         Assert.True(at >= accepted.GetProperty("safeHorizonSeconds").GetDouble() + 1200, "takes effect 20 min after the safe horizon");
 
+        // Once checkpoint #1 (1 h) is complete the safe horizon is past 0 s, so "--at 0s" is in the past whatever the
+        // machine's speed (the run still has ≥ 20 s to go at this pace).
+        await RegistryProbe.WaitUntil(Store.Sqlite(Db), runId, p, r => r.LastCheckpoint >= 1, "past checkpoint #1");
         var unknownTarget = await CliRunner.RunAsync("inject", runId, "hub-failure", "atlantis", "--db", Db);
         Assert.Equal(2, unknownTarget.ExitCode);
         Assert.Contains("no hub named 'atlantis'", unknownTarget.Stderr);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using GridActors.Persistence;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -7,7 +8,8 @@ namespace GridActors.Cli.Tests;
 
 /// <summary>
 /// A throwaway PostgreSQL server for the tests: the one <c>.ci/run</c> started (GRIDACTORS_TEST_POSTGRES),
-/// or one this fixture starts with <c>scripts/postgres.sh</c> and stops afterwards.
+/// or one this fixture starts with <c>scripts/postgres.sh</c> on a free port (other test runs on the machine may hold
+/// any fixed one) and stops afterwards.
 /// </summary>
 public sealed class PostgresFixture : IDisposable
 {
@@ -22,18 +24,33 @@ public sealed class PostgresFixture : IDisposable
             Connection = given;
             return;
         }
-        var psi = new ProcessStartInfo("bash", [Path.Combine(CliPaths.Repo(), "scripts", "postgres.sh"), "start", "54331"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var port = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var psi = new ProcessStartInfo("bash", [Path.Combine(CliPaths.Repo(), "scripts", "postgres.sh"), "start", port]) { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.Environment["GRIDACTORS_PG_DIR"] = _dir;
         using var p = Process.Start(psi)!;
         var output = p.StandardOutput.ReadToEnd();
         var error = p.StandardError.ReadToEnd();
         p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException("could not start PostgreSQL: " + error);
+        if (p.ExitCode != 0)
+        {
+            var log = Path.Combine(_dir, "log");
+            var tail = File.Exists(log) ? "\n" + string.Join('\n', File.ReadLines(log).TakeLast(10)) : "";
+            try { Directory.Delete(_dir, recursive: true); } catch (IOException) { } // Dispose is not called when the constructor throws
+            throw new InvalidOperationException($"could not start PostgreSQL on port {port}: {error}{tail}");
+        }
         Connection = output.Trim().Split('\n').Last();
         _owned = true;
     }
 
     public string Connection { get; }
+
+    private static int FreePort()
+    {
+        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        try { return ((System.Net.IPEndPoint)l.LocalEndpoint).Port; }
+        finally { l.Stop(); }
+    }
 
     public void Dispose()
     {
@@ -56,6 +73,9 @@ public class PersistenceProcessSpecs(PostgresFixture pg) : IClassFixture<Postgre
 
     private string[] StoreArgs(string store, string dir) =>
         store == "sqlite" ? ["--db", Path.Combine(dir, "gridactors.db")] : ["--postgres", pg.Connection];
+
+    private Store RegistryOf(string store, string dir) =>
+        store == "sqlite" ? Store.Sqlite(Path.Combine(dir, "gridactors.db")) : Store.Postgres(pg.Connection);
 
     private static JsonElement Json(CliRunner.Outcome r)
     {
@@ -119,30 +139,20 @@ public class PersistenceProcessSpecs(PostgresFixture pg) : IClassFixture<Postgre
         var dir = TempDir();
         var file = Scenario("china-token-supply-chain.yaml");
         var reference = Json(await CliRunner.RunAsync("run", file, "--until", "3h", "--executor", "sequential", "--db", Path.Combine(dir, "ref.db"), "--out", Path.Combine(dir, "ref"), "--json"));
-        var (process, runId) = await StartAndWaitForCheckpoint(store, dir, file, ["--until", "3h", "--checkpoint-every", "30min"]);
-        process.Kill(); // SIGKILL
-        await process.WaitForExitAsync();
+        // Paced at 300 simulated seconds per wall second: checkpoint #1 (30 min) cannot come before 6 s and the end
+        // (3 h) not before 36 s, so the kill lands between them however slowly the machine runs the test. The run id
+        // comes from the run's own stderr, not from guessing in the registry.
+        using var p = new LiveProcess([], ["run", file, "--until", "3h", "--checkpoint-every", "30min", "--pace", "300", "--out", Path.Combine(dir, "out"), .. StoreArgs(store, dir), "--json"]);
+        var runId = p.WaitFor(@"run (\S+) takes fault injections", TimeSpan.FromMinutes(2)).Groups[1].Value;
+        await RegistryProbe.WaitUntil(RegistryOf(store, dir), runId, p, r => r.Status == "running" && r.LastCheckpoint >= 1, "running with checkpoint #1 complete");
+        p.Kill(); // SIGKILL, somewhere inside the run after checkpoint #1
+        Assert.Equal(137, (await p.ExitAsync(TimeSpan.FromMinutes(1))).ExitCode);
         var record = await RunRecord(store, dir, runId);
         Assert.Equal("interrupted", record.GetProperty("status").GetString()); // its coordinating process is gone
         Assert.True(record.GetProperty("lastCheckpoint").GetInt32() >= 1);
         var done = Json(await CliRunner.RunAsync(["resume", runId, "--out", Path.Combine(dir, "out"), .. StoreArgs(store, dir), "--json"]));
         Assert.Equal(reference.GetProperty("digest").GetString(), done.GetProperty("digest").GetString());
         AssertHistoryHasNoGapsOrDuplicates(store, dir, runId, expectedCheckpoints: 6); // every 30 min to 2.5 h, and the final one at 3 h
-    }
-
-    private async Task<(Process, string)> StartAndWaitForCheckpoint(string store, string dir, string file, string[] extra)
-    {
-        var process = CliRunner.Start(["run", file, "--out", Path.Combine(dir, "out"), .. StoreArgs(store, dir), "--json", .. extra]);
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (DateTime.UtcNow < deadline && !process.HasExited)
-        {
-            await Task.Delay(50); // polling another process's database, not waiting for actors
-            var r = await CliRunner.RunAsync(["runs", .. StoreArgs(store, dir), "--json"]);
-            if (r.ExitCode != 0) continue;
-            var mine = Json(r).EnumerateArray().Where(x => x.GetProperty("status").GetString() == "running" && x.GetProperty("lastCheckpoint").GetInt32() >= 1).ToList();
-            if (mine.Count > 0) return (process, mine[^1].GetProperty("runId").GetString()!);
-        }
-        throw new Xunit.Sdk.XunitException("the run finished or timed out before its first checkpoint");
     }
 
     private void AssertHistoryHasNoGapsOrDuplicates(string store, string dir, string runId, int expectedCheckpoints)

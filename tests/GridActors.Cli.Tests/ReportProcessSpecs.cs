@@ -4,8 +4,9 @@ using GridActors.Reports.Tests;
 
 namespace GridActors.Cli.Tests;
 
-/// <summary>Every run ends with a report.html; report and compare render real runs; headless Chromium loads them cleanly.</summary>
-public class ReportProcessSpecs : IDisposable
+/// <summary>Every run ends with a report.html; report and compare render real runs; headless Chromium loads them cleanly
+/// (the fixture installs it when it is missing).</summary>
+public class ReportProcessSpecs(ChromiumFixture browser) : IClassFixture<ChromiumFixture>, IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("gridactors-report-").FullName;
 
@@ -52,7 +53,7 @@ public class ReportProcessSpecs : IDisposable
         var html = File.ReadAllText(Path.Combine(_dir, "cmp.html"));
         Assert.Contains("B / A", html);
 
-        await using var chromium = await Chromium.LaunchAsync();
+        await using var chromium = await Chromium.LaunchAsync(browser.Path);
         var report = await Render(chromium, Path.Combine(cut, "report.html"), 10);
         Assert.True(report["failedOnMap"]!.GetValue<int>() >= 2, "the cut cables are marked on the map");
         var clean = await Render(chromium, Path.Combine(plain, "report.html"), 10);

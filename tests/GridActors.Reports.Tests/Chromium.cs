@@ -33,11 +33,12 @@ public sealed class Chromium : IAsyncDisposable
         _receiver = Task.Run(ReceiveLoop);
     }
 
-    /// <summary>Starts Chromium with a fresh profile. Fails (never skips) when the binary is missing.</summary>
+    /// <summary>Starts Chromium with a fresh profile. Fails (never skips) when the binary is missing; tests get it through
+    /// <see cref="ChromiumFixture"/>, which installs it first.</summary>
     public static async Task<Chromium> LaunchAsync(string path = DefaultPath)
     {
         if (!File.Exists(path))
-            throw new InvalidOperationException($"{path} not found: run scripts/chromium.sh to install Debian's chromium (CI runs it before the build).");
+            throw new InvalidOperationException($"{path} not found: run scripts/chromium.sh to install Debian's chromium (ChromiumFixture runs it for the browser tests; CI before the build).");
         var profile = Directory.CreateTempSubdirectory("gridactors-chromium-").FullName;
         var psi = new ProcessStartInfo(path)
         {
@@ -291,4 +292,81 @@ public sealed class Chromium : IAsyncDisposable
                    bodyHeight: document.body.scrollHeight };
         })()
         """;
+}
+
+/// <summary>Makes sure the Chromium binary is there before browser tests start, the way PostgresFixture makes sure a
+/// PostgreSQL server is: when the binary is missing it runs the install script (scripts/chromium.sh, found by walking
+/// up from the test assembly's folder to the repository) — once per instance, however many fixtures ask, also
+/// concurrently — and fails with the script's own message when it cannot; it never skips.</summary>
+public sealed class ChromiumInstaller
+{
+    private readonly Lazy<string> _ensured;
+    private int _scriptRuns;
+
+    /// <param name="binary">The browser that must exist afterwards.</param>
+    /// <param name="script">The install script (run with bash), or null when none was found.</param>
+    public ChromiumInstaller(string binary, string? script)
+    {
+        Binary = binary;
+        Script = script;
+        _ensured = new(Install, LazyThreadSafetyMode.ExecutionAndPublication); // caches a failure too: the script runs once
+    }
+
+    /// <summary>/usr/bin/chromium, installed with the repository's scripts/chromium.sh.</summary>
+    public static ChromiumInstaller Default => DefaultInstance.Value;
+
+    private static readonly Lazy<ChromiumInstaller> DefaultInstance = new(() => new(Chromium.DefaultPath, FindScript(AppContext.BaseDirectory)));
+
+    public string Binary { get; }
+    public string? Script { get; }
+    public int ScriptRuns => Volatile.Read(ref _scriptRuns);
+
+    /// <summary>Generous: apt-get downloads ~100 MB on a machine shared with other builds.</summary>
+    public static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(20);
+
+    /// <summary>The binary's path once it exists; throws InvalidOperationException saying why it could not be installed.</summary>
+    public string Ensure() => _ensured.Value;
+
+    /// <summary>scripts/chromium.sh in the nearest folder above <paramref name="start"/> that has one (the repository).</summary>
+    public static string? FindScript(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            var script = Path.Combine(dir.FullName, "scripts", "chromium.sh");
+            if (File.Exists(script)) return script;
+        }
+        return null;
+    }
+
+    private string Install()
+    {
+        if (File.Exists(Binary)) return Binary;
+        if (Script is null || !File.Exists(Script))
+            throw new InvalidOperationException($"{Binary} is missing, and scripts/chromium.sh (which installs it) was not found in any folder above {AppContext.BaseDirectory}");
+        Interlocked.Increment(ref _scriptRuns);
+        var psi = new ProcessStartInfo("bash", [Script]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start bash {Script}");
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(ScriptTimeout))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"{Binary} is missing and {Script} did not finish installing it within {ScriptTimeout.TotalMinutes:0} min");
+        }
+        var output = (stderr.Result + stdout.Result).Trim();
+        if (p.ExitCode != 0)
+            throw new InvalidOperationException($"{Binary} is missing and {Script} could not install it (exit {p.ExitCode}): {output}");
+        if (!File.Exists(Binary))
+            throw new InvalidOperationException($"{Script} succeeded but {Binary} is still missing. {output}".Trim());
+        return Binary;
+    }
+}
+
+/// <summary>Class fixture of every test that opens a browser: makes sure /usr/bin/chromium is installed (see
+/// <see cref="ChromiumInstaller"/>); when it cannot be, every test of the class fails with the reason.</summary>
+public sealed class ChromiumFixture
+{
+    public ChromiumFixture() => Path = ChromiumInstaller.Default.Ensure();
+
+    public string Path { get; }
 }

@@ -14,6 +14,7 @@ public class SimThreadExecutorSpecs
         {
             var order = new ConcurrentQueue<int>();
             var threads = new ConcurrentDictionary<int, bool>();
+            Thread? simThread = null;
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             const int n = 10_000;
             var submitters = Enumerable.Range(0, 2).Select(s => Task.Run(() =>
@@ -24,6 +25,7 @@ public class SimThreadExecutorSpecs
                     executor.Execute(new ActionRunnable(() =>
                     {
                         threads[Environment.CurrentManagedThreadId] = true;
+                        simThread = Thread.CurrentThread;
                         order.Enqueue(k);
                         if (order.Count == n) done.SetResult();
                     }));
@@ -38,10 +40,13 @@ public class SimThreadExecutorSpecs
             Assert.Equal(Enumerable.Range(0, n / 2).Select(i => 2 * i), items.Where(i => i % 2 == 0));
             Assert.Equal(Enumerable.Range(0, n / 2).Select(i => 2 * i + 1), items.Where(i => i % 2 == 1));
 
-            // After the spin time the thread sleeps; new work must still wake it, every time.
+            // After the spin time the thread sleeps (Monitor.Wait); new work must still wake it, every time. Each round
+            // waits until the thread is seen blocked, so the wake-up path is exercised for certain, not after a guess.
+            Assert.NotNull(simThread);
             for (int round = 0; round < 20; round++)
             {
-                await Task.Delay(5);
+                Assert.True(SpinWait.SpinUntil(() => (simThread.ThreadState & ThreadState.WaitSleepJoin) != 0, TimeSpan.FromSeconds(30)),
+                    $"round {round}: the executor thread never went to sleep ({simThread.ThreadState})");
                 var ran = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 executor.Execute(new ActionRunnable(() => ran.SetResult()));
                 await ran.Task.WaitAsync(TimeSpan.FromSeconds(10));

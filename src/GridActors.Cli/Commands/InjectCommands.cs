@@ -199,7 +199,7 @@ public sealed class InjectSettings : StoreSettings
     public string? Duration { get; init; }
 
     [CommandOption("--fraction <F>")]
-    [Description("Share of the target that fails (plant-outage, hub-failure), in (0, 1].")]
+    [Description("Share of the target that fails (plant-outage, hub-failure), in (0, 1]].")]
     [DefaultValue(1.0)]
     public double Fraction { get; init; } = 1;
 
