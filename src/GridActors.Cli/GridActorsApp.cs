@@ -1,4 +1,5 @@
 using GridActors.Cli.Commands;
+using GridActors.Hosting;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -98,13 +99,4 @@ public static class GridActorsApp
             Console.CancelKeyPress -= onCancel;
         }
     }
-}
-
-/// <summary>A problem with what the user asked for (exit code 2).</summary>
-public sealed class UserInputException(string message) : Exception(message);
-
-public static class EngineInfo
-{
-    public static string Version { get; } =
-        typeof(EngineInfo).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 }

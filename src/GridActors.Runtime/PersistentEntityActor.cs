@@ -156,7 +156,9 @@ public sealed class CheckpointJournal(string persistenceId) : UntypedPersistentA
 /// kills the process while checkpoint K is half written; <c>checkpoint:K:after</c> right after it completed.</summary>
 public static class CrashHook
 {
-    private static readonly string? Point = Environment.GetEnvironmentVariable("GRIDACTORS_CRASH_AT");
+    public const string Variable = "GRIDACTORS_CRASH_AT";
+
+    private static readonly string? Point = Environment.GetEnvironmentVariable(Variable);
 
     public static void At(string point)
     {

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using GridActors.Hosting;
 using GridActors.Kernel;
 using GridActors.Kernel.Protocol;
 using GridActors.Model.SupplyChain;
@@ -218,11 +219,11 @@ public sealed class InjectCommand : AsyncCommand<InjectSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, InjectSettings s, CancellationToken cancellation)
     {
-        var registry = StoreOptions.Existing(s.Db, s.Postgres);
+        var registry = Stores.Existing(s.Db, s.Postgres);
         var run = registry.Get(s.Run) ?? throw new UserInputException($"unknown run '{s.Run}' in {registry.Store.Display}");
         if (run.Status != "running")
             throw new UserInputException($"run '{run.RunId}' is {run.Status}: faults can only be injected into a running run (gridactors replay re-runs a finished one with its injections)");
-        var model = new SupplyChainModel(StoreOptions.ScenarioOf(run).Spec);
+        var model = new SupplyChainModel(Stores.ScenarioOf(run).Spec);
         if (model.CheckFault(s.Kind, s.Target) is string bad) throw new UserInputException(bad);
         if (run.Control is not { } control)
             throw new UserInputException($"run '{run.RunId}' takes no injections ({(run.Executor == "sequential" ? "the sequential executor has no coordinator; use --executor actors" : "it publishes no control endpoint")})");
@@ -284,11 +285,11 @@ public sealed class ReplayCommand : AsyncCommand<ReplaySettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, ReplaySettings s, CancellationToken cancellation)
     {
-        var registry = StoreOptions.Existing(s.Db, s.Postgres);
+        var registry = Stores.Existing(s.Db, s.Postgres);
         var run = registry.Get(s.Run) ?? throw new UserInputException($"unknown run '{s.Run}' in {registry.Store.Display}");
         if (run.Status != "completed" || run.Digest is null)
             throw new UserInputException($"run '{run.RunId}' is {run.Status}: only a completed run has a digest to reproduce (gridactors resume finishes an interrupted one)");
-        var scenario = StoreOptions.ScenarioOf(run);
+        var scenario = Stores.ScenarioOf(run);
         var model = new SupplyChainModel(scenario.Spec);
         var records = registry.Injections(run.RunId);
         var recorded = Injections.Recorded(model, records);

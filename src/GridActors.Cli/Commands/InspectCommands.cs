@@ -1,13 +1,9 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using GridActors.Hosting;
+using GridActors.Hosting.Inspection;
 using GridActors.Kernel;
-using GridActors.Model.SupplyChain;
-using GridActors.Persistence;
-using GridActors.Runtime.Checkpoints;
-using GridActors.Scenarios;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -37,102 +33,62 @@ public sealed class InspectSettings : StoreSettings
 }
 
 /// <summary>
-/// <c>gridactors inspect RUN</c>: what the store holds for a run — an overview per entity kind, or one
-/// entity's state at a simulated time (its nearest checkpoint at or before that time plus the state
-/// changes journaled after it) and, with <c>--events</c>, its persisted history. Reads only.
+/// <c>gridactors inspect RUN</c>: what the store holds for a run — an overview per entity kind, or one entity's state at a
+/// simulated time (its nearest checkpoint at or before that time plus the state changes journaled after it) and, with
+/// <c>--events</c>, its persisted history. Reads only (<see cref="RunInspector"/>).
 /// </summary>
 public sealed class InspectCommand : Command<InspectSettings>
 {
     public override int Execute(CommandContext context, InspectSettings settings, CancellationToken cancellation)
     {
-        var registry = StoreOptions.Existing(settings.Db, settings.Postgres);
-        var run = registry.Get(settings.Run) ?? throw new UserInputException($"unknown run '{settings.Run}' in {registry.Store.Display}");
-        var reader = new StoreReader(registry.Store);
-        long? at = null;
-        if (settings.At is not null)
-        {
-            if (!Quantity.TryParseDuration(RunSettingsCli.InsertSpace(settings.At), out var t, out var error))
-                throw new UserInputException("--at: " + error);
-            if (t.Micros < 0 || t.TotalSeconds > run.HorizonSeconds)
-                throw new UserInputException($"--at {settings.At} is outside run '{run.RunId}' (0 to {run.HorizonSeconds / 3600:0.##} h)");
-            at = t.Micros;
-        }
-        return settings.Entity is null ? Overview(run, reader, settings.Json) : Entity(run, reader, settings.Entity, at, settings.Events, settings.Json);
+        var inspector = new RunInspector(Stores.Existing(settings.Db, settings.Postgres));
+        var run = inspector.Run(settings.Run);
+        long? at = settings.At is null ? null : RunInspector.ParseAt(settings.At, run);
+        return settings.Entity is null ? Overview(inspector.Overview(run.RunId), settings.Json) : Entity(inspector.Entity(run.RunId, settings.Entity, at, settings.Events), settings.Json);
     }
 
-    private static int Overview(RunRecord run, StoreReader reader, bool json)
+    private static int Overview(RunOverview o, bool json)
     {
-        var journal = reader.Journal(run.RunId);
-        var snapshots = reader.Snapshots(run.RunId);
-        string KindOf(string pid) => PersistenceIds.KindOf(PersistenceIds.KeyOf(run.RunId, pid));
-        var kinds = journal.Select(j => KindOf(j.PersistenceId)).Concat(snapshots.Select(s => KindOf(s.PersistenceId))).Distinct().Order(StringComparer.Ordinal);
-        var rows = kinds.Select(k => new
-        {
-            kind = k,
-            entities = journal.Where(j => KindOf(j.PersistenceId) == k).Select(j => j.PersistenceId).Concat(snapshots.Where(s => KindOf(s.PersistenceId) == k).Select(s => s.PersistenceId)).Distinct().Count(),
-            records = journal.Count(j => KindOf(j.PersistenceId) == k && !j.Record.IsProtocol),
-            snapshots = snapshots.Count(s => KindOf(s.PersistenceId) == k),
-            recordKinds = journal.Where(j => KindOf(j.PersistenceId) == k && !j.Record.IsProtocol)
-                .GroupBy(j => j.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
-        }).ToList();
-        var checkpoints = journal.Where(j => j.Kind == JournalRecord.CheckpointCompleteKind).Select(j => new { k = j.Record.Checkpoint, hours = j.TimeMicros / (double)SimTime.MicrosPerHour }).ToList();
+        var run = o.Run;
         if (json)
         {
             Console.Out.WriteLine(JsonSerializer.Serialize(new { runId = run.RunId, status = run.Status, scenario = run.Scenario, seed = run.Seed,
-                simulatedSeconds = run.SimulatedSeconds, digest = run.Digest, checkpoints, kinds = rows }));
+                simulatedSeconds = run.SimulatedSeconds, digest = run.Digest, checkpoints = o.Checkpoints.Select(c => new { k = c.K, hours = c.Hours }),
+                kinds = o.Kinds.Select(k => new { kind = k.Kind, entities = k.Entities, records = k.Records, snapshots = k.Snapshots, recordKinds = k.RecordKinds }) }));
             return 0;
         }
-        Console.Out.WriteLine($"run {run.RunId}: {run.Status}, {run.SimulatedSeconds / 3600:0.##} of {run.HorizonSeconds / 3600:0.##} h, {checkpoints.Count} complete checkpoints, scenario {run.Scenario}, seed {run.Seed}");
+        Console.Out.WriteLine($"run {run.RunId}: {run.Status}, {run.SimulatedSeconds / 3600:0.##} of {run.HorizonSeconds / 3600:0.##} h, {o.Checkpoints.Count} complete checkpoints, scenario {run.Scenario}, seed {run.Seed}");
         var t = new Table().AddColumns("kind", "entities", "records", "snapshots", "record kinds");
-        foreach (var r in rows)
-            t.AddRow(r.kind, r.entities.ToString(CultureInfo.InvariantCulture), r.records.ToString(CultureInfo.InvariantCulture), r.snapshots.ToString(CultureInfo.InvariantCulture),
-                Markup.Escape(string.Join(", ", r.recordKinds.Select(kv => $"{kv.Key} {kv.Value}"))));
+        foreach (var r in o.Kinds)
+            t.AddRow(r.Kind, r.Entities.ToString(CultureInfo.InvariantCulture), r.Records.ToString(CultureInfo.InvariantCulture), r.Snapshots.ToString(CultureInfo.InvariantCulture),
+                Markup.Escape(string.Join(", ", r.RecordKinds.Select(kv => $"{kv.Key} {kv.Value}"))));
         AnsiConsole.Write(t);
         return 0;
     }
 
-    private static int Entity(RunRecord run, StoreReader reader, string entity, long? at, bool events, bool json)
+    private static string Hours(long micros, string format = "0.###") => (micros / (double)SimTime.MicrosPerHour).ToString(format, CultureInfo.InvariantCulture);
+
+    private static int Entity(EntityView v, bool json)
     {
-        var model = new SupplyChainModel(StoreOptions.ScenarioOf(run).Spec);
-        int id;
-        try { id = model.IdOf(entity); }
-        catch (KeyNotFoundException)
-        {
-            var keys = Enumerable.Range(0, model.EntityCount).Select(model.EntityKey).ToList();
-            var near = keys.OrderBy(k => ParameterSet.Levenshtein(entity, k)).ThenBy(k => k, StringComparer.Ordinal).First();
-            throw new UserInputException($"unknown entity '{entity}' in run '{run.RunId}'; did you mean '{near}'? (kinds: plant, region, link, hub, cable, users, timeline)");
-        }
-        var snaps = reader.Snapshots(run.RunId, entity);
-        if (snaps.Count == 0) throw new UserInputException($"run '{run.RunId}' has no checkpoint of {entity} yet");
-        var chosen = at is null ? snaps[^1] : snaps.LastOrDefault(s => s.TimeMicros <= at);
-        if (chosen is null)
-            throw new UserInputException($"run '{run.RunId}' has no checkpoint at or before {at / 3.6e9:0.##} h (the first is at {snaps[0].TimeMicros / 3.6e9:0.##} h)");
-        var host = new EntityHost(model, id, new RunSettings(run.Seed, new SimTime((long)Math.Round(run.HorizonSeconds * 1e6))));
-        chosen.Load(host);
-        var state = host.Describe();
-        long until = at ?? chosen.TimeMicros;
-        var history = reader.Journal(run.RunId, entity);
-        var since = history.Where(h => h.TimeMicros > chosen.TimeMicros && h.TimeMicros <= until && !h.Record.IsProtocol).ToList();
-        var shown = events ? history.Where(h => h.TimeMicros <= (at ?? long.MaxValue)).ToList() : [];
         if (json)
         {
             Console.Out.WriteLine(JsonSerializer.Serialize(new
             {
-                runId = run.RunId, entity, atMicros = until, checkpoint = chosen.K, checkpointMicros = chosen.TimeMicros, state,
-                changesSinceCheckpoint = since.Select(h => new { t = h.TimeMicros, kind = h.Kind, detail = h.Detail }),
-                events = events ? shown.Select(h => new { seq = h.SequenceNr, t = h.TimeMicros, kind = h.Kind, detail = h.Detail }) : null,
+                runId = v.RunId, entity = v.Entity, atMicros = v.AtMicros, checkpoint = v.Checkpoint, checkpointMicros = v.CheckpointMicros, state = v.State,
+                changesSinceCheckpoint = v.ChangesSinceCheckpoint.Select(h => new { t = h.TimeMicros, kind = h.Kind, detail = h.Detail }),
+                events = v.Events?.Select(h => new { seq = h.SequenceNr, t = h.TimeMicros, kind = h.Kind, detail = h.Detail }),
             }));
             return 0;
         }
-        Console.Out.WriteLine($"{entity} in run {run.RunId} at {until / 3.6e9:0.###} h (checkpoint #{chosen.K} at {chosen.TimeMicros / 3.6e9:0.###} h)");
+        Console.Out.WriteLine($"{v.Entity} in run {v.RunId} at {Hours(v.AtMicros)} h (checkpoint #{v.Checkpoint} at {Hours(v.CheckpointMicros)} h)");
         var t = new Table().AddColumns("field", "value");
-        foreach (var (k, v) in state) t.AddRow(Markup.Escape(k), Markup.Escape(Convert.ToString(v, CultureInfo.InvariantCulture) ?? "—"));
+        foreach (var (k, val) in v.State) t.AddRow(Markup.Escape(k), Markup.Escape(Convert.ToString(val, CultureInfo.InvariantCulture) ?? "—"));
         AnsiConsole.Write(t);
-        foreach (var h in since) Console.Out.WriteLine($"  changed at {h.TimeMicros / 3.6e9:0.###} h: {h.Kind} {h.Detail}");
-        if (events)
+        foreach (var h in v.ChangesSinceCheckpoint) Console.Out.WriteLine($"  changed at {Hours(h.TimeMicros)} h: {h.Kind} {h.Detail}");
+        if (v.Events is { } events)
         {
             var e = new Table().AddColumns("seq", "hours", "kind", "detail");
-            foreach (var h in shown) e.AddRow(h.SequenceNr.ToString(CultureInfo.InvariantCulture), (h.TimeMicros / 3.6e9).ToString("0.###", CultureInfo.InvariantCulture), Markup.Escape(h.Kind), Markup.Escape(h.Detail));
+            foreach (var h in events) e.AddRow(h.SequenceNr.ToString(CultureInfo.InvariantCulture), Hours(h.TimeMicros), Markup.Escape(h.Kind), Markup.Escape(h.Detail));
             AnsiConsole.Write(e);
         }
         return 0;
@@ -157,33 +113,17 @@ public sealed class DiffCommand : Command<DiffSettings>
 {
     public override int Execute(CommandContext context, DiffSettings settings, CancellationToken cancellation)
     {
-        var registry = StoreOptions.Existing(settings.Db, settings.Postgres);
-        var a = registry.Get(settings.A) ?? throw new UserInputException($"unknown run '{settings.A}' in {registry.Store.Display}");
-        var b = registry.Get(settings.B) ?? throw new UserInputException($"unknown run '{settings.B}' in {registry.Store.Display}");
-        var reader = new StoreReader(registry.Store);
-        Dictionary<string, byte[]> Last(RunRecord r) => reader.Snapshots(r.RunId).GroupBy(s => PersistenceIds.KeyOf(r.RunId, s.PersistenceId))
-            .ToDictionary(g => g.Key, g => g.MaxBy(s => s.K)!.StateHash(), StringComparer.Ordinal);
-        var sa = Last(a);
-        var sb = Last(b);
-        var entities = sa.Keys.Union(sb.Keys).Order(StringComparer.Ordinal)
-            .Where(k => !sa.TryGetValue(k, out var x) || !sb.TryGetValue(k, out var y) || !x.AsSpan().SequenceEqual(y))
-            .Select(k => new { entity = k, inA = sa.ContainsKey(k), inB = sb.ContainsKey(k) }).ToList();
-        var ma = Flatten(registry.SummaryOf(a.RunId));
-        var mb = Flatten(registry.SummaryOf(b.RunId));
-        var metrics = ma.Keys.Union(mb.Keys).Order(StringComparer.Ordinal)
-            .Select(k => (k, va: ma.GetValueOrDefault(k, double.NaN), vb: mb.GetValueOrDefault(k, double.NaN)))
-            .Where(x => !(x.va == x.vb))
-            .Select(x => new { metric = x.k, a = x.va, b = x.vb, change = x.vb - x.va, relative = x.va != 0 ? (x.vb - x.va) / Math.Abs(x.va) : (double?)null })
-            .ToList();
+        var d = new RunInspector(Stores.Existing(settings.Db, settings.Postgres)).Diff(settings.A, settings.B);
+        var metrics = d.Metrics.Select(x => new { metric = x.Metric, a = x.A, b = x.B, change = x.B - x.A, relative = x.A != 0 ? (x.B - x.A) / Math.Abs(x.A) : (double?)null }).ToList();
         if (settings.Json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new { a = a.RunId, b = b.RunId, digestA = a.Digest, digestB = b.Digest,
-                entitiesCompared = sa.Count, differingEntities = entities, differingMetrics = metrics },
+            Console.Out.WriteLine(JsonSerializer.Serialize(new { a = d.A.RunId, b = d.B.RunId, digestA = d.A.Digest, digestB = d.B.Digest,
+                entitiesCompared = d.EntitiesCompared, differingEntities = d.Entities.Select(e => new { entity = e.Entity, inA = e.InA, inB = e.InB }), differingMetrics = metrics },
                 new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
             return 0;
         }
-        Console.Out.WriteLine($"{a.RunId} vs {b.RunId}: digests {(a.Digest == b.Digest ? "equal" : "differ")}; {entities.Count} of {sa.Count} entities' final states differ; {metrics.Count} metrics differ");
-        foreach (var e in entities) Console.Out.WriteLine($"  entity {e.entity}{(e.inA && e.inB ? "" : e.inA ? " (only in A)" : " (only in B)")}");
+        Console.Out.WriteLine($"{d.A.RunId} vs {d.B.RunId}: digests {(d.A.Digest == d.B.Digest ? "equal" : "differ")}; {d.Entities.Count} of {d.EntitiesCompared} entities' final states differ; {metrics.Count} metrics differ");
+        foreach (var e in d.Entities) Console.Out.WriteLine($"  entity {e.Entity}{(e.InA && e.InB ? "" : e.InA ? " (only in A)" : " (only in B)")}");
         if (metrics.Count > 0)
         {
             var t = new Table().AddColumns("metric", "A", "B", "change", "relative");
@@ -195,25 +135,4 @@ public sealed class DiffCommand : Command<DiffSettings>
     }
 
     private static string F(double v) => double.IsNaN(v) ? "—" : v.ToString("G6", CultureInfo.InvariantCulture);
-
-    private static Dictionary<string, double> Flatten(string? json)
-    {
-        var result = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (json is null) return result;
-        void Walk(JsonNode? node, string path)
-        {
-            switch (node)
-            {
-                case JsonObject o:
-                    foreach (var (k, v) in o)
-                        if (k is not ("wallSeconds" or "runId" or "digest" or "scenario" or "scenarioHash" or "engineVersion" or "executor")) Walk(v, path.Length == 0 ? k : path + "." + k);
-                    break;
-                case JsonValue v when v.TryGetValue<double>(out var d):
-                    result[path] = d;
-                    break;
-            }
-        }
-        Walk(JsonNode.Parse(json), "");
-        return result;
-    }
 }

@@ -1,11 +1,9 @@
 using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using GridActors.Kernel;
+using GridActors.Hosting;
+using GridActors.Hosting.Bench;
 using GridActors.Model.Phold;
-using GridActors.Runtime;
-using GridActors.Runtime.Cluster;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -78,23 +76,27 @@ public sealed class PholdSettings : CommandSettings
     public bool Json { get; init; }
 
     [CommandOption("--nodes <N>")]
-    [Description("Actors executor on a local cluster of N processes (this one plus N−1 workers on loopback); LPs are spread over them in blocks.")]
+    [Description("actors: a local cluster of N processes (this one plus N−1 workers on loopback); windowed: N nodes simulated in this thread. LPs are spread over them in blocks.")]
     public int? Nodes { get; init; }
 
-    public static readonly string[] Executors = ["sequential", "windowed", "actors"];
+    [CommandOption("--leases")]
+    [Description("Let the nodes run multi-window leases on each other's promises (windowed, or actors with several partitions; cluster nodes always may).")]
+    public bool Leases { get; init; }
 
     public PholdParameters ToParameters() => new(Lps, Population, Remote, Mean, Lookahead, End, Seed);
+
+    public PholdBenchOptions ToOptions() => new(ToParameters(), Executor, Threads, Throughput, Dispatcher, Partitions, Nodes, Leases);
 
     public override ValidationResult Validate()
     {
         if (ToParameters().Problem() is string problem) return ValidationResult.Error(problem);
-        if (!Executors.Contains(Executor))
-            return ValidationResult.Error($"--executor must be one of {string.Join(", ", Executors)}; got '{Executor}'");
+        if (!PholdBench.Executors.Contains(Executor))
+            return ValidationResult.Error($"--executor must be one of {string.Join(", ", PholdBench.Executors)}; got '{Executor}'");
         if (Dispatcher is not ("fork-join" or "thread-pool" or "channel"))
             return ValidationResult.Error($"--dispatcher must be fork-join, thread-pool or channel; got '{Dispatcher}'");
         if (Threads < 0) return ValidationResult.Error($"--threads must not be negative, got {Threads}");
         if (Nodes is < 1 or > 64) return ValidationResult.Error($"--nodes must be between 1 and 64, got {Nodes}");
-        if (Nodes is not null && Executor != "actors") return ValidationResult.Error("--nodes needs the actors executor");
+        if (Nodes is not null && Executor == "sequential") return ValidationResult.Error("--nodes needs the actors or windowed executor");
         if (Throughput < 1) return ValidationResult.Error($"--throughput must be at least 1, got {Throughput}");
         return ValidationResult.Success();
     }
@@ -102,43 +104,10 @@ public sealed class PholdSettings : CommandSettings
 
 public sealed class PholdCommand : AsyncCommand<PholdSettings>
 {
-    /// <summary>Runs a single-threaded executor and records its wall time (the kernel itself reads no clock).</summary>
-    private static RunResult Timed(Func<RunResult> run)
-    {
-        var sw = Stopwatch.StartNew();
-        var result = run();
-        return result with { WallSeconds = sw.Elapsed.TotalSeconds };
-    }
-
     public override async Task<int> ExecuteAsync(CommandContext context, PholdSettings settings, CancellationToken cancellation)
     {
-        var model = new PholdModel(settings.ToParameters());
-        GC.Collect();
-        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        var sw = Stopwatch.StartNew();
-        ClusterRunResult? clustered = null;
-        if (settings.Nodes is int nodes)
-        {
-            void Log(string line) => Console.Error.WriteLine(line);
-            await using var launch = ClusterLaunch.Start(new ClusterLaunchOptions(nodes, [], nodes, "127.0.0.1", 0, settings.Threads), null, model.EntityCount, Log);
-            clustered = await launch.Node.RunAsync(new ClusterRunPlan("phold", CliModelFactory.ForPhold(settings.ToParameters()), model, model.Settings, nodes),
-                log: Log, cancellation: cancellation).ConfigureAwait(false);
-        }
-        RunResult result = clustered is not null ? clustered.Result : settings.Executor switch
-        {
-            // Single-threaded executors run on a pool thread so that Ctrl-C ends the command at once.
-            "sequential" => await Task.Run(() => Timed(() => new SequentialExecutor().Run(model, model.Settings)), cancellation).WaitAsync(cancellation).ConfigureAwait(false),
-            "windowed" => await Task.Run(() => Timed(() => new WindowedExecutor().Run(model, model.Settings)), cancellation).WaitAsync(cancellation).ConfigureAwait(false),
-            _ => await new ActorExecutor(new ActorExecutorOptions(settings.Threads, settings.Throughput, Executor: settings.Dispatcher, Partitions: settings.Partitions))
-                .RunAsync(model, model.Settings, cancellation: cancellation).ConfigureAwait(false),
-        };
-        sw.Stop();
-        double allocPerEvent = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)Math.Max(1, result.Events);
-        double wall = result.WallSeconds;
-        double processWall = sw.Elapsed.TotalSeconds;
-        double rate = result.Events / Math.Max(wall, 1e-9);
-        long peak = Environment.WorkingSet;
-        using (var proc = Process.GetCurrentProcess()) peak = proc.PeakWorkingSet64;
+        var bench = await PholdBench.RunAsync(settings.ToOptions(), Console.Error.WriteLine, cancellation).ConfigureAwait(false);
+        var result = bench.Result;
         var stats = result.Stats;
         if (settings.Json)
         {
@@ -155,38 +124,38 @@ public sealed class PholdCommand : AsyncCommand<PholdSettings>
                 ["seed"] = settings.Seed,
                 ["events"] = result.Events,
                 ["remoteEvents"] = (long)result.Metric("remote"),
-                ["wallSeconds"] = Math.Round(wall, 4),
-                ["eventsPerSecond"] = Math.Round(rate),
-                ["wallSecondsWithStartup"] = Math.Round(processWall, 4),
+                ["wallSeconds"] = Math.Round(result.WallSeconds, 4),
+                ["eventsPerSecond"] = Math.Round(bench.EventsPerSecond),
+                ["wallSecondsWithStartup"] = Math.Round(bench.WallSecondsWithStartup, 4),
                 ["digest"] = result.Digest,
                 ["windows"] = stats.Windows,
                 ["rounds"] = stats.Rounds,
                 ["activations"] = stats.Activations,
                 ["messagesPerEvent"] = result.Events == 0 ? 0 : Math.Round(2.0 * stats.Activations / result.Events, 4),
-                ["allocatedBytesPerEvent"] = Math.Round(allocPerEvent, 2),
-                ["gen0Collections"] = GC.CollectionCount(0),
-                ["peakWorkingSetMB"] = Math.Round(peak / 1048576.0, 1),
+                ["allocatedBytesPerEvent"] = Math.Round(bench.AllocatedBytesPerEvent, 2),
+                ["gen0Collections"] = bench.Gen0Collections,
+                ["peakWorkingSetMB"] = Math.Round(bench.PeakWorkingSetBytes / 1048576.0, 1),
                 ["engineVersion"] = EngineInfo.Version,
             };
-            foreach (var (k, v) in RunJob.ClusterJson(clustered)) json[k] = v;
-            Console.Out.WriteLine(JsonSerializer.Serialize(json));
+            foreach (var (k, v) in JsonSerializer.SerializeToNode(bench.Cluster, GridActors.Reports.Format.RunFolderJson.Compact)!.AsObject()) json[k] = v?.DeepClone();
+            Console.Out.WriteLine(JsonSerializer.Serialize(json, GridActors.Reports.Format.RunFolderJson.Compact));
         }
         else
         {
             var t = new Table().AddColumn("PHOLD").AddColumn(new TableColumn("").RightAligned());
             t.AddRow("executor", settings.Executor);
             t.AddRow("committed events", result.Events.ToString("N0", CultureInfo.InvariantCulture));
-            t.AddRow("wall seconds", wall.ToString("0.000", CultureInfo.InvariantCulture));
-            t.AddRow("events/s", rate.ToString("N0", CultureInfo.InvariantCulture));
-            t.AddRow("wall seconds incl. start-up", processWall.ToString("0.000", CultureInfo.InvariantCulture));
+            t.AddRow("wall seconds", result.WallSeconds.ToString("0.000", CultureInfo.InvariantCulture));
+            t.AddRow("events/s", bench.EventsPerSecond.ToString("N0", CultureInfo.InvariantCulture));
+            t.AddRow("wall seconds incl. start-up", bench.WallSecondsWithStartup.ToString("0.000", CultureInfo.InvariantCulture));
             if (stats.Windows > 0)
             {
                 t.AddRow("windows", stats.Windows.ToString("N0", CultureInfo.InvariantCulture));
                 t.AddRow("activations per window", (stats.Activations / (double)stats.Windows).ToString("0.0", CultureInfo.InvariantCulture));
                 t.AddRow("messages per event", (2.0 * stats.Activations / Math.Max(1, result.Events)).ToString("0.000", CultureInfo.InvariantCulture));
             }
-            t.AddRow("allocated bytes per event", allocPerEvent.ToString("0.00", CultureInfo.InvariantCulture));
-            t.AddRow("peak working set", (peak / 1048576.0).ToString("0", CultureInfo.InvariantCulture) + " MB");
+            t.AddRow("allocated bytes per event", bench.AllocatedBytesPerEvent.ToString("0.00", CultureInfo.InvariantCulture));
+            t.AddRow("peak working set", (bench.PeakWorkingSetBytes / 1048576.0).ToString("0", CultureInfo.InvariantCulture) + " MB");
             AnsiConsole.Write(t);
             Console.Out.WriteLine("digest " + result.Digest);
         }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using GridActors.Hosting;
+using GridActors.Hosting.Cluster;
 using GridActors.Kernel;
 using GridActors.Kernel.Protocol;
 using GridActors.Model.SupplyChain;
@@ -11,50 +13,6 @@ using GridActors.Scenarios;
 using Spectre.Console;
 
 namespace GridActors.Cli.Commands;
-
-/// <summary>Where the CLI keeps state: <c>--db PATH</c> (SQLite, default runs/gridactors.db) or <c>--postgres CONN</c>.</summary>
-public static class StoreOptions
-{
-    public static Store Resolve(string? db, string? postgres, bool create)
-    {
-        if (postgres is not null) return Store.Postgres(postgres);
-        var path = db ?? Store.DefaultSqlitePath;
-        if (!create && !File.Exists(path)) throw new UserInputException($"database file not found: {path}");
-        if (create) Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        return Store.Sqlite(path);
-    }
-
-    /// <summary>Opens an existing registry for reading or resuming; refuses a foreign or missing database.</summary>
-    public static RunRegistry Existing(string? db, string? postgres, bool write = false)
-    {
-        var writable = Resolve(db, postgres, create: false);
-        var store = writable.AsReadOnly();
-        var registry = new RunRegistry(store);
-        bool ok;
-        try { ok = registry.HasSchema(); }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException)
-        {
-            throw new UserInputException($"{store.Display} is not a GridActors database: {ex.Message}");
-        }
-        if (!ok) throw new UserInputException($"{store.Display} is not a GridActors database (no run registry)");
-        var orphans = registry.Orphans();
-        if (orphans.Count > 0)
-        {
-            // A coordinator on this host was killed: record its runs as interrupted (only then is the file written).
-            var writer = new RunRegistry(writable);
-            writer.EnsureSchema();
-            foreach (var run in orphans) writer.MarkInterrupted(run);
-        }
-        return write ? new RunRegistry(writable) : registry;
-    }
-
-    /// <summary>The scenario a run was started with (its text is stored in the registry).</summary>
-    public static Scenario ScenarioOf(RunRecord run)
-    {
-        try { return ScenarioLoader.Load(run.Scenario, run.ScenarioText); }
-        catch (ScenarioException ex) { throw new UserInputException($"the scenario stored with run '{run.RunId}' no longer loads: {ex.Errors[0]}"); }
-    }
-}
 
 /// <summary>Runs (or resumes) one registered run and keeps the registry up to date.</summary>
 public sealed class RunJob(string runId, Scenario scenario, ulong seed, long horizon, string executor, int threads, int partitions,
@@ -107,8 +65,8 @@ public sealed class RunJob(string runId, Scenario scenario, ulong seed, long hor
                         registry.Checkpoint(runId, k, t / 1e6);
                         Log($"checkpoint #{k} complete at {t / 3.6e9:0.###} h");
                     });
-                await using var launch = ClusterLaunch.Start(cluster, store, model.EntityCount, Log);
-                var plan = new ClusterRunPlan(runId, CliModelFactory.ForScenario(scenario, scenario.Text), model, runSettings, launch.MinNodes,
+                await using var launch = LocalCluster.Start(cluster, store, model.EntityCount, Log);
+                var plan = new ClusterRunPlan(runId, ModelFactory.ForScenario(scenario), model, runSettings, launch.MinNodes,
                     persistence, k => StoreMaintenance.TruncateAfterCheckpoint(store, runId, k), Control: control);
                 clustered = await launch.Node.RunAsync(plan, p => Report(p.Time, p.Events), Log, cancellation).ConfigureAwait(false);
                 result = clustered.Result;

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using GridActors.Hosting;
 using GridActors.Kernel;
 using GridActors.Model.SupplyChain;
 using GridActors.Persistence;
@@ -146,7 +147,7 @@ public sealed class RunCommand : AsyncCommand<RunSettingsCli>
             if (checkModel!.CheckFault(kt[0], kt[1]) is string bad) throw new UserInputException("--outage: " + bad);
             outages.Add(new InjectionRecord(outages.Count, kt[0], kt[1], 0, 0, 1, 1, 0, DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture)));
         }
-        var store = StoreOptions.Resolve(settings.Db, settings.Postgres, create: true);
+        var store = Stores.Resolve(settings.Db, settings.Postgres, create: true);
         string runId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + scenario.Spec.Name + "-s" + seed
             + "-" + Guid.NewGuid().ToString("N")[..6];
         var registry = new RunRegistry(store);

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
+using GridActors.Hosting;
 using GridActors.Persistence;
 using GridActors.Scenarios;
 using Spectre.Console;
@@ -34,7 +35,7 @@ public sealed class RunsCommand : Command<RunsSettings>
 {
     public override int Execute(CommandContext context, RunsSettings settings, CancellationToken cancellation)
     {
-        var registry = StoreOptions.Existing(settings.Db, settings.Postgres);
+        var registry = Stores.Existing(settings.Db, settings.Postgres);
         var runs = registry.List();
         if (settings.Json)
         {
@@ -81,11 +82,11 @@ public sealed class ResumeCommand : AsyncCommand<ResumeSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, ResumeSettings settings, CancellationToken cancellation)
     {
-        var registry = StoreOptions.Existing(settings.Db, settings.Postgres, write: true);
+        var registry = Stores.Existing(settings.Db, settings.Postgres, write: true);
         var run = registry.Get(settings.Run) ?? throw new UserInputException($"unknown run '{settings.Run}' in {registry.Store.Display}");
         if (run.Status == "completed") throw new UserInputException($"run '{run.RunId}' is already completed (digest {run.Digest})");
         if (run.Executor != "actors") throw new UserInputException($"run '{run.RunId}' used the {run.Executor} executor, which keeps no checkpoints; start it again with gridactors run");
-        var scenario = StoreOptions.ScenarioOf(run);
+        var scenario = Stores.ScenarioOf(run);
         StoreMaintenance.TruncateAfterCheckpoint(registry.Store, run.RunId, run.LastCheckpoint);
         registry.Status(run.RunId, "running", simulatedSeconds: run.LastCheckpointSeconds);
         var job = new RunJob(run.RunId, scenario, run.Seed, (long)Math.Round(run.HorizonSeconds * 1e6), run.Executor, 0, 0,

@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using GridActors.Hosting.Cluster;
+using GridActors.Scenarios;
+
+namespace GridActors.Hosting.Sweeps;
+
+/// <summary>What a contingency sweep runs: the scenario file, which kinds of component to take out (fault kind per kind),
+/// how many cases at a time, where to write, and optional overrides of every run's horizon and seed.</summary>
+public sealed record SweepOptions(string File, IReadOnlyList<(string Kind, string FaultKind)> Kinds, int Parallel, string? Out, string? Until, ulong? Seed);
+
+/// <summary>One case of a sweep: the base case (no outage) or one component out for the whole horizon.</summary>
+public sealed record SweepCase(string Name, string? Kind, string? Target);
+
+/// <summary>A finished case: its summary.json, run folder and wall time.</summary>
+public sealed record SweepOutcome(SweepCase Case, JsonElement Summary, string RunDir, double WallSeconds);
+
+/// <summary>One component's place in the ranking (see <see cref="SweepRanking"/>).</summary>
+public sealed record SweepRow(int Rank, string Kind, string Component, double Score, double TokensLost, double TokensLostShare, double SloBase, double Slo,
+    double SloChange, double MaxP99Change, string MaxP99Region, double CurtailedChange, double CostChange, string Digest, string RunDir,
+    List<(string Region, double Base, double P99)> Regions)
+{
+    public Dictionary<string, object?> Json() => new()
+    {
+        ["rank"] = Rank, ["kind"] = Kind, ["component"] = Component, ["impactScore"] = Math.Round(Score, 6), ["tokensLost"] = TokensLost,
+        ["tokensLostShare"] = Math.Round(TokensLostShare, 6), ["sloViolationRateChange"] = Math.Round(SloChange, 6),
+        ["maxP99ChangeMs"] = Math.Round(MaxP99Change, 2), ["maxP99Region"] = MaxP99Region, ["curtailedMWhChange"] = Math.Round(CurtailedChange, 3),
+        ["costPerMillionTokensChangeUsd"] = Math.Round(CostChange, 6), ["digest"] = Digest,
+    };
+}
+
+/// <summary>A sweep's result: the ranking, where it was written, and how long it took.</summary>
+public sealed record SweepResult(string Scenario, string Out, int Runs, int Parallel, double WallSeconds, double MedianRunWallSeconds, double BaseWallSeconds,
+    IReadOnlyList<SweepRow> Ranking, string? Report)
+{
+    public Dictionary<string, object?> Json() => new()
+    {
+        ["scenario"] = Scenario, ["out"] = Out, ["runs"] = Runs, ["parallel"] = Parallel, ["wallSeconds"] = Math.Round(WallSeconds, 2),
+        ["medianRunWallSeconds"] = Math.Round(MedianRunWallSeconds, 3), ["baseWallSeconds"] = Math.Round(BaseWallSeconds, 3),
+        ["ranking"] = Ranking.Select(r => r.Json()).ToArray(),
+    };
+}
+
+/// <summary>
+/// N−1 contingency sweeps: the base case plus one run per single component taken out for the whole horizon (<c>run --outage</c>),
+/// each in its own worker process, K at a time; then the components ranked by impact (<see cref="SweepRanking"/>), written as
+/// sweep.csv, sweep-regions.csv, sweep.json and report.html in the output folder.
+/// </summary>
+public static class SweepRunner
+{
+    public static async Task<SweepResult> RunAsync(SweepOptions o, Action<string> log, CancellationToken cancellation)
+    {
+        Scenario scenario;
+        try { scenario = ScenarioLoader.LoadFile(o.File); }
+        catch (ScenarioException ex) { throw new UserInputException(string.Join(Environment.NewLine, ex.Errors)); }
+        var spec = scenario.Spec;
+        var cases = new List<SweepCase> { new("base", null, null) };
+        foreach (var (kind, fault) in o.Kinds.Distinct())
+        {
+            var ids = kind switch
+            {
+                "cable" => spec.Cables.Select(c => c.Id), "link" => spec.Links.Select(l => l.Id),
+                "hub" => spec.Hubs.Select(h => h.Id), _ => spec.Plants.Select(p => p.Id),
+            };
+            cases.AddRange(ids.Select(id => new SweepCase($"{fault}-{id}", fault, id)));
+        }
+        string dir = o.Out ?? Path.Combine("runs", $"sweep-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{spec.Name}");
+        Directory.CreateDirectory(Path.Combine(dir, "runs"));
+        string db = Path.Combine(dir, "sweep.db");
+        new Persistence.RunRegistry(Stores.Resolve(db, null, create: true)).EnsureSchema(); // once, before K processes open it
+        int total = cases.Count, done = 0;
+        log($"sweep of {scenario.Path}: base case + {total - 1} single outages ({string.Join(",", o.Kinds.Select(k => k.Kind).Distinct())}), {o.Parallel} at a time → {dir}");
+
+        var clock = Stopwatch.StartNew();
+        using var gate = new SemaphoreSlim(o.Parallel);
+        var failures = new List<string>();
+        var outcomes = await Task.WhenAll(cases.Select(async c =>
+        {
+            await gate.WaitAsync(cancellation).ConfigureAwait(false);
+            try
+            {
+                var outcome = await RunCase(c, o, scenario.Path, dir, db, cancellation).ConfigureAwait(false);
+                int n = Interlocked.Increment(ref done);
+                lock (failures)
+                {
+                    if (outcome is null) failures.Add(c.Name);
+                    log($"[{n}/{total}] {c.Name}: " + (outcome is null ? "FAILED" : $"{outcome.WallSeconds:0.0} s, {outcome.Summary.GetProperty("tokens").GetProperty("served").GetDouble():0.###e+0} tokens served"));
+                }
+                return outcome;
+            }
+            finally { gate.Release(); }
+        })).ConfigureAwait(false);
+        double wall = clock.Elapsed.TotalSeconds;
+        if (failures.Count > 0)
+            throw new InvalidOperationException($"{failures.Count} of {total} runs failed ({string.Join(", ", failures.Take(5))}); their output is in {dir}/runs");
+
+        var ranking = SweepRanking.Rank(outcomes[0]!, outcomes.Skip(1).Select(x => x!).ToList());
+        SweepRanking.WriteCsv(dir, ranking);
+        var runWalls = outcomes.Select(x => x!.WallSeconds).Order().ToArray();
+        string? report = RunReports.TryWrite(() => Reports.ReportBuilder.WriteSweepReport(dir, outcomes[0]!.RunDir), log);
+        var result = new SweepResult(scenario.Path, dir, total, o.Parallel, wall, runWalls[runWalls.Length / 2], outcomes[0]!.WallSeconds, ranking, report);
+        File.WriteAllText(Path.Combine(dir, "sweep.json"), JsonSerializer.Serialize(result.Json(), new JsonSerializerOptions { WriteIndented = true }));
+        return result;
+    }
+
+    private static async Task<SweepOutcome?> RunCase(SweepCase c, SweepOptions o, string file, string dir, string db, CancellationToken cancellation)
+    {
+        string runDir = Path.Combine(dir, "runs", c.Name);
+        var psi = SelfProcess.StartInfo();
+        var args = new List<string> { "run", file, "--executor", "sequential", "--no-store", "--json", "--out", runDir, "--db", db };
+        if (c.Name != "base") args.Add("--no-report");
+        if (o.Until is not null) args.AddRange(["--until", o.Until]);
+        if (o.Seed is ulong seed) args.AddRange(["--seed", seed.ToString(CultureInfo.InvariantCulture)]);
+        if (c.Kind is not null) args.AddRange(["--outage", $"{c.Kind}:{c.Target}"]);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        var clock = Stopwatch.StartNew();
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start a run process");
+        var stdout = p.StandardOutput.ReadToEndAsync(cancellation);
+        var stderr = p.StandardError.ReadToEndAsync(cancellation);
+        try
+        {
+            await p.WaitForExitAsync(cancellation).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            throw;
+        }
+        string output = await stdout.ConfigureAwait(false);
+        string errors = await stderr.ConfigureAwait(false);
+        if (p.ExitCode != 0)
+        {
+            File.WriteAllText(runDir + ".error.txt", $"exit {p.ExitCode}\n{errors}");
+            return null;
+        }
+        var last = output.Trim().Split('\n').Last();
+        return new SweepOutcome(c, JsonDocument.Parse(last).RootElement.Clone(), runDir, clock.Elapsed.TotalSeconds);
+    }
+}
+
+/// <summary>
+/// How a sweep ranks components. Impact = share of the base case's tokens lost + increase of the SLO violation rate + ¼ × the
+/// worst relative p99 increase of any region (capped at 1): losing everything counts 1, missing every SLO counts 1, the worst
+/// region's p99 doubling counts 0.25. Ties keep the order tokens lost, then component name.
+/// </summary>
+public static class SweepRanking
+{
+    public static List<SweepRow> Rank(SweepOutcome b, List<SweepOutcome> cases)
+    {
+        double Tokens(JsonElement s) => s.GetProperty("tokens").GetProperty("served").GetDouble();
+        double Slo(JsonElement s) => s.GetProperty("sloViolationRate").GetDouble();
+        double Curtailed(JsonElement s) => s.GetProperty("energy").GetProperty("curtailedMWh").GetDouble();
+        double Cost(JsonElement s) => s.GetProperty("costPerMillionTokensUsd").GetProperty("total").GetDouble();
+        Dictionary<string, double> P99(JsonElement s) => s.GetProperty("latencyMsByRegion").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetProperty("p99").GetDouble());
+        var baseP99 = P99(b.Summary);
+        double baseTokens = Tokens(b.Summary);
+        var rows = cases.Select(o =>
+        {
+            var s = o.Summary;
+            var p99 = P99(s);
+            var regions = baseP99.Keys.Select(r => (r, baseP99[r], p99.GetValueOrDefault(r))).ToList();
+            var worst = regions.OrderByDescending(x => x.Item3 - x.Item2).ThenBy(x => x.r, StringComparer.Ordinal).FirstOrDefault();
+            double lost = baseTokens - Tokens(s);
+            double share = baseTokens > 0 ? lost / baseTokens : 0;
+            double slo = Slo(s) - Slo(b.Summary);
+            double rel = worst.r is null || worst.Item2 <= 0 ? 0 : Math.Min(1, Math.Max(0, (worst.Item3 - worst.Item2) / worst.Item2));
+            double score = Math.Max(0, share) + Math.Max(0, slo) + 0.25 * rel;
+            return new SweepRow(0, o.Case.Kind!, o.Case.Target!, score, lost, share, Slo(b.Summary), Slo(s), slo, worst.r is null ? 0 : worst.Item3 - worst.Item2,
+                worst.r ?? "", Curtailed(s) - Curtailed(b.Summary), Cost(s) - Cost(b.Summary), s.GetProperty("digest").GetString()!, o.RunDir, regions);
+        }).OrderByDescending(r => r.Score).ThenByDescending(r => r.TokensLost).ThenBy(r => r.Kind + " " + r.Component, StringComparer.Ordinal).ToList();
+        return rows.Select((r, i) => r with { Rank = i + 1 }).ToList();
+    }
+
+    public static void WriteCsv(string dir, List<SweepRow> ranking)
+    {
+        string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
+        var sb = new StringBuilder("rank,kind,component,impact_score,tokens_lost,tokens_lost_share,slo_violation_rate_base,slo_violation_rate,slo_violation_rate_change,max_p99_change_ms,max_p99_region,curtailed_mwh_change,cost_per_m_tokens_change_usd,digest,run_dir\n");
+        var regions = new StringBuilder("component,kind,region,p99_base_ms,p99_ms,p99_change_ms\n");
+        foreach (var r in ranking)
+        {
+            sb.AppendJoin(',', r.Rank.ToString(CultureInfo.InvariantCulture), r.Kind, r.Component, F(r.Score), F(r.TokensLost), F(r.TokensLostShare), F(r.SloBase), F(r.Slo),
+                F(r.SloChange), F(r.MaxP99Change), r.MaxP99Region, F(r.CurtailedChange), F(r.CostChange), r.Digest, Path.GetRelativePath(dir, r.RunDir)).Append('\n');
+            foreach (var (region, p0, p1) in r.Regions)
+                regions.AppendJoin(',', r.Component, r.Kind, region, F(p0), F(p1), F(p1 - p0)).Append('\n');
+        }
+        WriteAtomically(Path.Combine(dir, "sweep.csv"), sb.ToString());
+        WriteAtomically(Path.Combine(dir, "sweep-regions.csv"), regions.ToString());
+    }
+
+    private static void WriteAtomically(string path, string text)
+    {
+        File.WriteAllText(path + ".partial", text);
+        File.Move(path + ".partial", path, overwrite: true);
+    }
+}
