@@ -9,6 +9,8 @@ namespace GridActors.Kernel;
 public readonly record struct SimTime(long Micros) : IComparable<SimTime>
 {
     public const long MicrosPerSecond = 1_000_000;
+    public const long MicrosPerMinute = 60 * MicrosPerSecond;
+    public const long MicrosPerHour = 60 * MicrosPerMinute;
 
     public static readonly SimTime Zero = new(0);
     public static readonly SimTime MaxValue = new(long.MaxValue);
@@ -24,6 +26,12 @@ public readonly record struct SimTime(long Micros) : IComparable<SimTime>
     public static SimTime FromHours(double hours) => FromSeconds(hours * 3600);
 
     public double TotalSeconds => Micros / (double)MicrosPerSecond;
+
+    /// <summary>This time in hours (for reports and series; never for ordering).</summary>
+    public double TotalHours => Micros / (double)MicrosPerHour;
+
+    /// <summary><paramref name="micros"/> µs in hours (for reports and series; never for ordering).</summary>
+    public static double ToHours(long micros) => micros / (double)MicrosPerHour;
 
     public int CompareTo(SimTime other) => Micros.CompareTo(other.Micros);
 

@@ -99,7 +99,7 @@ public sealed class InspectCommand : Command<InspectSettings>
         {
             var keys = Enumerable.Range(0, model.EntityCount).Select(model.EntityKey).ToList();
             var near = keys.OrderBy(k => ParameterSet.Levenshtein(entity, k)).ThenBy(k => k, StringComparer.Ordinal).First();
-            throw new UserInputException($"unknown entity '{entity}' in run '{run.RunId}'; did you mean '{near}'? (kinds: plant, region, link, hub, cable, users, timeline)");
+            throw new UserInputException($"unknown entity '{entity}' in run '{run.RunId}'; did you mean '{near}'? (kinds: {string.Join(", ", EntityKinds.All.Select(k => k.Name))})");
         }
         var snaps = reader.Snapshots(run.RunId, entity);
         if (snaps.Count == 0) throw new UserInputException($"run '{run.RunId}' has no checkpoint of {entity} yet");

@@ -36,8 +36,6 @@ public sealed record CableStatus(int Cable, bool Up);
 /// <summary>Timeline → entity: a fault or spike begins or ends.</summary>
 public sealed record FaultSignal(FaultKind Kind, bool Begin, double Fraction, double Multiplier, long RampMicros, long DurationMicros);
 
-public enum FaultKind : byte { PlantOutage, LinkTrip, CableCut, HubFailure, DemandSpike }
-
 /// <summary>Why a bundle of requests was dropped.</summary>
 public enum DropReason : byte { None, QueueOverflow, HubDown, NoRoute, CableCut }
 
