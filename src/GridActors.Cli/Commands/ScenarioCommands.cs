@@ -189,8 +189,10 @@ public sealed class RunCommand : AsyncCommand<RunSettingsCli>
         ["requests"] = new Dictionary<string, object>
         {
             ["arrived"] = s.Arrived, ["served"] = s.Served, ["queuedAtEnd"] = s.QueuedAtEnd, ["inFlightAtEnd"] = s.InFlightAtEnd,
-            ["dropped"] = s.Dropped, ["droppedBy"] = s.DroppedBy,
+            ["dropped"] = s.Dropped, ["droppedBy"] = s.DroppedBy, ["rerouted"] = s.Rerouted,
+            ["atHubs"] = new Dictionary<string, double> { ["received"] = s.HubReceived, ["served"] = s.HubServed, ["dropped"] = s.HubDropped },
         },
+        ["hubWaitMs"] = new Dictionary<string, double> { ["mean"] = Math.Round(s.HubWaitMsMean, 3) },
         ["tokens"] = new Dictionary<string, double> { ["served"] = s.TokensServed, ["arrived"] = s.TokensArrived },
         ["energyPerTokenJ"] = Math.Round(s.EnergyPerTokenJ, 6),
         ["costPerMillionTokensUsd"] = new Dictionary<string, double>

@@ -75,9 +75,6 @@ public sealed class Plant(SupplyChainModel model, int index) : Entity
                 double dispatched = Math.Min(d.MW, _available);
                 double curtailed = _spec.Renewable ? _available - dispatched : 0;
                 double h = model.IntervalHours;
-                ctx.AddMetric(M.Generated, (dispatched + curtailed) * h);
-                ctx.AddMetric(M.Dispatched, dispatched * h);
-                ctx.AddMetric(M.Curtailed, curtailed * h);
                 ctx.AddMetric(M.Carbon, dispatched * h * _spec.CarbonKgPerMWh / 1000);
                 _lastDispatch = dispatched;
                 _series.Add(new PlantSample(ctx.Now.TotalHours, _available, dispatched, curtailed));

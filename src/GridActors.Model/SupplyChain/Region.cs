@@ -201,9 +201,6 @@ public sealed class Region : Entity
         double f = load > 0 ? served / load : 1;
         foreach (var d in _demands)
             ctx.Send(new EntityId(d.Hub), SupplyChainModel.EnergyDelay, new PowerGrant(_interval, d.MW * f, curtailed), energy);
-        double h = _model.IntervalHours;
-        ctx.AddMetric(M.Consumed, served * h);
-        ctx.AddMetric(M.Unserved, (load - served) * h);
         _series.Add(new RegionSample(ctx.Now.TotalHours, load, served, _importUsed, exported, curtailed));
         _stage = Stage.Done;
     }

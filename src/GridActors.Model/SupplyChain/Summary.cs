@@ -10,7 +10,11 @@ namespace GridActors.Model.SupplyChain;
 public sealed class SupplyChainSummary
 {
     public double GeneratedMWh, DispatchedMWh, ConsumedMWh, LossesMWh, CurtailedMWh, UnservedMWh, HubMWh, CarbonT;
-    public double Arrived, Served, Dropped, QueuedAtEnd, InFlightAtEnd;
+    public double Arrived, Served, Dropped, QueuedAtEnd, InFlightAtEnd, Rerouted;
+    /// <summary>Requests as the hubs counted them: received, served and dropped there (queue overflow, hub down).</summary>
+    public double HubReceived, HubServed, HubDropped;
+    /// <summary>Mean wait of a bundle in a hub's queue before service (ms), over every bundle that started service.</summary>
+    public double HubWaitMsMean;
     public Dictionary<string, double> DroppedBy = [];
     public double TokensServed, TokensArrived;
     public double CostElectricity, CostCapital, CostNetwork;
@@ -22,6 +26,10 @@ public sealed class SupplyChainSummary
     /// <summary>Each entity's time series, by entity key (rows of its kind's run-folder CSV).</summary>
     public Dictionary<string, ISeries> SeriesByEntity = [];
     public List<(double Hours, int Fault, bool Begin)> FaultLog = [];
+
+    /// <summary>The metrics this summary read, by name (every declared metric is read: a test checks it).</summary>
+    public IReadOnlyCollection<string> MetricsRead => _metricsRead;
+    private readonly SortedSet<string> _metricsRead = new(StringComparer.Ordinal);
 
     /// <summary>Length of a dispatch interval (h).</summary>
     public double IntervalHours { get; private set; }
@@ -44,7 +52,11 @@ public sealed class SupplyChainSummary
     {
         var s = new SupplyChainSummary();
         var spec = model.Spec;
-        double Metric(int id) => result.MetricTotals[id];
+        double Metric(int id)
+        {
+            s._metricsRead.Add(result.MetricNames[id]);
+            return result.MetricTotals[id];
+        }
         s._intervalMicros = spec.DispatchIntervalMicros;
         s.IntervalHours = model.IntervalHours;
         // An interval's message rounds take ~7 energy delays; count only intervals completed before the end.
@@ -82,6 +94,12 @@ public sealed class SupplyChainSummary
         s.CostCapital = Metric(M.CostCapital);
         s.CostNetwork = Metric(M.CostNetwork);
         s.SloViolations = Metric(M.SloViolations);
+        s.Rerouted = Metric(M.Rerouted);
+        s.HubReceived = Metric(M.HubReceived);
+        s.HubServed = Metric(M.HubServed);
+        s.HubDropped = Metric(M.HubDropped);
+        double waits = Metric(M.WaitCount);
+        s.HubWaitMsMean = waits > 0 ? Metric(M.WaitSum) / waits / 1000 : 0;
 
         var all = new LatencyHistogram();
         foreach (var hist in s.TtftByRegion.Values) all.Merge(hist);
@@ -96,9 +114,13 @@ public sealed class SupplyChainSummary
         if (!s.EnergyConserved)
             s.EnergyImbalance = $"generated {lhs:F6} MWh ≠ consumed {s.ConsumedMWh:F6} + losses {s.LossesMWh:F6} + curtailed {s.CurtailedMWh:F6} = {rhs:F6} MWh";
         double accounted = s.Served + s.Dropped + s.QueuedAtEnd + s.InFlightAtEnd;
-        s.RequestsConserved = Math.Abs(s.Arrived - accounted) < 0.5;
-        if (!s.RequestsConserved)
+        double atHubs = s.HubServed + s.HubDropped + s.QueuedAtEnd;
+        bool users = Math.Abs(s.Arrived - accounted) < 0.5, hubs = Math.Abs(s.HubReceived - atHubs) < 0.5;
+        s.RequestsConserved = users && hubs;
+        if (!users)
             s.RequestImbalance = $"arrived {s.Arrived} ≠ served {s.Served} + dropped {s.Dropped} + queued {s.QueuedAtEnd} + in flight {s.InFlightAtEnd}";
+        else if (!hubs)
+            s.RequestImbalance = $"received at hubs {s.HubReceived} ≠ served there {s.HubServed} + dropped there {s.HubDropped} + queued {s.QueuedAtEnd}";
         return s;
     }
 }

@@ -2,27 +2,30 @@ using GridActors.Kernel;
 
 namespace GridActors.Model.SupplyChain;
 
-/// <summary>Metric ids of the supply-chain model (declared once; totals are summed in entity-id order).</summary>
+/// <summary>
+/// Metric ids of the supply-chain model (declared once; totals are summed in entity-id order and hashed into the digest).
+/// Every metric is written by an entity and read by <see cref="SupplyChainSummary"/> (a test checks both). Energy per
+/// interval is not a metric: plants, regions and links record it in their series, which the summary reads.
+/// </summary>
 public static class M
 {
     public static readonly string[] Names =
     [
-        "energy.generated_mwh", "energy.dispatched_mwh", "energy.consumed_mwh", "energy.losses_mwh",
-        "energy.curtailed_mwh", "energy.unserved_mwh", "energy.hub_mwh", "energy.carbon_t",
+        "energy.hub_mwh", "energy.carbon_t",
         "requests.arrived", "requests.completed", "requests.dropped.queue_overflow", "requests.dropped.hub_down",
-        "requests.dropped.no_route", "requests.dropped.cable_cut", "requests.slo_violations",
-        "hub.received", "hub.served", "hub.dropped", "tokens.served", "tokens.arrived",
+        "requests.dropped.no_route", "requests.dropped.cable_cut", "requests.slo_violations", "requests.rerouted",
+        "hub.received", "hub.served", "hub.dropped", "hub.wait_us_sum", "hub.wait_count",
+        "tokens.served", "tokens.arrived",
         "cost.electricity_usd", "cost.capital_usd", "cost.network_usd",
         "net.requests_sent", "net.requests_received", "net.responses_sent", "net.responses_received",
-        "hub.wait_us_sum", "hub.wait_count", "requests.rerouted", "link.max_utilisation",
     ];
 
-    public const int Generated = 0, Dispatched = 1, Consumed = 2, Losses = 3, Curtailed = 4, Unserved = 5, HubEnergy = 6, Carbon = 7;
-    public const int Arrived = 8, Completed = 9, DropQueue = 10, DropHubDown = 11, DropNoRoute = 12, DropCableCut = 13, SloViolations = 14;
-    public const int HubReceived = 15, HubServed = 16, HubDropped = 17, TokensServed = 18, TokensArrived = 19;
-    public const int CostElectricity = 20, CostCapital = 21, CostNetwork = 22;
-    public const int NetRequestsSent = 23, NetRequestsReceived = 24, NetResponsesSent = 25, NetResponsesReceived = 26;
-    public const int WaitSum = 27, WaitCount = 28, Rerouted = 29, LinkMaxUtilisation = 30;
+    public const int HubEnergy = 0, Carbon = 1;
+    public const int Arrived = 2, Completed = 3, DropQueue = 4, DropHubDown = 5, DropNoRoute = 6, DropCableCut = 7, SloViolations = 8, Rerouted = 9;
+    public const int HubReceived = 10, HubServed = 11, HubDropped = 12, WaitSum = 13, WaitCount = 14;
+    public const int TokensServed = 15, TokensArrived = 16;
+    public const int CostElectricity = 17, CostCapital = 18, CostNetwork = 19;
+    public const int NetRequestsSent = 20, NetRequestsReceived = 21, NetResponsesSent = 22, NetResponsesReceived = 23;
 }
 
 /// <summary>

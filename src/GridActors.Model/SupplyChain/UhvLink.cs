@@ -36,7 +36,6 @@ public sealed class Link(SupplyChainModel model, int index) : Entity
                 double delivered = Math.Clamp(a.MW, 0, _offeredSent * (1 - LossFraction));
                 double sent = _offeredSent <= 0 ? 0 : delivered / (1 - LossFraction);
                 double loss = sent - delivered;
-                ctx.AddMetric(M.Losses, loss * model.IntervalHours);
                 _series.Add(new LinkSample(ctx.Now.TotalHours, sent, delivered, loss, _tripped ? 0 : _spec.CapacityMW));
                 ctx.Send(new EntityId(model.RegionId(_spec.From)), SupplyChainModel.EnergyDelay,
                     new ImportAccept(ctx.Self.Value, a.Interval, sent), energy);
