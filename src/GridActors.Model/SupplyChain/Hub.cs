@@ -23,7 +23,7 @@ public sealed class Hub : Entity
     private readonly int _region;
     private readonly Queue<Bundle> _realTime = new();
     private readonly Queue<Bundle> _batch = new();
-    private readonly SortedDictionary<long, Bundle> _inService = [];
+    private readonly SortedDictionary<(int Origin, long Id), Bundle> _inService = [];
     private int _up;            // servers not failed
     private int _usable;        // servers the granted power can run (≤ _up)
     private double _grantMW;
@@ -167,7 +167,7 @@ public sealed class Hub : Entity
             var started = b with { ServiceStart = now, FirstToken = now + (long)(service * _model.PrefillShareOf(b)) };
             ctx.AddMetric(M.WaitSum, now - b.HubArrival);
             ctx.AddMetric(M.WaitCount, 1);
-            _inService.Add(b.Id, started);
+            _inService.Add((b.Origin, b.Id), started);
             ctx.ScheduleSelf(new SimTime(service), new Completion(started));
             if (Busy > _peakBusy) _peakBusy = Busy;
         }
@@ -175,7 +175,7 @@ public sealed class Hub : Entity
 
     private void OnCompletion(IEventContext ctx, Bundle b)
     {
-        if (!_inService.Remove(b.Id)) return; // lost when the hub failed
+        if (!_inService.Remove((b.Origin, b.Id))) return; // lost when the hub failed
         ctx.AddMetric(M.HubServed, b.Requests);
         ctx.AddMetric(M.TokensServed, b.Tokens);
         ctx.AddMetric(M.CostNetwork, b.Tokens / TokensPerMillion * _model.Spec.NetworkUsdPerMillionTokens);
@@ -206,7 +206,7 @@ public sealed class Hub : Entity
         w.Write(_up); w.Write(_usable); w.Write(_grantMW); w.Write(_greenSurplusMW); w.Write(_tokensThisInterval); w.Write(_demandMW); w.Write(_peakBusy); w.Write(_throttled); w.Write(_lastOverflowRecord);
         w.Write(_realTime.Count); foreach (var b in _realTime) SupplyChainCodec.WriteBundle(w, b);
         w.Write(_batch.Count); foreach (var b in _batch) SupplyChainCodec.WriteBundle(w, b);
-        w.Write(_inService.Count); foreach (var (k, b) in _inService) { w.Write(k); SupplyChainCodec.WriteBundle(w, b); }
+        w.Write(_inService.Count); foreach (var b in _inService.Values) SupplyChainCodec.WriteBundle(w, b);
         _series.Save(w);
     }
 
@@ -215,7 +215,7 @@ public sealed class Hub : Entity
         _up = r.ReadInt32(); _usable = r.ReadInt32(); _grantMW = r.ReadDouble(); _greenSurplusMW = r.ReadDouble(); _tokensThisInterval = r.ReadDouble(); _demandMW = r.ReadDouble(); _peakBusy = r.ReadInt32(); _throttled = r.ReadBoolean(); _lastOverflowRecord = r.ReadInt64();
         _realTime.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _realTime.Enqueue(SupplyChainCodec.ReadBundle(r));
         _batch.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _batch.Enqueue(SupplyChainCodec.ReadBundle(r));
-        _inService.Clear(); for (int n = r.ReadInt32(); n > 0; n--) { long k = r.ReadInt64(); _inService[k] = SupplyChainCodec.ReadBundle(r); }
+        _inService.Clear(); for (int n = r.ReadInt32(); n > 0; n--) { var b = SupplyChainCodec.ReadBundle(r); _inService[(b.Origin, b.Id)] = b; }
         _series.Load(r);
     }
 

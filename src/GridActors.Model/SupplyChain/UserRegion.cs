@@ -20,7 +20,6 @@ public sealed class UserRegion : Entity
 
     private readonly SupplyChainModel _model;
     private readonly UserRegionSpec _spec;
-    private readonly int _index;
     private readonly IRoutingPolicy _policy;
     private readonly RouteOption[] _routes;
     private readonly Dictionary<int, HubStatus> _hubs = [];
@@ -36,7 +35,6 @@ public sealed class UserRegion : Entity
     public UserRegion(SupplyChainModel model, int index)
     {
         _model = model;
-        _index = index;
         _spec = model.Spec.Users[index];
         _policy = model.Spec.Policy;
         _routes = _spec.Routes.Select(r =>
@@ -128,7 +126,7 @@ public sealed class UserRegion : Entity
         ctx.AddMetric(M.Arrived, requests);
         ctx.AddMetric(M.TokensArrived, tokens);
         _hourCounts[Arrived] += requests;
-        var id = _nextId++ * 1024 + _index;
+        long id = _nextId++; // unique together with the origin (this entity): see Bundle
         var route = Choose(realTime);
         if (route is null)
         {
