@@ -46,3 +46,19 @@ public class MetricSpecs
         Assert.True(s.HubWaitMsMean > 0);
     }
 }
+
+public class BatchTurnaroundSpecs
+{
+    [Fact]
+    public void Batch_turnaround_is_summarised_overall_and_by_user_region()
+    {
+        var model = new SupplyChainModel(Small());
+        var s = SupplyChainSummary.From(model, new SequentialExecutor().Run(model, Settings(2 * Hour)));
+        Assert.Equal(s.TtftByRegion.Keys, s.BatchTurnaroundByRegion.Keys);
+        Assert.All(s.BatchTurnaroundByRegion.Values, h => Assert.True(h.Total > 0));
+        Assert.Equal(s.BatchTurnaroundByRegion.Values.Sum(h => h.Total), s.BatchTurnaround.Total);
+        // A batch request waits for its whole service (5 s of tokens per bundle here), a real-time one only for its first token.
+        Assert.InRange(s.BatchTurnaround.Percentile(0.5), s.P50, 60_000);
+        Assert.True(s.BatchTurnaround.Percentile(0.99) >= s.BatchTurnaround.Percentile(0.5));
+    }
+}

@@ -207,12 +207,19 @@ public sealed class RunCommand : AsyncCommand<RunSettingsCli>
         {
             ["p50"] = Math.Round(kv.Value.Percentile(0.5), 2), ["p95"] = Math.Round(kv.Value.Percentile(0.95), 2), ["p99"] = Math.Round(kv.Value.Percentile(0.99), 2),
         }),
+        ["batchTurnaroundMs"] = Percentiles(s.BatchTurnaround),
+        ["batchTurnaroundMsByRegion"] = s.BatchTurnaroundByRegion.ToDictionary(kv => kv.Key, kv => Percentiles(kv.Value)),
         ["sloViolationRate"] = Math.Round(s.SloViolationRate, 6),
         ["invariants"] = new Dictionary<string, object?>
         {
             ["energyConserved"] = s.EnergyConserved, ["requestsConserved"] = s.RequestsConserved,
             ["energyImbalance"] = s.EnergyImbalance, ["requestImbalance"] = s.RequestImbalance,
         },
+    };
+
+    private static Dictionary<string, double> Percentiles(LatencyHistogram h) => new()
+    {
+        ["p50"] = Math.Round(h.Percentile(0.5), 2), ["p95"] = Math.Round(h.Percentile(0.95), 2), ["p99"] = Math.Round(h.Percentile(0.99), 2),
     };
 
     public static void PrintTable(string runId, string outDir, RunResult r, SupplyChainSummary s, double wall)

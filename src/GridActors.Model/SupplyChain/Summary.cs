@@ -23,6 +23,9 @@ public sealed class SupplyChainSummary
     public string? EnergyImbalance, RequestImbalance;
     public int CompleteIntervals;
     public Dictionary<string, LatencyHistogram> TtftByRegion = [];
+    /// <summary>Turnaround (creation to response) of batch requests, by user region and overall (ms).</summary>
+    public Dictionary<string, LatencyHistogram> BatchTurnaroundByRegion = [];
+    public LatencyHistogram BatchTurnaround = new();
     /// <summary>Each entity's time series, by entity key (rows of its kind's run-folder CSV).</summary>
     public Dictionary<string, ISeries> SeriesByEntity = [];
     public List<(double Hours, int Fault, bool Begin)> FaultLog = [];
@@ -101,6 +104,7 @@ public sealed class SupplyChainSummary
         double waits = Metric(M.WaitCount);
         s.HubWaitMsMean = waits > 0 ? Metric(M.WaitSum) / waits / 1000 : 0;
 
+        foreach (var hist in s.BatchTurnaroundByRegion.Values) s.BatchTurnaround.Merge(hist);
         var all = new LatencyHistogram();
         foreach (var hist in s.TtftByRegion.Values) all.Merge(hist);
         s.RealTimeServed = all.Total;

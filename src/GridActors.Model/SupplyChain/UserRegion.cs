@@ -263,5 +263,9 @@ public sealed record UserReport(LatencyHistogram Ttft, LatencyHistogram BatchTur
 
     public static UserReport Read(BinaryReader r) => new(LatencyHistogram.Read(r), LatencyHistogram.Read(r), Series<UserSample>.Read(r));
 
-    public void AddTo(SupplyChainSummary s, string id) => s.TtftByRegion[id] = Ttft;
+    public void AddTo(SupplyChainSummary s, string id)
+    {
+        s.TtftByRegion[id] = Ttft;
+        s.BatchTurnaroundByRegion[id] = BatchTurnaround;
+    }
 }
