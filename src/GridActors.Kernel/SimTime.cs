@@ -27,6 +27,12 @@ public readonly record struct SimTime(long Micros) : IComparable<SimTime>
 
     public double TotalSeconds => Micros / (double)MicrosPerSecond;
 
+    /// <summary>This time in hours (for reports and series; never for ordering).</summary>
+    public double TotalHours => Micros / (double)MicrosPerHour;
+
+    /// <summary><paramref name="micros"/> µs in hours (for reports and series; never for ordering).</summary>
+    public static double ToHours(long micros) => micros / (double)MicrosPerHour;
+
     public int CompareTo(SimTime other) => Micros.CompareTo(other.Micros);
 
     public static SimTime operator +(SimTime a, SimTime b) => new(a.Micros + b.Micros);

@@ -103,14 +103,9 @@ public sealed class ScenarioLoader
             else Error(time["start"], $"'start' must be a date like 2026-06-21, got '{start}'");
         }
 
-        var policyText = Text(top, "policy", root) ?? "latency-first";
-        var policy = policyText switch
-        {
-            "latency-first" => RoutingPolicy.LatencyFirst,
-            "cost-first" => RoutingPolicy.CostFirst,
-            "green-aware" => RoutingPolicy.GreenAware,
-            _ => Fail(top["policy"], $"'policy' must be latency-first, cost-first or green-aware, got '{policyText}'", RoutingPolicy.LatencyFirst),
-        };
+        var policyText = Text(top, "policy", root) ?? RoutingPolicies.LatencyFirst.Name;
+        if (!RoutingPolicies.TryGet(policyText, out var policy))
+            policy = Fail(top["policy"], $"'policy' must be {RoutingPolicies.Names}, got '{policyText}'", RoutingPolicies.LatencyFirst);
         var network = Section(top, "network", ScenarioSchema.Network, root);
 
         var ids = new Dictionary<string, YamlNode>(StringComparer.Ordinal);

@@ -21,7 +21,7 @@ public static class ScenarioWriter
         w.WriteLine($"  horizon: {N(horizonMicros / 1e6)} s");
         w.WriteLine($"  dispatch_interval: {N(s.DispatchIntervalMicros / 1e6)} s");
         w.WriteLine($"  seed: {seed}");
-        w.WriteLine($"policy: {(s.Policy switch { RoutingPolicy.CostFirst => "cost-first", RoutingPolicy.GreenAware => "green-aware", _ => "latency-first" })}");
+        w.WriteLine($"policy: {s.Policy.Name}");
         w.WriteLine("network:");
         w.WriteLine($"  fiber_us_per_km: {N(s.FiberMicrosPerKm)}");
         w.WriteLine($"  usd_per_million_tokens: {N(s.NetworkUsdPerMillionTokens)}");

@@ -40,7 +40,7 @@ public class SupplyChainSpecs
             new("hub-failure", "yrd", 50 * Minute, 20 * Minute, Fraction: 0.5),
             new("link-trip", "lingzhou-shaoxing", 70 * Minute, 15 * Minute),
         };
-        foreach (var policy in new[] { RoutingPolicy.LatencyFirst, RoutingPolicy.CostFirst, RoutingPolicy.GreenAware })
+        foreach (var policy in RoutingPolicies.All)
         {
             var model = new SupplyChainModel(Small(policy, faults));
             var a = new SequentialExecutor().Run(model, Settings(2 * Hour, 3));
@@ -86,25 +86,25 @@ public class SupplyChainSpecs
             Plants = [.. Small().Plants, new PlantSpec("ningxia-hydro", "ningxia", PlantType.Hydro, 5000, 37, 105, CapacityFactor: 0.8)],
         };
         var (_, _, s) = Run(spec, 2 * Hour);
-        var rows = s.SeriesByEntity["link/lingzhou-shaoxing"];
+        var rows = s.SeriesOf<LinkSample>("link/lingzhou-shaoxing");
         Assert.NotEmpty(rows);
-        Assert.All(rows, r => Assert.True(r[1] <= 1200 + 1e-6, $"sent {r[1]} MW over a 1200 MW link"));
-        Assert.Contains(rows, r => r[1] > 1199);
+        Assert.All(rows, r => Assert.True(r.SentMW <= 1200 + 1e-6, $"sent {r.SentMW} MW over a 1200 MW link"));
+        Assert.Contains(rows, r => r.SentMW > 1199);
         Assert.True(s.EnergyConserved, s.EnergyImbalance);
     }
 
     [Fact]
     public void A_tripped_link_carries_nothing()
     {
-        var (_, _, s) = Run(Small(RoutingPolicy.LatencyFirst, new FaultSpec("link-trip", "lingzhou-shaoxing", 0, 0)), 1 * Hour);
-        Assert.All(s.SeriesByEntity["link/lingzhou-shaoxing"], r => Assert.Equal(0, r[1]));
+        var (_, _, s) = Run(Small(RoutingPolicies.LatencyFirst, new FaultSpec("link-trip", "lingzhou-shaoxing", 0, 0)), 1 * Hour);
+        Assert.All(s.SeriesOf<LinkSample>("link/lingzhou-shaoxing"), r => Assert.Equal(0, r.SentMW));
         Assert.Equal(0, s.LossesMWh);
     }
 
     [Fact]
     public void A_cut_cable_carries_nothing_and_its_traffic_reroutes_or_is_dropped_with_a_reason()
     {
-        var model = new SupplyChainModel(Small(RoutingPolicy.LatencyFirst, new FaultSpec("cable-cut", "apg", 0, 0)));
+        var model = new SupplyChainModel(Small(RoutingPolicies.LatencyFirst, new FaultSpec("cable-cut", "apg", 0, 0)));
         var result = new SequentialExecutor().Run(model, Settings(1 * Hour));
         var s = SupplyChainSummary.From(model, result);
         using var r = new BinaryReader(new MemoryStream(result.Reports[model.CableId("apg")]));
@@ -130,7 +130,7 @@ public class SupplyChainSpecs
     {
         var baseline = Run(MMc(64, 20, 0.1), 4 * Hour).Summary;
         var spiked = Run(MMc(64, 20, 0.1) with { Faults = [new FaultSpec("demand-spike", "u", 1 * Hour, 2 * Hour, Multiplier: 3)] }, 4 * Hour).Summary;
-        double Arrivals(SupplyChainSummary s, int hour) => s.SeriesByEntity["users/u"].Single(r => r[0] == hour)[1];
+        double Arrivals(SupplyChainSummary s, int hour) => s.SeriesOf<UserSample>("users/u").Single(r => r.Hour == hour).Arrived;
         for (int hour = 1; hour <= 2; hour++)
             Assert.InRange(Arrivals(spiked, hour) / Arrivals(baseline, hour), 2.85, 3.15);
         Assert.InRange(Arrivals(spiked, 3) / Arrivals(baseline, 3), 0.95, 1.05);

@@ -17,7 +17,7 @@ public class PersistenceRoundTripSpecs
         var dir = Path.Combine(Path.GetTempPath(), "gridactors-roundtrip-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         var store = Store.Sqlite(Path.Combine(dir, "rt.db"));
-        var model = new SupplyChainModel(Small(RoutingPolicy.LatencyFirst,
+        var model = new SupplyChainModel(Small(RoutingPolicies.LatencyFirst,
             new FaultSpec("cable-cut", "apg", 10 * Minute, 0), new FaultSpec("hub-failure", "zhongwei", 12 * Minute, 0, Fraction: 0.5)));
         var settings = Settings(40 * Minute, 3);
         // Reference: each entity's complete state (with the events still waiting for it) at 40 minutes.
@@ -52,7 +52,7 @@ public class PersistenceRoundTripSpecs
     [Fact]
     public void Every_entity_kind_round_trips_its_advanced_state_through_its_snapshot_bytes()
     {
-        var model = new SupplyChainModel(Small(RoutingPolicy.GreenAware,
+        var model = new SupplyChainModel(Small(RoutingPolicies.GreenAware,
             new FaultSpec("cable-cut", "apg", 10 * Minute, 0), new FaultSpec("demand-spike", "all", 5 * Minute, 0, Multiplier: 2),
             new FaultSpec("plant-outage", "ningxia-coal", 5 * Minute, 0, Fraction: 0.3), new FaultSpec("link-trip", "lingzhou-shaoxing", 20 * Minute, 5 * Minute)));
         var settings = Settings(40 * Minute, 5);

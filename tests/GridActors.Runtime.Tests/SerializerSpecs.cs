@@ -78,7 +78,7 @@ public class SerializerSpecs : TestKit
         var model = new GridActors.Model.SupplyChain.SupplyChainModel(SupplyChainSamples.Small());
         // Collect real events with payloads from a short sequential run's first window of a host.
         var outgoing = new List<SimEvent>();
-        foreach (int id in new[] { model.FirstPlant, model.FirstHub, model.FirstUser })
+        foreach (int id in new[] { GridActors.Model.SupplyChain.EntityKinds.Plant, GridActors.Model.SupplyChain.EntityKinds.Hub, GridActors.Model.SupplyChain.EntityKinds.Users }.Select(model.First))
         {
             var host = new EntityHost(model, id, new RunSettings(1, SimTime.FromSeconds(3600)));
             host.Init(outgoing);

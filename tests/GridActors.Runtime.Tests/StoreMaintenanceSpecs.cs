@@ -14,7 +14,7 @@ public class StoreMaintenanceSpecs
         var dir = Path.Combine(Path.GetTempPath(), "gridactors-maint-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         var store = Store.Sqlite(Path.Combine(dir, "m.db"));
-        var model = new SupplyChainModel(Small(RoutingPolicy.LatencyFirst, new FaultSpec("cable-cut", "apg", 10 * Minute, 0)));
+        var model = new SupplyChainModel(Small(RoutingPolicies.LatencyFirst, new FaultSpec("cable-cut", "apg", 10 * Minute, 0)));
         new ActorExecutor(new ActorExecutorOptions(Persistence: new PersistenceOptions(runId, store.AkkaConfig(), every)))
             .RunAsync(model, Settings(until, 3)).GetAwaiter().GetResult();
         return (store, model);
@@ -79,7 +79,7 @@ public class StoreMaintenanceSpecs
         var entity = JournalRecord.Decode("""{"t":10,"kind":"checkpoint","detail":"2"}"""u8.ToArray());
         Assert.Equal(2, entity.Checkpoint);
 
-        var model = new SupplyChainModel(Small(RoutingPolicy.LatencyFirst));
+        var model = new SupplyChainModel(Small(RoutingPolicies.LatencyFirst));
         var host = new EntityHost(model, 1, Settings(Minute, 3));
         var bytes = SnapshotFormat.Write(4, 123, host, []);
         Assert.Equal((4, 123L), SnapshotFormat.ReadHeader(bytes));

@@ -11,7 +11,7 @@ public static class SupplyChainSamples
 
     /// <summary>Two regions (west with solar, wind, coal; east with coal and nuclear) joined by one UHV link,
     /// a hub in each, two cables, three user regions.</summary>
-    public static SupplyChainSpec Small(RoutingPolicy policy = RoutingPolicy.LatencyFirst, params FaultSpec[] faults) => new(
+    public static SupplyChainSpec Small(IRoutingPolicy? policy = null, params FaultSpec[] faults) => new(
         "small", 5 * Minute, 172,
         Plants:
         [
@@ -40,7 +40,7 @@ public static class SupplyChainSamples
             new("north_america", -6, 3, 100, 0.7, 1000, 0.2, 2000, [new("yrd", "ncp", 1), new("zhongwei", "ncp", 18), new("zhongwei", "apg", 60)]),
         ],
         Faults: faults,
-        Policy: policy);
+        Policy: policy ?? RoutingPolicies.LatencyFirst);
 
     /// <summary>One hub with plenty of power and one user region sending Poisson arrivals with exponential
     /// service demands straight to it: an M/M/c queue.</summary>
@@ -52,7 +52,8 @@ public static class SupplyChainSamples
         Hubs: [new("h", "r", 30, 105, East: true, Servers: servers, TokensPerSecondPerServer: 1000, IdleMWPerServer: 0.1, FullMWPerServer: 0.2, QueueLimit: 1_000_000)],
         Cables: [],
         Users: [new("u", 8, lambdaPerSecond, 1, 1.0, meanServiceSeconds * 1000, 0.0, 1e9, [new("h", null, 1)])],
-        Faults: []);
+        Faults: [],
+        Policy: RoutingPolicies.LatencyFirst);
 
     public static RunSettings Settings(long horizonMicros, ulong seed = 1) => new(seed, new SimTime(horizonMicros));
 }

@@ -190,8 +190,10 @@ public sealed class RunCommand : AsyncCommand<RunSettingsCli>
         ["requests"] = new Dictionary<string, object>
         {
             ["arrived"] = s.Arrived, ["served"] = s.Served, ["queuedAtEnd"] = s.QueuedAtEnd, ["inFlightAtEnd"] = s.InFlightAtEnd,
-            ["dropped"] = s.Dropped, ["droppedBy"] = s.DroppedBy,
+            ["dropped"] = s.Dropped, ["droppedBy"] = s.DroppedBy, ["rerouted"] = s.Rerouted,
+            ["atHubs"] = new Dictionary<string, double> { ["received"] = s.HubReceived, ["served"] = s.HubServed, ["dropped"] = s.HubDropped },
         },
+        ["hubWaitMs"] = new Dictionary<string, double> { ["mean"] = Math.Round(s.HubWaitMsMean, 3) },
         ["tokens"] = new Dictionary<string, double> { ["served"] = s.TokensServed, ["arrived"] = s.TokensArrived },
         ["energyPerTokenJ"] = Math.Round(s.EnergyPerTokenJ, 6),
         ["costPerMillionTokensUsd"] = new Dictionary<string, double>
@@ -206,12 +208,19 @@ public sealed class RunCommand : AsyncCommand<RunSettingsCli>
         {
             ["p50"] = Math.Round(kv.Value.Percentile(0.5), 2), ["p95"] = Math.Round(kv.Value.Percentile(0.95), 2), ["p99"] = Math.Round(kv.Value.Percentile(0.99), 2),
         }),
+        ["batchTurnaroundMs"] = Percentiles(s.BatchTurnaround),
+        ["batchTurnaroundMsByRegion"] = s.BatchTurnaroundByRegion.ToDictionary(kv => kv.Key, kv => Percentiles(kv.Value)),
         ["sloViolationRate"] = Math.Round(s.SloViolationRate, 6),
         ["invariants"] = new Dictionary<string, object?>
         {
             ["energyConserved"] = s.EnergyConserved, ["requestsConserved"] = s.RequestsConserved,
             ["energyImbalance"] = s.EnergyImbalance, ["requestImbalance"] = s.RequestImbalance,
         },
+    };
+
+    private static Dictionary<string, double> Percentiles(LatencyHistogram h) => new()
+    {
+        ["p50"] = Math.Round(h.Percentile(0.5), 2), ["p95"] = Math.Round(h.Percentile(0.95), 2), ["p99"] = Math.Round(h.Percentile(0.99), 2),
     };
 
     public static void PrintTable(string runId, string outDir, RunResult r, SupplyChainSummary s, double wall)
@@ -276,12 +285,9 @@ public static class RunFolder
         foreach (var (k, v) in cluster ?? []) run[k] = v;
         File.WriteAllText(Path.Combine(tmp, "run.json"), JsonSerializer.Serialize(run, opts));
         File.WriteAllText(Path.Combine(tmp, "summary.json"), JsonSerializer.Serialize(summary, opts));
-        WriteCsv(tmp, "plants.csv", "entity,hours,available_mw,dispatched_mw,curtailed_mw", s, "plant/");
-        WriteCsv(tmp, "regions.csv", "entity,hours,load_mw,served_mw,import_mw,export_mw,curtailed_mw", s, "region/");
-        WriteCsv(tmp, "links.csv", "entity,hours,sent_mw,delivered_mw,loss_mw,capacity_mw", s, "link/");
-        WriteCsv(tmp, "hubs.csv", "entity,hours,grant_mw,usable_servers,busy_servers,queued_requests,tokens_served", s, "hub/");
-        WriteCsv(tmp, "users.csv", "entity,hour,arrived,completed,dropped,slo_violations,mean_ttft_ms", s, "users/");
-        var faults = new StringBuilder("hours,fault,kind,target,event\n");
+        foreach (var kind in EntityKinds.All)
+            if (kind.Csv is { } csv) WriteCsv(tmp, csv, s, kind.Prefix);
+        var faults = new StringBuilder().AppendJoin(',', FaultStep.CsvColumns).Append('\n');
         foreach (var (h, f, begin) in s.FaultLog)
         {
             var spec = model.Spec.Faults[f];
@@ -316,7 +322,7 @@ public static class RunFolder
             ["name"] = spec.Name,
             ["horizonHours"] = horizonSeconds / 3600,
             ["dispatchIntervalHours"] = spec.DispatchIntervalMicros / 3.6e9,
-            ["policy"] = spec.Policy switch { RoutingPolicy.CostFirst => "cost-first", RoutingPolicy.GreenAware => "green-aware", _ => "latency-first" },
+            ["policy"] = spec.Policy.Name,
             ["plants"] = spec.Plants.Select(p => new Dictionary<string, object?>
             {
                 ["id"] = p.Id, ["region"] = p.Region, ["type"] = p.Type.ToString().ToLowerInvariant(), ["capacityMW"] = p.CapacityMW, ["lat"] = p.Lat, ["lon"] = p.Lon,
@@ -351,12 +357,12 @@ public static class RunFolder
         };
     }
 
-    private static void WriteCsv(string dir, string name, string header, SupplyChainSummary s, string prefix)
+    private static void WriteCsv(string dir, CsvTable csv, SupplyChainSummary s, string prefix)
     {
-        var sb = new StringBuilder(header).Append('\n');
-        foreach (var (key, rows) in s.SeriesByEntity.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            foreach (var row in rows)
-                sb.Append(key[prefix.Length..]).Append(',').AppendJoin(',', row.Select(v => v.ToString("0.######", CultureInfo.InvariantCulture))).Append('\n');
-        File.WriteAllText(Path.Combine(dir, name), sb.ToString());
+        var sb = new StringBuilder().AppendJoin(',', csv.Columns).Append('\n');
+        foreach (var (key, series) in s.SeriesByEntity.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            foreach (var row in series.Samples)
+                sb.Append(key[prefix.Length..]).Append(',').AppendJoin(',', row.Values().Select(v => v.ToString("0.######", CultureInfo.InvariantCulture))).Append('\n');
+        File.WriteAllText(Path.Combine(dir, csv.File), sb.ToString());
     }
 }

@@ -73,8 +73,7 @@ public sealed class RunInspector(RunRegistry registry)
         {
             var keys = Enumerable.Range(0, model.EntityCount).Select(model.EntityKey).ToList();
             var near = keys.OrderBy(k => Levenshtein(entity, k)).ThenBy(k => k, StringComparer.Ordinal).First();
-            var kinds = keys.Select(PersistenceIds.KindOf).Distinct();
-            throw new UserInputException($"unknown entity '{entity}' in run '{run.RunId}'; did you mean '{near}'? (kinds: {string.Join(", ", kinds)})");
+            throw new UserInputException($"unknown entity '{entity}' in run '{run.RunId}'; did you mean '{near}'? (kinds: {string.Join(", ", EntityKinds.All.Select(k => k.Name))})");
         }
         var snaps = _reader.Snapshots(run.RunId, entity);
         if (snaps.Count == 0) throw new UserInputException($"run '{run.RunId}' has no checkpoint of {entity} yet");

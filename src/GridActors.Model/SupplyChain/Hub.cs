@@ -11,12 +11,19 @@ namespace GridActors.Model.SupplyChain;
 /// </summary>
 public sealed class Hub : Entity
 {
+    /// <summary>Power forecast headroom: one serving unit more than last interval's peak per this many units up (10 %).
+    /// ESTIMATE of how operators size the next interval's power request.</summary>
+    public const int UnitsPerHeadroomUnit = 10;
+
+    /// <summary>Tokens in a million (cost indices are USD per million tokens).</summary>
+    private const double TokensPerMillion = 1e6;
+
     private readonly SupplyChainModel _model;
     private readonly HubSpec _spec;
     private readonly int _region;
     private readonly Queue<Bundle> _realTime = new();
     private readonly Queue<Bundle> _batch = new();
-    private readonly SortedDictionary<long, Bundle> _inService = [];
+    private readonly SortedDictionary<(int Origin, long Id), Bundle> _inService = [];
     private int _up;            // servers not failed
     private int _usable;        // servers the granted power can run (≤ _up)
     private double _grantMW;
@@ -26,7 +33,7 @@ public sealed class Hub : Entity
     private bool _throttled;
     private long _lastOverflowRecord = -1;
     private int _peakBusy;
-    private readonly Series _series = new(); // hours, grantMW, usable, busy, queuedRequests, tokensServed
+    private readonly Series<HubSample> _series = new();
 
     public Hub(SupplyChainModel model, int index)
     {
@@ -43,7 +50,7 @@ public sealed class Hub : Entity
     public int Busy => _inService.Count;
     public int QueuedRequests => _realTime.Sum(b => b.Requests) + _batch.Sum(b => b.Requests);
     public int InServiceRequests => _inService.Values.Sum(b => b.Requests);
-    public Series Series => _series;
+    public Series<HubSample> Series => _series;
 
     /// <summary>USD per million tokens at full load: electricity plus capital.</summary>
     public double CostIndex
@@ -52,7 +59,7 @@ public sealed class Hub : Entity
         {
             double perServerHourUsd = _spec.FullMWPerServer * _spec.Pue * _spec.ElectricityUsdPerMWh + _spec.CapitalUsdPerServerHour;
             double tokensPerHour = _spec.TokensPerSecondPerServer * 3600;
-            return perServerHourUsd / tokensPerHour * 1e6;
+            return perServerHourUsd / tokensPerHour * TokensPerMillion;
         }
     }
 
@@ -113,11 +120,11 @@ public sealed class Hub : Entity
     {
         long k = _model.IntervalOf(ctx.Now.Micros);
         if (k > 0)
-            _series.Add(ctx.Now.Micros / 3.6e9, _grantMW, _usable, Busy, QueuedRequests, _tokensThisInterval);
+            _series.Add(new HubSample(ctx.Now.TotalHours, _grantMW, _usable, Busy, QueuedRequests, _tokensThisInterval));
         _tokensThisInterval = 0;
         ctx.AddMetric(M.CostCapital, _spec.Servers * _model.IntervalHours * _spec.CapitalUsdPerServerHour);
         // Forecast: the busiest the hub was last interval (or now, with its queue) plus 10 % headroom.
-        int headroom = Math.Max(1, _up / 10);
+        int headroom = Math.Max(1, _up / UnitsPerHeadroomUnit);
         int wanted = Math.Min(_up, Math.Max(_peakBusy, Busy + _realTime.Count + _batch.Count) + headroom);
         _peakBusy = Busy;
         double it = _up * _spec.IdleMWPerServer + wanted * (_spec.FullMWPerServer - _spec.IdleMWPerServer);
@@ -155,12 +162,12 @@ public sealed class Hub : Entity
         while (Busy < limit && (_realTime.Count > 0 || _batch.Count > 0))
         {
             var b = _realTime.Count > 0 ? _realTime.Dequeue() : _batch.Dequeue();
-            long service = Math.Max(1, (long)Math.Round(b.Tokens / _spec.TokensPerSecondPerServer * 1e6));
+            long service = Math.Max(1, (long)Math.Round(b.Tokens / _spec.TokensPerSecondPerServer * SimTime.MicrosPerSecond));
             long now = ctx.Now.Micros;
             var started = b with { ServiceStart = now, FirstToken = now + (long)(service * _model.PrefillShareOf(b)) };
             ctx.AddMetric(M.WaitSum, now - b.HubArrival);
             ctx.AddMetric(M.WaitCount, 1);
-            _inService.Add(b.Id, started);
+            _inService.Add((b.Origin, b.Id), started);
             ctx.ScheduleSelf(new SimTime(service), new Completion(started));
             if (Busy > _peakBusy) _peakBusy = Busy;
         }
@@ -168,10 +175,10 @@ public sealed class Hub : Entity
 
     private void OnCompletion(IEventContext ctx, Bundle b)
     {
-        if (!_inService.Remove(b.Id)) return; // lost when the hub failed
+        if (!_inService.Remove((b.Origin, b.Id))) return; // lost when the hub failed
         ctx.AddMetric(M.HubServed, b.Requests);
         ctx.AddMetric(M.TokensServed, b.Tokens);
-        ctx.AddMetric(M.CostNetwork, b.Tokens / 1e6 * _model.Spec.NetworkUsdPerMillionTokens);
+        ctx.AddMetric(M.CostNetwork, b.Tokens / TokensPerMillion * _model.Spec.NetworkUsdPerMillionTokens);
         _tokensThisInterval += b.Tokens;
         Respond(ctx, b with { Done = ctx.Now.Micros });
         TryStart(ctx);
@@ -199,7 +206,7 @@ public sealed class Hub : Entity
         w.Write(_up); w.Write(_usable); w.Write(_grantMW); w.Write(_greenSurplusMW); w.Write(_tokensThisInterval); w.Write(_demandMW); w.Write(_peakBusy); w.Write(_throttled); w.Write(_lastOverflowRecord);
         w.Write(_realTime.Count); foreach (var b in _realTime) SupplyChainCodec.WriteBundle(w, b);
         w.Write(_batch.Count); foreach (var b in _batch) SupplyChainCodec.WriteBundle(w, b);
-        w.Write(_inService.Count); foreach (var (k, b) in _inService) { w.Write(k); SupplyChainCodec.WriteBundle(w, b); }
+        w.Write(_inService.Count); foreach (var b in _inService.Values) SupplyChainCodec.WriteBundle(w, b);
         _series.Save(w);
     }
 
@@ -208,7 +215,7 @@ public sealed class Hub : Entity
         _up = r.ReadInt32(); _usable = r.ReadInt32(); _grantMW = r.ReadDouble(); _greenSurplusMW = r.ReadDouble(); _tokensThisInterval = r.ReadDouble(); _demandMW = r.ReadDouble(); _peakBusy = r.ReadInt32(); _throttled = r.ReadBoolean(); _lastOverflowRecord = r.ReadInt64();
         _realTime.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _realTime.Enqueue(SupplyChainCodec.ReadBundle(r));
         _batch.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _batch.Enqueue(SupplyChainCodec.ReadBundle(r));
-        _inService.Clear(); for (int n = r.ReadInt32(); n > 0; n--) { long k = r.ReadInt64(); _inService[k] = SupplyChainCodec.ReadBundle(r); }
+        _inService.Clear(); for (int n = r.ReadInt32(); n > 0; n--) { var b = SupplyChainCodec.ReadBundle(r); _inService[(b.Origin, b.Id)] = b; }
         _series.Load(r);
     }
 
@@ -231,4 +238,25 @@ public sealed class Hub : Entity
         w.Write(QueuedRequests + InServiceRequests);
         _series.Save(w);
     }
+}
+
+/// <summary>A hub's dispatch interval: power granted (MW), serving units usable and busy, requests queued and tokens served.</summary>
+public readonly record struct HubSample(double Hours, double GrantMW, double UsableServers, double BusyServers, double QueuedRequests, double TokensServed)
+    : ISample<HubSample>
+{
+    public static IReadOnlyList<string> Columns { get; } = ["hours", "grant_mw", "usable_servers", "busy_servers", "queued_requests", "tokens_served"];
+
+    public double[] Values() => [Hours, GrantMW, UsableServers, BusyServers, QueuedRequests, TokensServed];
+
+    public static HubSample FromValues(ReadOnlySpan<double> v) => new(v[0], v[1], v[2], v[3], v[4], v[5]);
+}
+
+/// <summary>What a hub reports: requests still queued or in service at the end, and its series.</summary>
+public sealed record HubReport(int QueuedAtEnd, Series<HubSample> Series) : IEntityReport
+{
+    ISeries IEntityReport.Series => Series;
+
+    public static HubReport Read(BinaryReader r) => new(r.ReadInt32(), Series<HubSample>.Read(r));
+
+    public void AddTo(SupplyChainSummary s, string id) => s.QueuedAtEnd += QueuedAtEnd;
 }

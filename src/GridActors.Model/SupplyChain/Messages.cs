@@ -36,14 +36,14 @@ public sealed record CableStatus(int Cable, bool Up);
 /// <summary>Timeline → entity: a fault or spike begins or ends.</summary>
 public sealed record FaultSignal(FaultKind Kind, bool Begin, double Fraction, double Multiplier, long RampMicros, long DurationMicros);
 
-public enum FaultKind : byte { PlantOutage, LinkTrip, CableCut, HubFailure, DemandSpike }
-
 /// <summary>Why a bundle of requests was dropped.</summary>
 public enum DropReason : byte { None, QueueOverflow, HubDown, NoRoute, CableCut }
 
 /// <summary>
 /// A bundle of requests (a cohort of <see cref="Requests"/> identical requests) travelling user → (cable) → hub
 /// and back. The hub fills in the service times; the user region records latency on return.
+/// <see cref="Id"/> numbers the bundles of its <see cref="Origin"/> (0, 1, 2…): the pair identifies a bundle for any
+/// number of user regions.
 /// </summary>
 public sealed record Bundle(
     long Id, int Origin, int Hub, int Cable, int Requests, double Tokens, bool RealTime, long CreatedAt,

@@ -32,17 +32,17 @@ public sealed class Region : Entity
     private double[] _exportCommitted = [];
     private readonly Dictionary<int, List<(int Offer, double MW)>> _blocks = [];
     private double _importUsed;
-    private readonly Series _series = new(); // hours, loadMW, servedMW, importMW, exportMW, curtailedMW
+    private readonly Series<RegionSample> _series = new();
 
     public Region(SupplyChainModel model, int index)
     {
         _model = model;
         _spec = model.Spec.Regions[index];
         (_plants, _hubs, _inbound, _outbound) = model.RegionMembers(_spec.Id);
-        _outboundCap = _outbound.Select(l => model.Spec.Links[l - model.FirstLink].CapacityMW).ToArray();
+        _outboundCap = _outbound.Select(l => model.Spec.Links[model.IndexInKind(l)].CapacityMW).ToArray();
     }
 
-    public Series Series => _series;
+    public Series<RegionSample> Series => _series;
 
     public override void Init(IEventContext ctx) => ctx.ScheduleSelf(SimTime.Zero, Tick.Instance);
 
@@ -91,7 +91,7 @@ public sealed class Region : Entity
 
     private double Load(long micros)
     {
-        double hourLocal = ((micros / 3.6e9) + _spec.UtcOffsetHours) % 24;
+        double hourLocal = (SimTime.ToHours(micros) + _spec.UtcOffsetHours) % 24;
         double f = _spec.LoadProfile is { Length: 24 } p ? p[(int)hourLocal % 24] : 1.0;
         return _spec.BackgroundLoadMW * f;
     }
@@ -201,10 +201,7 @@ public sealed class Region : Entity
         double f = load > 0 ? served / load : 1;
         foreach (var d in _demands)
             ctx.Send(new EntityId(d.Hub), SupplyChainModel.EnergyDelay, new PowerGrant(_interval, d.MW * f, curtailed), energy);
-        double h = _model.IntervalHours;
-        ctx.AddMetric(M.Consumed, served * h);
-        ctx.AddMetric(M.Unserved, (load - served) * h);
-        _series.Add(ctx.Now.Micros / 3.6e9, load, served, _importUsed, exported, curtailed);
+        _series.Add(new RegionSample(ctx.Now.TotalHours, load, served, _importUsed, exported, curtailed));
         _stage = Stage.Done;
     }
 
@@ -258,7 +255,36 @@ public sealed class Region : Entity
         if (_series.Rows.Count > 0)
         {
             var last = _series.Rows[^1];
-            d["loadMW"] = last[1]; d["servedMW"] = last[2]; d["importMW"] = last[3]; d["exportMW"] = last[4]; d["curtailedMW"] = last[5];
+            d["loadMW"] = last.LoadMW; d["servedMW"] = last.ServedMW; d["importMW"] = last.ImportMW; d["exportMW"] = last.ExportMW; d["curtailedMW"] = last.CurtailedMW;
+        }
+    }
+}
+
+/// <summary>A region's dispatch interval: load (background + hubs), load served, imports, exports and curtailment (MW).</summary>
+public readonly record struct RegionSample(double Hours, double LoadMW, double ServedMW, double ImportMW, double ExportMW, double CurtailedMW)
+    : ISample<RegionSample>
+{
+    public static IReadOnlyList<string> Columns { get; } = ["hours", "load_mw", "served_mw", "import_mw", "export_mw", "curtailed_mw"];
+
+    public double[] Values() => [Hours, LoadMW, ServedMW, ImportMW, ExportMW, CurtailedMW];
+
+    public static RegionSample FromValues(ReadOnlySpan<double> v) => new(v[0], v[1], v[2], v[3], v[4], v[5]);
+}
+
+/// <summary>What a region reports: its series; complete intervals add to consumption and unserved load.</summary>
+public sealed record RegionReport(Series<RegionSample> Series) : IEntityReport
+{
+    ISeries IEntityReport.Series => Series;
+
+    public static RegionReport Read(BinaryReader r) => new(Series<RegionSample>.Read(r));
+
+    public void AddTo(SupplyChainSummary s, string id)
+    {
+        double h = s.IntervalHours;
+        foreach (var row in Series.Rows.Where(x => s.IsComplete(x.Hours)))
+        {
+            s.ConsumedMWh += row.ServedMW * h;
+            s.UnservedMWh += (row.LoadMW - row.ServedMW) * h;
         }
     }
 }

@@ -1,21 +1,55 @@
 namespace GridActors.Model.SupplyChain;
 
-/// <summary>Rows of numbers an entity records over time (one row per interval or event), saved with its state.</summary>
-public sealed class Series
+/// <summary>One row of a time series an entity records (one per dispatch interval, hour or event).</summary>
+public interface ISample
 {
-    private readonly List<double[]> _rows = [];
+    /// <summary>The row's values in the order of its type's <see cref="ISample{TSelf}.Columns"/>.</summary>
+    double[] Values();
+}
 
-    public IReadOnlyList<double[]> Rows => _rows;
+/// <summary>
+/// A typed row: its column names (the run folder's CSV headers) are declared once, next to the record, in
+/// the same order as <see cref="ISample.Values"/>; <see cref="FromValues"/> reads a row back.
+/// </summary>
+public interface ISample<TSelf> : ISample where TSelf : ISample<TSelf>
+{
+    static abstract IReadOnlyList<string> Columns { get; }
 
-    public void Add(params double[] row) => _rows.Add(row);
+    static abstract TSelf FromValues(ReadOnlySpan<double> values);
+}
+
+/// <summary>A series seen without its row type (what a CSV writer needs).</summary>
+public interface ISeries
+{
+    IReadOnlyList<string> Columns { get; }
+
+    IEnumerable<ISample> Samples { get; }
+}
+
+/// <summary>
+/// Rows an entity records over time, saved with its state. The saved layout is the row count, then per row
+/// its length and its values (<see cref="ISample.Values"/>), so a row type changes nothing in the bytes.
+/// </summary>
+public sealed class Series<T> : ISeries where T : ISample<T>
+{
+    private readonly List<T> _rows = [];
+
+    public IReadOnlyList<T> Rows => _rows;
+
+    public IReadOnlyList<string> Columns => T.Columns;
+
+    public IEnumerable<ISample> Samples => _rows.Select(r => (ISample)r);
+
+    public void Add(T row) => _rows.Add(row);
 
     public void Save(BinaryWriter w)
     {
         w.Write(_rows.Count);
         foreach (var row in _rows)
         {
-            w.Write(row.Length);
-            foreach (var v in row) w.Write(v);
+            var values = row.Values();
+            w.Write(values.Length);
+            foreach (var v in values) w.Write(v);
         }
     }
 
@@ -23,12 +57,22 @@ public sealed class Series
     {
         _rows.Clear();
         int n = r.ReadInt32();
+        Span<double> values = stackalloc double[T.Columns.Count];
         for (int i = 0; i < n; i++)
         {
-            var row = new double[r.ReadInt32()];
-            for (int j = 0; j < row.Length; j++) row[j] = r.ReadDouble();
-            _rows.Add(row);
+            int length = r.ReadInt32();
+            if (length != values.Length)
+                throw new InvalidDataException($"a {typeof(T).Name} row has {values.Length} values, the saved row has {length}");
+            for (int j = 0; j < length; j++) values[j] = r.ReadDouble();
+            _rows.Add(T.FromValues(values));
         }
+    }
+
+    public static Series<T> Read(BinaryReader r)
+    {
+        var s = new Series<T>();
+        s.Load(r);
+        return s;
     }
 }
 
@@ -98,5 +142,12 @@ public sealed class LatencyHistogram
         Total = r.ReadDouble(); Sum = r.ReadDouble();
         int n = r.ReadInt32();
         for (int k = 0; k < n; k++) { int i = r.ReadInt32(); _counts[i] = r.ReadDouble(); }
+    }
+
+    public static LatencyHistogram Read(BinaryReader r)
+    {
+        var h = new LatencyHistogram();
+        h.Load(r);
+        return h;
     }
 }

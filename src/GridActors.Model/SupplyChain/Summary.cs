@@ -10,7 +10,11 @@ namespace GridActors.Model.SupplyChain;
 public sealed class SupplyChainSummary
 {
     public double GeneratedMWh, DispatchedMWh, ConsumedMWh, LossesMWh, CurtailedMWh, UnservedMWh, HubMWh, CarbonT;
-    public double Arrived, Served, Dropped, QueuedAtEnd, InFlightAtEnd;
+    public double Arrived, Served, Dropped, QueuedAtEnd, InFlightAtEnd, Rerouted;
+    /// <summary>Requests as the hubs counted them: received, served and dropped there (queue overflow, hub down).</summary>
+    public double HubReceived, HubServed, HubDropped;
+    /// <summary>Mean wait of a bundle in a hub's queue before service (ms), over every bundle that started service.</summary>
+    public double HubWaitMsMean;
     public Dictionary<string, double> DroppedBy = [];
     public double TokensServed, TokensArrived;
     public double CostElectricity, CostCapital, CostNetwork;
@@ -19,80 +23,59 @@ public sealed class SupplyChainSummary
     public string? EnergyImbalance, RequestImbalance;
     public int CompleteIntervals;
     public Dictionary<string, LatencyHistogram> TtftByRegion = [];
-    public Dictionary<string, List<double[]>> SeriesByEntity = [];
+    /// <summary>Turnaround (creation to response) of batch requests, by user region and overall (ms).</summary>
+    public Dictionary<string, LatencyHistogram> BatchTurnaroundByRegion = [];
+    public LatencyHistogram BatchTurnaround = new();
+    /// <summary>Each entity's time series, by entity key (rows of its kind's run-folder CSV).</summary>
+    public Dictionary<string, ISeries> SeriesByEntity = [];
     public List<(double Hours, int Fault, bool Begin)> FaultLog = [];
 
-    public double EnergyPerTokenJ => TokensServed > 0 ? HubMWh * 3.6e9 / TokensServed : 0;
+    /// <summary>The metrics this summary read, by name (every declared metric is read: a test checks it).</summary>
+    public IReadOnlyCollection<string> MetricsRead => _metricsRead;
+    private readonly SortedSet<string> _metricsRead = new(StringComparer.Ordinal);
+
+    /// <summary>Length of a dispatch interval (h).</summary>
+    public double IntervalHours { get; private set; }
+    private long _intervalMicros;
+
+    /// <summary>Joules in a megawatt-hour.</summary>
+    public const double JoulesPerMWh = 3.6e9;
+
+    public double EnergyPerTokenJ => TokensServed > 0 ? HubMWh * JoulesPerMWh / TokensServed : 0;
     public double CostPerMillionTokens(double usd) => TokensServed > 0 ? usd / TokensServed * 1e6 : 0;
     public double SloViolationRate => RealTimeServed > 0 ? SloViolations / RealTimeServed : 0;
+
+    /// <summary>Whether the dispatch interval of a sample at <paramref name="hours"/> completed before the end.</summary>
+    public bool IsComplete(double hours) => (int)((long)Math.Round(hours * SimTime.MicrosPerHour) / _intervalMicros) < CompleteIntervals;
+
+    /// <summary>The rows of one entity's series (e.g. <c>SeriesOf&lt;LinkSample&gt;("link/x")</c>).</summary>
+    public IReadOnlyList<T> SeriesOf<T>(string key) where T : ISample<T> => ((Series<T>)SeriesByEntity[key]).Rows;
 
     public static SupplyChainSummary From(SupplyChainModel model, RunResult result)
     {
         var s = new SupplyChainSummary();
         var spec = model.Spec;
-        double Metric(int id) => result.MetricTotals[id];
-        long interval = spec.DispatchIntervalMicros;
+        double Metric(int id)
+        {
+            s._metricsRead.Add(result.MetricNames[id]);
+            return result.MetricTotals[id];
+        }
+        s._intervalMicros = spec.DispatchIntervalMicros;
+        s.IntervalHours = model.IntervalHours;
         // An interval's message rounds take ~7 energy delays; count only intervals completed before the end.
         long settle = 10 * SupplyChainModel.EnergyDelay.Micros;
-        s.CompleteIntervals = (int)Math.Max(0, (result.End.Micros - settle) / interval + 1);
-        int Interval(double hours) => (int)((long)Math.Round(hours * 3.6e9) / interval);
-        bool Complete(double hours) => Interval(hours) < s.CompleteIntervals;
-        double h = model.IntervalHours;
+        s.CompleteIntervals = (int)Math.Max(0, (result.End.Micros - settle) / spec.DispatchIntervalMicros + 1);
 
+        // Every entity adds its own report, in entity-id order (so sums are identical wherever entities ran).
         var reports = result.Reports;
-        Series ReadSeries(BinaryReader r) { var x = new Series(); x.Load(r); return x; }
         for (int id = 0; id < model.EntityCount; id++)
         {
-            var key = model.EntityKey(id);
+            var kind = model.KindOf(id);
             using var r = new BinaryReader(new MemoryStream(reports[id]));
-            if (id == model.TimelineId)
-            {
-                foreach (var row in ReadSeries(r).Rows) s.FaultLog.Add((row[0], (int)row[1], row[2] > 0));
-            }
-            else if (id < model.FirstRegion)
-            {
-                var series = ReadSeries(r);
-                s.SeriesByEntity[key] = series.Rows.ToList();
-                foreach (var row in series.Rows.Where(x => Complete(x[0])))
-                {
-                    s.GeneratedMWh += (row[2] + row[3]) * h;
-                    s.DispatchedMWh += row[2] * h;
-                    s.CurtailedMWh += row[3] * h;
-                }
-            }
-            else if (id < model.FirstLink)
-            {
-                var series = ReadSeries(r);
-                s.SeriesByEntity[key] = series.Rows.ToList();
-                foreach (var row in series.Rows.Where(x => Complete(x[0])))
-                {
-                    s.ConsumedMWh += row[2] * h;
-                    s.UnservedMWh += (row[1] - row[2]) * h;
-                }
-            }
-            else if (id < model.FirstHub)
-            {
-                var series = ReadSeries(r);
-                s.SeriesByEntity[key] = series.Rows.ToList();
-                foreach (var row in series.Rows.Where(x => Complete(x[0]))) s.LossesMWh += row[3] * h;
-            }
-            else if (id < model.FirstCable)
-            {
-                s.QueuedAtEnd += r.ReadInt32();
-                s.SeriesByEntity[key] = ReadSeries(r).Rows.ToList();
-            }
-            else if (id < model.FirstUser)
-            {
-                r.ReadDouble();
-            }
-            else
-            {
-                var ttft = new LatencyHistogram();
-                ttft.Load(r);
-                new LatencyHistogram().Load(r);
-                s.TtftByRegion[spec.Users[id - model.FirstUser].Id] = ttft;
-                s.SeriesByEntity[key] = ReadSeries(r).Rows.ToList();
-            }
+            var report = kind.ReadReport(r);
+            string key = model.EntityKey(id);
+            if (report.Series is { } series) s.SeriesByEntity[key] = series;
+            report.AddTo(s, key[kind.Prefix.Length..]);
         }
 
         s.HubMWh = Metric(M.HubEnergy);
@@ -114,7 +97,14 @@ public sealed class SupplyChainSummary
         s.CostCapital = Metric(M.CostCapital);
         s.CostNetwork = Metric(M.CostNetwork);
         s.SloViolations = Metric(M.SloViolations);
+        s.Rerouted = Metric(M.Rerouted);
+        s.HubReceived = Metric(M.HubReceived);
+        s.HubServed = Metric(M.HubServed);
+        s.HubDropped = Metric(M.HubDropped);
+        double waits = Metric(M.WaitCount);
+        s.HubWaitMsMean = waits > 0 ? Metric(M.WaitSum) / waits / 1000 : 0;
 
+        foreach (var hist in s.BatchTurnaroundByRegion.Values) s.BatchTurnaround.Merge(hist);
         var all = new LatencyHistogram();
         foreach (var hist in s.TtftByRegion.Values) all.Merge(hist);
         s.RealTimeServed = all.Total;
@@ -128,9 +118,13 @@ public sealed class SupplyChainSummary
         if (!s.EnergyConserved)
             s.EnergyImbalance = $"generated {lhs:F6} MWh ≠ consumed {s.ConsumedMWh:F6} + losses {s.LossesMWh:F6} + curtailed {s.CurtailedMWh:F6} = {rhs:F6} MWh";
         double accounted = s.Served + s.Dropped + s.QueuedAtEnd + s.InFlightAtEnd;
-        s.RequestsConserved = Math.Abs(s.Arrived - accounted) < 0.5;
-        if (!s.RequestsConserved)
+        double atHubs = s.HubServed + s.HubDropped + s.QueuedAtEnd;
+        bool users = Math.Abs(s.Arrived - accounted) < 0.5, hubs = Math.Abs(s.HubReceived - atHubs) < 0.5;
+        s.RequestsConserved = users && hubs;
+        if (!users)
             s.RequestImbalance = $"arrived {s.Arrived} ≠ served {s.Served} + dropped {s.Dropped} + queued {s.QueuedAtEnd} + in flight {s.InFlightAtEnd}";
+        else if (!hubs)
+            s.RequestImbalance = $"received at hubs {s.HubReceived} ≠ served there {s.HubServed} + dropped there {s.HubDropped} + queued {s.QueuedAtEnd}";
         return s;
     }
 }

@@ -2,27 +2,30 @@ using GridActors.Kernel;
 
 namespace GridActors.Model.SupplyChain;
 
-/// <summary>Metric ids of the supply-chain model (declared once; totals are summed in entity-id order).</summary>
+/// <summary>
+/// Metric ids of the supply-chain model (declared once; totals are summed in entity-id order and hashed into the digest).
+/// Every metric is written by an entity and read by <see cref="SupplyChainSummary"/> (a test checks both). Energy per
+/// interval is not a metric: plants, regions and links record it in their series, which the summary reads.
+/// </summary>
 public static class M
 {
     public static readonly string[] Names =
     [
-        "energy.generated_mwh", "energy.dispatched_mwh", "energy.consumed_mwh", "energy.losses_mwh",
-        "energy.curtailed_mwh", "energy.unserved_mwh", "energy.hub_mwh", "energy.carbon_t",
+        "energy.hub_mwh", "energy.carbon_t",
         "requests.arrived", "requests.completed", "requests.dropped.queue_overflow", "requests.dropped.hub_down",
-        "requests.dropped.no_route", "requests.dropped.cable_cut", "requests.slo_violations",
-        "hub.received", "hub.served", "hub.dropped", "tokens.served", "tokens.arrived",
+        "requests.dropped.no_route", "requests.dropped.cable_cut", "requests.slo_violations", "requests.rerouted",
+        "hub.received", "hub.served", "hub.dropped", "hub.wait_us_sum", "hub.wait_count",
+        "tokens.served", "tokens.arrived",
         "cost.electricity_usd", "cost.capital_usd", "cost.network_usd",
         "net.requests_sent", "net.requests_received", "net.responses_sent", "net.responses_received",
-        "hub.wait_us_sum", "hub.wait_count", "requests.rerouted", "link.max_utilisation",
     ];
 
-    public const int Generated = 0, Dispatched = 1, Consumed = 2, Losses = 3, Curtailed = 4, Unserved = 5, HubEnergy = 6, Carbon = 7;
-    public const int Arrived = 8, Completed = 9, DropQueue = 10, DropHubDown = 11, DropNoRoute = 12, DropCableCut = 13, SloViolations = 14;
-    public const int HubReceived = 15, HubServed = 16, HubDropped = 17, TokensServed = 18, TokensArrived = 19;
-    public const int CostElectricity = 20, CostCapital = 21, CostNetwork = 22;
-    public const int NetRequestsSent = 23, NetRequestsReceived = 24, NetResponsesSent = 25, NetResponsesReceived = 26;
-    public const int WaitSum = 27, WaitCount = 28, Rerouted = 29, LinkMaxUtilisation = 30;
+    public const int HubEnergy = 0, Carbon = 1;
+    public const int Arrived = 2, Completed = 3, DropQueue = 4, DropHubDown = 5, DropNoRoute = 6, DropCableCut = 7, SloViolations = 8, Rerouted = 9;
+    public const int HubReceived = 10, HubServed = 11, HubDropped = 12, WaitSum = 13, WaitCount = 14;
+    public const int TokensServed = 15, TokensArrived = 16;
+    public const int CostElectricity = 17, CostCapital = 18, CostNetwork = 19;
+    public const int NetRequestsSent = 20, NetRequestsReceived = 21, NetResponsesSent = 22, NetResponsesReceived = 23;
 }
 
 /// <summary>
@@ -38,13 +41,7 @@ public sealed class SupplyChainModel : ISimModel, ITopology
     public static readonly SimTime MinNetworkDelay = SimTime.FromSeconds(0.001);
 
     public SupplyChainSpec Spec { get; }
-    public int TimelineId { get; }
-    public int FirstPlant { get; }
-    public int FirstRegion { get; }
-    public int FirstLink { get; }
-    public int FirstHub { get; }
-    public int FirstCable { get; }
-    public int FirstUser { get; }
+    private readonly int[] _first;   // first entity id of each kind (index as in EntityKinds.All), then the entity count
     private readonly string[] _keys;
     private readonly Dictionary<string, int> _byKey = new(StringComparer.Ordinal);
 
@@ -52,23 +49,14 @@ public sealed class SupplyChainModel : ISimModel, ITopology
     {
         Spec = spec;
         _index = new Lazy<Index>(() => new Index(this), LazyThreadSafetyMode.ExecutionAndPublication);
-        int n = 0;
-        TimelineId = n++;
-        FirstPlant = n; n += spec.Plants.Count;
-        FirstRegion = n; n += spec.Regions.Count;
-        FirstLink = n; n += spec.Links.Count;
-        FirstHub = n; n += spec.Hubs.Count;
-        FirstCable = n; n += spec.Cables.Count;
-        FirstUser = n; n += spec.Users.Count;
-        _keys = new string[n];
-        _keys[TimelineId] = "timeline/faults";
-        for (int i = 0; i < spec.Plants.Count; i++) _keys[FirstPlant + i] = "plant/" + spec.Plants[i].Id;
-        for (int i = 0; i < spec.Regions.Count; i++) _keys[FirstRegion + i] = "region/" + spec.Regions[i].Id;
-        for (int i = 0; i < spec.Links.Count; i++) _keys[FirstLink + i] = "link/" + spec.Links[i].Id;
-        for (int i = 0; i < spec.Hubs.Count; i++) _keys[FirstHub + i] = "hub/" + spec.Hubs[i].Id;
-        for (int i = 0; i < spec.Cables.Count; i++) _keys[FirstCable + i] = "cable/" + spec.Cables[i].Id;
-        for (int i = 0; i < spec.Users.Count; i++) _keys[FirstUser + i] = "users/" + spec.Users[i].Id;
-        for (int i = 0; i < n; i++)
+        var kinds = EntityKinds.All;
+        var ids = kinds.Select(k => k.Ids(spec)).ToArray();
+        _first = new int[kinds.Count + 1];
+        for (int k = 0; k < kinds.Count; k++) _first[k + 1] = _first[k] + ids[k].Count;
+        _keys = new string[_first[^1]];
+        for (int k = 0; k < kinds.Count; k++)
+            for (int i = 0; i < ids[k].Count; i++) _keys[_first[k] + i] = kinds[k].Key(ids[k][i]);
+        for (int i = 0; i < _keys.Length; i++)
             if (!_byKey.TryAdd(_keys[i], i)) throw new ArgumentException($"duplicate entity id '{_keys[i]}'");
         Channels =
         [
@@ -84,53 +72,72 @@ public sealed class SupplyChainModel : ISimModel, ITopology
     public int EntityCount => _keys.Length;
     public string EntityKey(int id) => _keys[id];
     public int IdOf(string key) => _byKey.TryGetValue(key, out var id) ? id : throw new KeyNotFoundException($"unknown entity '{key}'");
+    public bool TryIdOf(string key, out int id) => _byKey.TryGetValue(key, out id);
     public IReadOnlyList<ChannelSpec> Channels { get; }
     public IReadOnlyList<string> MetricNames => M.Names;
     public IPayloadCodec Codec => SupplyChainCodec.Instance;
 
-    public int RegionId(string region) => IdOf("region/" + region);
-    public int HubId(string hub) => IdOf("hub/" + hub);
-    public int CableId(string cable) => IdOf("cable/" + cable);
+    /// <summary>The first entity id of <paramref name="kind"/>; its entities are numbered consecutively from there.</summary>
+    public int First(EntityKind kind) => _first[KindIndex(kind)];
+
+    /// <summary>How many entities of <paramref name="kind"/> the model has.</summary>
+    public int Count(EntityKind kind) => _first[KindIndex(kind) + 1] - _first[KindIndex(kind)];
+
+    /// <summary>The entity ids of <paramref name="kind"/>.</summary>
+    public IEnumerable<int> IdsOf(EntityKind kind) => Enumerable.Range(First(kind), Count(kind));
+
+    /// <summary>The kind of entity <paramref name="id"/> (from the id ranges of the kind table).</summary>
+    public EntityKind KindOf(int id)
+    {
+        if ((uint)id >= (uint)_keys.Length) throw new ArgumentOutOfRangeException(nameof(id), $"no entity #{id} in {Name}");
+        int k = 0;
+        while (id >= _first[k + 1]) k++;
+        return EntityKinds.All[k];
+    }
+
+    /// <summary>Position of entity <paramref name="id"/> among the entities of its kind (its index in the spec's list).</summary>
+    public int IndexInKind(int id) => id - First(KindOf(id));
+
+    /// <summary>The entity id of <paramref name="id"/> of <paramref name="kind"/>.</summary>
+    public int IdOf(EntityKind kind, string id) => IdOf(kind.Key(id));
+
+    public int TimelineId => First(EntityKinds.Timeline);
+    public int RegionId(string region) => IdOf(EntityKinds.Region, region);
+    public int HubId(string hub) => IdOf(EntityKinds.Hub, hub);
+    public int CableId(string cable) => IdOf(EntityKinds.Cable, cable);
+
+    private static int KindIndex(EntityKind kind)
+    {
+        var all = EntityKinds.All;
+        for (int k = 0; k < all.Count; k++)
+            if (ReferenceEquals(all[k], kind)) return k;
+        throw new ArgumentException($"entity kind '{kind.Name}' is not in the kind table");
+    }
 
     public Entity CreateEntity(int id)
     {
-        if (id == TimelineId) return new Timeline(this);
-        if (id < FirstRegion) return new Plant(this, Spec.Plants[id - FirstPlant]);
-        if (id < FirstLink) return new Region(this, id - FirstRegion);
-        if (id < FirstHub) return new Link(this, id - FirstLink);
-        if (id < FirstCable) return new Hub(this, id - FirstHub);
-        if (id < FirstUser) return new Cable(this, id - FirstCable);
-        return new UserRegion(this, id - FirstUser);
+        var kind = KindOf(id);
+        return kind.Create(this, id - First(kind));
     }
 
-    /// <summary>The entities a fault is sent to (a demand spike on <c>all</c> goes to every user region).</summary>
+    /// <summary>The entities a fault is sent to (a fault on <c>all</c>, e.g. a demand spike, goes to every entity of its target kind).</summary>
     public IEnumerable<int> FaultTargets(FaultSpec f)
     {
-        var kind = FaultKinds.Parse(f.Kind);
-        if (kind == FaultKind.DemandSpike && f.Target == "all")
-            return Enumerable.Range(FirstUser, Spec.Users.Count);
-        return [IdOf(FaultKinds.TargetPrefix(kind) + f.Target)];
+        var info = FaultKinds.Info(FaultKinds.Parse(f.Kind));
+        if (info.TargetsAll && f.Target == "all") return IdsOf(info.Target);
+        return [IdOf(info.Target, f.Target)];
     }
 
     /// <summary>Why a fault of <paramref name="kind"/> on <paramref name="target"/> cannot apply to this topology (null if it can).</summary>
     public string? CheckFault(string kind, string target)
     {
-        if (!FaultKinds.All.Contains(kind)) return $"unknown fault kind '{kind}' (expected {string.Join(", ", FaultKinds.All)})";
-        var k = FaultKinds.Parse(kind);
-        if (k == FaultKind.DemandSpike && target == "all") return null;
-        if (_byKey.ContainsKey(FaultKinds.TargetPrefix(k) + target)) return null;
-        string noun = k switch
-        {
-            FaultKind.PlantOutage => "plant", FaultKind.LinkTrip => "UHV link", FaultKind.CableCut => "cable",
-            FaultKind.HubFailure => "hub", _ => "user region",
-        };
-        var ids = (k switch
-        {
-            FaultKind.PlantOutage => Spec.Plants.Select(p => p.Id), FaultKind.LinkTrip => Spec.Links.Select(l => l.Id),
-            FaultKind.CableCut => Spec.Cables.Select(c => c.Id), FaultKind.HubFailure => Spec.Hubs.Select(h => h.Id),
-            _ => Spec.Users.Select(u => u.Id).Append("all"),
-        }).ToList();
-        return $"{kind}: no {noun} named '{target}' in scenario {Spec.Name} (known: {string.Join(", ", ids.Take(12))}{(ids.Count > 12 ? $", … {ids.Count} in all" : "")})";
+        if (!FaultKinds.TryParse(kind, out var info)) return $"unknown fault kind '{kind}' (expected {string.Join(", ", FaultKinds.All)})";
+        if (info.TargetsAll && target == "all") return null;
+        var targetKind = info.Target;
+        if (_byKey.ContainsKey(targetKind.Key(target))) return null;
+        var ids = Enumerable.Range(First(targetKind), Count(targetKind)).Select(i => _keys[i][targetKind.Prefix.Length..]).ToList();
+        if (info.TargetsAll) ids.Add("all");
+        return $"{kind}: no {targetKind.Noun} named '{target}' in scenario {Spec.Name} (known: {string.Join(", ", ids.Take(12))}{(ids.Count > 12 ? $", … {ids.Count} in all" : "")})";
     }
 
     /// <summary>
@@ -177,18 +184,19 @@ public sealed class SupplyChainModel : ISimModel, ITopology
                 if (!Regions.TryGetValue(id, out var r)) Regions[id] = r = ([], [], [], []);
                 return r;
             }
-            for (int i = 0; i < s.Plants.Count; i++) Region(s.Plants[i].Region).Item1.Add(m.FirstPlant + i);
-            for (int i = 0; i < s.Hubs.Count; i++) Region(s.Hubs[i].Region).Item2.Add(m.FirstHub + i);
+            int plant = m.First(EntityKinds.Plant), hub = m.First(EntityKinds.Hub), link = m.First(EntityKinds.Link), user = m.First(EntityKinds.Users);
+            for (int i = 0; i < s.Plants.Count; i++) Region(s.Plants[i].Region).Item1.Add(plant + i);
+            for (int i = 0; i < s.Hubs.Count; i++) Region(s.Hubs[i].Region).Item2.Add(hub + i);
             for (int i = 0; i < s.Links.Count; i++)
             {
-                Region(s.Links[i].To).Item3.Add(m.FirstLink + i);
-                Region(s.Links[i].From).Item4.Add(m.FirstLink + i);
+                Region(s.Links[i].To).Item3.Add(link + i);
+                Region(s.Links[i].From).Item4.Add(link + i);
             }
             for (int u = 0; u < s.Users.Count; u++)
                 foreach (var r in s.Users[u].Routes)
                 {
-                    Add(HubSubscribers, r.Hub, m.FirstUser + u);
-                    if (r.Cable is { } c) Add(CableSubscribers, c, m.FirstUser + u);
+                    Add(HubSubscribers, r.Hub, user + u);
+                    if (r.Cable is { } c) Add(CableSubscribers, c, user + u);
                 }
         }
 
@@ -210,20 +218,21 @@ public sealed class SupplyChainModel : ISimModel, ITopology
     public IEnumerable<(int A, int B, long MinDelayMicros)> Links()
     {
         long energy = EnergyDelay.Micros, net = MinNetworkDelay.Micros;
-        for (int i = 0; i < Spec.Plants.Count; i++) yield return (FirstPlant + i, RegionId(Spec.Plants[i].Region), energy);
+        int plant = First(EntityKinds.Plant), link = First(EntityKinds.Link), hub = First(EntityKinds.Hub), user = First(EntityKinds.Users);
+        for (int i = 0; i < Spec.Plants.Count; i++) yield return (plant + i, RegionId(Spec.Plants[i].Region), energy);
         for (int i = 0; i < Spec.Links.Count; i++)
         {
-            yield return (FirstLink + i, RegionId(Spec.Links[i].From), energy);
-            yield return (FirstLink + i, RegionId(Spec.Links[i].To), energy);
+            yield return (link + i, RegionId(Spec.Links[i].From), energy);
+            yield return (link + i, RegionId(Spec.Links[i].To), energy);
         }
-        for (int i = 0; i < Spec.Hubs.Count; i++) yield return (FirstHub + i, RegionId(Spec.Hubs[i].Region), energy);
+        for (int i = 0; i < Spec.Hubs.Count; i++) yield return (hub + i, RegionId(Spec.Hubs[i].Region), energy);
         for (int u = 0; u < Spec.Users.Count; u++)
             foreach (var r in Spec.Users[u].Routes)
             {
-                yield return (FirstUser + u, HubId(r.Hub), net);
+                yield return (user + u, HubId(r.Hub), net);
                 if (r.Cable is { } c)
                 {
-                    yield return (FirstUser + u, CableId(c), net);
+                    yield return (user + u, CableId(c), net);
                     yield return (CableId(c), HubId(r.Hub), net);
                 }
             }
@@ -231,16 +240,15 @@ public sealed class SupplyChainModel : ISimModel, ITopology
             foreach (var t in FaultTargets(f)) yield return (TimelineId, t, net);
     }
 
-    /// <summary>Rough events per entity by kind (user regions, hubs and cables carry the request traffic).</summary>
-    public double Weight(int id) =>
-        id == TimelineId || id < FirstRegion ? 1 : id < FirstLink ? 3 : id < FirstHub ? 1 : id < FirstCable ? 8 : id < FirstUser ? 4 : 8;
+    /// <summary>Rough events per entity, by kind (user regions, hubs and cables carry the request traffic).</summary>
+    public double Weight(int id) => KindOf(id).Weight;
 
     /// <summary>Share of a bundle's service time spent before its first token (prefill).</summary>
-    public double PrefillShareOf(Bundle b) => Spec.Users[b.Origin - FirstUser].PrefillShare;
+    public double PrefillShareOf(Bundle b) => Spec.Users[IndexInKind(b.Origin)].PrefillShare;
 
     /// <summary>Dispatch interval index of a time.</summary>
     public long IntervalOf(long micros) => micros / Spec.DispatchIntervalMicros;
-    public double IntervalHours => Spec.DispatchIntervalMicros / 3.6e9;
+    public double IntervalHours => SimTime.ToHours(Spec.DispatchIntervalMicros);
 
     /// <summary>Propagation latency over <paramref name="km"/> of a cable (µs), never below the network lookahead.</summary>
     public long CableMicros(CableSpec c, double? km = null) =>

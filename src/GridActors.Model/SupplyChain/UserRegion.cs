@@ -12,15 +12,16 @@ namespace GridActors.Model.SupplyChain;
 /// </summary>
 public sealed class UserRegion : Entity
 {
-    private sealed record Route(int Hub, int HubIndex, int Cable, long CableMicros, long TerrestrialMicros)
-    {
-        public long OneWay => CableMicros + TerrestrialMicros;
-    }
+    /// <summary>A hub "has capacity" for routing while fewer than this many bundles wait per usable serving unit
+    /// (as last published). ESTIMATE: a short queue, so that real-time work is not stuck behind it.</summary>
+    public const double ShortQueueBundlesPerServer = 0.5;
+
+    private const int Arrived = 0, Completed = 1, Dropped = 2, SloViolations = 3, TtftSumMs = 4;
 
     private readonly SupplyChainModel _model;
     private readonly UserRegionSpec _spec;
-    private readonly int _index;
-    private readonly Route[] _routes;
+    private readonly IRoutingPolicy _policy;
+    private readonly RouteOption[] _routes;
     private readonly Dictionary<int, HubStatus> _hubs = [];
     private readonly HashSet<int> _cablesDown = [];
     private readonly List<(double Multiplier, long Start, long Ramp)> _spikes = [];
@@ -28,21 +29,21 @@ public sealed class UserRegion : Entity
     private readonly LatencyHistogram _ttft = new();
     private readonly LatencyHistogram _batchTurnaround = new();
     private long _hour = -1;
-    private double[] _hourCounts = new double[5]; // arrived, completed, dropped, sloViolations, ttftSumMs
-    private readonly Series _series = new();      // hour, arrivedRequests, completed, dropped, sloViolations, meanTtftMs
+    private double[] _hourCounts = new double[5]; // this hour's requests by the indices above (and the sum of their TTFT)
+    private readonly Series<UserSample> _series = new();
 
     public UserRegion(SupplyChainModel model, int index)
     {
         _model = model;
-        _index = index;
         _spec = model.Spec.Users[index];
+        _policy = model.Spec.Policy;
         _routes = _spec.Routes.Select(r =>
         {
             int cable = r.Cable is null ? -1 : model.CableId(r.Cable);
-            long cableMicros = r.Cable is null ? 0 : model.CableMicros(model.Spec.Cables[cable - model.FirstCable], r.CableKm);
+            long cableMicros = r.Cable is null ? 0 : model.CableMicros(model.Spec.Cables[model.IndexInKind(cable)], r.CableKm);
             long terrestrial = Math.Max(SupplyChainModel.MinNetworkDelay.Micros, (long)Math.Round(r.TerrestrialMs * 1000));
             int hub = model.HubId(r.Hub);
-            return new Route(hub, hub - model.FirstHub, cable, cableMicros, terrestrial);
+            return new RouteOption(hub, model.Spec.Hubs[model.IndexInKind(hub)].East, cable, cableMicros, terrestrial);
         }).ToArray();
     }
 
@@ -52,7 +53,7 @@ public sealed class UserRegion : Entity
 
     private double Rate(long micros)
     {
-        double localHour = ((micros / 3.6e9) + _spec.UtcOffsetHours) % 24;
+        double localHour = (SimTime.ToHours(micros) + _spec.UtcOffsetHours) % 24;
         if (localHour < 0) localHour += 24;
         double diurnal = _spec.Diurnal is { Length: 24 } d ? d[(int)localHour % 24] : 1.0;
         double m = 1;
@@ -64,7 +65,7 @@ public sealed class UserRegion : Entity
     private void ScheduleNextArrival(IEventContext ctx)
     {
         double rate = Rate(ctx.Now.Micros);
-        long delay = rate <= 0 ? 60_000_000 : Math.Max(1, (long)(ctx.Rng.NextExponential(1.0 / rate) * 1e6));
+        long delay = rate <= 0 ? SimTime.MicrosPerMinute : Math.Max(1, (long)(ctx.Rng.NextExponential(1.0 / rate) * SimTime.MicrosPerSecond));
         ctx.ScheduleSelf(new SimTime(delay), rate <= 0 ? null : Tick.Instance);
     }
 
@@ -102,7 +103,7 @@ public sealed class UserRegion : Entity
 
     private void Roll(long micros)
     {
-        long hour = micros / 3_600_000_000L;
+        long hour = micros / SimTime.MicrosPerHour;
         if (hour == _hour) return;
         if (_hour >= 0) FlushHour();
         _hour = hour;
@@ -110,8 +111,7 @@ public sealed class UserRegion : Entity
 
     private void FlushHour()
     {
-        var c = _hourCounts;
-        _series.Add(_hour, c[0], c[1], c[2], c[3], c[1] > 0 ? c[4] / c[1] : 0);
+        _series.Add(HourSample());
         _hourCounts = new double[5];
     }
 
@@ -125,13 +125,13 @@ public sealed class UserRegion : Entity
         double tokens = _spec.ExponentialTokens ? Math.Max(1, rng.NextExponential(mean)) : mean;
         ctx.AddMetric(M.Arrived, requests);
         ctx.AddMetric(M.TokensArrived, tokens);
-        _hourCounts[0] += requests;
-        var id = _nextId++ * 1024 + _index;
+        _hourCounts[Arrived] += requests;
+        long id = _nextId++; // unique together with the origin (this entity): see Bundle
         var route = Choose(realTime);
         if (route is null)
         {
             ctx.AddMetric(M.DropNoRoute, requests);
-            _hourCounts[2] += requests;
+            _hourCounts[Dropped] += requests;
             return;
         }
         if (route.OneWay > BestOneWay(route.Hub)) ctx.AddMetric(M.Rerouted, requests);
@@ -150,41 +150,25 @@ public sealed class UserRegion : Entity
         return best;
     }
 
-    private bool Usable(Route r) => (r.Cable < 0 || !_cablesDown.Contains(r.Cable)) && (!_hubs.TryGetValue(r.Hub, out var h) || h.Up);
+    private bool Usable(RouteOption r) => (r.Cable < 0 || !_cablesDown.Contains(r.Cable)) && (!_hubs.TryGetValue(r.Hub, out var h) || h.Up);
 
-    private bool HasCapacity(Route r)
+    private bool HasCapacity(RouteOption r)
     {
         if (!_hubs.TryGetValue(r.Hub, out var h)) return true;
-        // "Capacity" = a short queue: less than half a bundle waiting per usable server (as last published).
-        return h.Up && h.UsableServers > 0 && h.Queued < 0.5 * h.UsableServers * Math.Max(1, _spec.RequestsPerBundle);
+        return h.Up && h.UsableServers > 0 && h.Queued < ShortQueueBundlesPerServer * h.UsableServers * Math.Max(1, _spec.RequestsPerBundle);
     }
 
-    private Route? Choose(bool realTime)
+    private RouteOption? Choose(bool realTime)
     {
         var usable = _routes.Where(Usable).ToArray();
         if (usable.Length == 0) return null;
-        var withCapacity = usable.Where(HasCapacity).ToArray();
-        Route? ByLatency(IEnumerable<Route> rs) => rs.OrderBy(r => r.OneWay).ThenBy(r => r.Hub).FirstOrDefault();
-        Route? LatencyFirst() =>
-            ByLatency(withCapacity.Where(r => _model.Spec.Hubs[r.HubIndex].East)) ?? ByLatency(withCapacity) ?? ByLatency(usable);
-        // Batch work under latency-first follows the plan's placement: the nearest western hub with capacity.
-        Route? WestFirst() =>
-            ByLatency(withCapacity.Where(r => !_model.Spec.Hubs[r.HubIndex].East)) ?? ByLatency(withCapacity) ?? ByLatency(usable);
-        Route? CostFirst() =>
-            withCapacity.OrderBy(r => _hubs.TryGetValue(r.Hub, out var h) ? h.CostIndex : double.MaxValue).ThenBy(r => r.OneWay).ThenBy(r => r.Hub).FirstOrDefault()
-            ?? ByLatency(usable);
-        switch (_model.Spec.Policy)
-        {
-            case RoutingPolicy.CostFirst:
-                return realTime ? LatencyFirst() : CostFirst();
-            case RoutingPolicy.GreenAware:
-                if (realTime) return LatencyFirst();
-                var green = withCapacity.Where(r => _hubs.TryGetValue(r.Hub, out var h) && h.GreenSurplusMW > 0)
-                    .OrderByDescending(r => _hubs[r.Hub].GreenSurplusMW).ThenBy(r => r.OneWay).ThenBy(r => r.Hub).FirstOrDefault();
-                return green ?? CostFirst();
-            default:
-                return realTime ? LatencyFirst() : WestFirst();
-        }
+        return _policy.Choose(new RoutingView(usable, usable.Where(HasCapacity).ToArray(), _hubs), realTime);
+    }
+
+    private UserSample HourSample()
+    {
+        var c = _hourCounts;
+        return new UserSample(_hour, c[Arrived], c[Completed], c[Dropped], c[SloViolations], c[Completed] > 0 ? c[TtftSumMs] / c[Completed] : 0);
     }
 
     private void OnResponse(IEventContext ctx, Bundle b)
@@ -200,20 +184,20 @@ public sealed class UserRegion : Entity
                 DropReason.CableCut => M.DropCableCut,
                 _ => M.DropNoRoute,
             }, b.Requests);
-            _hourCounts[2] += b.Requests;
+            _hourCounts[Dropped] += b.Requests;
             return;
         }
         ctx.AddMetric(M.Completed, b.Requests);
         double ttftMs = (b.FirstToken - b.CreatedAt + (ctx.Now.Micros - b.Done)) / 1000.0;
-        _hourCounts[1] += b.Requests;
-        _hourCounts[4] += ttftMs * b.Requests;
+        _hourCounts[Completed] += b.Requests;
+        _hourCounts[TtftSumMs] += ttftMs * b.Requests;
         if (b.RealTime)
         {
             _ttft.Add(ttftMs, b.Requests);
             if (ttftMs > _spec.SloTtftMs)
             {
                 ctx.AddMetric(M.SloViolations, b.Requests);
-                _hourCounts[3] += b.Requests;
+                _hourCounts[SloViolations] += b.Requests;
             }
         }
         else _batchTurnaround.Add((ctx.Now.Micros - b.CreatedAt) / 1000.0, b.Requests);
@@ -254,10 +238,34 @@ public sealed class UserRegion : Entity
     {
         _ttft.Save(w);
         _batchTurnaround.Save(w);
-        var copy = new Series();
+        var copy = new Series<UserSample>();
         foreach (var row in _series.Rows) copy.Add(row);
-        var c = _hourCounts;
-        if (_hour >= 0) copy.Add(_hour, c[0], c[1], c[2], c[3], c[1] > 0 ? c[4] / c[1] : 0);
+        if (_hour >= 0) copy.Add(HourSample());
         copy.Save(w);
+    }
+}
+
+/// <summary>A user region's hour (since the start): requests arrived, completed, dropped and over the TTFT objective, and the mean TTFT (ms).</summary>
+public readonly record struct UserSample(double Hour, double Arrived, double Completed, double Dropped, double SloViolations, double MeanTtftMs)
+    : ISample<UserSample>
+{
+    public static IReadOnlyList<string> Columns { get; } = ["hour", "arrived", "completed", "dropped", "slo_violations", "mean_ttft_ms"];
+
+    public double[] Values() => [Hour, Arrived, Completed, Dropped, SloViolations, MeanTtftMs];
+
+    public static UserSample FromValues(ReadOnlySpan<double> v) => new(v[0], v[1], v[2], v[3], v[4], v[5]);
+}
+
+/// <summary>What a user region reports: time to first token of real-time requests, turnaround of batch requests, its hourly series.</summary>
+public sealed record UserReport(LatencyHistogram Ttft, LatencyHistogram BatchTurnaround, Series<UserSample> Series) : IEntityReport
+{
+    ISeries IEntityReport.Series => Series;
+
+    public static UserReport Read(BinaryReader r) => new(LatencyHistogram.Read(r), LatencyHistogram.Read(r), Series<UserSample>.Read(r));
+
+    public void AddTo(SupplyChainSummary s, string id)
+    {
+        s.TtftByRegion[id] = Ttft;
+        s.BatchTurnaroundByRegion[id] = BatchTurnaround;
     }
 }

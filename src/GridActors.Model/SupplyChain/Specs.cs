@@ -3,9 +3,6 @@ namespace GridActors.Model.SupplyChain;
 /// <summary>Kinds of generation. Solar, wind and hydro are renewable (must-take, curtailable).</summary>
 public enum PlantType { Solar, Wind, Hydro, Coal, Nuclear, Gas }
 
-/// <summary>How requests are placed on hubs.</summary>
-public enum RoutingPolicy { LatencyFirst, CostFirst, GreenAware }
-
 /// <summary>A generation aggregate attached to a grid region. Power in MW, money in USD.</summary>
 public sealed record PlantSpec(
     string Id, string Region, PlantType Type, double CapacityMW, double Lat, double Lon,
@@ -67,7 +64,7 @@ public sealed record SupplyChainSpec(
     IReadOnlyList<CableSpec> Cables,
     IReadOnlyList<UserRegionSpec> Users,
     IReadOnlyList<FaultSpec> Faults,
-    RoutingPolicy Policy = RoutingPolicy.LatencyFirst,
+    IRoutingPolicy Policy,
     double NetworkUsdPerMillionTokens = 0.001,
     long HubStatusPeriodMicros = 10_000_000,   // hubs publish their status every 10 s
     double FiberMicrosPerKm = 4.9);

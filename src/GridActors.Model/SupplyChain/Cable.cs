@@ -57,66 +57,12 @@ public sealed class Cable(SupplyChainModel model, int index) : Entity
     }
 }
 
-/// <summary>
-/// The scripted timeline: at each fault's start and end it sends the fault to its target entity (or,
-/// for a demand spike on <c>all</c>, to every user region). Effects travel only as messages. It records
-/// what happened for the run's fault timeline.
-/// </summary>
-public sealed class Timeline(SupplyChainModel model) : Entity
+/// <summary>What a cable reports: the requests it carried towards hubs (no series, nothing for the summary).</summary>
+public sealed record CableReport(double CarriedRequests) : IEntityReport
 {
-    private readonly Series _log = new(); // hours, fault index, begin(1)/end(0)
+    ISeries? IEntityReport.Series => null;
 
-    public override void Init(IEventContext ctx)
-    {
-        var faults = model.Spec.Faults;
-        for (int i = 0; i < faults.Count; i++)
-        {
-            ctx.ScheduleSelf(new SimTime(faults[i].StartMicros), new TimelineStep(i, true));
-            if (faults[i].DurationMicros > 0)
-                ctx.ScheduleSelf(new SimTime(faults[i].StartMicros + faults[i].DurationMicros), new TimelineStep(i, false));
-        }
-    }
+    public static CableReport Read(BinaryReader r) => new(r.ReadDouble());
 
-    public override void Handle(IEventContext ctx, object? payload)
-    {
-        if (payload is not TimelineStep step) return;
-        var f = model.Spec.Faults[step.Fault];
-        var kind = FaultKinds.Parse(f.Kind);
-        var signal = new FaultSignal(kind, step.Begin, f.Fraction, f.Multiplier, f.RampMicros, f.DurationMicros);
-        foreach (int target in model.FaultTargets(f))
-            ctx.Send(new EntityId(target), SupplyChainModel.MinNetworkDelay, signal, new ChannelId(SupplyChainModel.ChannelControl));
-        _log.Add(ctx.Now.Micros / 3.6e9, step.Fault, step.Begin ? 1 : 0);
-    }
-
-    public override void Save(BinaryWriter w) => _log.Save(w);
-    public override void Load(BinaryReader r) => _log.Load(r);
-    public override void WriteReport(BinaryWriter w) => _log.Save(w);
-
-    public override void Describe(IDictionary<string, object?> d) => d["faultSteps"] = _log.Rows.Count;
-}
-
-/// <summary>Names of fault kinds as written in scenario files.</summary>
-public static class FaultKinds
-{
-    public static readonly string[] All = ["plant-outage", "link-trip", "cable-cut", "hub-failure", "demand-spike"];
-
-    public static FaultKind Parse(string kind) => kind switch
-    {
-        "plant-outage" => FaultKind.PlantOutage,
-        "link-trip" => FaultKind.LinkTrip,
-        "cable-cut" => FaultKind.CableCut,
-        "hub-failure" => FaultKind.HubFailure,
-        "demand-spike" => FaultKind.DemandSpike,
-        _ => throw new ArgumentException($"unknown fault kind '{kind}' (expected {string.Join(", ", All)})"),
-    };
-
-    /// <summary>The entity-key prefix a fault kind targets.</summary>
-    public static string TargetPrefix(FaultKind kind) => kind switch
-    {
-        FaultKind.PlantOutage => "plant/",
-        FaultKind.LinkTrip => "link/",
-        FaultKind.CableCut => "cable/",
-        FaultKind.HubFailure => "hub/",
-        _ => "users/",
-    };
+    public void AddTo(SupplyChainSummary s, string id) { }
 }

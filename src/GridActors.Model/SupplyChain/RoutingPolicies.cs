@@ -1,0 +1,98 @@
+namespace GridActors.Model.SupplyChain;
+
+/// <summary>One way from a user region to a hub: over a cable (or none) plus terrestrial latency, both one-way µs.</summary>
+public sealed record RouteOption(int Hub, bool EastHub, int Cable, long CableMicros, long TerrestrialMicros)
+{
+    public long OneWay => CableMicros + TerrestrialMicros;
+}
+
+/// <summary>
+/// What a user region knows when it places a bundle: its usable routes (cable up, hub not reported down), those of
+/// them whose hub last reported a short queue, and the (stale) status each hub last published.
+/// </summary>
+public sealed class RoutingView(IReadOnlyList<RouteOption> usable, IReadOnlyList<RouteOption> withCapacity, IReadOnlyDictionary<int, HubStatus> heard)
+{
+    public IReadOnlyList<RouteOption> Usable { get; } = usable;
+
+    public IReadOnlyList<RouteOption> WithCapacity { get; } = withCapacity;
+
+    /// <summary>The status hub <paramref name="hub"/> last published, or null if none arrived yet.</summary>
+    public HubStatus? StatusOf(int hub) => heard.TryGetValue(hub, out var h) ? h : null;
+}
+
+/// <summary>How a user region places bundles on hubs. One class per policy; scenario files name it (<see cref="Name"/>).</summary>
+public interface IRoutingPolicy
+{
+    /// <summary>The name written in scenario files (<c>policy:</c>).</summary>
+    string Name { get; }
+
+    /// <summary>One sentence for documentation and error messages.</summary>
+    string Help { get; }
+
+    /// <summary>The route for a bundle, or null if none fits. <paramref name="view"/> has at least one usable route.</summary>
+    RouteOption? Choose(RoutingView view, bool realTime);
+}
+
+/// <summary>The routing policies, by name: the registry scenario files are validated against.</summary>
+public static class RoutingPolicies
+{
+    public static readonly IRoutingPolicy LatencyFirst = new LatencyFirstPolicy();
+    public static readonly IRoutingPolicy CostFirst = new CostFirstPolicy();
+    public static readonly IRoutingPolicy GreenAware = new GreenAwarePolicy();
+
+    public static readonly IReadOnlyList<IRoutingPolicy> All = [LatencyFirst, CostFirst, GreenAware];
+
+    /// <summary>The names, for messages: "latency-first, cost-first or green-aware".</summary>
+    public static string Names => string.Join(", ", All.Take(All.Count - 1).Select(p => p.Name)) + " or " + All[^1].Name;
+
+    public static bool TryGet(string? name, out IRoutingPolicy policy)
+    {
+        policy = All.FirstOrDefault(p => p.Name == name)!;
+        return policy is not null;
+    }
+
+    public static IRoutingPolicy Get(string name) =>
+        TryGet(name, out var p) ? p : throw new ArgumentException($"unknown routing policy '{name}' (expected {Names})");
+
+    /// <summary>The nearest route among <paramref name="routes"/> (ties: lower hub id), or null.</summary>
+    public static RouteOption? Nearest(IEnumerable<RouteOption> routes) => routes.OrderBy(r => r.OneWay).ThenBy(r => r.Hub).FirstOrDefault();
+
+    /// <summary>The nearest eastern hub with capacity, else the nearest hub with capacity, else the nearest usable one.</summary>
+    public static RouteOption? NearestEast(RoutingView v) =>
+        Nearest(v.WithCapacity.Where(r => r.EastHub)) ?? Nearest(v.WithCapacity) ?? Nearest(v.Usable);
+
+    /// <summary>The nearest western hub with capacity, else the nearest hub with capacity, else the nearest usable one.</summary>
+    public static RouteOption? NearestWest(RoutingView v) =>
+        Nearest(v.WithCapacity.Where(r => !r.EastHub)) ?? Nearest(v.WithCapacity) ?? Nearest(v.Usable);
+
+    /// <summary>The hub with capacity and the lowest published cost index (unknown hubs last), else the nearest usable one.</summary>
+    public static RouteOption? Cheapest(RoutingView v) =>
+        v.WithCapacity.OrderBy(r => v.StatusOf(r.Hub)?.CostIndex ?? double.MaxValue).ThenBy(r => r.OneWay).ThenBy(r => r.Hub).FirstOrDefault()
+        ?? Nearest(v.Usable);
+
+    /// <summary>The hub with capacity whose region curtails the most renewable power, or null if none curtails.</summary>
+    public static RouteOption? Greenest(RoutingView v) =>
+        v.WithCapacity.Where(r => v.StatusOf(r.Hub) is { GreenSurplusMW: > 0 })
+            .OrderByDescending(r => v.StatusOf(r.Hub)!.GreenSurplusMW).ThenBy(r => r.OneWay).ThenBy(r => r.Hub).FirstOrDefault();
+
+    private sealed class LatencyFirstPolicy : IRoutingPolicy
+    {
+        public string Name => "latency-first";
+        public string Help => "real-time to the nearest eastern hub with a short queue, batch to the nearest western one";
+        public RouteOption? Choose(RoutingView view, bool realTime) => realTime ? NearestEast(view) : NearestWest(view);
+    }
+
+    private sealed class CostFirstPolicy : IRoutingPolicy
+    {
+        public string Name => "cost-first";
+        public string Help => "real-time as latency-first, batch to the hub with the lowest cost index";
+        public RouteOption? Choose(RoutingView view, bool realTime) => realTime ? NearestEast(view) : Cheapest(view);
+    }
+
+    private sealed class GreenAwarePolicy : IRoutingPolicy
+    {
+        public string Name => "green-aware";
+        public string Help => "real-time as latency-first, batch to the hub whose region curtails the most renewable power (else the cheapest)";
+        public RouteOption? Choose(RoutingView view, bool realTime) => realTime ? NearestEast(view) : Greenest(view) ?? Cheapest(view);
+    }
+}

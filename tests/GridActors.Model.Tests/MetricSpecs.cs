@@ -1,0 +1,64 @@
+using GridActors.Kernel;
+using GridActors.Model.SupplyChain;
+using static GridActors.TestSupport.SupplyChainSamples;
+
+namespace GridActors.Model.Tests;
+
+public class MetricSpecs
+{
+    /// <summary>The small scenario with a fault of every kind and a short queue at the western hub, so that every
+    /// drop reason, a reroute and every other counter happens within two hours.</summary>
+    public static SupplyChainSpec SmallWithFaults()
+    {
+        var small = Small(RoutingPolicies.LatencyFirst,
+            new FaultSpec("demand-spike", "all", 10 * Minute, 60 * Minute, Multiplier: 3),
+            new FaultSpec("cable-cut", "ncp", 20 * Minute, 30 * Minute),
+            new FaultSpec("hub-failure", "yrd", 30 * Minute, 10 * Minute),
+            new FaultSpec("cable-cut", "apg", 60 * Minute, 20 * Minute),
+            new FaultSpec("plant-outage", "ningxia-coal", 15 * Minute, 30 * Minute, Fraction: 0.5),
+            new FaultSpec("link-trip", "lingzhou-shaoxing", 70 * Minute, 10 * Minute));
+        return small with { Hubs = [small.Hubs[0] with { QueueLimit = 5 }, small.Hubs[1]] };
+    }
+
+    [Fact]
+    public void Every_declared_metric_is_written_in_a_run_with_faults_and_read_by_the_summary()
+    {
+        var model = new SupplyChainModel(SmallWithFaults());
+        var result = new SequentialExecutor().Run(model, Settings(2 * Hour, 3));
+        var summary = SupplyChainSummary.From(model, result);
+        var unwritten = M.Names.Where(n => result.Metric(n) == 0).ToList();
+        Assert.True(unwritten.Count == 0, "never written: " + string.Join(", ", unwritten));
+        var unread = M.Names.Except(summary.MetricsRead).ToList();
+        Assert.True(unread.Count == 0, "never read by the summary: " + string.Join(", ", unread));
+        Assert.Equal(M.Names.Length, M.Names.Distinct().Count());
+        Assert.True(summary.RequestsConserved, summary.RequestImbalance);
+        Assert.True(summary.EnergyConserved, summary.EnergyImbalance);
+    }
+
+    [Fact]
+    public void Requests_balance_at_the_hubs_and_waits_and_reroutes_are_summarised()
+    {
+        var model = new SupplyChainModel(SmallWithFaults());
+        var s = SupplyChainSummary.From(model, new SequentialExecutor().Run(model, Settings(2 * Hour, 3)));
+        Assert.Equal(s.HubReceived, s.HubServed + s.HubDropped + s.QueuedAtEnd);
+        Assert.True(s.HubDropped > 0 && s.HubDropped <= s.Dropped, $"dropped at hubs {s.HubDropped} of {s.Dropped}");
+        Assert.True(s.Rerouted > 0, "north_america takes the APG route while NCP is cut");
+        Assert.True(s.HubWaitMsMean > 0);
+    }
+}
+
+public class BatchTurnaroundSpecs
+{
+    [Fact]
+    public void Batch_turnaround_is_summarised_overall_and_by_user_region()
+    {
+        var model = new SupplyChainModel(Small());
+        var s = SupplyChainSummary.From(model, new SequentialExecutor().Run(model, Settings(2 * Hour)));
+        Assert.Equal(s.TtftByRegion.Keys, s.BatchTurnaroundByRegion.Keys);
+        Assert.All(s.BatchTurnaroundByRegion.Values, h => Assert.True(h.Total > 0));
+        Assert.Equal(s.BatchTurnaroundByRegion.Values.Sum(h => h.Total), s.BatchTurnaround.Total);
+        // A batch request waits for its whole service (5 s of tokens per bundle here), a real-time one only for its first token.
+        Assert.InRange(s.BatchTurnaround.Percentile(0.5), s.P50, 60_000);
+        Assert.True(s.BatchTurnaround.Percentile(0.99) >= s.BatchTurnaround.Percentile(0.5));
+    }
+}
