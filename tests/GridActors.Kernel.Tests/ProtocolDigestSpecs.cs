@@ -3,7 +3,9 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using GridActors.Kernel.Protocol;
 using GridActors.Model.Phold;
+using GridActors.Model.SupplyChain;
 using GridActors.TestSupport;
+using static GridActors.TestSupport.SupplyChainSamples;
 
 namespace GridActors.Kernel.Tests;
 
@@ -133,5 +135,26 @@ public class ProtocolDigestSpecs
         }.Run(model, model.Settings);
         var ex = await Assert.ThrowsAsync<InjectionRejectedException>(() => late!);
         Assert.Contains("has already passed", ex.Message);
+    }
+
+    [Theory]
+    [InlineData(1, false, null)]
+    [InlineData(2, true, null)]
+    [InlineData(3, true, 7)]
+    [InlineData(4, false, 3)]
+    public void The_supply_chain_with_every_fault_kind_gives_the_sequential_digest_on_any_node_count_and_after_a_resume(int nodes, bool leases, int? shuffle)
+    {
+        var model = new SupplyChainModel(Small(RoutingPolicies.GreenAware,
+            new FaultSpec("cable-cut", "apg", 10 * Minute, 20 * Minute), new FaultSpec("demand-spike", "all", 5 * Minute, 0, Multiplier: 2),
+            new FaultSpec("plant-outage", "ningxia-coal", 5 * Minute, 0, Fraction: 0.3), new FaultSpec("link-trip", "lingzhou-shaoxing", 20 * Minute, 5 * Minute),
+            new FaultSpec("hub-failure", "zhongwei", 30 * Minute, 10 * Minute, Fraction: 0.5)));
+        var settings = Settings(Hour, 5);
+        var reference = new SequentialExecutor().Run(model, settings);
+        var plan = new CheckpointPlan(15 * Minute);
+        var first = new WindowedExecutor(new WindowedOptions(nodes, leases, shuffle, plan, EncodeBatches: true));
+        Assert.Equal(reference.Digest, first.Run(model, settings).Digest);
+        var cp = first.Checkpoints[1]; // 30 minutes: a cable is cut, a demand spike and a derate are on, a link trip is over
+        var resumed = new WindowedExecutor(new WindowedOptions(nodes, leases, shuffle, new CheckpointPlan(15 * Minute, cp.K, cp.TimeMicros, Resume: true)));
+        Assert.Equal(reference.Digest, resumed.Run(model, settings, cp).Digest);
     }
 }
