@@ -187,17 +187,17 @@ public static class ScenarioSchema
     /// multiplier, durations) is <see cref="FaultRules"/>', the same for files, <c>run --outage</c> and <c>inject</c>.</summary>
     public static readonly ParameterSet<FaultSpec> Fault = new("a fault", new FaultSpec("", "", 0, 0),
     [
-        new Text<FaultSpec>("kind", string.Join(", ", FaultKinds.Infos.Select(k => k.Name)), f => f.Kind, (f, v) => f with { Kind = v }) { Required = true },
-        new Text<FaultSpec>("target", "id of the plant, link, cable, hub or user region (or 'all' for demand spikes)", f => f.Target, (f, v) => f with { Target = v }) { Required = true },
-        new Duration<FaultSpec>("start", "start time after the run start (before the horizon)", f => f.StartMicros, (f, v) => f with { StartMicros = v })
+        new Text<FaultSpec>(FaultFields.Kind, string.Join(", ", FaultKinds.Infos.Select(k => k.Name)), f => f.Kind, (f, v) => f with { Kind = v }) { Required = true },
+        new Text<FaultSpec>(FaultFields.Target, "id of the plant, link, cable, hub or user region (or 'all' for demand spikes)", f => f.Target, (f, v) => f with { Target = v }) { Required = true },
+        new Duration<FaultSpec>(FaultFields.Start, "start time after the run start (before the horizon)", f => f.StartMicros, (f, v) => f with { StartMicros = v })
             { Required = true, BoundsDoc = "[0, horizon)" },
-        new Duration<FaultSpec>("duration", "how long it lasts (0 = until the end)", f => f.DurationMicros, (f, v) => f with { DurationMicros = v })
+        new Duration<FaultSpec>(FaultFields.Duration, "how long it lasts (0 = until the end)", f => f.DurationMicros, (f, v) => f with { DurationMicros = v })
             { Default = 0, BoundsDoc = FaultRules.TimeBounds },
-        new Number<FaultSpec>("fraction", "capacity lost (plant-outage, hub-failure)", f => f.Fraction, (f, v) => f with { Fraction = v!.Value })
+        new Number<FaultSpec>(FaultFields.Fraction, "capacity lost (plant-outage, hub-failure)", f => f.Fraction, (f, v) => f with { Fraction = v!.Value })
             { Dimension = Dimension.Fraction, Default = FaultRules.DefaultFraction, BoundsDoc = FaultRules.FractionBounds },
-        new Number<FaultSpec>("multiplier", "demand multiplier (demand-spike)", f => f.Multiplier, (f, v) => f with { Multiplier = v!.Value })
+        new Number<FaultSpec>(FaultFields.Multiplier, "demand multiplier (demand-spike)", f => f.Multiplier, (f, v) => f with { Multiplier = v!.Value })
             { Default = FaultRules.DefaultMultiplier, BoundsDoc = FaultRules.MultiplierBounds },
-        new Duration<FaultSpec>("ramp", "time to reach the full multiplier (demand-spike)", f => f.RampMicros, (f, v) => f with { RampMicros = v })
+        new Duration<FaultSpec>(FaultFields.Ramp, "time to reach the full multiplier (demand-spike)", f => f.RampMicros, (f, v) => f with { RampMicros = v })
             { Default = 0, BoundsDoc = FaultRules.TimeBounds },
     ]);
 

@@ -50,6 +50,13 @@ public class ValidationSpecs
     }
 
     [Fact]
+    public void The_fault_rules_name_exactly_the_keys_the_schema_declares_for_faults()
+    {
+        var fields = typeof(FaultFields).GetFields().Select(f => (string)f.GetValue(null)!).Order();
+        Assert.Equal(fields, ScenarioSchema.Fault.Parameters.Select(p => p.Key).Order());
+    }
+
+    [Fact]
     public void Faults_within_the_rules_pass_everywhere()
     {
         var text = WithFault("{kind: demand-spike, target: all, start: 1 h, multiplier: 0.5, ramp: 10 min}");

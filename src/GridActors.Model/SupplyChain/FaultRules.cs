@@ -3,8 +3,14 @@ using GridActors.Kernel;
 
 namespace GridActors.Model.SupplyChain;
 
-/// <summary>A problem with a fault: the field it is about (its key in scenario files) and what is wrong.</summary>
+/// <summary>A problem with a fault: the field it is about (one of <see cref="FaultFields"/>) and what is wrong.</summary>
 public sealed record FaultProblem(string Field, string Message);
+
+/// <summary>The fields of a fault by the name scenario files give them (the schema declares its fault keys with these).</summary>
+public static class FaultFields
+{
+    public const string Kind = "kind", Target = "target", Start = "start", Duration = "duration", Fraction = "fraction", Multiplier = "multiplier", Ramp = "ramp";
+}
 
 /// <summary>
 /// The rules every fault obeys, wherever it comes from: a scenario file, <c>run --outage KIND:TARGET</c> or
@@ -47,24 +53,24 @@ public sealed class FaultValidator(SupplyChainSpec topology, long horizonMicros)
         string N(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
 
         if (!FaultKinds.TryParse(f.Kind, out var info))
-            Problem("kind", $"unknown fault kind '{f.Kind}' (expected {string.Join(", ", FaultKinds.All)})");
+            Problem(FaultFields.Kind, $"unknown fault kind '{f.Kind}' (expected {string.Join(", ", FaultKinds.All)})");
         else if (!(info.TargetsAll && f.Target == "all") && !Ids(info.Target).Contains(f.Target))
         {
             var known = info.Target.Ids(topology).Concat(info.TargetsAll ? ["all"] : Array.Empty<string>()).ToList();
-            Problem("target", $"{f.Kind}: no {info.Target.Noun} named '{f.Target}' in scenario {topology.Name} " +
+            Problem(FaultFields.Target, $"{f.Kind}: no {info.Target.Noun} named '{f.Target}' in scenario {topology.Name} " +
                 $"(known: {string.Join(", ", known.Take(12))}{(known.Count > 12 ? $", … {known.Count} in all" : "")})");
         }
-        if (f.StartMicros < 0) Problem("start", $"'start' must not be negative, got {N(SimTime.ToHours(f.StartMicros))} h");
+        if (f.StartMicros < 0) Problem(FaultFields.Start, $"'{FaultFields.Start}' must not be negative, got {N(SimTime.ToHours(f.StartMicros))} h");
         else if (f.StartMicros >= horizonMicros)
-            Problem("start", $"fault starts at {SimTime.ToHours(f.StartMicros):0.##} h, outside the horizon of {SimTime.ToHours(horizonMicros):0.##} h");
-        CheckTime("duration", f.DurationMicros);
-        CheckTime("ramp", f.RampMicros);
+            Problem(FaultFields.Start, $"fault starts at {SimTime.ToHours(f.StartMicros):0.##} h, outside the horizon of {SimTime.ToHours(horizonMicros):0.##} h");
+        CheckTime(FaultFields.Duration, f.DurationMicros);
+        CheckTime(FaultFields.Ramp, f.RampMicros);
         if (!(f.Fraction > 0 && f.Fraction <= 1))
-            Problem("fraction", $"'fraction' must be within {FaultRules.FractionBounds}, got {N(f.Fraction)}");
+            Problem(FaultFields.Fraction, $"'{FaultFields.Fraction}' must be within {FaultRules.FractionBounds}, got {N(f.Fraction)}");
         if (!(f.Multiplier > 0 && f.Multiplier <= FaultRules.MaxMultiplier))
-            Problem("multiplier", $"'multiplier' must be within (0, {N(FaultRules.MaxMultiplier)}], got {N(f.Multiplier)}");
+            Problem(FaultFields.Multiplier, $"'{FaultFields.Multiplier}' must be within (0, {N(FaultRules.MaxMultiplier)}], got {N(f.Multiplier)}");
         else if (info?.Kind == FaultKind.DemandSpike && f.Multiplier == 1)
-            Problem("multiplier", "a demand-spike needs a 'multiplier' other than 1 (e.g. 3)");
+            Problem(FaultFields.Multiplier, $"a {FaultKinds.DemandSpike.Name} needs a '{FaultFields.Multiplier}' other than 1 (e.g. 3)");
         return problems;
 
         void CheckTime(string field, long micros)
