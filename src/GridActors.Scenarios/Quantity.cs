@@ -31,6 +31,9 @@ public sealed class Dimension
     /// <summary>Data rate; base unit Tbit/s.</summary>
     public static readonly Dimension DataRate = new("data rate", "Tbps", ("Gbps", 1e-3), ("Tbps", 1), ("Pbps", 1e3));
 
+    /// <summary>Whether <paramref name="unit"/> is one of this dimension's units.</summary>
+    public bool Has(string unit) => TryFactor(unit, out _);
+
     public bool TryFactor(string unit, out double factor)
     {
         foreach (var (u, f) in _units)
@@ -50,8 +53,14 @@ public sealed class Dimension
 public static class Quantity
 {
     /// <summary>The value in the dimension's base unit, or an error message saying what is wrong.</summary>
-    public static bool TryParse(string text, Dimension dimension, out double value, out string? error)
+    public static bool TryParse(string text, Dimension dimension, out double value, out string? error) =>
+        TryParse(text, dimension, dimension.BaseUnit, out value, out error);
+
+    /// <summary>The value in <paramref name="inUnit"/> (one of the dimension's units), or an error message saying what is wrong.
+    /// A value written in <paramref name="inUnit"/> itself comes back exactly as written.</summary>
+    public static bool TryParse(string text, Dimension dimension, string inUnit, out double value, out string? error)
     {
+        if (!dimension.TryFactor(inUnit, out var target)) throw new ArgumentException($"'{inUnit}' is not a unit of {dimension.Name}", nameof(inUnit));
         value = 0;
         error = null;
         var s = text.Trim();
@@ -76,21 +85,37 @@ public static class Quantity
                 : $"'{unit}' is not a unit of {dimension.Name} in '{text}': use one of {UnitList(dimension)}";
             return false;
         }
-        value = n * factor;
+        value = n * (factor / target);
+        if (!double.IsFinite(value))
+        {
+            error = $"'{text}' is too large a {dimension.Name}";
+            return false;
+        }
         return true;
     }
 
     public static double Parse(string text, Dimension dimension) =>
         TryParse(text, dimension, out var v, out var error) ? v : throw new FormatException(error);
 
-    /// <summary>A duration as simulated time.</summary>
+    /// <summary>
+    /// A duration as simulated time: the one seconds → µs conversion (<see cref="Kernel.SimTime.FromSeconds"/>, rounding to
+    /// the nearest µs) for scenario files and command-line flags alike, so <c>8.7 h</c> is 31,320,000,000 µs in both.
+    /// </summary>
     public static bool TryParseDuration(string text, out Kernel.SimTime time, out string? error)
     {
         time = default;
         if (!TryParse(text, Dimension.Duration, out var seconds, out error)) return false;
+        if (Math.Abs(seconds) > MaxDurationSeconds)
+        {
+            error = $"'{text}' is longer than {MaxDurationSeconds / 86400:0} d";
+            return false;
+        }
         time = Kernel.SimTime.FromSeconds(seconds);
         return true;
     }
+
+    /// <summary>Longest duration read at all (about 290,000 years fit a long of µs; 100,000 d keeps far from that).</summary>
+    public const double MaxDurationSeconds = 100_000 * 86400.0;
 
     private static string UnitList(Dimension d) =>
         string.Join(", ", d.Units.Where(u => u.Length > 0)) + (d.Units.Contains("") ? " (or a bare number)" : "");

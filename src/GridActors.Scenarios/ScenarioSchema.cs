@@ -1,133 +1,259 @@
+using System.Text;
+using GridActors.Kernel;
+using GridActors.Model.SupplyChain;
+
 namespace GridActors.Scenarios;
 
-/// <summary>Every key a scenario file may contain, declared once with help, default, unit and check.</summary>
+/// <summary>Everything a scenario file sets: the topology with its run-level settings, the horizon and the seed.</summary>
+public sealed record ScenarioSettings(SupplyChainSpec Spec, long HorizonMicros, ulong Seed);
+
+/// <summary>
+/// Every key a scenario file may contain, declared once: help, unit, default, bounds and the spec property it sets.
+/// <see cref="ScenarioLoader"/> reads through these declarations, <see cref="ScenarioWriter"/> writes through them and
+/// <see cref="Markdown"/> documents them; the specs in the model have no defaults of their own (code that builds specs
+/// starts from a set's <see cref="ParameterSet{T}.Defaults"/>). The bounds are physical sanity limits, wide enough
+/// for any real topology, narrow enough that no run can overflow (counts fit an int, durations a long of µs).
+/// </summary>
 public static class ScenarioSchema
 {
-    private static ParameterSpec Str(string key, string help, bool required = false) => new(key, help, Required: required);
-    private static ParameterSpec Q(string key, string help, Dimension? dim, string? def, Func<double, string?>? check = null, bool required = false) =>
-        new(key, help, dim, def, required, check);
+    /// <summary>Largest power of a plant or a region's load: 1 TW (China's whole fleet is about 3 TW).</summary>
+    public const double MaxPowerMW = 1e6;
+    /// <summary>Largest capacity of one UHV link: 100 GW (the largest lines carry 12 GW).</summary>
+    public const double MaxLinkMW = 1e5;
+    /// <summary>Longest line, cable or stretch of a route: the earth's circumference.</summary>
+    public const double MaxKm = 40_000;
+    /// <summary>Highest price of energy: 100,000 USD/MWh (market caps are a few thousand).</summary>
+    public const double MaxPriceUsdPerMWh = 100_000;
+    /// <summary>Longest horizon: 3,650 days (ten years).</summary>
+    public const long MaxHorizonMicros = FaultRules.MaxMicros;
+    /// <summary>Fastest serving unit: 1e12 tokens per second.</summary>
+    public const double MaxTokensPerSecond = 1e12;
+    /// <summary>Highest arrival rate of bundles of one user region: 1,000,000 per second.</summary>
+    public const double MaxBundlesPerSecond = 1e6;
+    /// <summary>Most requests in a bundle and tokens in a request: their product per hub queue must stay far from int overflow.</summary>
+    public const double MaxRequestsPerBundle = 1e6, MaxTokensPerRequest = 1e9;
+    private const long Day = 24 * SimTime.MicrosPerHour;
 
-    public static readonly ParameterSet Root = new("the scenario",
+    private static readonly IReadOnlyList<(string, PlantType)> PlantTypes =
+        [.. Enum.GetValues<PlantType>().Select(t => (t.ToString().ToLowerInvariant(), t))];
+
+    public static readonly ParameterSet<ScenarioSettings> Time = new("'time'", Blank,
     [
-        Str("name", "scenario name"),
-        Str("time", "start date, horizon, dispatch interval, seed"),
-        Str("policy", "routing policy: latency-first, cost-first or green-aware"),
-        Str("network", "network-wide settings"),
-        Str("regions", "grid regions (provinces)"),
-        Str("plants", "generation aggregates"),
-        Str("links", "UHV transmission links"),
-        Str("hubs", "computing hubs"),
-        Str("cables", "subsea and cross-border cables"),
-        Str("users", "user regions and their routes"),
-        Str("faults", "scripted faults and demand spikes"),
+        new Date<ScenarioSettings>("start", "start date (UTC); its day of the year sets the sun's path", d => d.Spec.StartDayOfYear, (d, v) => d with { Spec = d.Spec with { StartDayOfYear = v } })
+            { Default = "2026-06-21" },
+        new Duration<ScenarioSettings>("horizon", "simulated duration", d => d.HorizonMicros, (d, v) => d with { HorizonMicros = v })
+            { Default = Day, Min = 0, MinOpen = true, Max = MaxHorizonMicros },
+        new Duration<ScenarioSettings>("dispatch_interval", "energy dispatch interval", d => d.Spec.DispatchIntervalMicros, (d, v) => d with { Spec = d.Spec with { DispatchIntervalMicros = v } })
+            { Default = 5 * SimTime.MicrosPerMinute, Min = 10 * SupplyChainModel.EnergyDelay.Micros, Max = Day },
+        new Seed<ScenarioSettings>("seed", "run seed", d => d.Seed, (d, v) => d with { Seed = v }) { Default = 1 },
     ]);
 
-    public static readonly ParameterSet Time = new("'time'",
+    public static readonly ParameterSet<ScenarioSettings> Network = new("'network'", Blank,
     [
-        Str("start", "start date (UTC), e.g. 2026-06-21"),
-        Q("horizon", "simulated duration", Dimension.Duration, "24 h", ParameterSpec.Positive),
-        Q("dispatch_interval", "energy dispatch interval", Dimension.Duration, "5 min", v => v >= 10 ? null : "must be at least 10 s"),
-        Q("seed", "run seed", null, "1", v => v >= 0 && v == Math.Floor(v) ? null : "must be a non-negative integer"),
+        new Number<ScenarioSettings>("fiber_us_per_km", "fibre propagation delay per km (light in vacuum: 3.34)", d => d.Spec.FiberMicrosPerKm, (d, v) => d with { Spec = d.Spec with { FiberMicrosPerKm = v!.Value } })
+            { Unit = "µs/km", Default = 4.9, Bounds = Bounds.Within(3.3, 100) },
+        new Number<ScenarioSettings>("usd_per_million_tokens", "network cost per million tokens served", d => d.Spec.NetworkUsdPerMillionTokens, (d, v) => d with { Spec = d.Spec with { NetworkUsdPerMillionTokens = v!.Value } })
+            { Unit = "USD", Default = 0.001, Bounds = Bounds.NonNegative(1e6) },
+        new Duration<ScenarioSettings>("hub_status_period", "how often hubs publish their status to user regions", d => d.Spec.HubStatusPeriodMicros, (d, v) => d with { Spec = d.Spec with { HubStatusPeriodMicros = v } })
+            { Default = 10 * SimTime.MicrosPerSecond, Min = 1000, Max = Day },
     ]);
 
-    public static readonly ParameterSet Network = new("'network'",
+    public static readonly ParameterSet<RegionSpec> Region = new("a region", new RegionSpec("", 0, null, 0),
     [
-        Q("fiber_us_per_km", "fibre propagation delay per km (µs)", null, "4.9", ParameterSpec.Positive),
-        Q("usd_per_million_tokens", "network cost per million tokens served (USD)", null, "0.001", ParameterSpec.NonNegative),
-        Q("hub_status_period", "how often hubs publish their status to user regions", Dimension.Duration, "10 s", v => v >= 0.001 ? null : "must be at least 1 ms"),
+        new Id<RegionSpec>("id", "region id", EntityKinds.Region, r => r.Id, (r, v) => r with { Id = v }) { Required = true },
+        new Number<RegionSpec>("background_load", "load other than hubs", r => r.BackgroundLoadMW, (r, v) => r with { BackgroundLoadMW = v!.Value })
+            { Dimension = Dimension.Power, Unit = "MW", Default = 0, Bounds = Bounds.NonNegative(MaxPowerMW) },
+        new Profile<RegionSpec>("load_profile", "24 hourly multipliers of the background load (local time)", r => r.LoadProfile, (r, v) => r with { LoadProfile = v }),
+        new Number<RegionSpec>("utc_offset", "local time offset", r => r.UtcOffsetHours, (r, v) => r with { UtcOffsetHours = v!.Value })
+            { Unit = "h", Default = 8, Bounds = Bounds.Within(-12, 14) },
     ]);
 
-    public static readonly ParameterSet Region = new("a region",
+    public static readonly ParameterSet<PlantSpec> Plant = new("a plant", new PlantSpec("", "", PlantType.Coal, 0, 0, 0, 0, 0, 0, 0, 0, 0),
     [
-        Str("id", "region id", required: true),
-        Q("background_load", "load other than hubs", Dimension.Power, "0 MW", ParameterSpec.NonNegative),
-        Str("load_profile", "24 hourly multipliers of the background load (local time)"),
-        Q("utc_offset", "local time offset (h)", null, "8"),
+        new Id<PlantSpec>("id", "plant id", EntityKinds.Plant, p => p.Id, (p, v) => p with { Id = v }) { Required = true },
+        new Ref<PlantSpec>("region", "region the plant feeds", EntityKinds.Region, p => p.Region, (p, v) => p with { Region = v! }) { Required = true },
+        new Choice<PlantSpec, PlantType>("type", "kind of generation (solar, wind and hydro are renewable)", PlantTypes, p => p.Type, (p, v) => p with { Type = v }) { Required = true },
+        new Number<PlantSpec>("capacity", "nameplate capacity", p => p.CapacityMW, (p, v) => p with { CapacityMW = v!.Value })
+            { Dimension = Dimension.Power, Unit = "MW", Required = true, Bounds = Bounds.Positive(MaxPowerMW) },
+        new Number<PlantSpec>("lat", "latitude", p => p.Lat, (p, v) => p with { Lat = v!.Value }) { Unit = "°", Default = 35, Bounds = Bounds.Within(-90, 90) },
+        new Number<PlantSpec>("lon", "longitude", p => p.Lon, (p, v) => p with { Lon = v!.Value }) { Unit = "°", Default = 105, Bounds = Bounds.Within(-180, 180) },
+        new Number<PlantSpec>("capacity_factor", "mean output ÷ capacity (renewables)", p => p.CapacityFactor, (p, v) => p with { CapacityFactor = v!.Value })
+            { Dimension = Dimension.Fraction, Default = 0.2, Bounds = Bounds.Share },
+        new Number<PlantSpec>("marginal_cost", "marginal cost", p => p.MarginalCostUsdPerMWh, (p, v) => p with { MarginalCostUsdPerMWh = v!.Value })
+            { Unit = "USD/MWh", Default = 0, Bounds = Bounds.NonNegative(MaxPriceUsdPerMWh) },
+        new Number<PlantSpec>("carbon", "carbon intensity (lignite is about 1,200)", p => p.CarbonKgPerMWh, (p, v) => p with { CarbonKgPerMWh = v!.Value })
+            { Unit = "kg CO2/MWh", Default = 0, Bounds = Bounds.NonNegative(2000) },
+        new Number<PlantSpec>("ramp_per_minute", "ramp limit per minute (dispatchable plants)",
+            p => double.IsPositiveInfinity(p.RampMWPerMinute) ? null : p.RampMWPerMinute, (p, v) => p with { RampMWPerMinute = v ?? double.PositiveInfinity })
+            { Dimension = Dimension.Power, Unit = "MW", Optional = true, Absent = "no limit", Bounds = Bounds.Positive(MaxPowerMW) },
+        new Number<PlantSpec>("forced_outages_per_year", "random forced outage rate", p => p.ForcedOutagesPerYear, (p, v) => p with { ForcedOutagesPerYear = v!.Value })
+            { Unit = "1/year", Default = 0, Bounds = Bounds.NonNegative(1000) },
+        new Number<PlantSpec>("outage_duration", "mean forced outage duration", p => p.OutageHours, (p, v) => p with { OutageHours = v!.Value })
+            { Dimension = Dimension.Duration, Unit = "h", Default = 24, Bounds = Bounds.Positive(MaxHorizonMicros / SimTime.MicrosPerHour) },
     ]);
 
-    public static readonly ParameterSet Plant = new("a plant",
+    public static readonly ParameterSet<LinkSpec> Link = new("a link", new LinkSpec("", "", "", 0, 0, 0),
     [
-        Str("id", "plant id", required: true),
-        Str("region", "region the plant feeds", required: true),
-        Str("type", "solar, wind, hydro, coal, nuclear or gas", required: true),
-        Q("capacity", "nameplate capacity", Dimension.Power, null, ParameterSpec.Positive, required: true),
-        Q("lat", "latitude (°)", null, "35", v => v is >= -90 and <= 90 ? null : "must be within [-90, 90]"),
-        Q("lon", "longitude (°)", null, "105", v => v is >= -180 and <= 180 ? null : "must be within [-180, 180]"),
-        Q("capacity_factor", "mean output ÷ capacity (renewables)", Dimension.Fraction, "0.2", ParameterSpec.UnitInterval),
-        Q("marginal_cost", "marginal cost (USD/MWh)", null, "0", ParameterSpec.NonNegative),
-        Q("carbon", "carbon intensity (kg CO2/MWh)", null, "0", ParameterSpec.NonNegative),
-        Q("ramp_per_minute", "ramp limit per minute (dispatchable plants)", Dimension.Power, null, ParameterSpec.Positive),
-        Q("forced_outages_per_year", "random forced outage rate", null, "0", ParameterSpec.NonNegative),
-        Q("outage_duration", "mean forced outage duration", Dimension.Duration, "24 h", ParameterSpec.Positive),
+        new Id<LinkSpec>("id", "link id", EntityKinds.Link, l => l.Id, (l, v) => l with { Id = v }) { Required = true },
+        new Ref<LinkSpec>("from", "sending region", EntityKinds.Region, l => l.From, (l, v) => l with { From = v! }) { Required = true },
+        new Ref<LinkSpec>("to", "receiving region", EntityKinds.Region, l => l.To, (l, v) => l with { To = v! }) { Required = true },
+        new Number<LinkSpec>("capacity", "transfer capacity", l => l.CapacityMW, (l, v) => l with { CapacityMW = v!.Value })
+            { Dimension = Dimension.Power, Unit = "MW", Required = true, Bounds = Bounds.Positive(MaxLinkMW) },
+        new Number<LinkSpec>("length", "line length", l => l.LengthKm, (l, v) => l with { LengthKm = v!.Value })
+            { Dimension = Dimension.Length, Unit = "km", Required = true, Bounds = Bounds.Positive(MaxKm) },
+        new Number<LinkSpec>("loss_per_1000km", "losses per 1000 km", l => l.LossPer1000Km, (l, v) => l with { LossPer1000Km = v!.Value })
+            { Dimension = Dimension.Fraction, Default = 0.03, Bounds = Bounds.Share },
     ]);
 
-    public static readonly ParameterSet Link = new("a link",
+    public static readonly ParameterSet<HubSpec> Hub = new("a hub", new HubSpec("", "", 0, 0, true, 0, 0, 0, 0, 0, 0, 0, 0),
     [
-        Str("id", "link id", required: true),
-        Str("from", "sending region", required: true),
-        Str("to", "receiving region", required: true),
-        Q("capacity", "transfer capacity", Dimension.Power, null, ParameterSpec.Positive, required: true),
-        Q("length", "line length", Dimension.Length, null, ParameterSpec.Positive, required: true),
-        Q("loss_per_1000km", "losses per 1000 km", Dimension.Fraction, "3 %", ParameterSpec.UnitInterval),
+        new Id<HubSpec>("id", "hub id", EntityKinds.Hub, h => h.Id, (h, v) => h with { Id = v }) { Required = true },
+        new Ref<HubSpec>("region", "grid region supplying the hub", EntityKinds.Region, h => h.Region, (h, v) => h with { Region = v! }) { Required = true },
+        new Choice<HubSpec, bool>("role", "east (real-time) or west (batch)", [("east", true), ("west", false)], h => h.East, (h, v) => h with { East = v }) { Default = "east" },
+        new Number<HubSpec>("lat", "latitude", h => h.Lat, (h, v) => h with { Lat = v!.Value }) { Unit = "°", Default = 35, Bounds = Bounds.Within(-90, 90) },
+        new Number<HubSpec>("lon", "longitude", h => h.Lon, (h, v) => h with { Lon = v!.Value }) { Unit = "°", Default = 110, Bounds = Bounds.Within(-180, 180) },
+        new Count<HubSpec>("servers", "serving units (scaled groups of accelerators)", h => h.Servers, (h, v) => h with { Servers = v }) { Required = true, Min = 1, Max = 10_000_000 },
+        new Number<HubSpec>("tokens_per_second_per_server", "token throughput of one serving unit", h => h.TokensPerSecondPerServer, (h, v) => h with { TokensPerSecondPerServer = v!.Value })
+            { Unit = "tokens/s", Required = true, Bounds = Bounds.Positive(MaxTokensPerSecond) },
+        new Number<HubSpec>("idle_power_per_server", "IT power of an idle serving unit", h => h.IdleMWPerServer, (h, v) => h with { IdleMWPerServer = v!.Value })
+            { Dimension = Dimension.Power, Unit = "MW", Default = 0, Bounds = Bounds.NonNegative(1000) },
+        new Number<HubSpec>("full_power_per_server", "IT power of a busy serving unit", h => h.FullMWPerServer, (h, v) => h with { FullMWPerServer = v!.Value })
+            { Dimension = Dimension.Power, Unit = "MW", Required = true, Bounds = Bounds.Positive(1000) },
+        new Number<HubSpec>("pue", "power usage effectiveness (facility power ÷ IT power)", h => h.Pue, (h, v) => h with { Pue = v!.Value })
+            { Default = 1.25, Bounds = Bounds.Within(1, 3) },
+        new Number<HubSpec>("electricity_price", "electricity price", h => h.ElectricityUsdPerMWh, (h, v) => h with { ElectricityUsdPerMWh = v!.Value })
+            { Unit = "USD/MWh", Default = 70, Bounds = Bounds.NonNegative(MaxPriceUsdPerMWh) },
+        new Number<HubSpec>("capital_per_server_hour", "amortised capital cost per serving unit and hour", h => h.CapitalUsdPerServerHour, (h, v) => h with { CapitalUsdPerServerHour = v!.Value })
+            { Unit = "USD", Default = 0, Bounds = Bounds.NonNegative(1e7) },
+        new Count<HubSpec>("queue_limit", "bundles that may wait before new ones are dropped", h => h.QueueLimit, (h, v) => h with { QueueLimit = v }) { Default = 10_000, Min = 1, Max = 1_000_000 },
+    ])
+    {
+        Check = h => h.IdleMWPerServer > h.FullMWPerServer ? [("idle_power_per_server", "'idle_power_per_server' must not exceed 'full_power_per_server'")] : [],
+    };
+
+    public static readonly ParameterSet<CableSpec> Cable = new("a cable", new CableSpec("", 0, 0, 0),
+    [
+        new Id<CableSpec>("id", "cable id", EntityKinds.Cable, c => c.Id, (c, v) => c with { Id = v }) { Required = true },
+        new Number<CableSpec>("length", "cable length", c => c.LengthKm, (c, v) => c with { LengthKm = v!.Value })
+            { Dimension = Dimension.Length, Unit = "km", Required = true, Bounds = Bounds.Positive(MaxKm) },
+        new Number<CableSpec>("route_factor", "path length ÷ cable length", c => c.RouteFactor, (c, v) => c with { RouteFactor = v!.Value })
+            { Default = 1.35, Bounds = Bounds.Within(1, 10) },
+        new Number<CableSpec>("capacity", "design capacity", c => c.CapacityTbps, (c, v) => c with { CapacityTbps = v!.Value })
+            { Dimension = Dimension.DataRate, Unit = "Tbps", Default = 10, Bounds = Bounds.Positive(10_000) },
     ]);
 
-    public static readonly ParameterSet Hub = new("a hub",
+    public static readonly ParameterSet<RouteSpec> Route = new("a route", new RouteSpec("", null, 0, null),
     [
-        Str("id", "hub id", required: true),
-        Str("region", "grid region supplying the hub", required: true),
-        Str("role", "east (real-time) or west (batch)"),
-        Q("lat", "latitude (°)", null, "35"),
-        Q("lon", "longitude (°)", null, "110"),
-        Q("servers", "serving units (scaled groups of accelerators)", null, null, v => v >= 1 && v == Math.Floor(v) ? null : "must be a positive integer", required: true),
-        Q("tokens_per_second_per_server", "token throughput of one serving unit", null, null, ParameterSpec.Positive, required: true),
-        Q("idle_power_per_server", "IT power of an idle serving unit", Dimension.Power, "0 MW", ParameterSpec.NonNegative),
-        Q("full_power_per_server", "IT power of a busy serving unit", Dimension.Power, null, ParameterSpec.Positive, required: true),
-        Q("pue", "power usage effectiveness", null, "1.25", v => v >= 1 ? null : "must be at least 1"),
-        Q("electricity_price", "electricity price (USD/MWh)", null, "70", ParameterSpec.NonNegative),
-        Q("capital_per_server_hour", "amortised capital cost per serving unit and hour (USD)", null, "0", ParameterSpec.NonNegative),
-        Q("queue_limit", "bundles that may wait before new ones are dropped", null, "10000", v => v >= 1 ? null : "must be at least 1"),
+        new Ref<RouteSpec>("hub", "destination hub", EntityKinds.Hub, r => r.Hub, (r, v) => r with { Hub = v! }) { Required = true },
+        new Ref<RouteSpec>("cable", "cable crossed (none for domestic paths)", EntityKinds.Cable, r => r.Cable, (r, v) => r with { Cable = v }) { Optional = true },
+        new Number<RouteSpec>("terrestrial", "one-way terrestrial latency", r => r.TerrestrialMs, (r, v) => r with { TerrestrialMs = v!.Value })
+            { Dimension = Dimension.Duration, Unit = "ms", Default = 1, Bounds = Bounds.Positive(10_000) },
+        new Number<RouteSpec>("cable_km", "distance travelled on the cable", r => r.CableKm, (r, v) => r with { CableKm = v })
+            { Dimension = Dimension.Length, Unit = "km", Optional = true, Absent = "the cable's length", Bounds = Bounds.Positive(MaxKm) },
+    ])
+    {
+        Check = r => r.CableKm is not null && r.Cable is null ? [("cable_km", "'cable_km' needs a 'cable'")] : [],
+    };
+
+    public static readonly ParameterSet<UserRegionSpec> User = new("a user region", new UserRegionSpec("", 0, 0, 0, 0, 0, 0, 0, [], null, true),
+    [
+        new Id<UserRegionSpec>("id", "user region id", EntityKinds.Users, u => u.Id, (u, v) => u with { Id = v }) { Required = true },
+        new Number<UserRegionSpec>("utc_offset", "local time offset", u => u.UtcOffsetHours, (u, v) => u with { UtcOffsetHours = v!.Value })
+            { Unit = "h", Default = 8, Bounds = Bounds.Within(-12, 14) },
+        new Number<UserRegionSpec>("bundles_per_second", "mean arrival rate of request bundles", u => u.BundlesPerSecond, (u, v) => u with { BundlesPerSecond = v!.Value })
+            { Unit = "1/s", Required = true, Bounds = Bounds.Positive(MaxBundlesPerSecond) },
+        new Number<UserRegionSpec>("requests_per_bundle", "requests a bundle stands for", u => u.RequestsPerBundle, (u, v) => u with { RequestsPerBundle = v!.Value })
+            { Default = 1, Bounds = Bounds.Within(1, MaxRequestsPerBundle) },
+        new Number<UserRegionSpec>("realtime_share", "share of real-time (vs batch) bundles", u => u.RealTimeShare, (u, v) => u with { RealTimeShare = v!.Value })
+            { Dimension = Dimension.Fraction, Default = 0.7, Bounds = Bounds.Share },
+        new Number<UserRegionSpec>("tokens_per_request", "mean tokens (input + output) per request", u => u.MeanTokensPerRequest, (u, v) => u with { MeanTokensPerRequest = v!.Value })
+            { Default = 1000, Bounds = Bounds.Positive(MaxTokensPerRequest) },
+        new Choice<UserRegionSpec, bool>("token_distribution", "tokens of a bundle: exponential around the mean, or exactly the mean",
+            [("exponential", true), ("fixed", false)], u => u.ExponentialTokens, (u, v) => u with { ExponentialTokens = v }) { Default = "exponential" },
+        new Number<UserRegionSpec>("prefill_share", "share of service time before the first token", u => u.PrefillShare, (u, v) => u with { PrefillShare = v!.Value })
+            { Dimension = Dimension.Fraction, Default = 0.2, Bounds = Bounds.Share },
+        new Number<UserRegionSpec>("slo_ttft", "time-to-first-token objective", u => u.SloTtftMs, (u, v) => u with { SloTtftMs = v!.Value })
+            { Dimension = Dimension.Duration, Unit = "ms", Default = 500, Bounds = Bounds.Positive(86_400_000) },
+        new Profile<UserRegionSpec>("diurnal", "24 hourly demand multipliers (local time)", u => u.Diurnal, (u, v) => u with { Diurnal = v }),
+        new Items<UserRegionSpec, RouteSpec>("routes", "ways to the hubs: {hub, cable?, terrestrial}", Route, u => u.Routes, (u, v) => u with { Routes = v })
+            { Required = true, MinCount = 1, MinCountMessage = "'routes' must list at least one route ({hub, cable?, terrestrial})" },
+        new Number<UserRegionSpec>("lat", "latitude of the users' centre, for the report's map", u => u.Lat, (u, v) => u with { Lat = v })
+            { Unit = "°", Optional = true, Absent = "not on the map", Bounds = Bounds.Within(-90, 90) },
+        new Number<UserRegionSpec>("lon", "longitude of the users' centre, for the report's map", u => u.Lon, (u, v) => u with { Lon = v })
+            { Unit = "°", Optional = true, Absent = "not on the map", Bounds = Bounds.Within(-180, 180) },
     ]);
 
-    public static readonly ParameterSet Cable = new("a cable",
+    /// <summary>Faults: the keys only parse here; every rule (known kind and target, start within the horizon, fraction,
+    /// multiplier, durations) is <see cref="FaultRules"/>', the same for files, <c>run --outage</c> and <c>inject</c>.</summary>
+    public static readonly ParameterSet<FaultSpec> Fault = new("a fault", new FaultSpec("", "", 0, 0),
     [
-        Str("id", "cable id", required: true),
-        Q("length", "cable length", Dimension.Length, null, ParameterSpec.Positive, required: true),
-        Q("route_factor", "path length ÷ cable length", null, "1.35", v => v >= 1 ? null : "must be at least 1"),
-        Q("capacity", "design capacity", Dimension.DataRate, "10 Tbps", ParameterSpec.Positive),
+        new Text<FaultSpec>(FaultFields.Kind, string.Join(", ", FaultKinds.Infos.Select(k => k.Name)), f => f.Kind, (f, v) => f with { Kind = v }) { Required = true },
+        new Text<FaultSpec>(FaultFields.Target, "id of the plant, link, cable, hub or user region (or 'all' for demand spikes)", f => f.Target, (f, v) => f with { Target = v }) { Required = true },
+        new Duration<FaultSpec>(FaultFields.Start, "start time after the run start (before the horizon)", f => f.StartMicros, (f, v) => f with { StartMicros = v })
+            { Required = true, BoundsDoc = "[0, horizon)" },
+        new Duration<FaultSpec>(FaultFields.Duration, "how long it lasts (0 = until the end)", f => f.DurationMicros, (f, v) => f with { DurationMicros = v })
+            { Default = 0, BoundsDoc = FaultRules.TimeBounds },
+        new Number<FaultSpec>(FaultFields.Fraction, "capacity lost (plant-outage, hub-failure)", f => f.Fraction, (f, v) => f with { Fraction = v!.Value })
+            { Dimension = Dimension.Fraction, Default = FaultRules.DefaultFraction, BoundsDoc = FaultRules.FractionBounds },
+        new Number<FaultSpec>(FaultFields.Multiplier, "demand multiplier (demand-spike)", f => f.Multiplier, (f, v) => f with { Multiplier = v!.Value })
+            { Default = FaultRules.DefaultMultiplier, BoundsDoc = FaultRules.MultiplierBounds },
+        new Duration<FaultSpec>(FaultFields.Ramp, "time to reach the full multiplier (demand-spike)", f => f.RampMicros, (f, v) => f with { RampMicros = v })
+            { Default = 0, BoundsDoc = FaultRules.TimeBounds },
     ]);
 
-    public static readonly ParameterSet User = new("a user region",
+    /// <summary>The whole file, in the order it is read (so references resolve whatever order the file uses).</summary>
+    public static readonly ParameterSet<ScenarioSettings> Root = new("the scenario", Blank,
     [
-        Str("id", "user region id", required: true),
-        Q("utc_offset", "local time offset (h)", null, "8"),
-        Q("bundles_per_second", "mean arrival rate of request bundles", null, null, ParameterSpec.Positive, required: true),
-        Q("requests_per_bundle", "requests a bundle stands for", null, "1", v => v >= 1 ? null : "must be at least 1"),
-        Q("realtime_share", "share of real-time (vs batch) bundles", Dimension.Fraction, "0.7", ParameterSpec.UnitInterval),
-        Q("tokens_per_request", "mean tokens (input + output) per request", null, "1000", ParameterSpec.Positive),
-        Q("prefill_share", "share of service time before the first token", Dimension.Fraction, "0.2", ParameterSpec.UnitInterval),
-        Q("slo_ttft", "time-to-first-token objective", Dimension.Duration, "500 ms", ParameterSpec.Positive),
-        Str("diurnal", "24 hourly demand multipliers (local time)"),
-        Str("routes", "ways to the hubs: {hub, cable?, terrestrial}", required: true),
-        Q("lat", "latitude of the users' centre (°), for the report's map", null, null, v => v is >= -90 and <= 90 ? null : "must be within [-90, 90]"),
-        Q("lon", "longitude of the users' centre (°), for the report's map", null, null, v => v is >= -180 and <= 180 ? null : "must be within [-180, 180]"),
+        new Text<ScenarioSettings>("name", "scenario name", d => d.Spec.Name, (d, v) => d with { Spec = d.Spec with { Name = v } }) { Default = "scenario" },
+        new Section<ScenarioSettings>("time", "start date, horizon, dispatch interval, seed", Time),
+        new Choice<ScenarioSettings, IRoutingPolicy>("policy", "routing policy: " + string.Join("; ", RoutingPolicies.All.Select(p => $"{p.Name} — {p.Help}")),
+            [.. RoutingPolicies.All.Select(p => (p.Name, p))], d => d.Spec.Policy, (d, v) => d with { Spec = d.Spec with { Policy = v } })
+            { Default = RoutingPolicies.LatencyFirst.Name },
+        new Section<ScenarioSettings>("network", "network-wide settings", Network),
+        new Items<ScenarioSettings, RegionSpec>("regions", "grid regions (provinces)", Region, d => d.Spec.Regions, (d, v) => d with { Spec = d.Spec with { Regions = v } }),
+        new Items<ScenarioSettings, PlantSpec>("plants", "generation aggregates", Plant, d => d.Spec.Plants, (d, v) => d with { Spec = d.Spec with { Plants = v } }),
+        new Items<ScenarioSettings, LinkSpec>("links", "UHV transmission links", Link, d => d.Spec.Links, (d, v) => d with { Spec = d.Spec with { Links = v } }),
+        new Items<ScenarioSettings, HubSpec>("hubs", "computing hubs", Hub, d => d.Spec.Hubs, (d, v) => d with { Spec = d.Spec with { Hubs = v } }),
+        new Items<ScenarioSettings, CableSpec>("cables", "subsea and cross-border cables", Cable, d => d.Spec.Cables, (d, v) => d with { Spec = d.Spec with { Cables = v } }),
+        new Items<ScenarioSettings, UserRegionSpec>("users", "user regions and their routes", User, d => d.Spec.Users, (d, v) => d with { Spec = d.Spec with { Users = v } }),
+        new Items<ScenarioSettings, FaultSpec>("faults", "scripted faults and demand spikes", Fault, d => d.Spec.Faults, (d, v) => d with { Spec = d.Spec with { Faults = v } })
+        {
+            ItemCheck = d =>
+            {
+                var rules = FaultRules.For(d.Spec, d.HorizonMicros);
+                return f => rules.Check(f).Select(p => (p.Field, p.Message));
+            },
+        },
     ]);
 
-    public static readonly ParameterSet Route = new("a route",
-    [
-        Str("hub", "destination hub", required: true),
-        Str("cable", "cable crossed (none for domestic paths)"),
-        Q("terrestrial", "one-way terrestrial latency", Dimension.Duration, "1 ms", ParameterSpec.Positive),
-        Q("cable_km", "distance travelled on the cable (default: its length)", Dimension.Length, null, ParameterSpec.Positive),
-    ]);
+    /// <summary>A topology with nothing in it and no settings (the start of every read).</summary>
+    private static ScenarioSettings Blank => new(new SupplyChainSpec("", 0, 0, [], [], [], [], [], [], [], RoutingPolicies.LatencyFirst, 0, 0, 0), 0, 0);
 
-    public static readonly ParameterSet Fault = new("a fault",
-    [
-        Str("kind", "plant-outage, link-trip, cable-cut, hub-failure or demand-spike", required: true),
-        Str("target", "id of the plant, link, cable, hub or user region (or 'all' for demand spikes)", required: true),
-        Q("start", "start time after the run start", Dimension.Duration, null, ParameterSpec.NonNegative, required: true),
-        Q("duration", "how long it lasts (0 = until the end)", Dimension.Duration, "0 s", ParameterSpec.NonNegative),
-        Q("fraction", "capacity lost (plant derate, hub failure)", Dimension.Fraction, "100 %", ParameterSpec.UnitInterval),
-        Q("multiplier", "demand multiplier (demand-spike)", null, "1", ParameterSpec.Positive),
-        Q("ramp", "time to reach the full multiplier", Dimension.Duration, "0 s", ParameterSpec.NonNegative),
-    ]);
+    /// <summary>Every section and list with its parameter set (the top level first, then depth first), for documentation and tests.</summary>
+    public static IEnumerable<(string Path, ParameterSet Set)> Sets()
+    {
+        IEnumerable<(string, ParameterSet)> Walk(string path, ParameterSet set)
+        {
+            yield return (path, set);
+            foreach (var p in set.Parameters)
+                if (p is INested n)
+                    foreach (var x in Walk(path.Length == 0 ? p.Key : path + "." + p.Key, n.Set)) yield return x;
+        }
+        return Walk("", Root);
+    }
+
+    /// <summary>The reference of every key as Markdown tables (README's "Scenario keys"), from the declarations above.</summary>
+    public static string Markdown()
+    {
+        var sb = new StringBuilder();
+        foreach (var (path, set) in Sets())
+        {
+            sb.Append("**").Append(path.Length == 0 ? "top level" : $"`{path}`").Append("**\n\n");
+            sb.Append("| key | value | default | range | meaning |\n|---|---|---|---|---|\n");
+            foreach (var p in set.Parameters)
+                sb.Append($"| `{p.Key}` | {p.Shape} | {(p.Required ? "required" : p.DefaultText ?? "")} | {p.BoundsText ?? ""} | {p.Help.Replace("|", "\\|")} |\n");
+            sb.Append('\n');
+        }
+        return sb.ToString();
+    }
 }

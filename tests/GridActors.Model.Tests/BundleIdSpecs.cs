@@ -12,7 +12,7 @@ public class BundleIdSpecs
         // 1,100 user regions send long bundles to one hub with room for all of them at once, so the second bundle of
         // user region #0 and the first of #1024 are in service together (ids n × 1024 + index collided there).
         var users = Enumerable.Range(0, 1100).Select(i =>
-            new UserRegionSpec($"u{i}", 8, 1.0, 1, 1.0, 1000, 0.0, 1e9, [new RouteSpec("h", null, 1)])).ToList();
+            Users($"u{i}", 8, 1.0, Route("h", null, 1)) with { RealTimeShare = 1.0, PrefillShare = 0, SloTtftMs = 1e9 }).ToList();
         var spec = MMc(100_000, 1, 100) with { Users = users };
         spec = spec with { Hubs = [spec.Hubs[0] with { IdleMWPerServer = 0, FullMWPerServer = 1e-6 }] };
         var model = new SupplyChainModel(spec);

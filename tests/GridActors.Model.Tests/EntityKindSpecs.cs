@@ -57,8 +57,9 @@ public class EntityKindSpecs
             Assert.Equal(info.Target, model.KindOf(Assert.Single(ids)));
         }
         Assert.Equal(model.IdsOf(EntityKinds.Users), model.FaultTargets(new FaultSpec("demand-spike", "all", 0, 0, Multiplier: 2)));
+        var rules = FaultRules.For(model.Spec, Hour);
         Assert.Equal("plant-outage: no plant named 'atlantis' in scenario small (known: ningxia-solar, ningxia-wind, ningxia-coal, zhejiang-coal, zhejiang-nuclear)",
-            model.CheckFault("plant-outage", "atlantis"));
-        Assert.StartsWith("link-trip: no UHV link named 'x'", model.CheckFault("link-trip", "x"));
+            rules.FirstProblem(new FaultSpec("plant-outage", "atlantis", 0, 0)));
+        Assert.StartsWith("link-trip: no UHV link named 'x'", rules.FirstProblem(new FaultSpec("link-trip", "x", 0, 0)));
     }
 }

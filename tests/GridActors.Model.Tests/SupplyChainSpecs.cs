@@ -82,8 +82,8 @@ public class SupplyChainSpecs
         // A deficit in the east and a big renewable surplus in the west push the link to its limit.
         var spec = Small() with
         {
-            Regions = [new RegionSpec("ningxia", 0), new RegionSpec("zhejiang", 6000)],
-            Plants = [.. Small().Plants, new PlantSpec("ningxia-hydro", "ningxia", PlantType.Hydro, 5000, 37, 105, CapacityFactor: 0.8)],
+            Regions = [Region("ningxia", 0), Region("zhejiang", 6000)],
+            Plants = [.. Small().Plants, Plant("ningxia-hydro", "ningxia", PlantType.Hydro, 5000, 37, 105) with { CapacityFactor = 0.8 }],
         };
         var (_, _, s) = Run(spec, 2 * Hour);
         var rows = s.SeriesOf<LinkSample>("link/lingzhou-shaoxing");

@@ -93,11 +93,11 @@ public class ScenarioLoaderSpecs
     [Fact]
     public void Faults_on_unknown_entities_or_outside_the_horizon_are_errors()
     {
-        Assert.Equal("fault 'cable-cut' names unknown target 'sjc9'",
+        Assert.Equal("cable-cut: no cable named 'sjc9' in scenario small (known: apg, ncp)",
             Single(SmallText.Replace("faults: []", "faults:\n  - {kind: cable-cut, target: sjc9, start: 1 h}")).Message);
         Assert.StartsWith("fault starts at 7 h, outside the horizon of 6 h",
             Single(SmallText.Replace("faults: []", "faults:\n  - {kind: cable-cut, target: apg, start: 7 h}")).Message);
-        Assert.StartsWith("'kind' must be one of plant-outage",
+        Assert.StartsWith("unknown fault kind 'meteor' (expected plant-outage",
             Single(SmallText.Replace("faults: []", "faults:\n  - {kind: meteor, target: apg, start: 1 h}")).Message);
     }
 }

@@ -1,59 +1,87 @@
 using GridActors.Kernel;
 using GridActors.Model.SupplyChain;
+using GridActors.Scenarios;
 
 namespace GridActors.TestSupport;
 
-/// <summary>Small supply chains built in code for fast tests.</summary>
+/// <summary>Small supply chains built in code for fast tests. Values not given take the scenario schema's defaults
+/// (<see cref="ParameterSet{T}.Defaults"/>), exactly as in a scenario file that leaves the key out.</summary>
 public static class SupplyChainSamples
 {
-    public const long Minute = 60_000_000;
-    public const long Hour = 60 * Minute;
+    public const long Minute = SimTime.MicrosPerMinute;
+    public const long Hour = SimTime.MicrosPerHour;
+
+    public static PlantSpec Plant(string id, string region, PlantType type, double mw, double lat, double lon) =>
+        ScenarioSchema.Plant.Defaults with { Id = id, Region = region, Type = type, CapacityMW = mw, Lat = lat, Lon = lon };
+
+    public static RegionSpec Region(string id, double backgroundLoadMW = 0) => ScenarioSchema.Region.Defaults with { Id = id, BackgroundLoadMW = backgroundLoadMW };
+
+    public static LinkSpec Link(string id, string from, string to, double mw, double km) =>
+        ScenarioSchema.Link.Defaults with { Id = id, From = from, To = to, CapacityMW = mw, LengthKm = km };
+
+    public static HubSpec Hub(string id, string region, double lat, double lon, bool east, int servers, double tokensPerSecond, double idleMW, double fullMW) =>
+        ScenarioSchema.Hub.Defaults with
+        {
+            Id = id, Region = region, Lat = lat, Lon = lon, East = east, Servers = servers,
+            TokensPerSecondPerServer = tokensPerSecond, IdleMWPerServer = idleMW, FullMWPerServer = fullMW,
+        };
+
+    public static CableSpec Cable(string id, double km) => ScenarioSchema.Cable.Defaults with { Id = id, LengthKm = km };
+
+    public static RouteSpec Route(string hub, string? cable, double terrestrialMs) =>
+        ScenarioSchema.Route.Defaults with { Hub = hub, Cable = cable, TerrestrialMs = terrestrialMs };
+
+    public static UserRegionSpec Users(string id, double utcOffset, double bundlesPerSecond, params RouteSpec[] routes) =>
+        ScenarioSchema.User.Defaults with { Id = id, UtcOffsetHours = utcOffset, BundlesPerSecond = bundlesPerSecond, Routes = routes };
+
+    /// <summary>A topology with nothing in it and every run-level setting at its default.</summary>
+    public static SupplyChainSpec Empty(string name) => ScenarioSchema.Root.Defaults.Spec with { Name = name };
 
     /// <summary>Two regions (west with solar, wind, coal; east with coal and nuclear) joined by one UHV link,
-    /// a hub in each, two cables, three user regions.</summary>
-    public static SupplyChainSpec Small(IRoutingPolicy? policy = null, params FaultSpec[] faults) => new(
-        "small", 5 * Minute, 172,
-        Plants:
+    /// a hub in each, two cables, three user regions: scenarios/small.yaml built in code.</summary>
+    public static SupplyChainSpec Small(IRoutingPolicy? policy = null, params FaultSpec[] faults) => Empty("small") with
+    {
+        Plants =
         [
-            new("ningxia-solar", "ningxia", PlantType.Solar, 2000, 37.5, 105.7, CapacityFactor: 0.18),
-            new("ningxia-wind", "ningxia", PlantType.Wind, 1500, 37.5, 105.7, CapacityFactor: 0.23),
-            new("ningxia-coal", "ningxia", PlantType.Coal, 1000, 38.1, 106.4, MarginalCostUsdPerMWh: 40, CarbonKgPerMWh: 820, RampMWPerMinute: 20),
-            new("zhejiang-coal", "zhejiang", PlantType.Coal, 3000, 30.0, 120.6, MarginalCostUsdPerMWh: 55, CarbonKgPerMWh: 820, RampMWPerMinute: 60),
-            new("zhejiang-nuclear", "zhejiang", PlantType.Nuclear, 1000, 30.4, 120.9, MarginalCostUsdPerMWh: 10, RampMWPerMinute: 2),
+            Plant("ningxia-solar", "ningxia", PlantType.Solar, 2000, 37.5, 105.7) with { CapacityFactor = 0.18 },
+            Plant("ningxia-wind", "ningxia", PlantType.Wind, 1500, 37.5, 105.7) with { CapacityFactor = 0.23 },
+            Plant("ningxia-coal", "ningxia", PlantType.Coal, 1000, 38.1, 106.4) with { MarginalCostUsdPerMWh = 40, CarbonKgPerMWh = 820, RampMWPerMinute = 20 },
+            Plant("zhejiang-coal", "zhejiang", PlantType.Coal, 3000, 30.0, 120.6) with { MarginalCostUsdPerMWh = 55, CarbonKgPerMWh = 820, RampMWPerMinute = 60 },
+            Plant("zhejiang-nuclear", "zhejiang", PlantType.Nuclear, 1000, 30.4, 120.9) with { MarginalCostUsdPerMWh = 10, RampMWPerMinute = 2 },
         ],
-        Regions:
+        Regions = [Region("ningxia", 800), Region("zhejiang", 3500)],
+        Links = [Link("lingzhou-shaoxing", "ningxia", "zhejiang", 1200, 1720) with { LossPer1000Km = 0.03 }],
+        Hubs =
         [
-            new("ningxia", 800),
-            new("zhejiang", 3500),
+            Hub("zhongwei", "ningxia", 37.5, 105.2, east: false, 40, 20_000, 0.5, 1.2) with { Pue = 1.2, ElectricityUsdPerMWh = 50, CapitalUsdPerServerHour = 30 },
+            Hub("yrd", "zhejiang", 31.1, 120.9, east: true, 40, 20_000, 0.5, 1.2) with { Pue = 1.25, ElectricityUsdPerMWh = 90, CapitalUsdPerServerHour = 30 },
         ],
-        Links: [new("lingzhou-shaoxing", "ningxia", "zhejiang", 1200, 1720, 0.03)],
-        Hubs:
+        Cables = [Cable("apg", 10400), Cable("ncp", 13000)],
+        Users =
         [
-            new("zhongwei", "ningxia", 37.5, 105.2, East: false, Servers: 40, TokensPerSecondPerServer: 20_000, IdleMWPerServer: 0.5, FullMWPerServer: 1.2, Pue: 1.2, ElectricityUsdPerMWh: 50, CapitalUsdPerServerHour: 30),
-            new("yrd", "zhejiang", 31.1, 120.9, East: true, Servers: 40, TokensPerSecondPerServer: 20_000, IdleMWPerServer: 0.5, FullMWPerServer: 1.2, Pue: 1.25, ElectricityUsdPerMWh: 90, CapitalUsdPerServerHour: 30),
+            Users("cn_east", 8, 4, Route("yrd", null, 2), Route("zhongwei", null, 18)) with { RequestsPerBundle = 100, SloTtftMs = 2000 },
+            Users("ne_asia", 9, 2, Route("yrd", "apg", 1), Route("zhongwei", "apg", 18)) with { RequestsPerBundle = 100, SloTtftMs = 2000 },
+            Users("north_america", -6, 3, Route("yrd", "ncp", 1), Route("zhongwei", "ncp", 18), Route("zhongwei", "apg", 60)) with { RequestsPerBundle = 100, SloTtftMs = 2000 },
         ],
-        Cables: [new("apg", 10400), new("ncp", 13000)],
-        Users:
-        [
-            new("cn_east", 8, 4, 100, 0.7, 1000, 0.2, 2000, [new("yrd", null, 2), new("zhongwei", null, 18)]),
-            new("ne_asia", 9, 2, 100, 0.7, 1000, 0.2, 2000, [new("yrd", "apg", 1), new("zhongwei", "apg", 18)]),
-            new("north_america", -6, 3, 100, 0.7, 1000, 0.2, 2000, [new("yrd", "ncp", 1), new("zhongwei", "ncp", 18), new("zhongwei", "apg", 60)]),
-        ],
-        Faults: faults,
-        Policy: policy ?? RoutingPolicies.LatencyFirst);
+        Faults = faults,
+        Policy = policy ?? RoutingPolicies.LatencyFirst,
+    };
 
     /// <summary>One hub with plenty of power and one user region sending Poisson arrivals with exponential
     /// service demands straight to it: an M/M/c queue.</summary>
-    public static SupplyChainSpec MMc(int servers, double lambdaPerSecond, double meanServiceSeconds) => new(
-        "mmc", 5 * Minute, 172,
-        Plants: [new("hydro", "r", PlantType.Hydro, 10_000, 30, 105, CapacityFactor: 1.0)],
-        Regions: [new("r")],
-        Links: [],
-        Hubs: [new("h", "r", 30, 105, East: true, Servers: servers, TokensPerSecondPerServer: 1000, IdleMWPerServer: 0.1, FullMWPerServer: 0.2, QueueLimit: 1_000_000)],
-        Cables: [],
-        Users: [new("u", 8, lambdaPerSecond, 1, 1.0, meanServiceSeconds * 1000, 0.0, 1e9, [new("h", null, 1)])],
-        Faults: [],
-        Policy: RoutingPolicies.LatencyFirst);
+    public static SupplyChainSpec MMc(int servers, double lambdaPerSecond, double meanServiceSeconds) => Empty("mmc") with
+    {
+        Plants = [Plant("hydro", "r", PlantType.Hydro, 10_000, 30, 105) with { CapacityFactor = 1.0 }],
+        Regions = [Region("r")],
+        Hubs = [Hub("h", "r", 30, 105, east: true, servers, 1000, 0.1, 0.2) with { QueueLimit = 1_000_000 }],
+        Users =
+        [
+            Users("u", 8, lambdaPerSecond, Route("h", null, 1)) with
+            {
+                RequestsPerBundle = 1, RealTimeShare = 1.0, MeanTokensPerRequest = meanServiceSeconds * 1000, PrefillShare = 0.0, SloTtftMs = 1e9,
+            },
+        ],
+    };
 
     public static RunSettings Settings(long horizonMicros, ulong seed = 1) => new(seed, new SimTime(horizonMicros));
 }

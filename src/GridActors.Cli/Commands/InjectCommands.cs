@@ -86,7 +86,7 @@ public sealed class ControlEndpoint : IAsyncDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly SupplyChainModel _model;
     private readonly InjectionGate _gate;
-    private readonly long _end;
+    private readonly FaultValidator _rules;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private readonly Action<string> _log;
@@ -95,7 +95,7 @@ public sealed class ControlEndpoint : IAsyncDisposable
     {
         _model = model;
         _gate = gate;
-        _end = endMicros;
+        _rules = FaultRules.For(model.Spec, endMicros);
         _log = log;
         _listener.Start();
         _loop = Task.Run(AcceptLoop);
@@ -138,21 +138,18 @@ public sealed class ControlEndpoint : IAsyncDisposable
         try { req = line is null ? null : JsonSerializer.Deserialize<InjectRequest>(line); }
         catch (JsonException ex) { return Error("malformed request: " + ex.Message); }
         if (req is null) return Error("empty request");
-        if (_model.CheckFault(req.Kind, req.Target) is string bad) return Error(bad);
         long safe = _gate.SafeHorizonMicros;
         if (!Injections.TryParseAt(req.At, safe, out long at, out var atError)) return Error(atError!);
-        if (at >= _end) return Error($"--at {Injections.Clock(at)} is at or after the run's end {Injections.Clock(_end)}");
-        if (at < safe) return Error($"--at {Injections.Clock(at)} has already passed: the run is safe only from {Injections.Clock(safe)} on (use +DURATION for a time after it)");
         long duration = 0;
         if (req.Duration is { Length: > 0 } d)
         {
-            if (!Quantity.TryParseDuration(RunSettingsCli.InsertSpace(d), out var dt, out var de) || dt.Micros < 0) return Error($"--duration '{d}': {de ?? "must not be negative"}");
+            if (!Quantity.TryParseDuration(RunSettingsCli.InsertSpace(d), out var dt, out var de)) return Error($"--duration '{d}': {de}");
             duration = dt.Micros;
         }
-        if (req.Fraction is <= 0 or > 1) return Error($"--fraction must be within (0, 1], got {req.Fraction.ToString(CultureInfo.InvariantCulture)}");
-        if (req.Multiplier <= 0) return Error($"--multiplier must be positive, got {req.Multiplier.ToString(CultureInfo.InvariantCulture)}");
-        if (req.Kind == "demand-spike" && req.Multiplier == 1) return Error("a demand-spike needs --multiplier (e.g. 3)");
         var spec = new FaultSpec(req.Kind, req.Target, at, duration, req.Fraction, req.Multiplier);
+        // The same rules as scenario files and run --outage (kind, target, start before the end, fraction, multiplier, duration).
+        if (_rules.FirstProblem(spec) is string bad) return Error(bad);
+        if (at < safe) return Error($"--at {Injections.Clock(at)} has already passed: the run is safe only from {Injections.Clock(safe)} on (use +DURATION for a time after it)");
         try
         {
             var injection = await _gate.Submit(at, i => _model.InjectionEvents(i, spec), spec).WaitAsync(TimeSpan.FromSeconds(60), _stop.Token).ConfigureAwait(false);
@@ -223,8 +220,9 @@ public sealed class InjectCommand : AsyncCommand<InjectSettings>
         var run = registry.Get(s.Run) ?? throw new UserInputException($"unknown run '{s.Run}' in {registry.Store.Display}");
         if (run.Status != "running")
             throw new UserInputException($"run '{run.RunId}' is {run.Status}: faults can only be injected into a running run (gridactors replay re-runs a finished one with its injections)");
-        var model = new SupplyChainModel(Stores.ScenarioOf(run).Spec);
-        if (model.CheckFault(s.Kind, s.Target) is string bad) throw new UserInputException(bad);
+        // What can be checked before asking the run (its time and duration are checked there, by the same rules).
+        var rules = FaultRules.For(Stores.ScenarioOf(run).Spec, SimTime.FromSeconds(run.HorizonSeconds).Micros);
+        if (rules.FirstProblem(new FaultSpec(s.Kind, s.Target, 0, 0, s.Fraction, s.Multiplier)) is string bad) throw new UserInputException(bad);
         if (run.Control is not { } control)
             throw new UserInputException($"run '{run.RunId}' takes no injections ({(run.Executor == "sequential" ? "the sequential executor has no coordinator; use --executor actors" : "it publishes no control endpoint")})");
         var request = new InjectRequest(s.Kind, s.Target, s.At, s.Duration, s.Fraction, s.Multiplier);
@@ -250,8 +248,8 @@ public sealed class InjectCommand : AsyncCommand<InjectSettings>
         else
         {
             double at = answer["atSeconds"].GetDouble(), dur = answer["durationSeconds"].GetDouble();
-            Console.Out.WriteLine($"injected #{answer["index"].GetInt32()} into {run.RunId}: {s.Kind} on {s.Target} at {Injections.Clock((long)Math.Round(at * 1e6))}"
-                + (dur > 0 ? $" for {Injections.Clock((long)Math.Round(dur * 1e6))}" : " until the end") + " (journaled; gridactors replay reproduces it)");
+            Console.Out.WriteLine($"injected #{answer["index"].GetInt32()} into {run.RunId}: {s.Kind} on {s.Target} at {Injections.Clock(SimTime.FromSeconds(at).Micros)}"
+                + (dur > 0 ? $" for {Injections.Clock(SimTime.FromSeconds(dur).Micros)}" : " until the end") + " (journaled; gridactors replay reproduces it)");
         }
         return 0;
     }
@@ -293,7 +291,7 @@ public sealed class ReplayCommand : AsyncCommand<ReplaySettings>
         var model = new SupplyChainModel(scenario.Spec);
         var records = registry.Injections(run.RunId);
         var recorded = Injections.Recorded(model, records);
-        var settings = new RunSettings(run.Seed, new SimTime((long)Math.Round(run.HorizonSeconds * 1e6)));
+        var settings = new RunSettings(run.Seed, SimTime.FromSeconds(run.HorizonSeconds));
         var sw = System.Diagnostics.Stopwatch.StartNew();
         RunResult result = s.Executor == "sequential"
             ? await Task.Run(() => new SequentialExecutor().Run(model, settings, external: recorded.SelectMany(i => i.Events).ToList()), cancellation).ConfigureAwait(false)

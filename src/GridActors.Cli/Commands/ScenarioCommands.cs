@@ -28,7 +28,7 @@ public sealed class ValidateCommand : Command<ValidateSettings>
     {
         var scenario = ScenarioCli.Load(settings.File);
         if (scenario is null) return 1;
-        Console.Out.WriteLine($"{settings.File}: valid — {scenario.Counts}; horizon {scenario.HorizonMicros / 3.6e9:0.##} h, seed {scenario.Seed}");
+        Console.Out.WriteLine($"{settings.File}: valid — {scenario.Counts}; horizon {SimTime.ToHours(scenario.HorizonMicros):0.##} h, seed {scenario.Seed}");
         return 0;
     }
 }
@@ -139,13 +139,16 @@ public sealed class RunCommand : AsyncCommand<RunSettingsCli>
         ulong seed = settings.Seed ?? scenario.Seed;
         long every = settings.CheckpointEvery == "0" || settings.NoStore ? 0 : Every(settings.CheckpointEvery);
         var outages = new List<InjectionRecord>();
-        var checkModel = settings.Outages.Length > 0 ? new SupplyChainModel(scenario.Spec) : null;
+        var rules = FaultRules.For(scenario.Spec, horizon);
         foreach (var o in settings.Outages)
         {
             var kt = o.Split(':');
-            if (kt[0] == "demand-spike") throw new UserInputException($"--outage '{o}': takes plant-outage, link-trip, cable-cut or hub-failure");
-            if (checkModel!.CheckFault(kt[0], kt[1]) is string bad) throw new UserInputException("--outage: " + bad);
-            outages.Add(new InjectionRecord(outages.Count, kt[0], kt[1], 0, 0, 1, 1, 0, DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture)));
+            if (kt[0] == FaultKinds.DemandSpike.Name)
+                throw new UserInputException($"--outage '{o}': takes {string.Join(", ", FaultKinds.Infos.Where(k => k != FaultKinds.DemandSpike).Select(k => k.Name))}");
+            var fault = new FaultSpec(kt[0], kt[1], 0, 0);
+            if (rules.FirstProblem(fault) is string bad) throw new UserInputException("--outage: " + bad);
+            outages.Add(new InjectionRecord(outages.Count, fault.Kind, fault.Target, fault.StartMicros, fault.DurationMicros, fault.Fraction, fault.Multiplier, 0,
+                DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture)));
         }
         var store = Stores.Resolve(settings.Db, settings.Postgres, create: true);
         string runId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + scenario.Spec.Name + "-s" + seed
@@ -299,8 +302,8 @@ public static class RunFolder
         for (int i = 0; i < (injected?.Count ?? 0); i++)
         {
             var f = injected![i];
-            steps.Add((f.StartMicros / 3.6e9, first + i, f, true));
-            if (f.DurationMicros > 0 && f.StartMicros + f.DurationMicros < r.End.Micros) steps.Add(((f.StartMicros + f.DurationMicros) / 3.6e9, first + i, f, false));
+            steps.Add((SimTime.ToHours(f.StartMicros), first + i, f, true));
+            if (f.DurationMicros > 0 && f.StartMicros + f.DurationMicros < r.End.Micros) steps.Add((SimTime.ToHours(f.StartMicros + f.DurationMicros), first + i, f, false));
         }
         foreach (var (h, f, spec, begin) in steps.OrderBy(x => x.Hours).ThenBy(x => x.Fault))
             faults.Append(CultureInfo.InvariantCulture, $"{h:0.######},{f},{spec.Kind},{spec.Target},{(begin ? "begin" : "end")}\n");
@@ -321,7 +324,7 @@ public static class RunFolder
         {
             ["name"] = spec.Name,
             ["horizonHours"] = horizonSeconds / 3600,
-            ["dispatchIntervalHours"] = spec.DispatchIntervalMicros / 3.6e9,
+            ["dispatchIntervalHours"] = SimTime.ToHours(spec.DispatchIntervalMicros),
             ["policy"] = spec.Policy.Name,
             ["plants"] = spec.Plants.Select(p => new Dictionary<string, object?>
             {
@@ -351,8 +354,8 @@ public static class RunFolder
             }).ToArray(),
             ["faults"] = spec.Faults.Select(f => (f, "scenario")).Concat((injected ?? []).Select(f => (f, "injected"))).Select((x, i) => new Dictionary<string, object?>
             {
-                ["index"] = i, ["kind"] = x.f.Kind, ["target"] = x.f.Target, ["startHours"] = x.f.StartMicros / 3.6e9,
-                ["durationHours"] = x.f.DurationMicros / 3.6e9, ["fraction"] = x.f.Fraction, ["multiplier"] = x.f.Multiplier, ["source"] = x.Item2,
+                ["index"] = i, ["kind"] = x.f.Kind, ["target"] = x.f.Target, ["startHours"] = SimTime.ToHours(x.f.StartMicros),
+                ["durationHours"] = SimTime.ToHours(x.f.DurationMicros), ["fraction"] = x.f.Fraction, ["multiplier"] = x.f.Multiplier, ["source"] = x.Item2,
             }).ToArray(),
         };
     }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using GridActors.Hosting;
+using GridActors.Kernel;
 using GridActors.Persistence;
 using GridActors.Scenarios;
 using Spectre.Console;
@@ -89,10 +90,10 @@ public sealed class ResumeCommand : AsyncCommand<ResumeSettings>
         var scenario = Stores.ScenarioOf(run);
         StoreMaintenance.TruncateAfterCheckpoint(registry.Store, run.RunId, run.LastCheckpoint);
         registry.Status(run.RunId, "running", simulatedSeconds: run.LastCheckpointSeconds);
-        var job = new RunJob(run.RunId, scenario, run.Seed, (long)Math.Round(run.HorizonSeconds * 1e6), run.Executor, 0, 0,
-            (long)Math.Round(run.CheckpointEverySeconds * 1e6), registry.Store, registry, settings.Out ?? Path.Combine("runs", run.RunId), settings.Json,
+        var job = new RunJob(run.RunId, scenario, run.Seed, SimTime.FromSeconds(run.HorizonSeconds).Micros, run.Executor, 0, 0,
+            SimTime.FromSeconds(run.CheckpointEverySeconds).Micros, registry.Store, registry, settings.Out ?? Path.Combine("runs", run.RunId), settings.Json,
             settings.ToLaunch(0));
-        (int, long)? from = run.LastCheckpoint == 0 ? null : (run.LastCheckpoint, (long)Math.Round(run.LastCheckpointSeconds * 1e6));
+        (int, long)? from = run.LastCheckpoint == 0 ? null : (run.LastCheckpoint, SimTime.FromSeconds(run.LastCheckpointSeconds).Micros);
         if (!settings.Json) Console.Error.WriteLine(from is null ? $"resuming {run.RunId} from the start (no complete checkpoint)" : $"resuming {run.RunId} from checkpoint #{run.LastCheckpoint} at {run.LastCheckpointSeconds / 3600:0.##} h");
         return await job.ExecuteAsync(from, cancellation).ConfigureAwait(false);
     }

@@ -128,18 +128,6 @@ public sealed class SupplyChainModel : ISimModel, ITopology
         return [IdOf(info.Target, f.Target)];
     }
 
-    /// <summary>Why a fault of <paramref name="kind"/> on <paramref name="target"/> cannot apply to this topology (null if it can).</summary>
-    public string? CheckFault(string kind, string target)
-    {
-        if (!FaultKinds.TryParse(kind, out var info)) return $"unknown fault kind '{kind}' (expected {string.Join(", ", FaultKinds.All)})";
-        if (info.TargetsAll && target == "all") return null;
-        var targetKind = info.Target;
-        if (_byKey.ContainsKey(targetKind.Key(target))) return null;
-        var ids = Enumerable.Range(First(targetKind), Count(targetKind)).Select(i => _keys[i][targetKind.Prefix.Length..]).ToList();
-        if (info.TargetsAll) ids.Add("all");
-        return $"{kind}: no {targetKind.Noun} named '{target}' in scenario {Spec.Name} (known: {string.Join(", ", ids.Take(12))}{(ids.Count > 12 ? $", … {ids.Count} in all" : "")})";
-    }
-
     /// <summary>
     /// The events of fault <paramref name="f"/> injected from outside the model as injection number <paramref name="index"/>:
     /// a begin signal to every target at its start and, with a duration, an end signal. Their keys derive from the
