@@ -224,7 +224,21 @@ public static class ScenarioSchema
                 return f => rules.Check(f).Select(p => (p.Field, p.Message));
             },
         },
-    ]);
+    ])
+    {
+        Check = d => QueueCounts(d.Spec),
+    };
+
+    /// <summary>Hubs count queued and in-service requests as 32-bit numbers: (queue_limit + servers) bundles of the
+    /// largest requests_per_bundle must fit.</summary>
+    private static IEnumerable<(string Field, string Message)> QueueCounts(SupplyChainSpec s)
+    {
+        if (s.Users.Count == 0) yield break;
+        double requests = s.Users.Max(u => Math.Round(u.RequestsPerBundle));
+        foreach (var h in s.Hubs.Where(h => ((double)h.QueueLimit + h.Servers) * requests > int.MaxValue).Take(1))
+            yield return ("hubs", $"hub '{h.Id}' could hold ({h.QueueLimit} queued + {h.Servers} in service) × {requests} requests per bundle, " +
+                $"more than the {int.MaxValue:N0} requests a hub can count: lower queue_limit, servers or requests_per_bundle");
+    }
 
     /// <summary>A topology with nothing in it and no settings (the start of every read).</summary>
     private static ScenarioSettings Blank => new(new SupplyChainSpec("", 0, 0, [], [], [], [], [], [], [], RoutingPolicies.LatencyFirst, 0, 0, 0), 0, 0);

@@ -92,6 +92,8 @@ public class ValidationSpecs
         { "fiber_us_per_km: 4.9", "fiber_us_per_km: 1", "'fiber_us_per_km' must be at least 3.3 µs/km, got '1'" },
         { "seed: 1", "seed: -1", "'seed' must be a non-negative whole number below 2^64, got '-1'" },
         { "full_power_per_server: 1.2 MW, pue: 1.2", "full_power_per_server: 0.4 MW, pue: 1.2", "'idle_power_per_server' must not exceed 'full_power_per_server'" },
+        { "requests_per_bundle: 100\n    slo_ttft: 2000 ms\n    routes: [{hub: yrd, cable: apg", "requests_per_bundle: 1e6\n    slo_ttft: 2000 ms\n    routes: [{hub: yrd, cable: apg",
+          "hub 'zhongwei' could hold (10000 queued + 40 in service) × 1000000 requests per bundle, more than the 2,147,483,647 requests a hub can count: lower queue_limit, servers or requests_per_bundle" },
     };
 
     [Theory]
