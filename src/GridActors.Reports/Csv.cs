@@ -1,4 +1,5 @@
 using System.Globalization;
+using GridActors.Model.SupplyChain;
 
 namespace GridActors.Reports;
 
@@ -34,6 +35,14 @@ internal sealed class CsvFile
             throw new ReportException($"{name}: header '{header}' lacks column(s) {string.Join(", ", missing)}");
         return new CsvFile(path, name, cols);
     }
+
+    /// <summary>Opens a CSV the run folder writes for an entity kind (<see cref="EntityKind.Csv"/>): its header must hold the
+    /// table's columns (those in <paramref name="optional"/> may be missing: older folders lack them, and their values read as NaN).</summary>
+    public static CsvFile Open(string dir, CsvTable table, params string[] optional) =>
+        Open(dir, table.File, [.. table.Columns.Where(c => !optional.Contains(c))]);
+
+    /// <summary>Where each column of <typeparamref name="T"/> sits in this file (-1 = missing).</summary>
+    public int[] Map<T>() where T : ISample<T> => [.. T.Columns.Select(c => _columns.TryGetValue(c, out var i) ? i : -1)];
 
     public int Column(string name) => _columns.TryGetValue(name, out var i) ? i : throw new ReportException($"{Name}: no column {name}");
 
@@ -76,4 +85,12 @@ internal readonly struct CsvRow(CsvFile file, int line, string[] cells)
     }
 
     public int Line => line;
+
+    /// <summary>The row as a typed sample (<see cref="CsvFile.Map{T}"/> gives <paramref name="map"/>); missing columns read as NaN.</summary>
+    public T Sample<T>(int[] map) where T : ISample<T>
+    {
+        Span<double> values = stackalloc double[map.Length];
+        for (int i = 0; i < map.Length; i++) values[i] = map[i] < 0 ? double.NaN : Number(map[i]);
+        return T.FromValues(values);
+    }
 }

@@ -27,6 +27,30 @@ internal static class Json
         }
     }
 
+    /// <summary>A run-folder file read into its record (<see cref="Format.RunFolderJson"/>): unknown keys are ignored, absent ones are null;
+    /// a missing required file or malformed JSON is a <see cref="ReportException"/> naming the file.</summary>
+    public static T? Read<T>(string dir, string name, bool required = true) where T : class
+    {
+        var path = Path.Combine(dir, name);
+        if (!File.Exists(path))
+        {
+            if (required) throw new ReportException($"{name}: file not found in run folder {dir}");
+            return null;
+        }
+        try
+        {
+            var options = new JsonSerializerOptions(Format.RunFolderJson.Compact) { AllowTrailingCommas = true, ReadCommentHandling = JsonCommentHandling.Skip };
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                throw new ReportException($"{name}: expected a JSON object at the top level, found {doc.RootElement.ValueKind}");
+            return doc.RootElement.Deserialize<T>(options) ?? throw new ReportException($"{name}: empty");
+        }
+        catch (JsonException ex)
+        {
+            throw new ReportException($"{name}: malformed JSON ({ex.Message})", ex);
+        }
+    }
+
     public static JsonElement? Get(this JsonElement e, params string[] path)
     {
         var cur = e;

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using GridActors.Model.SupplyChain;
+using GridActors.Reports.Format;
 
 namespace GridActors.Reports;
 
@@ -13,19 +15,20 @@ internal static class RunLoader
     {
         if (string.IsNullOrWhiteSpace(runDir)) throw new ReportException("run folder: no path given");
         if (!Directory.Exists(runDir)) throw new ReportException($"run folder {runDir}: directory not found");
-        using var runDoc = Json.Load(runDir, "run.json");
-        using var sumDoc = Json.Load(runDir, "summary.json");
-        using var topoDoc = Json.Load(runDir, "topology.json", required: false);
-        var topology = topoDoc.RootElement.ValueKind == JsonValueKind.Object ? ReadTopology(topoDoc.RootElement) : null;
-        var summary = ReadSummary(sumDoc.RootElement);
-        var info = ReadInfo(runDoc.RootElement, sumDoc.RootElement, topology);
+        var runFile = Json.Read<RunFile>(runDir, RunFolderFiles.Run)!;
+        var summaryFile = Json.Read<SummaryFile>(runDir, RunFolderFiles.Summary)!;
+        var topologyFile = Json.Read<TopologyFile>(runDir, RunFolderFiles.Topology, required: false);
+        var topology = topologyFile is null ? null : ReadTopology(topologyFile);
+        var summary = ReadSummary(summaryFile);
+        var info = ReadInfo(runFile, summaryFile, topology);
 
         // Every CSV is checked before the long reads, so a missing file fails fast.
-        var plants = CsvFile.Open(runDir, "plants.csv", "entity", "hours", "dispatched_mw", "curtailed_mw");
-        var links = CsvFile.Open(runDir, "links.csv", "entity", "hours", "sent_mw", "capacity_mw");
-        var hubs = CsvFile.Open(runDir, "hubs.csv", "entity", "hours", "grant_mw", "usable_servers", "busy_servers", "queued_requests", "tokens_served");
-        var users = CsvFile.Open(runDir, "users.csv", "entity", "hour", "arrived", "slo_violations", "mean_ttft_ms");
-        var faultsCsv = CsvFile.Open(runDir, "faults.csv", "hours", "fault", "kind", "target", "event");
+        // Columns come from the model's sample types, which the writer uses too; older folders may lack the optional ones.
+        var plants = CsvFile.Open(runDir, EntityKinds.Plant.Csv!, "available_mw");
+        var links = CsvFile.Open(runDir, EntityKinds.Link.Csv!, "delivered_mw", "loss_mw");
+        var hubs = CsvFile.Open(runDir, EntityKinds.Hub.Csv!);
+        var users = CsvFile.Open(runDir, EntityKinds.Users.Csv!, "completed", "dropped");
+        var faultsCsv = CsvFile.Open(runDir, RunFolderFiles.Faults, [.. FaultStep.CsvColumns]);
 
         var interval = topology?.DispatchIntervalHours is double di && di > 0 ? di : 5.0 / 60;
         var grid = new TimeGrid(info.HorizonHours, interval);
@@ -45,77 +48,70 @@ internal static class RunLoader
         };
     }
 
-    private static RunInfo ReadInfo(JsonElement run, JsonElement summary, Topology? topo)
+    private static RunInfo ReadInfo(RunFile run, SummaryFile summary, Topology? topo)
     {
-        var horizonSeconds = run.Num("horizonSeconds") ?? summary.Num("simulatedSeconds") ?? (topo?.HorizonHours * 3600);
+        var horizonSeconds = run.HorizonSeconds ?? summary.SimulatedSeconds ?? (topo?.HorizonHours * 3600);
         if (horizonSeconds is not > 0)
             throw new ReportException("run.json: no positive horizonSeconds (and summary.json has no simulatedSeconds)");
+        static string? Text(string s) => string.IsNullOrEmpty(s) ? null : s;
         return new RunInfo(
-            run.Str("runId") ?? summary.Str("runId") ?? "(no runId)",
-            run.Str("scenario") ?? summary.Str("scenario") ?? "(unknown scenario)",
-            run.Str("seed") ?? summary.Str("seed") ?? "?",
-            run.Str("executor") ?? summary.Str("executor") ?? "?",
-            run.Str("nodes") ?? summary.Str("nodes") ?? "?",
-            run.Str("entities") ?? "?",
+            Text(run.RunId) ?? Text(summary.RunId) ?? "(no runId)",
+            Text(run.Scenario) ?? Text(summary.Scenario) ?? "(unknown scenario)",
+            (run.Seed != 0 ? run.Seed : summary.Seed).ToString(CultureInfo.InvariantCulture),
+            Text(run.Executor) ?? Text(summary.Executor) ?? "?",
+            run.Nodes.ToString(CultureInfo.InvariantCulture),
+            run.Entities?.ToString(CultureInfo.InvariantCulture) ?? "?",
             horizonSeconds.Value / 3600, topo?.Name, topo?.Policy);
     }
 
-    private static RunSummary ReadSummary(JsonElement s) => new()
+    private static RunSummary ReadSummary(SummaryFile s) => new()
     {
-        Digest = s.Str("digest"),
-        Events = s.Num("events"),
-        GeneratedMWh = s.Num("energy", "generatedMWh"),
-        ConsumedMWh = s.Num("energy", "consumedMWh"),
-        LossesMWh = s.Num("energy", "lossesMWh"),
-        CurtailedMWh = s.Num("energy", "curtailedMWh"),
-        UnservedMWh = s.Num("energy", "unservedMWh"),
-        HubMWh = s.Num("energy", "hubMWh"),
-        CarbonT = s.Num("energy", "carbonT"),
-        RequestsArrived = s.Num("requests", "arrived"),
-        RequestsServed = s.Num("requests", "served"),
-        RequestsDropped = s.Num("requests", "dropped"),
-        DroppedBy = s.Object("requests", "droppedBy").Select(kv => (kv.Key, kv.Value.ValueKind == JsonValueKind.Number ? kv.Value.GetDouble() : 0)).ToList(),
-        TokensServed = s.Num("tokens", "served"),
-        TokensArrived = s.Num("tokens", "arrived"),
-        EnergyPerTokenJ = s.Num("energyPerTokenJ"),
-        CostTotal = s.Num("costPerMillionTokensUsd", "total"),
-        CostElectricity = s.Num("costPerMillionTokensUsd", "electricity"),
-        CostCapital = s.Num("costPerMillionTokensUsd", "capital"),
-        CostNetwork = s.Num("costPerMillionTokensUsd", "network"),
-        P50 = s.Num("latencyMs", "p50"),
-        P95 = s.Num("latencyMs", "p95"),
-        P99 = s.Num("latencyMs", "p99"),
-        LatencyByRegion = s.Object("latencyMsByRegion").Select(kv => new RegionLatency(kv.Key, kv.Value.Num("p50"), kv.Value.Num("p95"), kv.Value.Num("p99"))).ToList(),
-        SloViolationRate = s.Num("sloViolationRate"),
-        Invariants = s.Object("invariants").Select(kv => (kv.Key, kv.Value.ValueKind switch
-        {
-            JsonValueKind.Null => "—",
-            JsonValueKind.String => kv.Value.GetString() ?? "",
-            _ => kv.Value.GetRawText(),
-        })).ToList(),
+        Digest = s.Digest,
+        Events = s.Events,
+        GeneratedMWh = s.Energy?.GeneratedMWh,
+        ConsumedMWh = s.Energy?.ConsumedMWh,
+        LossesMWh = s.Energy?.LossesMWh,
+        CurtailedMWh = s.Energy?.CurtailedMWh,
+        UnservedMWh = s.Energy?.UnservedMWh,
+        HubMWh = s.Energy?.HubMWh,
+        CarbonT = s.Energy?.CarbonT,
+        RequestsArrived = s.Requests?.Arrived,
+        RequestsServed = s.Requests?.Served,
+        RequestsDropped = s.Requests?.Dropped,
+        DroppedBy = (s.Requests?.DroppedBy ?? new Dictionary<string, double>()).Select(kv => (kv.Key, kv.Value)).ToList(),
+        TokensServed = s.Tokens?.Served,
+        TokensArrived = s.Tokens?.Arrived,
+        EnergyPerTokenJ = s.EnergyPerTokenJ,
+        CostTotal = s.CostPerMillionTokensUsd?.Total,
+        CostElectricity = s.CostPerMillionTokensUsd?.Electricity,
+        CostCapital = s.CostPerMillionTokensUsd?.Capital,
+        CostNetwork = s.CostPerMillionTokensUsd?.Network,
+        P50 = s.LatencyMs?.P50,
+        P95 = s.LatencyMs?.P95,
+        P99 = s.LatencyMs?.P99,
+        LatencyByRegion = (s.LatencyMsByRegion ?? new Dictionary<string, Percentiles>()).Select(kv => new RegionLatency(kv.Key, kv.Value.P50, kv.Value.P95, kv.Value.P99)).ToList(),
+        SloViolationRate = s.SloViolationRate,
+        Invariants = s.Invariants is not { } inv ? [] :
+        [
+            ("energyConserved", inv.EnergyConserved ? "true" : "false"), ("requestsConserved", inv.RequestsConserved ? "true" : "false"),
+            ("energyImbalance", inv.EnergyImbalance ?? "—"), ("requestImbalance", inv.RequestImbalance ?? "—"),
+        ],
     };
 
-    private static Topology ReadTopology(JsonElement t)
+    private static Topology ReadTopology(TopologyFile t) => new()
     {
-        static string S(JsonElement e, string k) => e.Str(k) ?? "";
-        static double D(JsonElement e, string k) => e.Num(k) ?? 0;
-        return new Topology
-        {
-            Name = t.Str("name"),
-            HorizonHours = t.Num("horizonHours"),
-            DispatchIntervalHours = t.Num("dispatchIntervalHours"),
-            Policy = t.Str("policy"),
-            Plants = t.Array("plants").Select(p => new TopoPlant(S(p, "id"), S(p, "region"), NormaliseType(p.Str("type") ?? S(p, "id")), D(p, "capacityMW"), p.Num("lat"), p.Num("lon"))).ToList(),
-            Regions = t.Array("regions").Select(r => new TopoRegion(S(r, "id"), D(r, "backgroundLoadMW"), r.Num("lat"), r.Num("lon"))).ToList(),
-            Links = t.Array("links").Select(l => new TopoLink(S(l, "id"), S(l, "from"), S(l, "to"), D(l, "capacityMW"), D(l, "lengthKm"))).ToList(),
-            Hubs = t.Array("hubs").Select(h => new TopoHub(S(h, "id"), S(h, "region"), S(h, "role"), h.Num("lat"), h.Num("lon"), D(h, "servers"))).ToList(),
-            Cables = t.Array("cables").Select(c => new TopoCable(S(c, "id"), D(c, "lengthKm"), D(c, "capacityTbps"))).ToList(),
-            Users = t.Array("users").Select(u => new TopoUser(S(u, "id"), u.Num("lat"), u.Num("lon"), u.Num("sloTtftMs"),
-                u.Array("routes").Select(r => new TopoRoute(S(r, "hub"), r.Str("cable"))).ToList())).ToList(),
-            Faults = t.Array("faults").Select((f, i) => new TopoFault((int)(f.Num("index") ?? i), S(f, "kind"), S(f, "target"), f.Num("startHours"),
-                f.Num("durationHours"), f.Num("fraction"), f.Num("multiplier"), f.Str("source"))).ToList(),
-        };
-    }
+        Name = t.Name,
+        HorizonHours = t.HorizonHours,
+        DispatchIntervalHours = t.DispatchIntervalHours,
+        Policy = t.Policy,
+        Plants = t.Plants.Select(p => new TopoPlant(p.Id ?? "", p.Region ?? "", NormaliseType(p.Type ?? p.Id ?? ""), p.CapacityMW, p.Lat, p.Lon)).ToList(),
+        Regions = t.Regions.Select(r => new TopoRegion(r.Id ?? "", r.BackgroundLoadMW, r.Lat, r.Lon)).ToList(),
+        Links = t.Links.Select(l => new TopoLink(l.Id ?? "", l.From ?? "", l.To ?? "", l.CapacityMW, l.LengthKm)).ToList(),
+        Hubs = t.Hubs.Select(h => new TopoHub(h.Id ?? "", h.Region ?? "", h.Role ?? "", h.Lat, h.Lon, h.Servers)).ToList(),
+        Cables = t.Cables.Select(c => new TopoCable(c.Id ?? "", c.LengthKm, c.CapacityTbps)).ToList(),
+        Users = t.Users.Select(u => new TopoUser(u.Id ?? "", u.Lat, u.Lon, u.SloTtftMs, (u.Routes ?? []).Select(r => new TopoRoute(r.Hub ?? "", r.Cable)).ToList())).ToList(),
+        Faults = t.Faults.Select(f => new TopoFault(f.Index, f.Kind ?? "", f.Target ?? "", f.StartHours, f.DurationHours, f.Fraction, f.Multiplier, f.Source)).ToList(),
+    };
 
     /// <summary>A plant type from topology.json, or guessed from the plant id when there is no topology.</summary>
     public static string NormaliseType(string typeOrId)
@@ -130,7 +126,8 @@ internal static class RunLoader
 
     private static (IReadOnlyList<Series>, Series, Series) ReadPlants(CsvFile csv, TimeGrid grid, Topology? topo)
     {
-        int e = csv.Column("entity"), h = csv.Column("hours"), d = csv.Column("dispatched_mw"), c = csv.Column("curtailed_mw");
+        int e = csv.Column("entity");
+        var map = csv.Map<PlantSample>();
         var typeOf = topo?.Plants.GroupBy(p => p.Id).ToDictionary(g => g.Key, g => g.First().Type) ?? [];
         var byType = new Dictionary<string, GroupSumSeries>();
         var curtail = new GroupSumSeries(grid);
@@ -140,17 +137,16 @@ internal static class RunLoader
         foreach (var row in csv.Rows())
         {
             var entity = row.Text(e);
-            var t = row.Number(h);
+            var p = row.Sample<PlantSample>(map);
             if (entity != lastEntity)
             {
                 var type = typeOf.TryGetValue(entity, out var ty) ? ty : NormaliseType(entity);
                 if (!byType.TryGetValue(type, out lastGroup)) byType[type] = lastGroup = new GroupSumSeries(grid);
                 lastEntity = entity;
             }
-            var mw = row.Number(d);
-            lastGroup!.Add(entity, t, mw);
-            total.Add(entity, t, mw);
-            curtail.Add(entity, t, row.Number(c));
+            lastGroup!.Add(entity, p.Hours, p.DispatchedMW);
+            total.Add(entity, p.Hours, p.DispatchedMW);
+            curtail.Add(entity, p.Hours, p.CurtailedMW);
         }
         var series = PlantTypes.Where(byType.ContainsKey).Select(t => byType[t].ToSeries(t)).ToList();
         return (series, curtail.ToSeries("curtailment"), total.ToSeries("generation"));
@@ -158,16 +154,17 @@ internal static class RunLoader
 
     private static IReadOnlyList<LinkStat> ReadLinks(CsvFile csv, TimeGrid grid, Topology? topo)
     {
-        int e = csv.Column("entity"), h = csv.Column("hours"), s = csv.Column("sent_mw"), cap = csv.Column("capacity_mw");
-        var loss = csv.HasColumn("loss_mw") ? csv.Column("loss_mw") : -1;
+        int e = csv.Column("entity");
+        var map = csv.Map<LinkSample>();
         var acc = new Dictionary<string, LinkAcc>(StringComparer.Ordinal);
         foreach (var row in csv.Rows())
         {
             var id = row.Text(e);
             if (!acc.TryGetValue(id, out var a)) acc[id] = a = new LinkAcc(grid);
-            var t = row.Number(h);
-            var sent = row.Number(s);
-            var capacity = row.Number(cap);
+            var sample = row.Sample<LinkSample>(map);
+            var t = sample.Hours;
+            var sent = sample.SentMW;
+            var capacity = sample.CapacityMW;
             if (double.IsNaN(sent)) continue;
             var u = capacity > 0 ? sent / capacity : 0;
             a.Util.Add(t, u);
@@ -176,7 +173,7 @@ internal static class RunLoader
             a.SumSent += sent;
             a.Peak = Math.Max(a.Peak, u);
             a.MaxCap = Math.Max(a.MaxCap, double.IsNaN(capacity) ? 0 : capacity);
-            if (loss >= 0 && row.Number(loss) is var l && !double.IsNaN(l)) a.SumLoss += l;
+            if (!double.IsNaN(sample.LossMW)) a.SumLoss += sample.LossMW;
             var dt = t - a.LastT;
             if (u >= 0.95 && dt > 0) a.Congested += dt;
             a.LastT = t;
@@ -197,20 +194,21 @@ internal static class RunLoader
 
     private static (IReadOnlyList<HubStat>, Series) ReadHubs(CsvFile csv, TimeGrid grid, double intervalHours)
     {
-        int e = csv.Column("entity"), h = csv.Column("hours"), g = csv.Column("grant_mw"), us = csv.Column("usable_servers"),
-            bs = csv.Column("busy_servers"), q = csv.Column("queued_requests"), tk = csv.Column("tokens_served");
+        int e = csv.Column("entity");
+        var map = csv.Map<HubSample>();
         var acc = new Dictionary<string, HubAcc>(StringComparer.Ordinal);
         var total = new GroupSumSeries(grid);
         foreach (var row in csv.Rows())
         {
             var id = row.Text(e);
             if (!acc.TryGetValue(id, out var a)) acc[id] = a = new HubAcc(grid);
-            var t = row.Number(h);
-            var grant = row.Number(g);
-            var usable = row.Number(us);
-            var busy = row.Number(bs);
-            var queued = row.Number(q);
-            var tokens = row.Number(tk);
+            var sample = row.Sample<HubSample>(map);
+            var t = sample.Hours;
+            var grant = sample.GrantMW;
+            var usable = sample.UsableServers;
+            var busy = sample.BusyServers;
+            var queued = sample.QueuedRequests;
+            var tokens = sample.TokensServed;
             a.Grant.Add(t, grant);
             a.Util.Add(t, usable > 0 ? busy / usable : 0);
             a.Queue.Add(t, queued);
@@ -242,26 +240,26 @@ internal static class RunLoader
 
     private static (IReadOnlyList<UserStat>, Series) ReadUsers(CsvFile csv, TimeGrid grid, RunSummary summary)
     {
-        int e = csv.Column("entity"), h = csv.Column("hour"), ar = csv.Column("arrived"), sv = csv.Column("slo_violations"), tt = csv.Column("mean_ttft_ms");
-        var co = csv.HasColumn("completed") ? csv.Column("completed") : -1;
-        var dr = csv.HasColumn("dropped") ? csv.Column("dropped") : -1;
+        int e = csv.Column("entity");
+        var map = csv.Map<UserSample>();
         var acc = new Dictionary<string, UserAcc>(StringComparer.Ordinal);
         var overall = new RatioSeries(grid);
         foreach (var row in csv.Rows())
         {
             var id = row.Text(e);
             if (!acc.TryGetValue(id, out var a)) acc[id] = a = new UserAcc(grid);
-            var x = row.Number(h) + 0.5; // hour k covers [k, k+1): drawn at its middle
-            var arrived = row.Number(ar);
-            var slo = row.Number(sv);
-            var ttft = row.Number(tt);
-            var completed = co >= 0 ? row.Number(co) : arrived;
+            var sample = row.Sample<UserSample>(map);
+            var x = sample.Hour + 0.5; // hour k covers [k, k+1): drawn at its middle
+            var arrived = sample.Arrived;
+            var slo = sample.SloViolations;
+            var ttft = sample.MeanTtftMs;
+            var completed = double.IsNaN(sample.Completed) ? arrived : sample.Completed;
             a.Slo.Add(x, slo, arrived);
             overall.Add(x, slo, arrived);
             if (!double.IsNaN(ttft) && completed > 0) a.Ttft.Add(x, ttft * completed, completed);
             if (!double.IsNaN(arrived)) a.Arrived += arrived;
             if (!double.IsNaN(slo)) a.Violations += slo;
-            if (dr >= 0 && row.Number(dr) is var d && !double.IsNaN(d)) a.Dropped += d;
+            if (!double.IsNaN(sample.Dropped)) a.Dropped += sample.Dropped;
         }
         // Regions in the order summary.json lists them, then any others.
         var order = summary.LatencyByRegion.Select((r, i) => (r.Region, i)).ToDictionary(x => x.Region, x => x.i);
@@ -279,7 +277,8 @@ internal static class RunLoader
 
     private static IReadOnlyList<FaultSpan> ReadFaults(CsvFile csv, Topology? topo)
     {
-        int h = csv.Column("hours"), f = csv.Column("fault"), k = csv.Column("kind"), tg = csv.Column("target"), ev = csv.Column("event");
+        var c = FaultStep.CsvColumns; // hours, fault, kind, target, event — as the run folder writes them
+        int h = csv.Column(c[0]), f = csv.Column(c[1]), k = csv.Column(c[2]), tg = csv.Column(c[3]), ev = csv.Column(c[4]);
         var specs = topo?.Faults.GroupBy(x => x.Index).ToDictionary(g => g.Key, g => g.First()) ?? [];
         var spans = new List<FaultSpan>();
         var open = new Dictionary<int, Queue<int>>();

@@ -1,4 +1,4 @@
-using GridActors.Cli.Commands;
+using GridActors.Hosting.Runs;
 
 namespace GridActors.Cli.Tests;
 

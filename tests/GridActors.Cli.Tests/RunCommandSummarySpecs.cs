@@ -1,7 +1,8 @@
 using System.Text.Json;
-using GridActors.Cli.Commands;
+using GridActors.Hosting.Runs;
 using GridActors.Kernel;
 using GridActors.Model.SupplyChain;
+using GridActors.Reports.Format;
 using GridActors.Scenarios;
 
 namespace GridActors.Cli.Tests;
@@ -16,8 +17,8 @@ public class RunCommandSummarySpecs
         var scenario = ScenarioLoader.LoadFile(file);
         var model = new SupplyChainModel(scenario.Spec);
         var result = new SequentialExecutor().Run(model, new RunSettings(1, new SimTime(SimTime.MicrosPerHour)));
-        var summary = RunCommand.SummaryJson("r", scenario, "sequential", 1, result, SupplyChainSummary.From(model, result), 0);
-        using var json = JsonDocument.Parse(JsonSerializer.Serialize(summary));
+        var summary = RunSummaries.Of("r", scenario, "sequential", 1, result, SupplyChainSummary.From(model, result), 0, [], ClusterInfo.SingleProcess);
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(summary, RunFolderJson.Compact));
         var root = json.RootElement;
         Assert.True(root.GetProperty("batchTurnaroundMs").GetProperty("p50").GetDouble() > 0);
         var byRegion = root.GetProperty("batchTurnaroundMsByRegion");

@@ -1,13 +1,11 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using GridActors.Hosting;
+using GridActors.Hosting.Runs;
 using GridActors.Kernel;
-using GridActors.Model.SupplyChain;
-using GridActors.Persistence;
-using GridActors.Runtime;
+using GridActors.Reports.Format;
 using GridActors.Scenarios;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -97,7 +95,7 @@ public sealed class RunSettingsCli : ClusterSettings
         var cluster = base.Validate();
         if (!cluster.Successful) return cluster;
         if (Clustered && Executor != "actors") return ValidationResult.Error("--nodes and --seed-nodes need the actors executor");
-        if (CheckpointEvery != "0" && !Quantity.TryParseDuration(InsertSpace(CheckpointEvery), out _, out var ce))
+        if (CheckpointEvery != "0" && !Quantity.TryParseDuration(Durations.WithSpace(CheckpointEvery), out _, out var ce))
             return ValidationResult.Error("--checkpoint-every: " + ce);
         if (Executor is not ("sequential" or "actors"))
             return ValidationResult.Error($"--executor must be sequential or actors; got '{Executor}'");
@@ -106,23 +104,30 @@ public sealed class RunSettingsCli : ClusterSettings
         foreach (var o in Outages)
             if (o.Split(':') is not [{ Length: > 0 }, { Length: > 0 }]) return ValidationResult.Error($"--outage '{o}': expected KIND:TARGET, e.g. cable-cut:sjc2");
         if (Pace > 0 && Executor != "actors") return ValidationResult.Error("--pace needs the actors executor");
-        if (Until is not null && !Quantity.TryParseDuration(InsertSpace(Until), out var t, out var error))
+        if (Until is not null && !Quantity.TryParseDuration(Durations.WithSpace(Until), out var t, out var error))
             return ValidationResult.Error("--until: " + error);
         return ValidationResult.Success();
     }
 
-    /// <summary>Accepts "6h" as well as "6 h".</summary>
-    public static string InsertSpace(string s)
+    /// <summary>The run these options ask for (durations already validated).</summary>
+    public RunRequest ToRequest(Scenario scenario) => new(scenario, Seed ?? scenario.Seed, Until is null ? scenario.HorizonMicros : Durations.Parse("--until", Until))
     {
-        int i = 0;
-        while (i < s.Length && (char.IsDigit(s[i]) || s[i] == '.')) i++;
-        return i > 0 && i < s.Length && s[i] != ' ' ? s[..i] + " " + s[i..] : s;
-    }
+        Executor = Executor,
+        Threads = Threads,
+        Partitions = Partitions,
+        CheckpointEveryMicros = CheckpointEvery == "0" ? 0 : Durations.Parse("--checkpoint-every", CheckpointEvery),
+        Cluster = ToLaunch(Threads),
+        NoStore = NoStore,
+        Pace = Pace,
+        OutDir = Out,
+        Report = !NoReport,
+        Outages = [.. Outages.Select(o => o.Split(':')).Select(kt => new Outage(kt[0], kt[1]))],
+    };
 }
 
 /// <summary>
-/// <c>gridactors run FILE</c>: validates (nothing is written for an invalid file), runs, shows progress,
-/// prints a summary and writes the run folder: run.json, summary.json and metric time series as CSV.
+/// <c>gridactors run FILE</c>: validates (nothing is written for an invalid file), runs (<see cref="RunService"/>), shows
+/// progress, prints a summary and writes the run folder: run.json, summary.json, series as CSV and report.html.
 /// </summary>
 public sealed class RunCommand : AsyncCommand<RunSettingsCli>
 {
@@ -130,108 +135,33 @@ public sealed class RunCommand : AsyncCommand<RunSettingsCli>
     {
         var scenario = ScenarioCli.Load(settings.File);
         if (scenario is null) return 1;
-        long horizon = scenario.HorizonMicros;
-        if (settings.Until is not null)
-        {
-            Quantity.TryParseDuration(RunSettingsCli.InsertSpace(settings.Until), out var t, out _);
-            horizon = t.Micros;
-        }
-        ulong seed = settings.Seed ?? scenario.Seed;
-        long every = settings.CheckpointEvery == "0" || settings.NoStore ? 0 : Every(settings.CheckpointEvery);
-        var outages = new List<InjectionRecord>();
-        var rules = FaultRules.For(scenario.Spec, horizon);
-        foreach (var o in settings.Outages)
-        {
-            var kt = o.Split(':');
-            if (kt[0] == FaultKinds.DemandSpike.Name)
-                throw new UserInputException($"--outage '{o}': takes {string.Join(", ", FaultKinds.Infos.Where(k => k != FaultKinds.DemandSpike).Select(k => k.Name))}");
-            var fault = new FaultSpec(kt[0], kt[1], 0, 0);
-            if (rules.FirstProblem(fault) is string bad) throw new UserInputException("--outage: " + bad);
-            outages.Add(new InjectionRecord(outages.Count, fault.Kind, fault.Target, fault.StartMicros, fault.DurationMicros, fault.Fraction, fault.Multiplier, 0,
-                DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture)));
-        }
+        var request = settings.ToRequest(scenario);
         var store = Stores.Resolve(settings.Db, settings.Postgres, create: true);
-        string runId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + scenario.Spec.Name + "-s" + seed
-            + "-" + Guid.NewGuid().ToString("N")[..6];
-        var registry = new RunRegistry(store);
-        registry.EnsureSchema();
-        string now = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-        registry.Insert(new RunRecord(runId, scenario.Path, scenario.Hash, scenario.Text, seed, settings.Executor, settings.ToLaunch(0)?.RequiredNodes ?? 1,
-            EngineInfo.Version, "running", 0, horizon / 1e6, 0, 0, every / 1e6, null, now, now, null));
-        foreach (var o in outages) registry.Injection(runId, o);
-        var job = new RunJob(runId, scenario, seed, horizon, settings.Executor, settings.Threads, settings.Partitions, every, store, registry,
-            settings.Out ?? Path.Combine("runs", runId), settings.Json, settings.ToLaunch(settings.Threads), settings.NoStore, settings.Pace, !settings.NoReport);
-        return await job.ExecuteAsync(resume: null, cancellation).ConfigureAwait(false);
+        var observer = new ConsoleRunObserver(request.HorizonMicros, request.Cluster?.RequiredNodes ?? 1, settings.Json);
+        var outcome = await RunService.StartAsync(store, request, observer, cancellation).ConfigureAwait(false);
+        return Print(outcome, observer, settings.Json);
     }
 
-    public static long Every(string text)
+    /// <summary>The run's summary: one JSON object, or a table with the digest, run folder and report.</summary>
+    public static int Print(RunOutcome outcome, ConsoleRunObserver observer, bool json)
     {
-        Quantity.TryParseDuration(RunSettingsCli.InsertSpace(text), out var t, out _);
-        return t.Micros;
+        observer.Finish();
+        if (json) Console.Out.WriteLine(JsonSerializer.Serialize(outcome.SummaryFile, RunFolderJson.Compact));
+        else
+        {
+            PrintTable(outcome);
+            if (outcome.ReportPath is not null) Console.Out.WriteLine("report " + outcome.ReportPath);
+        }
+        return outcome.Conserved ? 0 : 3;
     }
 
-    public static Dictionary<string, object?> SummaryJson(string runId, Scenario scenario, string executor, ulong seed, RunResult r, SupplyChainSummary s, double wall) => new()
+    private static void PrintTable(RunOutcome o)
     {
-        ["runId"] = runId,
-        ["scenario"] = scenario.Path,
-        ["scenarioHash"] = scenario.Hash,
-        ["seed"] = seed,
-        ["executor"] = executor,
-        ["engineVersion"] = EngineInfo.Version,
-        ["digest"] = r.Digest,
-        ["events"] = r.Events,
-        ["wallSeconds"] = Math.Round(wall, 3),
-        ["simulationWallSeconds"] = Math.Round(r.WallSeconds, 3),
-        ["checkpointWallSeconds"] = Math.Round(r.CheckpointSeconds, 3),
-        ["simulatedSeconds"] = r.End.TotalSeconds,
-        ["energy"] = new Dictionary<string, double>
-        {
-            ["generatedMWh"] = Math.Round(s.GeneratedMWh, 3), ["consumedMWh"] = Math.Round(s.ConsumedMWh, 3),
-            ["lossesMWh"] = Math.Round(s.LossesMWh, 3), ["curtailedMWh"] = Math.Round(s.CurtailedMWh, 3),
-            ["unservedMWh"] = Math.Round(s.UnservedMWh, 3), ["hubMWh"] = Math.Round(s.HubMWh, 3), ["carbonT"] = Math.Round(s.CarbonT, 3),
-        },
-        ["requests"] = new Dictionary<string, object>
-        {
-            ["arrived"] = s.Arrived, ["served"] = s.Served, ["queuedAtEnd"] = s.QueuedAtEnd, ["inFlightAtEnd"] = s.InFlightAtEnd,
-            ["dropped"] = s.Dropped, ["droppedBy"] = s.DroppedBy, ["rerouted"] = s.Rerouted,
-            ["atHubs"] = new Dictionary<string, double> { ["received"] = s.HubReceived, ["served"] = s.HubServed, ["dropped"] = s.HubDropped },
-        },
-        ["hubWaitMs"] = new Dictionary<string, double> { ["mean"] = Math.Round(s.HubWaitMsMean, 3) },
-        ["tokens"] = new Dictionary<string, double> { ["served"] = s.TokensServed, ["arrived"] = s.TokensArrived },
-        ["energyPerTokenJ"] = Math.Round(s.EnergyPerTokenJ, 6),
-        ["costPerMillionTokensUsd"] = new Dictionary<string, double>
-        {
-            ["total"] = Math.Round(s.CostPerMillionTokens(s.CostElectricity + s.CostCapital + s.CostNetwork), 6),
-            ["electricity"] = Math.Round(s.CostPerMillionTokens(s.CostElectricity), 6),
-            ["capital"] = Math.Round(s.CostPerMillionTokens(s.CostCapital), 6),
-            ["network"] = Math.Round(s.CostPerMillionTokens(s.CostNetwork), 6),
-        },
-        ["latencyMs"] = new Dictionary<string, double> { ["p50"] = Math.Round(s.P50, 2), ["p95"] = Math.Round(s.P95, 2), ["p99"] = Math.Round(s.P99, 2) },
-        ["latencyMsByRegion"] = s.TtftByRegion.ToDictionary(kv => kv.Key, kv => new Dictionary<string, double>
-        {
-            ["p50"] = Math.Round(kv.Value.Percentile(0.5), 2), ["p95"] = Math.Round(kv.Value.Percentile(0.95), 2), ["p99"] = Math.Round(kv.Value.Percentile(0.99), 2),
-        }),
-        ["batchTurnaroundMs"] = Percentiles(s.BatchTurnaround),
-        ["batchTurnaroundMsByRegion"] = s.BatchTurnaroundByRegion.ToDictionary(kv => kv.Key, kv => Percentiles(kv.Value)),
-        ["sloViolationRate"] = Math.Round(s.SloViolationRate, 6),
-        ["invariants"] = new Dictionary<string, object?>
-        {
-            ["energyConserved"] = s.EnergyConserved, ["requestsConserved"] = s.RequestsConserved,
-            ["energyImbalance"] = s.EnergyImbalance, ["requestImbalance"] = s.RequestImbalance,
-        },
-    };
-
-    private static Dictionary<string, double> Percentiles(LatencyHistogram h) => new()
-    {
-        ["p50"] = Math.Round(h.Percentile(0.5), 2), ["p95"] = Math.Round(h.Percentile(0.95), 2), ["p99"] = Math.Round(h.Percentile(0.99), 2),
-    };
-
-    public static void PrintTable(string runId, string outDir, RunResult r, SupplyChainSummary s, double wall)
-    {
+        var (r, s) = (o.Result, o.Summary);
         string F(double v, string fmt = "N1") => v.ToString(fmt, CultureInfo.InvariantCulture);
-        var t = new Table().AddColumn("run " + Markup.Escape(runId)).AddColumn(new TableColumn("").RightAligned());
+        var t = new Table().AddColumn("run " + Markup.Escape(o.RunId)).AddColumn(new TableColumn("").RightAligned());
         t.AddRow("events", F(r.Events, "N0"));
-        t.AddRow("wall seconds", F(wall, "0.000"));
+        t.AddRow("wall seconds", F(o.WallSeconds, "0.000"));
         t.AddRow("simulated hours", F(r.End.TotalSeconds / 3600, "0.##"));
         t.AddRow("generated / consumed MWh", $"{F(s.GeneratedMWh)} / {F(s.ConsumedMWh)}");
         t.AddRow("losses / curtailed MWh", $"{F(s.LossesMWh)} / {F(s.CurtailedMWh)}");
@@ -243,7 +173,45 @@ public sealed class RunCommand : AsyncCommand<RunSettingsCli>
         t.AddRow("energy conserved / requests conserved", $"{s.EnergyConserved} / {s.RequestsConserved}");
         AnsiConsole.Write(t);
         Console.Out.WriteLine("digest " + r.Digest);
-        Console.Out.WriteLine("run folder " + outDir);
+        Console.Out.WriteLine("run folder " + o.OutDir);
+    }
+}
+
+/// <summary>Shows a run on the terminal: a progress line (simulated time, %, events/s, simulated seconds per second, nodes) on
+/// stderr when it is a terminal and the output is not JSON, and the run's events one line each.</summary>
+public sealed class ConsoleRunObserver(long horizonMicros, int nodes, bool json) : IRunObserver
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly bool _interactive = !json && !Console.IsOutputRedirected;
+    private readonly object _lock = new();
+    private bool _progressShown;
+
+    public void Started(string runId, string? controlEndpoint)
+    {
+        if (controlEndpoint is not null) Log($"run {runId} takes fault injections (gridactors inject {runId} KIND TARGET) at {controlEndpoint}");
+    }
+
+    public void Progress(SimTime time, long events)
+    {
+        if (!_interactive) return;
+        double secs = Math.Max(_clock.Elapsed.TotalSeconds, 1e-3);
+        lock (_lock)
+        {
+            _progressShown = true;
+            Console.Error.Write($"\r  simulated {time.TotalSeconds / 3600:0.00} h ({100.0 * time.Micros / horizonMicros:0.0} %)  {events / secs:N0} events/s  {time.TotalSeconds / secs:N0} sim-s/s  {nodes} node{(nodes == 1 ? "" : "s")}   ");
+        }
+    }
+
+    /// <summary>One line on stderr (clearing the progress line on a terminal).</summary>
+    public void Log(string line)
+    {
+        lock (_lock) Console.Error.WriteLine(Console.IsErrorRedirected ? line : "\r" + line.PadRight(100));
+    }
+
+    /// <summary>Ends the progress line.</summary>
+    public void Finish()
+    {
+        lock (_lock) if (_progressShown) Console.Error.WriteLine();
     }
 }
 
@@ -266,106 +234,5 @@ public static class ScenarioCli
             Console.Error.WriteLine($"{file}: {ex.Message}");
             return null;
         }
-    }
-}
-
-/// <summary>Writes a run folder: run.json, summary.json and time series as CSV (one file per entity kind).</summary>
-public static class RunFolder
-{
-    public static void Write(string dir, SupplyChainModel model, Scenario scenario, string runId, string executor, ulong seed,
-        RunResult r, SupplyChainSummary s, Dictionary<string, object?> summary, Dictionary<string, object?>? cluster = null, IReadOnlyList<FaultSpec>? injected = null)
-    {
-        var tmp = dir + ".partial";
-        if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
-        Directory.CreateDirectory(tmp);
-        var opts = new JsonSerializerOptions { WriteIndented = true };
-        var run = new Dictionary<string, object?>
-        {
-            ["runId"] = runId, ["scenario"] = scenario.Path, ["scenarioHash"] = scenario.Hash, ["seed"] = seed,
-            ["executor"] = executor, ["nodes"] = 1, ["engineVersion"] = EngineInfo.Version,
-            ["horizonSeconds"] = r.End.TotalSeconds, ["entities"] = model.EntityCount,
-        };
-        foreach (var (k, v) in cluster ?? []) run[k] = v;
-        File.WriteAllText(Path.Combine(tmp, "run.json"), JsonSerializer.Serialize(run, opts));
-        File.WriteAllText(Path.Combine(tmp, "summary.json"), JsonSerializer.Serialize(summary, opts));
-        foreach (var kind in EntityKinds.All)
-            if (kind.Csv is { } csv) WriteCsv(tmp, csv, s, kind.Prefix);
-        var faults = new StringBuilder().AppendJoin(',', FaultStep.CsvColumns).Append('\n');
-        foreach (var (h, f, begin) in s.FaultLog)
-        {
-            var spec = model.Spec.Faults[f];
-            faults.Append(CultureInfo.InvariantCulture, $"{h:0.######},{f},{spec.Kind},{spec.Target},{(begin ? "begin" : "end")}\n");
-        }
-        // Injected faults follow the scenario's (numbered after them); they begin and end exactly when injected.
-        int first = model.Spec.Faults.Count;
-        var steps = new List<(double Hours, int Fault, FaultSpec Spec, bool Begin)>();
-        for (int i = 0; i < (injected?.Count ?? 0); i++)
-        {
-            var f = injected![i];
-            steps.Add((SimTime.ToHours(f.StartMicros), first + i, f, true));
-            if (f.DurationMicros > 0 && f.StartMicros + f.DurationMicros < r.End.Micros) steps.Add((SimTime.ToHours(f.StartMicros + f.DurationMicros), first + i, f, false));
-        }
-        foreach (var (h, f, spec, begin) in steps.OrderBy(x => x.Hours).ThenBy(x => x.Fault))
-            faults.Append(CultureInfo.InvariantCulture, $"{h:0.######},{f},{spec.Kind},{spec.Target},{(begin ? "begin" : "end")}\n");
-        File.WriteAllText(Path.Combine(tmp, "faults.csv"), faults.ToString());
-        File.WriteAllText(Path.Combine(tmp, "topology.json"), JsonSerializer.Serialize(Topology(model.Spec, r.End.TotalSeconds, injected), opts));
-        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-        Directory.Move(tmp, dir);
-    }
-
-    /// <summary>What the report's map and fault timeline need: every element with its place (regions sit at the mean
-    /// of their plants and hubs; users where the scenario puts them, else null) and every fault.</summary>
-    public static Dictionary<string, object?> Topology(SupplyChainSpec spec, double horizonSeconds, IReadOnlyList<FaultSpec>? injected = null)
-    {
-        var places = spec.Plants.Select(p => (p.Region, p.Lat, p.Lon)).Concat(spec.Hubs.Select(h => (h.Region, h.Lat, h.Lon)))
-            .GroupBy(x => x.Region).ToDictionary(g => g.Key, g => (Lat: g.Average(x => x.Lat), Lon: g.Average(x => x.Lon)));
-        double? Round(double? v) => v is double d ? Math.Round(d, 4) : null;
-        return new()
-        {
-            ["name"] = spec.Name,
-            ["horizonHours"] = horizonSeconds / 3600,
-            ["dispatchIntervalHours"] = SimTime.ToHours(spec.DispatchIntervalMicros),
-            ["policy"] = spec.Policy.Name,
-            ["plants"] = spec.Plants.Select(p => new Dictionary<string, object?>
-            {
-                ["id"] = p.Id, ["region"] = p.Region, ["type"] = p.Type.ToString().ToLowerInvariant(), ["capacityMW"] = p.CapacityMW, ["lat"] = p.Lat, ["lon"] = p.Lon,
-            }).ToArray(),
-            ["regions"] = spec.Regions.Select(g => new Dictionary<string, object?>
-            {
-                ["id"] = g.Id, ["backgroundLoadMW"] = g.BackgroundLoadMW,
-                ["lat"] = places.TryGetValue(g.Id, out var at) ? Round(at.Lat) : null, ["lon"] = places.TryGetValue(g.Id, out var at2) ? Round(at2.Lon) : null,
-            }).ToArray(),
-            ["links"] = spec.Links.Select(l => new Dictionary<string, object?>
-            {
-                ["id"] = l.Id, ["from"] = l.From, ["to"] = l.To, ["capacityMW"] = l.CapacityMW, ["lengthKm"] = l.LengthKm,
-            }).ToArray(),
-            ["hubs"] = spec.Hubs.Select(h => new Dictionary<string, object?>
-            {
-                ["id"] = h.Id, ["region"] = h.Region, ["role"] = h.East ? "east" : "west", ["lat"] = h.Lat, ["lon"] = h.Lon, ["servers"] = h.Servers,
-            }).ToArray(),
-            ["cables"] = spec.Cables.Select(c => new Dictionary<string, object?>
-            {
-                ["id"] = c.Id, ["lengthKm"] = c.LengthKm, ["capacityTbps"] = c.CapacityTbps,
-            }).ToArray(),
-            ["users"] = spec.Users.Select(u => new Dictionary<string, object?>
-            {
-                ["id"] = u.Id, ["lat"] = u.Lat, ["lon"] = u.Lon, ["sloTtftMs"] = u.SloTtftMs,
-                ["routes"] = u.Routes.Select(r => new Dictionary<string, object?> { ["hub"] = r.Hub, ["cable"] = r.Cable }).ToArray(),
-            }).ToArray(),
-            ["faults"] = spec.Faults.Select(f => (f, "scenario")).Concat((injected ?? []).Select(f => (f, "injected"))).Select((x, i) => new Dictionary<string, object?>
-            {
-                ["index"] = i, ["kind"] = x.f.Kind, ["target"] = x.f.Target, ["startHours"] = SimTime.ToHours(x.f.StartMicros),
-                ["durationHours"] = SimTime.ToHours(x.f.DurationMicros), ["fraction"] = x.f.Fraction, ["multiplier"] = x.f.Multiplier, ["source"] = x.Item2,
-            }).ToArray(),
-        };
-    }
-
-    private static void WriteCsv(string dir, CsvTable csv, SupplyChainSummary s, string prefix)
-    {
-        var sb = new StringBuilder().AppendJoin(',', csv.Columns).Append('\n');
-        foreach (var (key, series) in s.SeriesByEntity.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            foreach (var row in series.Samples)
-                sb.Append(key[prefix.Length..]).Append(',').AppendJoin(',', row.Values().Select(v => v.ToString("0.######", CultureInfo.InvariantCulture))).Append('\n');
-        File.WriteAllText(Path.Combine(dir, csv.File), sb.ToString());
     }
 }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using GridActors.Hosting;
+using GridActors.Hosting.Runs;
 using GridActors.Kernel;
 using GridActors.Persistence;
 using GridActors.Scenarios;
@@ -76,25 +77,18 @@ public sealed class ResumeSettings : ClusterSettings
 }
 
 /// <summary>
-/// <c>gridactors resume RUN</c>: continues an interrupted run from its last complete checkpoint. What the
-/// interrupted attempt wrote after that checkpoint is removed first, so the history has no duplicates.
+/// <c>gridactors resume RUN</c>: continues an interrupted run from its last complete checkpoint (<see cref="RunService.ResumeAsync"/>).
+/// What the interrupted attempt wrote after that checkpoint is removed first, so the history has no duplicates.
 /// </summary>
 public sealed class ResumeCommand : AsyncCommand<ResumeSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, ResumeSettings settings, CancellationToken cancellation)
     {
         var registry = Stores.Existing(settings.Db, settings.Postgres, write: true);
-        var run = registry.Get(settings.Run) ?? throw new UserInputException($"unknown run '{settings.Run}' in {registry.Store.Display}");
-        if (run.Status == "completed") throw new UserInputException($"run '{run.RunId}' is already completed (digest {run.Digest})");
-        if (run.Executor != "actors") throw new UserInputException($"run '{run.RunId}' used the {run.Executor} executor, which keeps no checkpoints; start it again with gridactors run");
-        var scenario = Stores.ScenarioOf(run);
-        StoreMaintenance.TruncateAfterCheckpoint(registry.Store, run.RunId, run.LastCheckpoint);
-        registry.Status(run.RunId, "running", simulatedSeconds: run.LastCheckpointSeconds);
-        var job = new RunJob(run.RunId, scenario, run.Seed, SimTime.FromSeconds(run.HorizonSeconds).Micros, run.Executor, 0, 0,
-            SimTime.FromSeconds(run.CheckpointEverySeconds).Micros, registry.Store, registry, settings.Out ?? Path.Combine("runs", run.RunId), settings.Json,
-            settings.ToLaunch(0));
-        (int, long)? from = run.LastCheckpoint == 0 ? null : (run.LastCheckpoint, SimTime.FromSeconds(run.LastCheckpointSeconds).Micros);
-        if (!settings.Json) Console.Error.WriteLine(from is null ? $"resuming {run.RunId} from the start (no complete checkpoint)" : $"resuming {run.RunId} from checkpoint #{run.LastCheckpoint} at {run.LastCheckpointSeconds / 3600:0.##} h");
-        return await job.ExecuteAsync(from, cancellation).ConfigureAwait(false);
+        var run = Stores.Run(registry, settings.Run);
+        var cluster = settings.ToLaunch(0);
+        var observer = new ConsoleRunObserver(SimTime.FromSeconds(run.HorizonSeconds).Micros, cluster?.RequiredNodes ?? 1, settings.Json);
+        var outcome = await RunService.ResumeAsync(registry, run.RunId, cluster, settings.Out, observer, cancellation).ConfigureAwait(false);
+        return RunCommand.Print(outcome, observer, settings.Json);
     }
 }

@@ -44,20 +44,15 @@ public sealed class SweepSettings : CommandSettings
     [Description("Print the ranking as JSON on stdout.")]
     public bool Json { get; init; }
 
-    public static readonly Dictionary<string, string> KindNames = new()
-    {
-        ["cable"] = "cable-cut", ["link"] = "link-trip", ["hub"] = "hub-failure", ["plant"] = "plant-outage",
-    };
-
     public override ValidationResult Validate()
     {
         if (Contingency is null) return ValidationResult.Error("--contingency is required (n-1)");
         if (Contingency != "n-1") return ValidationResult.Error($"--contingency must be n-1; got '{Contingency}'");
         foreach (var k in Kinds.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            if (!KindNames.ContainsKey(k)) return ValidationResult.Error($"--kinds: unknown kind '{k}' (expected cable, link, hub, plant)");
+            if (SweepRunner.Outage(k) is null) return ValidationResult.Error($"--kinds: unknown kind '{k}' (expected {string.Join(", ", SweepRunner.Kinds.Select(x => x.Name))})");
         if (Kinds.Split(',', StringSplitOptions.RemoveEmptyEntries).Length == 0) return ValidationResult.Error("--kinds names no kind");
         if (Parallel is < 1) return ValidationResult.Error("--parallel must be at least 1");
-        if (Until is not null && !Quantity.TryParseDuration(RunSettingsCli.InsertSpace(Until), out _, out var e)) return ValidationResult.Error("--until: " + e);
+        if (Until is not null && !Quantity.TryParseDuration(Durations.WithSpace(Until), out _, out var e)) return ValidationResult.Error("--until: " + e);
         return ValidationResult.Success();
     }
 }
@@ -75,8 +70,7 @@ public sealed class SweepCommand : AsyncCommand<SweepSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, SweepSettings s, CancellationToken cancellation)
     {
         if (ScenarioCli.Load(s.File) is null) return 1; // every error, located, before anything is written
-        var kinds = s.Kinds.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct()
-            .Select(k => (k, SweepSettings.KindNames[k])).ToList();
+        var kinds = s.Kinds.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToList();
         var result = await SweepRunner.RunAsync(new SweepOptions(s.File, kinds, s.Parallel ?? Environment.ProcessorCount, s.Out, s.Until, s.Seed),
             Console.Error.WriteLine, cancellation).ConfigureAwait(false);
         if (s.Json) Console.Out.WriteLine(JsonSerializer.Serialize(result.Json()));

@@ -3,19 +3,21 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using GridActors.Hosting.Cluster;
+using GridActors.Model.SupplyChain;
+using GridActors.Reports.Format;
 using GridActors.Scenarios;
 
 namespace GridActors.Hosting.Sweeps;
 
-/// <summary>What a contingency sweep runs: the scenario file, which kinds of component to take out (fault kind per kind),
-/// how many cases at a time, where to write, and optional overrides of every run's horizon and seed.</summary>
-public sealed record SweepOptions(string File, IReadOnlyList<(string Kind, string FaultKind)> Kinds, int Parallel, string? Out, string? Until, ulong? Seed);
+/// <summary>What a contingency sweep runs: the scenario file, which kinds of component to take out (entity kind names:
+/// plant, link, hub, cable), how many cases at a time, where to write, and optional overrides of every run's horizon and seed.</summary>
+public sealed record SweepOptions(string File, IReadOnlyList<string> Kinds, int Parallel, string? Out, string? Until, ulong? Seed);
 
 /// <summary>One case of a sweep: the base case (no outage) or one component out for the whole horizon.</summary>
 public sealed record SweepCase(string Name, string? Kind, string? Target);
 
-/// <summary>A finished case: its summary.json, run folder and wall time.</summary>
-public sealed record SweepOutcome(SweepCase Case, JsonElement Summary, string RunDir, double WallSeconds);
+/// <summary>A finished case: its summary (what <c>run --json</c> printed), run folder and wall time.</summary>
+public sealed record SweepOutcome(SweepCase Case, SummaryFile Summary, string RunDir, double WallSeconds);
 
 /// <summary>One component's place in the ranking (see <see cref="SweepRanking"/>).</summary>
 public sealed record SweepRow(int Rank, string Kind, string Component, double Score, double TokensLost, double TokensLostShare, double SloBase, double Slo,
@@ -50,6 +52,12 @@ public sealed record SweepResult(string Scenario, string Out, int Runs, int Para
 /// </summary>
 public static class SweepRunner
 {
+    /// <summary>The entity kinds a component of which can be taken out (a fault targets it alone), from the entity-kind table.</summary>
+    public static IReadOnlyList<EntityKind> Kinds { get; } = [.. EntityKinds.All.Where(k => Outage(k.Name) is not null)];
+
+    /// <summary>The fault that takes one entity of kind <paramref name="kind"/> out, or null for kinds no such fault targets.</summary>
+    public static FaultKindInfo? Outage(string kind) => EntityKinds.ByName(kind)?.Faults.FirstOrDefault(f => !f.TargetsAll);
+
     public static async Task<SweepResult> RunAsync(SweepOptions o, Action<string> log, CancellationToken cancellation)
     {
         Scenario scenario;
@@ -57,21 +65,17 @@ public static class SweepRunner
         catch (ScenarioException ex) { throw new UserInputException(string.Join(Environment.NewLine, ex.Errors)); }
         var spec = scenario.Spec;
         var cases = new List<SweepCase> { new("base", null, null) };
-        foreach (var (kind, fault) in o.Kinds.Distinct())
+        foreach (var kind in o.Kinds.Distinct())
         {
-            var ids = kind switch
-            {
-                "cable" => spec.Cables.Select(c => c.Id), "link" => spec.Links.Select(l => l.Id),
-                "hub" => spec.Hubs.Select(h => h.Id), _ => spec.Plants.Select(p => p.Id),
-            };
-            cases.AddRange(ids.Select(id => new SweepCase($"{fault}-{id}", fault, id)));
+            var fault = Outage(kind)?.Name ?? throw new UserInputException($"--kinds: unknown kind '{kind}' (expected {string.Join(", ", Kinds.Select(k => k.Name))})");
+            cases.AddRange(EntityKinds.ByName(kind)!.Ids(spec).Select(id => new SweepCase($"{fault}-{id}", fault, id)));
         }
         string dir = o.Out ?? Path.Combine("runs", $"sweep-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{spec.Name}");
         Directory.CreateDirectory(Path.Combine(dir, "runs"));
         string db = Path.Combine(dir, "sweep.db");
         new Persistence.RunRegistry(Stores.Resolve(db, null, create: true)).EnsureSchema(); // once, before K processes open it
         int total = cases.Count, done = 0;
-        log($"sweep of {scenario.Path}: base case + {total - 1} single outages ({string.Join(",", o.Kinds.Select(k => k.Kind).Distinct())}), {o.Parallel} at a time → {dir}");
+        log($"sweep of {scenario.Path}: base case + {total - 1} single outages ({string.Join(",", o.Kinds.Distinct())}), {o.Parallel} at a time → {dir}");
 
         var clock = Stopwatch.StartNew();
         using var gate = new SemaphoreSlim(o.Parallel);
@@ -86,7 +90,7 @@ public static class SweepRunner
                 lock (failures)
                 {
                     if (outcome is null) failures.Add(c.Name);
-                    log($"[{n}/{total}] {c.Name}: " + (outcome is null ? "FAILED" : $"{outcome.WallSeconds:0.0} s, {outcome.Summary.GetProperty("tokens").GetProperty("served").GetDouble():0.###e+0} tokens served"));
+                    log($"[{n}/{total}] {c.Name}: " + (outcome is null ? "FAILED" : $"{outcome.WallSeconds:0.0} s, {outcome.Summary.Tokens?.Served ?? 0:0.###e+0} tokens served"));
                 }
                 return outcome;
             }
@@ -136,7 +140,8 @@ public static class SweepRunner
             return null;
         }
         var last = output.Trim().Split('\n').Last();
-        return new SweepOutcome(c, JsonDocument.Parse(last).RootElement.Clone(), runDir, clock.Elapsed.TotalSeconds);
+        var summary = JsonSerializer.Deserialize<SummaryFile>(last, RunFolderJson.Compact) ?? throw new InvalidDataException($"case {c.Name} printed no summary");
+        return new SweepOutcome(c, summary, runDir, clock.Elapsed.TotalSeconds);
     }
 }
 
@@ -149,11 +154,11 @@ public static class SweepRanking
 {
     public static List<SweepRow> Rank(SweepOutcome b, List<SweepOutcome> cases)
     {
-        double Tokens(JsonElement s) => s.GetProperty("tokens").GetProperty("served").GetDouble();
-        double Slo(JsonElement s) => s.GetProperty("sloViolationRate").GetDouble();
-        double Curtailed(JsonElement s) => s.GetProperty("energy").GetProperty("curtailedMWh").GetDouble();
-        double Cost(JsonElement s) => s.GetProperty("costPerMillionTokensUsd").GetProperty("total").GetDouble();
-        Dictionary<string, double> P99(JsonElement s) => s.GetProperty("latencyMsByRegion").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetProperty("p99").GetDouble());
+        double Tokens(SummaryFile s) => s.Tokens?.Served ?? 0;
+        double Slo(SummaryFile s) => s.SloViolationRate ?? 0;
+        double Curtailed(SummaryFile s) => s.Energy?.CurtailedMWh ?? 0;
+        double Cost(SummaryFile s) => s.CostPerMillionTokensUsd?.Total ?? 0;
+        Dictionary<string, double> P99(SummaryFile s) => (s.LatencyMsByRegion ?? new Dictionary<string, Percentiles>()).ToDictionary(p => p.Key, p => p.Value.P99 ?? 0);
         var baseP99 = P99(b.Summary);
         double baseTokens = Tokens(b.Summary);
         var rows = cases.Select(o =>
@@ -168,7 +173,7 @@ public static class SweepRanking
             double rel = worst.r is null || worst.Item2 <= 0 ? 0 : Math.Min(1, Math.Max(0, (worst.Item3 - worst.Item2) / worst.Item2));
             double score = Math.Max(0, share) + Math.Max(0, slo) + 0.25 * rel;
             return new SweepRow(0, o.Case.Kind!, o.Case.Target!, score, lost, share, Slo(b.Summary), Slo(s), slo, worst.r is null ? 0 : worst.Item3 - worst.Item2,
-                worst.r ?? "", Curtailed(s) - Curtailed(b.Summary), Cost(s) - Cost(b.Summary), s.GetProperty("digest").GetString()!, o.RunDir, regions);
+                worst.r ?? "", Curtailed(s) - Curtailed(b.Summary), Cost(s) - Cost(b.Summary), s.Digest ?? "", o.RunDir, regions);
         }).OrderByDescending(r => r.Score).ThenByDescending(r => r.TokensLost).ThenBy(r => r.Kind + " " + r.Component, StringComparer.Ordinal).ToList();
         return rows.Select((r, i) => r with { Rank = i + 1 }).ToList();
     }

@@ -40,7 +40,7 @@ public sealed record Placement(int[] NodeOf, long CrossLookahead, string Method)
             // The widest windows win even when the groups balance poorly — a window costs a round trip between
             // processes (~0.3 ms here), far more than idle capacity — unless one node would do nearly everything.
             if (maxLoad > 0.95 * total && cut > lookahead) continue;
-            return new Placement(nodeOf, cross, $"groups joined by links under {(cut >= Unbounded ? "any delay" : $"{cut / 1e6:0.######} s")}, heaviest node {maxLoad / total:P0} of the work");
+            return new Placement(nodeOf, cross, $"groups joined by links under {(cut >= Unbounded ? "any delay" : $"{cut / (double)SimTime.MicrosPerSecond:0.######} s")}, heaviest node {maxLoad / total:P0} of the work");
         }
         return new Placement(Blocks(n, nodes), lookahead, "blocks");
     }

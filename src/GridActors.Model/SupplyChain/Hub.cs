@@ -15,9 +15,6 @@ public sealed class Hub : Entity
     /// ESTIMATE of how operators size the next interval's power request.</summary>
     public const int UnitsPerHeadroomUnit = 10;
 
-    /// <summary>Tokens in a million (cost indices are USD per million tokens).</summary>
-    private const double TokensPerMillion = 1e6;
-
     private readonly SupplyChainModel _model;
     private readonly HubSpec _spec;
     private readonly int _region;
@@ -59,7 +56,7 @@ public sealed class Hub : Entity
         {
             double perServerHourUsd = _spec.FullMWPerServer * _spec.Pue * _spec.ElectricityUsdPerMWh + _spec.CapitalUsdPerServerHour;
             double tokensPerHour = _spec.TokensPerSecondPerServer * 3600;
-            return perServerHourUsd / tokensPerHour * TokensPerMillion;
+            return perServerHourUsd / tokensPerHour * SupplyChainSummary.TokensPerMillion;
         }
     }
 
@@ -178,7 +175,7 @@ public sealed class Hub : Entity
         if (!_inService.Remove((b.Origin, b.Id))) return; // lost when the hub failed
         ctx.AddMetric(M.HubServed, b.Requests);
         ctx.AddMetric(M.TokensServed, b.Tokens);
-        ctx.AddMetric(M.CostNetwork, b.Tokens / TokensPerMillion * _model.Spec.NetworkUsdPerMillionTokens);
+        ctx.AddMetric(M.CostNetwork, b.Tokens / SupplyChainSummary.TokensPerMillion * _model.Spec.NetworkUsdPerMillionTokens);
         _tokensThisInterval += b.Tokens;
         Respond(ctx, b with { Done = ctx.Now.Micros });
         TryStart(ctx);

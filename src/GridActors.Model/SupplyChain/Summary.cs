@@ -41,8 +41,11 @@ public sealed class SupplyChainSummary
     /// <summary>Joules in a megawatt-hour.</summary>
     public const double JoulesPerMWh = 3.6e9;
 
+    /// <summary>Tokens in the unit costs are quoted per (a million).</summary>
+    public const double TokensPerMillion = 1e6;
+
     public double EnergyPerTokenJ => TokensServed > 0 ? HubMWh * JoulesPerMWh / TokensServed : 0;
-    public double CostPerMillionTokens(double usd) => TokensServed > 0 ? usd / TokensServed * 1e6 : 0;
+    public double CostPerMillionTokens(double usd) => TokensServed > 0 ? usd / TokensServed * TokensPerMillion : 0;
     public double SloViolationRate => RealTimeServed > 0 ? SloViolations / RealTimeServed : 0;
 
     /// <summary>Whether the dispatch interval of a sample at <paramref name="hours"/> completed before the end.</summary>

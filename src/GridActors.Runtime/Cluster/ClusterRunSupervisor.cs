@@ -214,14 +214,14 @@ public sealed class ClusterRunSupervisor : UntypedActor
         _phase = Phase.Running;
         if (_lost.Count > 0)
         {
-            _failovers.Add(new Failover(_incarnation, _lost.ToArray(), _resume ? _resumeK : 0, _resume ? _resumeMicros / 1e6 : 0, _troubleClock.Elapsed.TotalSeconds));
+            _failovers.Add(new Failover(_incarnation, _lost.ToArray(), _resume ? _resumeK : 0, _resume ? _resumeMicros / (double)SimTime.MicrosPerSecond : 0, _troubleClock.Elapsed.TotalSeconds));
             _lost.Clear();
             _troubleClock.Reset();
         }
         Log($"run {_plan.RunId} incarnation {_incarnation} on {nodes.Length} node(s): "
             + string.Join(", ", _placement.Select(p => $"{p!.Address} ({p.Entities} entities)"))
             + $"; placement: {placement.Method}, nodes synchronise every "
-            + (placement.CrossLookahead >= Placement.Unbounded ? "checkpoint or minute" : $"{placement.CrossLookahead / 1e6:0.######} s")
+            + (placement.CrossLookahead >= Placement.Unbounded ? "checkpoint or minute" : $"{placement.CrossLookahead / (double)SimTime.MicrosPerSecond:0.######} s")
             + (_resume ? $" — from checkpoint #{_resumeK} at {_resumeMicros / (double)SimTime.MicrosPerHour:0.###} h" : ""));
         _coordinator.Tell(RunCoordinator.Begin.Instance);
     }

@@ -1,0 +1,119 @@
+using System.Text.Json.Serialization;
+
+namespace GridActors.Reports.Format;
+
+// The run folder's JSON files, defined once: the application layer writes these records, the reports read them back
+// (RunFolderJson's options: camelCase names). A field renamed here renames it on both sides or breaks the build.
+// Numbers the reader may find missing in folders written by other versions are nullable.
+
+/// <summary>run.json: which run this folder holds and how it was run.</summary>
+public sealed record RunFile
+{
+    public string RunId { get; init; } = "";
+    public string Scenario { get; init; } = "";
+    public string ScenarioHash { get; init; } = "";
+    public ulong Seed { get; init; }
+    public string Executor { get; init; } = "";
+    public string EngineVersion { get; init; } = "";
+    public double? HorizonSeconds { get; init; }
+    public int? Entities { get; init; }
+    public int Nodes { get; init; } = 1;
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<NodePlacementInfo>? Placement { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<FailoverInfo>? Failovers { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public CrossNodeInfo? CrossNode { get; init; }
+}
+
+/// <summary>Energy over complete dispatch intervals (MWh) and carbon (t).</summary>
+public sealed record EnergySummary(double? GeneratedMWh, double? ConsumedMWh, double? LossesMWh, double? CurtailedMWh, double? UnservedMWh, double? HubMWh, double? CarbonT);
+
+/// <summary>Requests as the hubs counted them.</summary>
+public sealed record HubRequestSummary(double Received, double Served, double Dropped);
+
+/// <summary>Every request accounted for: served, dropped (by reason), queued at hubs or in flight at the end.</summary>
+public sealed record RequestSummary(double? Arrived, double? Served, double? QueuedAtEnd, double? InFlightAtEnd, double? Dropped,
+    IReadOnlyDictionary<string, double>? DroppedBy, double? Rerouted = null, HubRequestSummary? AtHubs = null);
+
+public sealed record MeanSummary(double Mean);
+
+public sealed record TokenSummary(double? Served, double? Arrived);
+
+/// <summary>USD per million tokens served, and its parts.</summary>
+public sealed record CostSummary(double? Total, double? Electricity, double? Capital, double? Network);
+
+public sealed record Percentiles(double? P50, double? P95, double? P99);
+
+/// <summary>The conservation checks every run makes.</summary>
+public sealed record InvariantSummary(bool EnergyConserved, bool RequestsConserved, string? EnergyImbalance = null, string? RequestImbalance = null);
+
+/// <summary>A fault injected into the run (times in simulated seconds since the start).</summary>
+public sealed record InjectionInfo(int Index, string Kind, string Target, double AtSeconds, double DurationSeconds, double Fraction, double Multiplier);
+
+/// <summary>summary.json: what <c>run --json</c> prints.</summary>
+public sealed record SummaryFile
+{
+    public string RunId { get; init; } = "";
+    public string Scenario { get; init; } = "";
+    public string ScenarioHash { get; init; } = "";
+    public ulong Seed { get; init; }
+    public string Executor { get; init; } = "";
+    public string EngineVersion { get; init; } = "";
+    public string? Digest { get; init; }
+    public long? Events { get; init; }
+    public double? WallSeconds { get; init; }
+    public double? SimulationWallSeconds { get; init; }
+    public double? CheckpointWallSeconds { get; init; }
+    public double? SimulatedSeconds { get; init; }
+    public EnergySummary? Energy { get; init; }
+    public RequestSummary? Requests { get; init; }
+    public MeanSummary? HubWaitMs { get; init; }
+    public TokenSummary? Tokens { get; init; }
+    public double? EnergyPerTokenJ { get; init; }
+    public CostSummary? CostPerMillionTokensUsd { get; init; }
+    public Percentiles? LatencyMs { get; init; }
+    public IReadOnlyDictionary<string, Percentiles>? LatencyMsByRegion { get; init; }
+    public Percentiles? BatchTurnaroundMs { get; init; }
+    public IReadOnlyDictionary<string, Percentiles>? BatchTurnaroundMsByRegion { get; init; }
+    public double? SloViolationRate { get; init; }
+    public InvariantSummary? Invariants { get; init; }
+    public IReadOnlyList<InjectionInfo> Injections { get; init; } = [];
+    public int Nodes { get; init; } = 1;
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<NodePlacementInfo>? Placement { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<FailoverInfo>? Failovers { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public CrossNodeInfo? CrossNode { get; init; }
+}
+
+public sealed record TopologyPlant(string Id, string Region, string Type, double CapacityMW, double? Lat, double? Lon);
+public sealed record TopologyRegion(string Id, double BackgroundLoadMW, double? Lat, double? Lon);
+public sealed record TopologyLink(string Id, string From, string To, double CapacityMW, double LengthKm);
+public sealed record TopologyHub(string Id, string Region, string Role, double? Lat, double? Lon, double Servers);
+public sealed record TopologyCable(string Id, double LengthKm, double CapacityTbps);
+public sealed record TopologyRoute(string Hub, string? Cable);
+public sealed record TopologyUser(string Id, double? Lat, double? Lon, double? SloTtftMs, IReadOnlyList<TopologyRoute> Routes);
+/// <summary>A scenario fault or an injected one (<see cref="Source"/> <c>scenario</c> or <c>injected</c>); times in hours.</summary>
+public sealed record TopologyFault(int Index, string Kind, string Target, double? StartHours, double? DurationHours, double? Fraction, double? Multiplier, string? Source);
+
+/// <summary>topology.json: every element with its place (lat/lon) for the map, and every fault for the timeline.</summary>
+public sealed record TopologyFile
+{
+    public string? Name { get; init; }
+    public double? HorizonHours { get; init; }
+    public double? DispatchIntervalHours { get; init; }
+    public string? Policy { get; init; }
+    public IReadOnlyList<TopologyPlant> Plants { get; init; } = [];
+    public IReadOnlyList<TopologyRegion> Regions { get; init; } = [];
+    public IReadOnlyList<TopologyLink> Links { get; init; } = [];
+    public IReadOnlyList<TopologyHub> Hubs { get; init; } = [];
+    public IReadOnlyList<TopologyCable> Cables { get; init; } = [];
+    public IReadOnlyList<TopologyUser> Users { get; init; } = [];
+    public IReadOnlyList<TopologyFault> Faults { get; init; } = [];
+}
+
+/// <summary>The file names of a run folder.</summary>
+public static class RunFolderFiles
+{
+    public const string Run = "run.json";
+    public const string Summary = "summary.json";
+    public const string Topology = "topology.json";
+    public const string Faults = "faults.csv";
+    public const string Report = "report.html";
+}
