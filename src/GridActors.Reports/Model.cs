@@ -42,30 +42,6 @@ internal sealed class RunSummary
     public IReadOnlyList<(string Name, string Value)> Invariants { get; init; } = [];
 }
 
-internal sealed record TopoPlant(string Id, string Region, string Type, double CapacityMW, double? Lat, double? Lon);
-internal sealed record TopoRegion(string Id, double BackgroundLoadMW, double? Lat, double? Lon);
-internal sealed record TopoLink(string Id, string From, string To, double CapacityMW, double LengthKm);
-internal sealed record TopoHub(string Id, string Region, string Role, double? Lat, double? Lon, double Servers);
-internal sealed record TopoCable(string Id, double LengthKm, double CapacityTbps);
-internal sealed record TopoRoute(string Hub, string? Cable);
-internal sealed record TopoUser(string Id, double? Lat, double? Lon, double? SloTtftMs, IReadOnlyList<TopoRoute> Routes);
-internal sealed record TopoFault(int Index, string Kind, string Target, double? StartHours, double? DurationHours, double? Fraction, double? Multiplier, string? Source);
-
-internal sealed class Topology
-{
-    public string? Name { get; init; }
-    public double? HorizonHours { get; init; }
-    public double? DispatchIntervalHours { get; init; }
-    public string? Policy { get; init; }
-    public IReadOnlyList<TopoPlant> Plants { get; init; } = [];
-    public IReadOnlyList<TopoRegion> Regions { get; init; } = [];
-    public IReadOnlyList<TopoLink> Links { get; init; } = [];
-    public IReadOnlyList<TopoHub> Hubs { get; init; } = [];
-    public IReadOnlyList<TopoCable> Cables { get; init; } = [];
-    public IReadOnlyList<TopoUser> Users { get; init; } = [];
-    public IReadOnlyList<TopoFault> Faults { get; init; } = [];
-}
-
 /// <summary>One fault as it happened in the run (faults.csv): begin → end, or open until the horizon.</summary>
 internal sealed record FaultSpan(int Index, string Kind, string Target, double Begin, double? End, TopoFault? Spec)
 {

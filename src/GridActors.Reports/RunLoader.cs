@@ -98,20 +98,18 @@ internal static class RunLoader
         ],
     };
 
-    private static Topology ReadTopology(TopologyFile t) => new()
+    /// <summary>The topology as written, with ids never null (older or hand-made files may lack some) and plant types normalised.</summary>
+    private static Topology ReadTopology(TopologyFile t) => t with
     {
-        Name = t.Name,
-        HorizonHours = t.HorizonHours,
-        DispatchIntervalHours = t.DispatchIntervalHours,
-        Policy = t.Policy,
-        Plants = t.Plants.Select(p => new TopoPlant(p.Id ?? "", p.Region ?? "", NormaliseType(p.Type ?? p.Id ?? ""), p.CapacityMW, p.Lat, p.Lon)).ToList(),
-        Regions = t.Regions.Select(r => new TopoRegion(r.Id ?? "", r.BackgroundLoadMW, r.Lat, r.Lon)).ToList(),
-        Links = t.Links.Select(l => new TopoLink(l.Id ?? "", l.From ?? "", l.To ?? "", l.CapacityMW, l.LengthKm)).ToList(),
-        Hubs = t.Hubs.Select(h => new TopoHub(h.Id ?? "", h.Region ?? "", h.Role ?? "", h.Lat, h.Lon, h.Servers)).ToList(),
-        Cables = t.Cables.Select(c => new TopoCable(c.Id ?? "", c.LengthKm, c.CapacityTbps)).ToList(),
-        Users = t.Users.Select(u => new TopoUser(u.Id ?? "", u.Lat, u.Lon, u.SloTtftMs, (u.Routes ?? []).Select(r => new TopoRoute(r.Hub ?? "", r.Cable)).ToList())).ToList(),
-        Faults = t.Faults.Select(f => new TopoFault(f.Index, f.Kind ?? "", f.Target ?? "", f.StartHours, f.DurationHours, f.Fraction, f.Multiplier, f.Source)).ToList(),
+        Plants = [.. t.Plants.Select(p => p with { Id = p.Id ?? "", Region = p.Region ?? "", Type = NormaliseType(p.Type ?? p.Id ?? "") })],
+        Regions = [.. t.Regions.Select(r => r with { Id = r.Id ?? "" })],
+        Links = [.. t.Links.Select(l => l with { Id = l.Id ?? "", From = l.From ?? "", To = l.To ?? "" })],
+        Hubs = [.. t.Hubs.Select(h => h with { Id = h.Id ?? "", Region = h.Region ?? "", Role = h.Role ?? "" })],
+        Cables = [.. t.Cables.Select(c => c with { Id = c.Id ?? "" })],
+        Users = [.. t.Users.Select(u => u with { Id = u.Id ?? "", Routes = [.. (u.Routes ?? []).Select(r => r with { Hub = r.Hub ?? "" })] })],
+        Faults = [.. t.Faults.Select(f => f with { Kind = f.Kind ?? "", Target = f.Target ?? "" })],
     };
+
 
     /// <summary>A plant type from topology.json, or guessed from the plant id when there is no topology.</summary>
     public static string NormaliseType(string typeOrId)

@@ -72,7 +72,7 @@ public sealed class RunInspector(RunRegistry registry)
         catch (KeyNotFoundException)
         {
             var keys = Enumerable.Range(0, model.EntityCount).Select(model.EntityKey).ToList();
-            var near = keys.OrderBy(k => Levenshtein(entity, k)).ThenBy(k => k, StringComparer.Ordinal).First();
+            var near = keys.OrderBy(k => ParameterSet.Levenshtein(entity, k)).ThenBy(k => k, StringComparer.Ordinal).First();
             throw new UserInputException($"unknown entity '{entity}' in run '{run.RunId}'; did you mean '{near}'? (kinds: {string.Join(", ", EntityKinds.All.Select(k => k.Name))})");
         }
         var snaps = _reader.Snapshots(run.RunId, entity);
@@ -128,20 +128,5 @@ public sealed class RunInspector(RunRegistry registry)
         }
         Walk(JsonNode.Parse(json), "");
         return result;
-    }
-
-    private static int Levenshtein(string a, string b)
-    {
-        var prev = new int[b.Length + 1];
-        var cur = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) prev[j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            cur[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (prev, cur) = (cur, prev);
-        }
-        return prev[b.Length];
     }
 }
