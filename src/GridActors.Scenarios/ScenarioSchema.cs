@@ -58,6 +58,22 @@ public static class ScenarioSchema
             { Default = 10 * SimTime.MicrosPerSecond, Min = 1000, Max = Day },
     ]);
 
+    /// <summary>The weather fields solar and wind plants sample (<see cref="WeatherField"/>). The lengths are the e-folding
+    /// lengths of the weights with which field nodes combine; the correlation of two sites is ≈ 0.8 at one length, 0.46 at
+    /// two, 0.19 at three and below 0.01 at five (before plant noise).</summary>
+    public static readonly ParameterSet<ScenarioSettings> Weather = new("'weather'", Blank,
+    [
+        new Number<ScenarioSettings>("wind_correlation_length", "e-folding length of the wind field's weights (sites one length apart correlate ≈ 0.8, three lengths ≈ 0.2)",
+            d => d.Spec.Weather.WindCorrelationKm, (d, v) => d with { Spec = d.Spec with { Weather = d.Spec.Weather with { WindCorrelationKm = v!.Value } } })
+            { Dimension = Dimension.Length, Unit = "km", Default = 400, Bounds = Bounds.Within(1, 20_000) },
+        new Number<ScenarioSettings>("solar_correlation_length", "e-folding length of the cloudiness field's weights",
+            d => d.Spec.Weather.SolarCorrelationKm, (d, v) => d with { Spec = d.Spec with { Weather = d.Spec.Weather with { SolarCorrelationKm = v!.Value } } })
+            { Dimension = Dimension.Length, Unit = "km", Default = 150, Bounds = Bounds.Within(1, 20_000) },
+        new Number<ScenarioSettings>("plant_noise", "share of the variance of a plant's weather that is its own (1: no shared weather)",
+            d => d.Spec.Weather.PlantNoise, (d, v) => d with { Spec = d.Spec with { Weather = d.Spec.Weather with { PlantNoise = v!.Value } } })
+            { Dimension = Dimension.Fraction, Default = 0.2, Bounds = Bounds.Share },
+    ]);
+
     public static readonly ParameterSet<RegionSpec> Region = new("a region", new RegionSpec("", 0, null, 0),
     [
         new Id<RegionSpec>("id", "region id", EntityKinds.Region, r => r.Id, (r, v) => r with { Id = v }) { Required = true },
@@ -77,7 +93,7 @@ public static class ScenarioSchema
             { Dimension = Dimension.Power, Unit = "MW", Required = true, Bounds = Bounds.Positive(MaxPowerMW) },
         new Number<PlantSpec>("lat", "latitude", p => p.Lat, (p, v) => p with { Lat = v!.Value }) { Unit = "°", Default = 35, Bounds = Bounds.Within(-90, 90) },
         new Number<PlantSpec>("lon", "longitude", p => p.Lon, (p, v) => p with { Lon = v!.Value }) { Unit = "°", Default = 105, Bounds = Bounds.Within(-180, 180) },
-        new Number<PlantSpec>("capacity_factor", "mean output ÷ capacity (renewables)", p => p.CapacityFactor, (p, v) => p with { CapacityFactor = v!.Value })
+        new Number<PlantSpec>("capacity_factor", "mean output ÷ capacity (renewables; solar and wind: expected over the start date's month)", p => p.CapacityFactor, (p, v) => p with { CapacityFactor = v!.Value })
             { Dimension = Dimension.Fraction, Default = 0.2, Bounds = Bounds.Share },
         new Number<PlantSpec>("marginal_cost", "marginal cost", p => p.MarginalCostUsdPerMWh, (p, v) => p with { MarginalCostUsdPerMWh = v!.Value })
             { Unit = "USD/MWh", Default = 0, Bounds = Bounds.NonNegative(MaxPriceUsdPerMWh) },
@@ -210,6 +226,7 @@ public static class ScenarioSchema
             [.. RoutingPolicies.All.Select(p => (p.Name, p))], d => d.Spec.Policy, (d, v) => d with { Spec = d.Spec with { Policy = v } })
             { Default = RoutingPolicies.LatencyFirst.Name },
         new Section<ScenarioSettings>("network", "network-wide settings", Network),
+        new Section<ScenarioSettings>("weather", "spatially correlated weather of solar and wind plants", Weather),
         new Items<ScenarioSettings, RegionSpec>("regions", "grid regions (provinces)", Region, d => d.Spec.Regions, (d, v) => d with { Spec = d.Spec with { Regions = v } }),
         new Items<ScenarioSettings, PlantSpec>("plants", "generation aggregates", Plant, d => d.Spec.Plants, (d, v) => d with { Spec = d.Spec with { Plants = v } }),
         new Items<ScenarioSettings, LinkSpec>("links", "UHV transmission links", Link, d => d.Spec.Links, (d, v) => d with { Spec = d.Spec with { Links = v } }),
@@ -241,7 +258,7 @@ public static class ScenarioSchema
     }
 
     /// <summary>A topology with nothing in it and no settings (the start of every read).</summary>
-    private static ScenarioSettings Blank => new(new SupplyChainSpec("", 0, 0, [], [], [], [], [], [], [], RoutingPolicies.LatencyFirst, 0, 0, 0), 0, 0);
+    private static ScenarioSettings Blank => new(new SupplyChainSpec("", 0, 0, [], [], [], [], [], [], [], RoutingPolicies.LatencyFirst, 0, 0, 0, new WeatherSpec(0, 0, 0)), 0, 0);
 
     /// <summary>Every section and list with its parameter set (the top level first, then depth first), for documentation and tests.</summary>
     public static IEnumerable<(string Path, ParameterSet Set)> Sets()

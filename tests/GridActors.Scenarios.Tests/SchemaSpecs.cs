@@ -33,6 +33,7 @@ public class SchemaSpecs
             NetworkUsdPerMillionTokens = 0.1 + 0.2,
             HubStatusPeriodMicros = 7_500_000,
             FiberMicrosPerKm = 5.1,
+            Weather = new WeatherSpec(WindCorrelationKm: 432.1, SolarCorrelationKm: 0.1 + 0.2 + 100, PlantNoise: 0.1 + 0.2),
             Regions = [s.Regions[0] with { LoadProfile = profile, UtcOffsetHours = 7.5 }, s.Regions[1]],
             Plants = [s.Plants[0], s.Plants[1], s.Plants[2] with { ForcedOutagesPerYear = 1.5, OutageHours = 36.6 }, s.Plants[3], s.Plants[4]],
             Hubs = [s.Hubs[0] with { Pue = 1.234567, QueueLimit = 777 }, s.Hubs[1]],
@@ -105,7 +106,7 @@ public class SchemaSpecs
     [Fact]
     public void Specs_have_no_defaults_of_their_own_and_the_schema_defaults_are_what_a_file_without_the_key_gets()
     {
-        foreach (var type in new[] { typeof(PlantSpec), typeof(RegionSpec), typeof(LinkSpec), typeof(HubSpec), typeof(CableSpec), typeof(RouteSpec), typeof(UserRegionSpec), typeof(SupplyChainSpec) })
+        foreach (var type in new[] { typeof(PlantSpec), typeof(RegionSpec), typeof(LinkSpec), typeof(HubSpec), typeof(CableSpec), typeof(RouteSpec), typeof(UserRegionSpec), typeof(WeatherSpec), typeof(SupplyChainSpec) })
             Assert.All(type.GetConstructors().SelectMany(c => c.GetParameters()), p => Assert.False(p.HasDefaultValue, $"{type.Name}.{p.Name} has a default of its own"));
         // Faults take theirs from FaultRules, and so does the schema.
         var fault = typeof(FaultSpec).GetConstructors().Single().GetParameters().Where(p => p.HasDefaultValue).ToDictionary(p => p.Name!, p => p.DefaultValue);
