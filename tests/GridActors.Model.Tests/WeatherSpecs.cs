@@ -1,4 +1,5 @@
 using GridActors.Kernel;
+using GridActors.Kernel.Protocol;
 using GridActors.Model.SupplyChain;
 using Xunit.Abstractions;
 using static GridActors.TestSupport.SupplyChainSamples;
@@ -241,7 +242,13 @@ public class WeatherSpecs(ITestOutputHelper output)
         var a = new SequentialExecutor().Run(model, Settings(3 * Hour, 9));
         Assert.Equal(a.Digest, new SequentialExecutor().Run(new SupplyChainModel(spec), Settings(3 * Hour, 9)).Digest);
         Assert.Equal(a.Digest, new WindowedExecutor(shuffleSeed: 4).Run(model, Settings(3 * Hour, 9)).Digest);
-        Assert.Equal(a.Digest, new WindowedExecutor(new WindowedOptions(Nodes: 3, Leases: true, ShuffleSeed: 7, EncodeBatches: true)).Run(model, Settings(3 * Hour, 9)).Digest);
+        var windowed = new WindowedExecutor(new WindowedOptions(Nodes: 3, Leases: true, ShuffleSeed: 7, Checkpoints: new CheckpointPlan(Hour), EncodeBatches: true));
+        Assert.Equal(a.Digest, windowed.Run(model, Settings(3 * Hour, 9)).Digest);
+        // Resumed from the checkpoint at 2 h, plants rebuild their node keys from the run seed and go on from their saved state.
+        var cp = windowed.Checkpoints[1];
+        Assert.Equal(2 * Hour, cp.TimeMicros);
+        var resumed = new WindowedExecutor(new WindowedOptions(Nodes: 2, ShuffleSeed: 3, Checkpoints: new CheckpointPlan(Hour, cp.K, cp.TimeMicros, Resume: true)));
+        Assert.Equal(a.Digest, resumed.Run(new SupplyChainModel(spec), Settings(3 * Hour, 9), cp).Digest);
         Assert.NotEqual(a.Digest, new SequentialExecutor().Run(model, Settings(3 * Hour, 10)).Digest);
         var s = SupplyChainSummary.From(model, a);
         Assert.True(s.EnergyConserved, s.EnergyImbalance);
