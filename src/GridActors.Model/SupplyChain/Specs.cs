@@ -73,4 +73,8 @@ public sealed record SupplyChainSpec(
     IRoutingPolicy Policy,
     double NetworkUsdPerMillionTokens,
     long HubStatusPeriodMicros,
-    double FiberMicrosPerKm);
+    double FiberMicrosPerKm)
+{
+    /// <summary>Calibration targets every run evaluates (<see cref="SupplyChain.Calibration"/>); they change nothing in the run.</summary>
+    public IReadOnlyList<CalibrationTarget> Calibration { get; init; } = [];
+}
