@@ -254,27 +254,11 @@ internal static class RunReport
             "Energy metrics cover complete dispatch intervals; a target without a value had nothing to be computed from and counts as missed.");
     }
 
-    /// <summary>A metric's value in its unit (shares as percentages).</summary>
-    private static string Measure(string metric, double v) => Model.SupplyChain.Calibration.Metric(metric) switch
-    {
-        { IsShare: true } => Pct(v, "0.###"),
-        { Unit: "MW" } => Num(v, "#,0.#") + " MW",
-        { Unit: "h" } => Num(v, "0.##") + " h",
-        { Unit: "J" } => Num(v, "0.###") + " J",
-        { Unit: "ms" } => Num(v, "#,0.#") + " ms",
-        { Unit: "USD" } => Usd(v),
-        { Unit: "tokens" } => Si(v),
-        _ => Num(v, "0.######"),
-    };
+    /// <summary>A metric's value in its unit (shares as percentages), as the model formats it.</summary>
+    private static string Measure(string metric, double v) => Model.SupplyChain.Calibration.Metric(metric)?.Format(v) ?? Num(v, "0.######");
 
-    private static string Band(Format.CalibrationInfo c) => (c.Low, c.High) switch
-    {
-        (double lo, double hi) when lo == hi => "= " + Measure(c.Metric, lo),
-        (double lo, double hi) => $"{Measure(c.Metric, lo)} – {Measure(c.Metric, hi)}",
-        (double lo, null) => "≥ " + Measure(c.Metric, lo),
-        (null, double hi) => "≤ " + Measure(c.Metric, hi),
-        _ => "—",
-    };
+    private static string Band(Format.CalibrationInfo c) =>
+        Model.SupplyChain.Calibration.Metric(c.Metric)?.Band(c.Low, c.High) ?? $"{Num(c.Low)} – {Num(c.High)}";
 
     private static string Map(RunData d)
     {

@@ -94,8 +94,8 @@ public sealed class ReportSpecs : IDisposable
         Assert.Contains("<b>1 of 3</b> within their band", section);
         var rows = Page.TableRows(section, "calibration");
         Assert.Equal(3, rows.Count);
-        Assert.Equal(["no-unserved", "<code>unserved_share</code>", "national", "0%", "≤ 0.01%", "<span class=\"pass\">pass</span>", "[R4]"], rows[0]);
-        Assert.Equal(["west-solar-curtailed", "<code>curtailment_share</code>", "region=west, plant_type=solar", "4.12%", "≥ 8%",
+        Assert.Equal(["no-unserved", "<code>unserved_share</code>", "national", "0 %", "≤ 0.01 %", "<span class=\"pass\">pass</span>", "[R4]"], rows[0]);
+        Assert.Equal(["west-solar-curtailed", "<code>curtailment_share</code>", "region=west, plant_type=solar", "4.12 %", "≥ 8 %",
             "<span class=\"miss\">MISS</span>", "[R4] Qinghai &lt;15.2 %&gt;"], rows[1]);
         Assert.Equal(["tie-flow", "<code>link_mean_flow_mw</code>", "link=west-east", "— (no data)", "500 MW – 900 MW", "<span class=\"miss\">MISS</span>", "ESTIMATE"], rows[2]);
         // The key figures say it too.

@@ -65,6 +65,33 @@ public sealed record CalibrationMetric(
     /// <summary>A share: a fraction in [0, 1].</summary>
     public bool IsShare => Unit.Length == 0;
 
+    /// <summary>A value of this metric as people read it: shares in %, other values with their unit.</summary>
+    public string Format(double v)
+    {
+        string F(double x, string format) => x.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
+        return Unit switch
+        {
+            "" => F(v * 100, "0.###") + " %",
+            "MW" => F(v, "#,0.#") + " MW",
+            "h" => F(v, "0.##") + " h",
+            "J" => F(v, "0.###") + " J",
+            "ms" => F(v, "#,0.#") + " ms",
+            "USD" => F(v, "0.0000") + " USD",
+            "tokens" => F(v, "#,0") + " tokens",
+            _ => F(v, "G6") + " " + Unit,
+        };
+    }
+
+    /// <summary>A band as people read it: <c>3 % – 10 %</c>, <c>≥ 8 %</c>, <c>≤ 0 h</c>, <c>= 2 h</c>.</summary>
+    public string Band(double? low, double? high) => (low, high) switch
+    {
+        (double lo, double hi) when lo == hi => "= " + Format(lo),
+        (double lo, double hi) => $"{Format(lo)} – {Format(hi)}",
+        (double lo, null) => "≥ " + Format(lo),
+        (null, double hi) => "≤ " + Format(hi),
+        _ => "any",
+    };
+
     /// <summary>Every scope key this metric takes (optional or required).</summary>
     public CalibrationScopes Takes => Optional | Required;
 
