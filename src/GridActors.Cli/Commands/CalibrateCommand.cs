@@ -101,6 +101,8 @@ public sealed class CalibrateCommand : AsyncCommand<CalibrateSettings>
         foreach (var c in o.Targets)
             t.AddRow(Markup.Escape(c.Id), Markup.Escape(c.Metric), Markup.Escape(c.Scope), Markup.Escape(Value(c)), Markup.Escape(Band(c)),
                 c.Pass ? "pass" : "MISS", Markup.Escape(c.Source));
+        // Redirected output has no terminal width (Spectre assumes 80 columns and wraps every cell): give the table room.
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 200);
         if (o.Targets.Count > 0) AnsiConsole.Write(t);
         int met = o.Targets.Count - o.Missed.Count;
         Console.Out.WriteLine($"{file}: {met} of {o.Targets.Count} calibration targets met ({o.Result.End.TotalSeconds / 3600:0.##} simulated h, seed {o.SummaryFile.Seed}, sequential, {o.WallSeconds:0.0} s)");
