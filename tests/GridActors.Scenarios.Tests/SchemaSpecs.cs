@@ -44,6 +44,12 @@ public class SchemaSpecs
                 s.Users[1] with { Routes = [s.Users[1].Routes[0] with { CableKm = 9876.5, TerrestrialMs = 2.3456 }, s.Users[1].Routes[1]] },
                 s.Users[2],
             ],
+            Calibration =
+            [
+                new CalibrationTarget("curtailed", "curtailment_share", "ningxia", null, null, PlantType.Solar, 0.1 + 0.2, null, "[K39] Ningxia, H1 2025"),
+                new CalibrationTarget("flow", "link_mean_flow_mw", null, "lingzhou-shaoxing", null, null, 1234.5678, 1e4, "ESTIMATE"),
+                new CalibrationTarget("yrd.not-throttled", "hub_throttled_hours", null, null, "yrd", null, null, 0, "ESTIMATE: \"none\""),
+            ],
         };
     }
 

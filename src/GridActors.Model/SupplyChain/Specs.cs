@@ -79,4 +79,8 @@ public sealed record SupplyChainSpec(
     double NetworkUsdPerMillionTokens,
     long HubStatusPeriodMicros,
     double FiberMicrosPerKm,
-    WeatherSpec Weather);
+    WeatherSpec Weather)
+{
+    /// <summary>Calibration targets every run evaluates (<see cref="SupplyChain.Calibration"/>); they change nothing in the run.</summary>
+    public IReadOnlyList<CalibrationTarget> Calibration { get; init; } = [];
+}
