@@ -241,7 +241,7 @@ public sealed class Plant(SupplyChainModel model, int index) : Entity
         d["forcedOutageUntilMicros"] = _forcedUntil < 0 ? null : _forcedUntil;
         d["floorMW"] = _floor;
         if (_spec.Thermal) d["onlineMW"] = double.IsNaN(_online) ? null : _online;
-        if (_reservoir is not null) d["reservoirBudgetMWh"] = _reservoir.Budget;
+        if (_reservoir is not null) d["reservoirBudgetMWh"] = double.IsNaN(_reservoir.Budget) ? null : _reservoir.Budget;
     }
 }
 
