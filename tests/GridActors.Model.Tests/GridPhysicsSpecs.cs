@@ -255,6 +255,15 @@ public class GridPhysicsSpecs
     }
 
     [Fact]
+    public void A_region_west_of_greenwich_follows_its_load_profile_from_the_start()
+    {
+        // UTC−5: the run starts at 19:00 local of the day before; the profile used to be indexed with a negative hour.
+        var s = Run(Grid([Region("r", 1000) with { UtcOffsetHours = -5, LoadProfile = Profile(19, 24, 0.5) }], [Hydro("hydro", "r", 2000)]), 6 * Hour);
+        foreach (var r in s.SeriesOf<RegionSample>("region/r"))
+            Assert.Equal(r.Hours < 5 ? 500 : 1000, r.LoadMW, 9);
+    }
+
+    [Fact]
     public void Imports_carry_the_carbon_intensity_of_the_exporters_block()
     {
         var s = Run(Grid([Region("west", 0), Region("east", 1000)],

@@ -150,15 +150,19 @@ public sealed class Region : Entity
 
     private double Load(long micros)
     {
-        double hourLocal = (SimTime.ToHours(micros) + _spec.UtcOffsetHours) % 24;
-        double f = _spec.LoadProfile is { Length: 24 } p ? p[(int)hourLocal % 24] : 1.0;
+        double f = _spec.LoadProfile is { Length: 24 } p ? p[LocalHour(micros)] : 1.0;
         return _spec.BackgroundLoadMW * f;
     }
 
     private double TotalLoad(long micros) => Load(micros) + _demands.Sum(d => d.MW);
 
-    /// <summary>The local hour (0–23) of this region at a simulated time.</summary>
-    private int LocalHour(long micros) => (int)(((SimTime.ToHours(micros) + _spec.UtcOffsetHours) % 24 + 24) % 24) % 24;
+    /// <summary>The local hour (0–23) of this region at a simulated time (also west of Greenwich before the first local
+    /// midnight, where the hour of <c>hours + offset</c> is negative).</summary>
+    private int LocalHour(long micros)
+    {
+        double hour = (SimTime.ToHours(micros) + _spec.UtcOffsetHours) % 24;
+        return (int)(hour < 0 ? hour + 24 : hour) % 24;
+    }
 
     /// <summary>What outbound link <paramref name="p"/> may carry this interval: up to <c>Upper</c>, and the receiver must
     /// take at least <c>Lower</c> — the schedule ± the deviation band for a scheduled link, [0, capacity] otherwise.</summary>
