@@ -178,6 +178,25 @@ public class GridPhysicsSpecs
     }
 
     [Fact]
+    public void A_region_counts_its_scheduled_imports_before_it_offers_its_spare_output_to_a_neighbour()
+    {
+        // west → mid on a flat schedule (1,000 ± 200 MW, lossless), mid → east on merit. Mid's coal (3,000 MW × 0.9
+        // available = 2,700) is short of its 3,000 MW load alone; with the scheduled 800 MW it counts on, it has 500 MW to
+        // spare, which east (1,350 MW of dearer coal for 1,800 MW of load) needs. Without counting the plan, mid would
+        // clear its coal for its whole load, offer east nothing, and east would be 450 MW short while mid's coal idled.
+        var s = Run(Grid(
+            [Region("west", 0), Region("mid", 3000), Region("east", 1800)],
+            [Hydro("west-hydro", "west", 2000), Thermal("mid-coal", "mid", PlantType.Coal, 3000, 55), Thermal("east-coal", "east", PlantType.Coal, 1500, 80)],
+            [Link("w-m", "west", "mid", 2000, 1000) with { LossPer1000Km = 0, Schedule = [.. Enumerable.Repeat(0.5, 24)], Deviation = 0.1 },
+             Link("m-e", "mid", "east", 1000, 1000) with { LossPer1000Km = 0 }]), 1 * Hour);
+        Assert.True(s.EnergyConserved, s.EnergyImbalance);
+        Assert.Equal(0, s.UnservedMWh, 6);
+        Assert.All(s.SeriesOf<LinkSample>("link/m-e"), r => Assert.Equal(500, r.SentMW, 6));
+        Assert.All(s.SeriesOf<LinkSample>("link/w-m"), r => Assert.Equal(1200, r.SentMW, 6));   // mid's coal is dearer: the upper band
+        Assert.All(s.SeriesOf<RegionSample>("region/east"), r => Assert.Equal(1800, r.ServedMW, 6));
+    }
+
+    [Fact]
     public void A_dedicated_export_base_feeds_its_link_first_and_is_not_pooled_with_the_provincial_load()
     {
         SupplyChainSpec Spec(string? exportLink) => Grid(
@@ -250,8 +269,10 @@ public class GridPhysicsSpecs
             bool high = LocalHour(r.Hours) < 12;
             Assert.Equal(high ? 40 : 0, r.PriceUsdPerMWh, 9);
             Assert.Equal(high ? (920 * 12 + 1080 * 820) / 2000.0 : 12, r.CarbonKgPerMWh, 9);
+            Assert.Equal(high ? 820 : 0, r.MarginalCarbonKgPerMWh, 9);    // coal at the margin; nothing priced at low load
         }
-        Assert.Equal(new[] { "hours", "load_mw", "served_mw", "import_mw", "export_mw", "curtailed_mw", "price_usd_per_mwh", "carbon_kg_per_mwh" }, RegionSample.Columns);
+        Assert.Equal(new[] { "hours", "load_mw", "served_mw", "import_mw", "export_mw", "curtailed_mw", "price_usd_per_mwh", "carbon_kg_per_mwh",
+            "marginal_carbon_kg_per_mwh" }, RegionSample.Columns);
     }
 
     [Fact]
@@ -274,6 +295,7 @@ public class GridPhysicsSpecs
             Assert.Equal(480, r.ImportMW, 6);                              // 500 MW sent, 4 % lost
             Assert.Equal((480 * 1000 / 0.96 + 520 * 400) / 1000, r.CarbonKgPerMWh, 6);
             Assert.Equal(80, r.PriceUsdPerMWh, 9);
+            Assert.Equal(400, r.MarginalCarbonKgPerMWh, 9);                 // the gas plant sets the price
         }
     }
 

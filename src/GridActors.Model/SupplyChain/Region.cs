@@ -6,7 +6,8 @@ namespace GridActors.Model.SupplyChain;
 /// A grid region (province). Each dispatch interval k it:
 /// (1) collects its plants' offers (with the floor each cannot go below: must-run, ramp-down, minimum stable output),
 ///     its storages' bids and its hubs' demands; reserves the output of dedicated export bases for their link; clears
-///     its load (background load × hourly profile + hub demand) taking every floor first, then the merit order (plants
+///     its load (background load × hourly profile + hub demand) less what its scheduled inbound links deliver at least
+///     (their day-ahead plan: schedule less the band, less losses), taking every floor first, then the merit order (plants
 ///     above their floors and storage discharge); and offers what is left over its outbound links — links with a
 ///     day-ahead schedule first, up to the schedule plus the deviation band (the receiver must take the schedule less the
 ///     band), then merit-order links up to their capacity;
@@ -35,6 +36,9 @@ namespace GridActors.Model.SupplyChain;
 /// <item>Carbon intensity (<see cref="RegionSample.CarbonKgPerMWh"/>): the mean intensity of the supply that served
 ///   this region's load: local generation used locally (each plant's own intensity), imports at the intensity of the
 ///   block the exporter offered (its plants weighted by their MW in the block, per MWh delivered), storage discharge at 0.</item>
+/// <item>Marginal carbon intensity (<see cref="RegionSample.MarginalCarbonKgPerMWh"/>): the intensity of the supply that set
+///   the price (a plant's own, an import block's, 0 for storage; the dirtiest when several share the price); 0 when the
+///   price is 0 (only floors and renewables were used: more load would have taken otherwise unused output).</item>
 /// </list>
 /// </summary>
 public sealed class Region : Entity
@@ -51,6 +55,7 @@ public sealed class Region : Entity
     private readonly RegionSpec _spec;
     private readonly int[] _plants, _hubs, _inbound, _outbound, _storages;
     private readonly LinkSpec[] _outboundSpec;
+    private readonly (LinkSpec Link, double SenderUtcOffset)[] _scheduledInbound; // inbound links with a day-ahead schedule
     private readonly int[] _exportOrder;                 // positions in _outbound: scheduled links first, then the rest, each in id order
     private readonly bool[] _hasBases;                   // by position in _outbound
     private readonly Dictionary<int, int> _baseLink = [];      // plant entity id → position in _outbound of the link it feeds first
@@ -77,6 +82,8 @@ public sealed class Region : Entity
         _spec = model.Spec.Regions[index];
         (_plants, _hubs, _inbound, _outbound, _storages) = model.RegionMembers(_spec.Id);
         _outboundSpec = _outbound.Select(l => model.Spec.Links[model.IndexInKind(l)]).ToArray();
+        _scheduledInbound = _inbound.Select(l => model.Spec.Links[model.IndexInKind(l)]).Where(l => l.Schedule is { Length: 24 })
+            .Select(l => (l, model.Spec.Regions[model.IndexInKind(model.RegionId(l.From))].UtcOffsetHours)).ToArray();
         _exportOrder = Enumerable.Range(0, _outbound.Length).OrderBy(p => _outboundSpec[p].Schedule is null ? 1 : 0).ToArray();
         _hasBases = new bool[_outbound.Length];
         foreach (int plant in _plants)
@@ -158,10 +165,27 @@ public sealed class Region : Entity
 
     /// <summary>The local hour (0–23) of this region at a simulated time (also west of Greenwich before the first local
     /// midnight, where the hour of <c>hours + offset</c> is negative).</summary>
-    private int LocalHour(long micros)
+    private int LocalHour(long micros) => LocalHour(micros, _spec.UtcOffsetHours);
+
+    private static int LocalHour(long micros, double utcOffsetHours)
     {
-        double hour = (SimTime.ToHours(micros) + _spec.UtcOffsetHours) % 24;
+        double hour = (SimTime.ToHours(micros) + utcOffsetHours) % 24;
         return (int)(hour < 0 ? hour + 24 : hour) % 24;
+    }
+
+    /// <summary>What the scheduled inbound links will deliver at least this interval (the schedule less the deviation band,
+    /// at the sender's local hour, less the line's losses): the day-ahead plan the region counts on when it decides what it
+    /// can offer its own outbound links, before the actual import offers arrive.</summary>
+    private double ScheduledImportsExpected(long micros)
+    {
+        double mw = 0;
+        foreach (var (l, offset) in _scheduledInbound)
+        {
+            double target = l.Schedule![LocalHour(micros, offset)] * l.CapacityMW;
+            double lower = Math.Clamp(target - l.Deviation * l.CapacityMW, 0, l.CapacityMW);
+            mw += lower * (1 - Math.Clamp(l.LossPer1000Km * l.LengthKm / 1000.0, 0, Link.MaxLossFraction));
+        }
+        return mw;
     }
 
     /// <summary>What outbound link <paramref name="p"/> may carry this interval: up to <c>Upper</c>, and the receiver must
@@ -227,8 +251,10 @@ public sealed class Region : Entity
             _blocks[_outbound[p]] = block;
         }
 
-        // The region's own load: every floor first, then the merit order.
-        double remaining = TotalLoad(now);
+        // The region's own load, less what its scheduled imports will deliver at least (the day-ahead plan): every floor
+        // first, then the merit order. Counting the plan here lets a region that imports on schedule pass its own spare
+        // output on (Jiangsu to Shanghai) instead of holding it for load the imports will serve.
+        double remaining = Math.Max(0, TotalLoad(now) - ScheduledImportsExpected(now));
         for (int i = 0; i < n; i++)
         {
             double f = Floor(i) - _exportF[i];
@@ -362,7 +388,7 @@ public sealed class Region : Entity
         double curtailed = 0;
         for (int i = 0; i < n; i++)
             if (_offers[i].Renewable) curtailed += Math.Max(0, _offers[i].MW - dispatched[i]);
-        double price = Price(dispatched);
+        var (price, marginalCarbon) = Marginal(dispatched);
         for (int i = 0; i < n; i++)
             ctx.Send(new EntityId(_offers[i].Plant), SupplyChainModel.EnergyDelay, new Dispatch(_interval, dispatched[i], price), energy);
         double discharged = 0;
@@ -379,7 +405,7 @@ public sealed class Region : Entity
         double f = load > 0 ? served / load : 1;
         foreach (var d in _demands)
             ctx.Send(new EntityId(d.Hub), SupplyChainModel.EnergyDelay, new PowerGrant(_interval, d.MW * f, curtailed), energy);
-        _series.Add(new RegionSample(ctx.Now.TotalHours, load, served, _importUsed, exported, curtailed, price, Carbon(localUsed, supplied)));
+        _series.Add(new RegionSample(ctx.Now.TotalHours, load, served, _importUsed, exported, curtailed, price, Carbon(localUsed, supplied), marginalCarbon));
         _stage = Stage.Done;
     }
 
@@ -413,17 +439,22 @@ public sealed class Region : Entity
         return charge;
     }
 
-    /// <summary>The interval's price: the highest marginal cost of supply used above a floor (see the class notes).</summary>
-    private double Price(double[] dispatched)
+    /// <summary>The interval's price — the highest marginal cost of supply used above a floor (see the class notes) — and
+    /// the carbon intensity of that marginal supply (of the dirtiest one when several share the price; 0 at price 0).</summary>
+    private (double Price, double MarginalCarbon) Marginal(double[] dispatched)
     {
-        double price = 0;
+        double price = 0, carbon = 0;
+        void Consider(double cost, double kg)
+        {
+            if (cost > price || (cost == price && kg > carbon)) (price, carbon) = (cost, kg);
+        }
         for (int i = 0; i < _offers.Count; i++)
-            if (dispatched[i] > Floor(i) + PriceEpsilonMW) price = Math.Max(price, _offers[i].Cost);
+            if (dispatched[i] > Floor(i) + PriceEpsilonMW) Consider(_offers[i].Cost, _carbon[_offers[i].Plant]);
         for (int b = 0; b < _bids.Count; b++)
-            if (_storageUsed[b] > PriceEpsilonMW) price = Math.Max(price, _bids[b].Cost);
+            if (_storageUsed[b] > PriceEpsilonMW) Consider(_bids[b].Cost, 0);
         for (int j = 0; j < _importTaken.Length; j++)
-            if (_importTaken[j] > ImportFloor(j) + PriceEpsilonMW) price = Math.Max(price, _imports[j].Cost);
-        return price;
+            if (_importTaken[j] > ImportFloor(j) + PriceEpsilonMW) Consider(_imports[j].Cost, _imports[j].CarbonKgPerMWh);
+        return price > 0 ? (price, carbon) : (0, 0);
     }
 
     /// <summary>Mean carbon intensity of what served the region's load (kg CO2/MWh; 0 when nothing did).</summary>
@@ -492,23 +523,24 @@ public sealed class Region : Entity
             var last = _series.Rows[^1];
             d["loadMW"] = last.LoadMW; d["servedMW"] = last.ServedMW; d["importMW"] = last.ImportMW; d["exportMW"] = last.ExportMW; d["curtailedMW"] = last.CurtailedMW;
             d["priceUsdPerMWh"] = last.PriceUsdPerMWh; d["carbonKgPerMWh"] = last.CarbonKgPerMWh;
+            d["marginalCarbonKgPerMWh"] = last.MarginalCarbonKgPerMWh;
         }
     }
 }
 
 /// <summary>A region's dispatch interval: load (background + hubs), load served, imports, exports and curtailment (MW),
-/// the interval's price (marginal cost, USD/MWh) and the mean carbon intensity of what served the load (kg CO2/MWh);
-/// both are defined in <see cref="Region"/>'s notes.</summary>
+/// the interval's price (marginal cost, USD/MWh), the mean carbon intensity of what served the load and the intensity of
+/// the marginal supply (kg CO2/MWh); all are defined in <see cref="Region"/>'s notes.</summary>
 public readonly record struct RegionSample(double Hours, double LoadMW, double ServedMW, double ImportMW, double ExportMW, double CurtailedMW,
-    double PriceUsdPerMWh, double CarbonKgPerMWh)
+    double PriceUsdPerMWh, double CarbonKgPerMWh, double MarginalCarbonKgPerMWh)
     : ISample<RegionSample>
 {
     public static IReadOnlyList<string> Columns { get; } =
-        ["hours", "load_mw", "served_mw", "import_mw", "export_mw", "curtailed_mw", "price_usd_per_mwh", "carbon_kg_per_mwh"];
+        ["hours", "load_mw", "served_mw", "import_mw", "export_mw", "curtailed_mw", "price_usd_per_mwh", "carbon_kg_per_mwh", "marginal_carbon_kg_per_mwh"];
 
-    public double[] Values() => [Hours, LoadMW, ServedMW, ImportMW, ExportMW, CurtailedMW, PriceUsdPerMWh, CarbonKgPerMWh];
+    public double[] Values() => [Hours, LoadMW, ServedMW, ImportMW, ExportMW, CurtailedMW, PriceUsdPerMWh, CarbonKgPerMWh, MarginalCarbonKgPerMWh];
 
-    public static RegionSample FromValues(ReadOnlySpan<double> v) => new(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+    public static RegionSample FromValues(ReadOnlySpan<double> v) => new(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
 }
 
 /// <summary>What a region reports: its series; complete intervals add to consumption and unserved load.</summary>
