@@ -60,6 +60,11 @@ public static class GridActorsApp
             config.AddCommand<ValidateCommand>("validate")
                 .WithDescription("Check a scenario file: prints entity counts, or every problem as FILE:LINE:COL: message.")
                 .WithExample("validate", "scenarios/small.yaml");
+            config.AddCommand<CalibrateCommand>("calibrate")
+                .WithDescription("Run a scenario (sequential, no store, nothing written without --out) and check its calibration targets: exit 0 when every target is within its band, 5 when any misses, 1 on bad input.")
+                .WithExample("calibrate", "scenarios/china-token-supply-chain.yaml")
+                .WithExample("calibrate", "scenarios/small.yaml", "--until", "6h", "--seed", "3", "--json")
+                .WithExample("calibrate", "scenarios/small.yaml", "--out", "runs/calibration");
             config.AddBranch("bench", bench =>
             {
                 bench.SetDescription("Benchmarks of the simulation engine.");

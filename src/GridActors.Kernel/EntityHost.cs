@@ -27,6 +27,7 @@ public class EntityHost : IEventContext
         Key = model.EntityKey(id);
         Entity = model.CreateEntity(id);
         _rng = Rng.ForEntity(settings.Seed, Key);
+        RunSeed = settings.Seed;
         Metrics = new double[model.MetricNames.Count];
         _lookahead = model.Channels.Select(c => c.Lookahead.Micros).ToArray();
         _channelNames = model.Channels.Select(c => c.Name).ToArray();
@@ -41,6 +42,7 @@ public class EntityHost : IEventContext
     public SimTime Now => new(_now);
     public EntityId Self => new(Id);
     public Rng Rng => _rng;
+    public ulong RunSeed { get; }
 
     /// <summary>Time of the earliest pending event (windowed execution), or <see cref="long.MaxValue"/>.</summary>
     public long NextTime => Pending.MinTime;

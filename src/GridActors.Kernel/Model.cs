@@ -10,6 +10,11 @@ public interface IEventContext
     EntityId Self { get; }
     Rng Rng { get; }
 
+    /// <summary>The run seed. For counter-based noise that several entities must evaluate identically without talking to
+    /// each other (a weather field every plant samples at its site): hash (run seed, what, where, when). An entity's own
+    /// randomness comes from <see cref="Rng"/>.</summary>
+    ulong RunSeed { get; }
+
     /// <summary>Sends <paramref name="payload"/> to <paramref name="target"/> after <paramref name="delay"/>
     /// on a declared channel; a delay below the channel's lookahead is rejected.</summary>
     void Send(EntityId target, SimTime delay, object? payload, ChannelId channel = default);

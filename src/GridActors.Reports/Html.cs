@@ -104,6 +104,7 @@ th { background:#f0f3f6; font-weight:600; position:sticky; top:0; }
 td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; }
 tbody tr:hover td { background:#f7fafc; }
 td.pos { color:var(--bad); } td.neg { color:var(--good); }
+.pass { color:var(--good); font-weight:600; } .miss { color:var(--bad); font-weight:600; }
 table.heat td.num { min-width:64px; }
 table[data-table="sweep-ranking"] td, table[data-table="comparison"] td { white-space:nowrap; }
 .callout { border-left:4px solid var(--accent); background:#eef3f8; padding:10px 14px; border-radius:4px; margin:8px 0 14px; font-size:14px; }

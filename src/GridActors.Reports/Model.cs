@@ -40,6 +40,7 @@ internal sealed class RunSummary
     public IReadOnlyList<RegionLatency> LatencyByRegion { get; init; } = [];
     public double? SloViolationRate { get; init; }
     public IReadOnlyList<(string Name, string Value)> Invariants { get; init; } = [];
+    public IReadOnlyList<Format.CalibrationInfo> Calibration { get; init; } = [];
 }
 
 /// <summary>One fault as it happened in the run (faults.csv): begin → end, or open until the horizon.</summary>

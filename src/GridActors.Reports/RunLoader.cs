@@ -96,6 +96,8 @@ internal static class RunLoader
             ("energyConserved", inv.EnergyConserved ? "true" : "false"), ("requestsConserved", inv.RequestsConserved ? "true" : "false"),
             ("energyImbalance", inv.EnergyImbalance ?? "—"), ("requestImbalance", inv.RequestImbalance ?? "—"),
         ],
+        // Folders written before calibration targets existed have none.
+        Calibration = [.. (s.Calibration ?? []).Select(c => c with { Id = c.Id ?? "", Metric = c.Metric ?? "", Scope = c.Scope ?? "", Source = c.Source ?? "" })],
     };
 
     /// <summary>The topology as written, with ids never null (older or hand-made files may lack some) and plant types normalised.</summary>

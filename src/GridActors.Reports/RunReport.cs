@@ -13,7 +13,7 @@ internal static class RunReport
     public static readonly (string Id, string Title)[] Toc =
     [
         ("generation", "Generation"), ("links", "UHV links"), ("hubs", "Hubs"), ("tokens", "Tokens"), ("latency", "Latency"),
-        ("slo", "SLO"), ("cost", "Cost"), ("faults", "Faults"), ("map", "Map"),
+        ("slo", "SLO"), ("cost", "Cost"), ("faults", "Faults"), ("map", "Map"), ("calibration", "Calibration"),
     ];
 
     public static string Header(RunData d, string heading, string? extraMeta = null)
@@ -53,6 +53,12 @@ internal static class RunReport
         sb.Append(Tile("Hub energy", s.HubMWh is double h ? Charts.Si(h) + " MWh" : "—"));
         sb.Append(Tile("Carbon", s.CarbonT is double ct ? Charts.Si(ct) + " t CO₂" : "—"));
         sb.Append(Tile("Faults", d.Faults.Count.ToString(CultureInfo.InvariantCulture), d.Faults.Count == 0 ? "none" : string.Join(", ", d.Faults.Select(f => f.Kind).Distinct()), d.Faults.Count > 0 ? "bad" : null));
+        if (s.Calibration.Count > 0)
+        {
+            var missed = s.Calibration.Where(c => !c.Pass).Select(c => c.Id).ToList();
+            sb.Append(Tile("Calibration", $"{s.Calibration.Count - missed.Count} of {s.Calibration.Count} met",
+                missed.Count == 0 ? "every target within its band" : "missed: " + string.Join(", ", missed), missed.Count == 0 ? "good" : "bad"));
+        }
         if (s.Invariants.Count > 0)
         {
             var broken = s.Invariants.Where(i => i.Value == "false").Select(i => i.Name).ToList();
@@ -75,6 +81,7 @@ internal static class RunReport
         sb.Append(Cost(d));
         sb.Append(Faults(d));
         sb.Append(Map(d));
+        sb.Append(CalibrationTargets(d));
         return sb.ToString();
     }
 
@@ -227,6 +234,31 @@ internal static class RunReport
             Table(["#", "kind", "target", "begin", "end", "duration", "fraction", "multiplier", "source"], rows, numeric: Cols(0, 3, 4, 5, 6, 7)),
             "Each fault is shaded as a red band on every time chart above (begin → end; a fault without an end lasts until the horizon).");
     }
+
+    /// <summary>The scenario's calibration targets as summary.json evaluated them: model value vs band, pass or miss, source.</summary>
+    private static string CalibrationTargets(RunData d)
+    {
+        var targets = d.Summary.Calibration;
+        if (targets.Count == 0)
+            return Section("calibration", "10. Calibration",
+                "<p class=\"intro\" data-calibration=\"none\">This scenario has no calibration targets (no <code>calibration:</code> section in its file).</p>\n");
+        var rows = targets.Select(c => (IReadOnlyList<string>)
+        [
+            E(c.Id), $"<code>{E(c.Metric)}</code>", E(c.Scope), c.Value is double v ? E(Measure(c.Metric, v)) : "— (no data)", E(Band(c)),
+            c.Pass ? "<span class=\"pass\">pass</span>" : "<span class=\"miss\">MISS</span>", E(c.Source),
+        ]);
+        int met = targets.Count(c => c.Pass);
+        return Section("calibration", "10. Calibration",
+            Table(["target", "metric", "scope", "model", "band", "result", "source"], rows, numeric: Cols(3), attrs: "data-table=\"calibration\""),
+            $"The scenario's calibration targets evaluated on this run (summary.json): <b>{met} of {targets.Count}</b> within their band. " +
+            "Energy metrics cover complete dispatch intervals; a target without a value had nothing to be computed from and counts as missed.");
+    }
+
+    /// <summary>A metric's value in its unit (shares as percentages), as the model formats it.</summary>
+    private static string Measure(string metric, double v) => Model.SupplyChain.Calibration.Metric(metric)?.Format(v) ?? Num(v, "0.######");
+
+    private static string Band(Format.CalibrationInfo c) =>
+        Model.SupplyChain.Calibration.Metric(c.Metric)?.Band(c.Low, c.High) ?? $"{Num(c.Low)} – {Num(c.High)}";
 
     private static string Map(RunData d)
     {

@@ -276,13 +276,17 @@ public sealed class Seed<T>(string key, string help, Func<T, ulong> get, Func<T,
     internal override YamlOut? Write(T spec) => new YamlScalar(get(spec).ToString(CultureInfo.InvariantCulture));
 }
 
-/// <summary>Free text (a name).</summary>
-public sealed class Text<T>(string key, string help, Func<T, string> get, Func<T, string, T> set) : Param<T>(key, help)
+/// <summary>Free text (a name). Without a default and not required, the key may be left out: the value stays null
+/// (<see cref="Absent"/> documents what that means) and is not written.</summary>
+public sealed class Text<T>(string key, string help, Func<T, string?> get, Func<T, string, T> set) : Param<T>(key, help)
 {
     public string? Default { get; init; }
 
+    /// <summary>What leaving the key out means, for documentation ("all regions").</summary>
+    public string? Absent { get; init; }
+
     public override string Shape => "text";
-    public override string? DefaultText => Default;
+    public override string? DefaultText => Default ?? Absent;
 
     internal override T Read(T spec, YamlNode? node, ReadContext ctx)
     {
@@ -290,7 +294,47 @@ public sealed class Text<T>(string key, string help, Func<T, string> get, Func<T
         return Scalar(node, ctx) is string text ? set(spec, text) : spec;
     }
 
-    internal override YamlOut? Write(T spec) => new YamlScalar(YamlText.Quote(get(spec)));
+    internal override YamlOut? Write(T spec) => get(spec) is string v ? new YamlScalar(YamlText.Quote(v)) : null;
+}
+
+/// <summary>
+/// A number whose unit depends on what else the entry says (a calibration bound is in its metric's unit): a bare number is
+/// in that unit; a quantity with units is converted to it when <paramref name="unitOf"/> gives a dimension for it. Read
+/// after the keys it depends on (declaration order); <paramref name="unitOf"/> returns null when those are unusable (already
+/// reported), and the value is then left unset. Optional: absent, the value is null.
+/// </summary>
+public sealed class Measure<T>(string key, string help, Func<T, (Dimension? Dimension, string Unit)?> unitOf, Func<T, double?> get, Func<T, double?, T> set)
+    : Param<T>(key, help)
+{
+    /// <summary>What a value looks like, for documentation.</summary>
+    public string ShapeText { get; init; } = "number";
+
+    /// <summary>What leaving the key out means, for documentation.</summary>
+    public string? Absent { get; init; }
+
+    public override string Shape => ShapeText;
+    public override string? DefaultText => Absent;
+
+    internal override T Read(T spec, YamlNode? node, ReadContext ctx)
+    {
+        if (node is null || Scalar(node, ctx) is not string text) return spec;
+        if (double.TryParse(text.Replace("_", ""), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)) return set(spec, v);
+        if (unitOf(spec) is not { } known) return spec;
+        var (dimension, unit) = known;
+        if (dimension is null)
+        {
+            ctx.Error(node, $"'{Key}' must be a number{(unit.Length > 0 ? $" of {unit}" : "")}, got '{text}'");
+            return spec;
+        }
+        if (!Quantity.TryParse(text, dimension, unit, out v, out var error))
+        {
+            ctx.Error(node, $"'{Key}': {error}");
+            return spec;
+        }
+        return set(spec, v);
+    }
+
+    internal override YamlOut? Write(T spec) => get(spec) is double v ? new YamlScalar(N(v)) : null;
 }
 
 /// <summary>The id of an entity of <paramref name="kind"/>: unique within its kind, letters, digits, '_', '-' and '.'.</summary>
@@ -346,8 +390,12 @@ public sealed class Choice<T, TValue>(string key, string help, IReadOnlyList<(st
     public IReadOnlyList<(string Name, TValue Value)> Options { get; } = options;
     public string? Default { get; init; }
 
+    /// <summary>What leaving the key out means when there is no <see cref="Default"/> (the value stays as it was, e.g. null,
+    /// and such a value is not written).</summary>
+    public string? Absent { get; init; }
+
     public override string Shape => "one of " + string.Join(", ", Options.Select(o => o.Name));
-    public override string? DefaultText => Default;
+    public override string? DefaultText => Default ?? Absent;
 
     private string Expected => string.Join(", ", Options.Take(Options.Count - 1).Select(o => o.Name)) + " or " + Options[^1].Name;
 
@@ -365,6 +413,7 @@ public sealed class Choice<T, TValue>(string key, string help, IReadOnlyList<(st
     internal override YamlOut? Write(T spec)
     {
         var value = get(spec);
+        if (value is null && Absent is not null) return null;
         foreach (var (name, v) in Options)
             if (EqualityComparer<TValue>.Default.Equals(v, value)) return new YamlScalar(name);
         throw new InvalidOperationException($"'{Key}': {value} is none of {Expected}");

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using GridActors.Kernel;
 using GridActors.Model.SupplyChain;
 
@@ -58,6 +60,25 @@ public static class ScenarioSchema
             { Default = 10 * SimTime.MicrosPerSecond, Min = 1000, Max = Day },
     ]);
 
+    /// <summary>The weather fields solar and wind plants sample (<see cref="WeatherField"/>). The lengths are the e-folding
+    /// lengths of the weights with which field nodes combine; the correlation of two sites is ≈ 0.8 at one length, 0.46 at
+    /// two, 0.19 at three and below 0.01 at five (before plant noise). Defaults: ESTIMATEs of calibration-facts §8 (hourly
+    /// wind e-folding ≈ 400 km, hourly clear-sky index ≈ 150 km; no numeric source for China was found). With 400 km and
+    /// 20 % plant noise, neighbouring provinces' wind (centres 250–400 km apart) correlates 0.6–0.7, within that section's
+    /// 0.5–0.7 ESTIMATE; 20 % plant noise is an ESTIMATE (farm-level variance of a provincial aggregate).</summary>
+    public static readonly ParameterSet<ScenarioSettings> Weather = new("'weather'", Blank,
+    [
+        new Number<ScenarioSettings>("wind_correlation_length", "e-folding length of the wind field's weights (sites one length apart correlate ≈ 0.8, three lengths ≈ 0.2)",
+            d => d.Spec.Weather.WindCorrelationKm, (d, v) => d with { Spec = d.Spec with { Weather = d.Spec.Weather with { WindCorrelationKm = v!.Value } } })
+            { Dimension = Dimension.Length, Unit = "km", Default = 400, Bounds = Bounds.Within(1, 20_000) },
+        new Number<ScenarioSettings>("solar_correlation_length", "e-folding length of the cloudiness field's weights",
+            d => d.Spec.Weather.SolarCorrelationKm, (d, v) => d with { Spec = d.Spec with { Weather = d.Spec.Weather with { SolarCorrelationKm = v!.Value } } })
+            { Dimension = Dimension.Length, Unit = "km", Default = 150, Bounds = Bounds.Within(1, 20_000) },
+        new Number<ScenarioSettings>("plant_noise", "share of the variance of a plant's weather that is its own (1: no shared weather)",
+            d => d.Spec.Weather.PlantNoise, (d, v) => d with { Spec = d.Spec with { Weather = d.Spec.Weather with { PlantNoise = v!.Value } } })
+            { Dimension = Dimension.Fraction, Default = 0.2, Bounds = Bounds.Share },
+    ]);
+
     public static readonly ParameterSet<RegionSpec> Region = new("a region", new RegionSpec("", 0, null, 0),
     [
         new Id<RegionSpec>("id", "region id", EntityKinds.Region, r => r.Id, (r, v) => r with { Id = v }) { Required = true },
@@ -77,7 +98,7 @@ public static class ScenarioSchema
             { Dimension = Dimension.Power, Unit = "MW", Required = true, Bounds = Bounds.Positive(MaxPowerMW) },
         new Number<PlantSpec>("lat", "latitude", p => p.Lat, (p, v) => p with { Lat = v!.Value }) { Unit = "°", Default = 35, Bounds = Bounds.Within(-90, 90) },
         new Number<PlantSpec>("lon", "longitude", p => p.Lon, (p, v) => p with { Lon = v!.Value }) { Unit = "°", Default = 105, Bounds = Bounds.Within(-180, 180) },
-        new Number<PlantSpec>("capacity_factor", "mean output ÷ capacity (renewables)", p => p.CapacityFactor, (p, v) => p with { CapacityFactor = v!.Value })
+        new Number<PlantSpec>("capacity_factor", "mean output ÷ capacity (renewables; solar and wind: expected over the start date's month)", p => p.CapacityFactor, (p, v) => p with { CapacityFactor = v!.Value })
             { Dimension = Dimension.Fraction, Default = 0.2, Bounds = Bounds.Share },
         new Number<PlantSpec>("marginal_cost", "marginal cost", p => p.MarginalCostUsdPerMWh, (p, v) => p with { MarginalCostUsdPerMWh = v!.Value })
             { Unit = "USD/MWh", Default = 0, Bounds = Bounds.NonNegative(MaxPriceUsdPerMWh) },
@@ -201,6 +222,101 @@ public static class ScenarioSchema
             { Default = 0, BoundsDoc = FaultRules.TimeBounds },
     ]);
 
+    /// <summary>Dimensions a calibration bound may be written in (its metric's unit picks one; "" is a share).</summary>
+    private static readonly Dimension[] BoundDimensions = [Dimension.Fraction, Dimension.Power, Dimension.Duration, Dimension.Energy];
+
+    /// <summary>The unit of a target's bounds (its metric's), or null when the metric is unknown (already reported).</summary>
+    private static (Dimension?, string)? BoundUnit(CalibrationTarget t) =>
+        Model.SupplyChain.Calibration.Metric(t.Metric) is { } m ? (BoundDimensions.FirstOrDefault(d => d.Has(m.Unit)), m.Unit) : null;
+
+    /// <summary>A calibration source: a fact tag of the facts files (<c>[K39]</c>, <c>[R4]</c>) or a text starting with ESTIMATE.</summary>
+    private static readonly Regex FactTag = new(@"\[[A-Za-z]{1,4}\d+[a-z]?\]", RegexOptions.CultureInvariant);
+
+    private static readonly Regex TargetId = new("^[A-Za-z0-9_.-]+$", RegexOptions.CultureInvariant);
+
+    private static readonly IReadOnlyList<(string, PlantType?)> CalibrationPlantTypes =
+        [.. Model.SupplyChain.Calibration.Metrics.SelectMany(m => m.PlantTypes).Distinct().Select(t => (t.ToString().ToLowerInvariant(), (PlantType?)t))];
+
+    /// <summary>Calibration targets: the keys here, the metrics (names, units, scopes) in <see cref="Model.SupplyChain.Calibration.Metrics"/>.</summary>
+    public static readonly ParameterSet<CalibrationTarget> Calibration = new("a calibration target", new CalibrationTarget("", "", null, null, null, null, null, null, ""),
+    [
+        new Text<CalibrationTarget>("id", "target id (letters, digits, '_', '-', '.'; unique in the file)", t => t.Id, (t, v) => t with { Id = v }) { Required = true },
+        new Choice<CalibrationTarget, string>("metric", "what is measured (README: \"Calibration targets\")",
+            [.. Model.SupplyChain.Calibration.Metrics.Select(m => (m.Name, m.Name))], t => t.Metric, (t, v) => t with { Metric = v }) { Required = true },
+        new Text<CalibrationTarget>(CalibrationMetric.RegionKey, "scope: a grid region (a user region for p99_ttft_ms)", t => t.Region, (t, v) => t with { Region = v })
+            { Absent = "all" },
+        new Ref<CalibrationTarget>(CalibrationMetric.LinkKey, "scope: a UHV link (link metrics)", EntityKinds.Link, t => t.Link, (t, v) => t with { Link = v }) { Optional = true },
+        new Ref<CalibrationTarget>(CalibrationMetric.HubKey, "scope: a hub (hub metrics)", EntityKinds.Hub, t => t.Hub, (t, v) => t with { Hub = v }) { Optional = true },
+        new Choice<CalibrationTarget, PlantType?>(CalibrationMetric.PlantTypeKey, "scope: one plant type (curtailment_share)", CalibrationPlantTypes,
+            t => t.PlantType, (t, v) => t with { PlantType = v }) { Absent = "wind and solar" },
+        new Measure<CalibrationTarget>("low", "lowest value in the band, in the metric's unit", BoundUnit, t => t.Low, (t, v) => t with { Low = v })
+            { ShapeText = "number in the metric's unit (a share: 3 % or 0.03)", Absent = "no lower end" },
+        new Measure<CalibrationTarget>("high", "highest value in the band, in the metric's unit", BoundUnit, t => t.High, (t, v) => t with { High = v })
+            { ShapeText = "number in the metric's unit (a share: 3 % or 0.03)", Absent = "no upper end" },
+        new Text<CalibrationTarget>("source", "where the band comes from: a fact tag of the facts files ([K39]) or a text starting with ESTIMATE", t => t.Source, (t, v) => t with { Source = v })
+            { Required = true },
+    ])
+    {
+        Check = CheckTarget,
+    };
+
+    /// <summary>A target on its own: id, scope keys its metric takes and needs, a band with at least one end within the
+    /// metric's range and in order, a source that cites.</summary>
+    private static IEnumerable<(string Field, string Message)> CheckTarget(CalibrationTarget t)
+    {
+        if (t.Id.Length > 0 && !TargetId.IsMatch(t.Id))
+            yield return ("id", $"calibration target id '{t.Id}' may only contain letters, digits, '_', '-' and '.'");
+        if (t.Source.Length > 0 && !t.Source.StartsWith("ESTIMATE", StringComparison.Ordinal) && !FactTag.IsMatch(t.Source))
+            yield return ("source", $"'source' must cite a fact tag such as [K39] or start with ESTIMATE, got '{t.Source}'");
+        if (Model.SupplyChain.Calibration.Metric(t.Metric) is not { } m) yield break; // unknown: reported by 'metric'
+        var given = (t.Region is null ? 0 : CalibrationScopes.Region) | (t.Link is null ? 0 : CalibrationScopes.Link)
+            | (t.Hub is null ? 0 : CalibrationScopes.Hub) | (t.PlantType is null ? 0 : CalibrationScopes.PlantType);
+        foreach (var (scope, key) in new[] { (CalibrationScopes.Region, CalibrationMetric.RegionKey), (CalibrationScopes.Link, CalibrationMetric.LinkKey),
+                     (CalibrationScopes.Hub, CalibrationMetric.HubKey), (CalibrationScopes.PlantType, CalibrationMetric.PlantTypeKey) })
+        {
+            if ((given & scope) != 0 && (m.Takes & scope) == 0)
+                yield return (key, $"metric '{m.Name}' takes no '{key}' (its scope: {m.ScopeDoc})");
+            if ((given & scope) == 0 && (m.Required & scope) != 0)
+                yield return ("metric", $"metric '{m.Name}' needs a '{key}'");
+        }
+        foreach (var (key, v) in new[] { ("low", t.Low), ("high", t.High) })
+        {
+            if (v is not double x) continue;
+            if (m.IsShare && x is < 0 or > 1) yield return (key, $"'{key}' of a share must be within [0, 1] (3 % or 0.03), got {N(x)}");
+            else if (x < 0) yield return (key, $"'{key}' must not be negative, got {N(x)}");
+        }
+        if (t.Low is double lo && t.High is double hi && lo > hi)
+            yield return ("low", $"'low' ({N(lo)}) must not be more than 'high' ({N(hi)})");
+    }
+
+    /// <summary>Checks of a target read without errors, against the topology read before it: no two targets share an id, it
+    /// has a band, and its region is one of the metric's region kind (grid or user regions).</summary>
+    private static Func<CalibrationTarget, IEnumerable<(string Field, string Message)>> CheckTargets(ScenarioSettings d)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return t => Problems(t);
+
+        IEnumerable<(string, string)> Problems(CalibrationTarget t)
+        {
+            if (!seen.Add(t.Id)) yield return ("id", $"duplicate calibration target id '{t.Id}'");
+            // Here rather than in the entry's own check: a bound that did not parse is already reported.
+            if (t.Low is null && t.High is null) yield return ("", $"calibration target '{t.Id}' needs 'low', 'high' or both");
+            if (t.Region is string region && Model.SupplyChain.Calibration.Metric(t.Metric) is { } m)
+            {
+                var ids = m.RegionKind.Ids(d.Spec);
+                if (!ids.Contains(region))
+                {
+                    var near = ids.OrderBy(k => ParameterSet.Levenshtein(region, k)).ThenBy(k => k, StringComparer.Ordinal).FirstOrDefault();
+                    var hint = near is not null && ParameterSet.Levenshtein(region, near) <= Math.Max(2, region.Length / 3) ? $"; did you mean '{near}'?" : "";
+                    yield return (CalibrationMetric.RegionKey, $"'region' refers to unknown {m.RegionKind.Noun} '{region}'{hint}" +
+                        (m.RegionKind == EntityKinds.Region ? "" : $" ({m.Name} is scoped by {m.RegionKind.Noun})"));
+                }
+            }
+        }
+    }
+
+    private static string N(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
     /// <summary>The whole file, in the order it is read (so references resolve whatever order the file uses).</summary>
     public static readonly ParameterSet<ScenarioSettings> Root = new("the scenario", Blank,
     [
@@ -210,6 +326,7 @@ public static class ScenarioSchema
             [.. RoutingPolicies.All.Select(p => (p.Name, p))], d => d.Spec.Policy, (d, v) => d with { Spec = d.Spec with { Policy = v } })
             { Default = RoutingPolicies.LatencyFirst.Name },
         new Section<ScenarioSettings>("network", "network-wide settings", Network),
+        new Section<ScenarioSettings>("weather", "spatially correlated weather of solar and wind plants", Weather),
         new Items<ScenarioSettings, RegionSpec>("regions", "grid regions (provinces)", Region, d => d.Spec.Regions, (d, v) => d with { Spec = d.Spec with { Regions = v } }),
         new Items<ScenarioSettings, PlantSpec>("plants", "generation aggregates", Plant, d => d.Spec.Plants, (d, v) => d with { Spec = d.Spec with { Plants = v } }),
         new Items<ScenarioSettings, LinkSpec>("links", "UHV transmission links", Link, d => d.Spec.Links, (d, v) => d with { Spec = d.Spec with { Links = v } }),
@@ -223,6 +340,11 @@ public static class ScenarioSchema
                 var rules = FaultRules.For(d.Spec, d.HorizonMicros);
                 return f => rules.Check(f).Select(p => (p.Field, p.Message));
             },
+        },
+        new Items<ScenarioSettings, CalibrationTarget>("calibration", "targets every run evaluates: {id, metric, scope, low/high, source} (README: \"Calibration targets\")",
+            Calibration, d => d.Spec.Calibration, (d, v) => d with { Spec = d.Spec with { Calibration = v } })
+        {
+            ItemCheck = CheckTargets,
         },
     ])
     {
@@ -241,7 +363,7 @@ public static class ScenarioSchema
     }
 
     /// <summary>A topology with nothing in it and no settings (the start of every read).</summary>
-    private static ScenarioSettings Blank => new(new SupplyChainSpec("", 0, 0, [], [], [], [], [], [], [], RoutingPolicies.LatencyFirst, 0, 0, 0), 0, 0);
+    private static ScenarioSettings Blank => new(new SupplyChainSpec("", 0, 0, [], [], [], [], [], [], [], RoutingPolicies.LatencyFirst, 0, 0, 0, new WeatherSpec(0, 0, 0)), 0, 0);
 
     /// <summary>Every section and list with its parameter set (the top level first, then depth first), for documentation and tests.</summary>
     public static IEnumerable<(string Path, ParameterSet Set)> Sets()
@@ -254,6 +376,16 @@ public static class ScenarioSchema
                     foreach (var x in Walk(path.Length == 0 ? p.Key : path + "." + p.Key, n.Set)) yield return x;
         }
         return Walk("", Root);
+    }
+
+    /// <summary>The metrics calibration targets can name as a Markdown table (README's "Calibration targets"), from
+    /// <see cref="Model.SupplyChain.Calibration.Metrics"/>.</summary>
+    public static string CalibrationMetricsMarkdown()
+    {
+        var sb = new StringBuilder("| metric | unit of low/high | scope | value |\n|---|---|---|---|\n");
+        foreach (var m in Model.SupplyChain.Calibration.Metrics)
+            sb.Append($"| `{m.Name}` | {(m.IsShare ? "share (3 % or 0.03)" : m.Unit)} | {m.ScopeDoc} | {m.Help.Replace("|", "\\|")} |\n");
+        return sb.ToString();
     }
 
     /// <summary>The reference of every key as Markdown tables (README's "Scenario keys"), from the declarations above.</summary>

@@ -89,6 +89,8 @@ public static class ScenarioWriter
             // A fault on "all" user regions already reaches every copy: keep it once.
             Faults = s.Faults.Where(f => f.Target == "all")
                 .Concat(copies.SelectMany(i => s.Faults.Where(f => f.Target != "all").Select(f => f with { Target = C(f.Target, i) }))).ToList(),
+            // Calibration bands describe the original topology, not K copies of it.
+            Calibration = k == 1 ? s.Calibration : [],
         };
     }
 }

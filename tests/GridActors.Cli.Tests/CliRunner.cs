@@ -10,7 +10,10 @@ public static class CliRunner
 
     public static Task<Outcome> RunAsync(params string[] args) => RunWithEnvAsync([], args);
 
-    private static ProcessStartInfo Info(Dictionary<string, string> env, string[] args)
+    /// <summary>Runs the CLI with <paramref name="workingDirectory"/> as its current directory (to see what it writes there).</summary>
+    public static Task<Outcome> RunInAsync(string workingDirectory, params string[] args) => RunWithEnvAsync([], args, workingDirectory);
+
+    private static ProcessStartInfo Info(Dictionary<string, string> env, string[] args, string? workingDirectory = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "gridactors.dll");
         Assert.True(File.Exists(dll), $"CLI not built next to the tests: {dll}");
@@ -24,15 +27,16 @@ public static class CliRunner
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["NO_COLOR"] = "1";
         foreach (var (k, v) in env) psi.Environment[k] = v;
+        if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
         return psi;
     }
 
     /// <summary>A generous bound for one CLI command (the longest test runs take well under a minute alone).</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
-    public static async Task<Outcome> RunWithEnvAsync(Dictionary<string, string> env, string[] args)
+    public static async Task<Outcome> RunWithEnvAsync(Dictionary<string, string> env, string[] args, string? workingDirectory = null)
     {
-        var psi = Info(env, args);
+        var psi = Info(env, args, workingDirectory);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();

@@ -23,7 +23,10 @@ public sealed class BrowserSpecs(ChromiumFixture browser) : IClassFixture<Chromi
         var sweep = ReportBuilder.WriteSweepReport(_fx.Sweep(), a);
 
         await using var chromium = await Chromium.LaunchAsync(browser.Path);
-        await Check(chromium, run, ReportSpecs.RunCharts, failedOnMap: true);
+        var r = await Check(chromium, run, ReportSpecs.RunCharts, failedOnMap: true);
+        // The calibration table is laid out, one visible row per target, misses in the "bad" colour.
+        Assert.Equal(3, r["calibrationRows"]!.GetValue<int>());
+        Assert.Equal(2, r["calibrationMisses"]!.GetValue<int>());
         await Check(chromium, cmp, ReportSpecs.ComparisonCharts, failedOnMap: false);
         var s = await Check(chromium, sweep, [.. ReportSpecs.RunCharts, "sweep-impact"], failedOnMap: true);
         Assert.Equal(8 + 4, s["heatCells"]!.GetValue<int>()); // 4 rows × (label + 2 regions)

@@ -289,6 +289,10 @@ public sealed class Chromium : IAsyncDisposable
           }
           return { title: document.title, charts, failedOnMap: document.querySelectorAll('svg[data-chart="topology-map"] .failed').length,
                    heatCells: document.querySelectorAll('table[data-table="sweep-heatmap"] td').length,
+                   calibrationRows: [...document.querySelectorAll('table[data-table="calibration"] tbody tr')]
+                     .filter(tr => tr.getBoundingClientRect().height > 0).length,
+                   calibrationMisses: [...document.querySelectorAll('table[data-table="calibration"] .miss')]
+                     .filter(el => getComputedStyle(el).color === 'rgb(192, 57, 43)').length,
                    bodyHeight: document.body.scrollHeight };
         })()
         """;

@@ -28,6 +28,24 @@ internal static partial class Page
     public static IReadOnlyList<string> NetworkReferences(string html) =>
         NetRegex().Matches(html).Select(m => m.Value).ToList();
 
+    /// <summary>The section with <paramref name="id"/>.</summary>
+    public static string Section(string html, string id)
+    {
+        var m = Regex.Match(html, $"<section id=\"{Regex.Escape(id)}\">.*?</section>", RegexOptions.Singleline);
+        Assert.True(m.Success, $"no <section id=\"{id}\"> in the page");
+        return m.Value;
+    }
+
+    /// <summary>The body rows of the table marked <c>data-table="NAME"</c>, each as its cells' inner HTML.</summary>
+    public static IReadOnlyList<IReadOnlyList<string>> TableRows(string html, string name)
+    {
+        var table = Regex.Match(html, $"<table\\b[^>]*data-table=\"{Regex.Escape(name)}\"[^>]*>.*?</table>", RegexOptions.Singleline);
+        Assert.True(table.Success, $"no <table data-table=\"{name}\"> in the page");
+        var body = table.Value[table.Value.IndexOf("<tbody>", StringComparison.Ordinal)..];
+        return [.. Regex.Matches(body, "<tr>(.*?)</tr>", RegexOptions.Singleline)
+            .Select(r => (IReadOnlyList<string>)[.. Regex.Matches(r.Groups[1].Value, "<td[^>]*>(.*?)</td>", RegexOptions.Singleline).Select(c => c.Groups[1].Value)])];
+    }
+
     [GeneratedRegex("<svg\\b[^>]*\\bdata-chart=\"([^\"]+)\"")]
     private static partial Regex ChartNameRegex();
 

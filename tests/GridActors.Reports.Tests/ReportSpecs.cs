@@ -86,6 +86,36 @@ public sealed class ReportSpecs : IDisposable
     }
 
     [Fact]
+    public void The_calibration_section_shows_each_target_against_its_band_with_pass_or_miss_and_its_source()
+    {
+        var html = File.ReadAllText(ReportBuilder.WriteRunReport(_fx.Run()));
+        var section = Page.Section(html, "calibration");
+        Assert.Contains("<a href=\"#calibration\">Calibration</a>", html);
+        Assert.Contains("<b>1 of 3</b> within their band", section);
+        var rows = Page.TableRows(section, "calibration");
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(["no-unserved", "<code>unserved_share</code>", "national", "0 %", "≤ 0.01 %", "<span class=\"pass\">pass</span>", "[R4]"], rows[0]);
+        Assert.Equal(["west-solar-curtailed", "<code>curtailment_share</code>", "region=west, plant_type=solar", "4.12 %", "≥ 8 %",
+            "<span class=\"miss\">MISS</span>", "[R4] Qinghai &lt;15.2 %&gt;"], rows[1]);
+        Assert.Equal(["tie-flow", "<code>link_mean_flow_mw</code>", "link=west-east", "— (no data)", "500 MW – 900 MW", "<span class=\"miss\">MISS</span>", "ESTIMATE"], rows[2]);
+        // The key figures say it too.
+        Assert.Contains("1 of 3 met", html);
+        Assert.Contains("missed: west-solar-curtailed, tie-flow", html);
+    }
+
+    [Fact]
+    public void A_run_without_calibration_targets_says_so_and_older_folders_without_the_list_load()
+    {
+        var html = File.ReadAllText(ReportBuilder.WriteRunReport(_fx.Run("none", calibration: "[]")));
+        Assert.Contains("data-calibration=\"none\"", Page.Section(html, "calibration"));
+        Assert.DoesNotContain("of 3 met", html);
+        var old = _fx.Run("old");
+        var summary = Path.Combine(old, "summary.json");
+        File.WriteAllText(summary, File.ReadAllText(summary).Replace("\"calibration\":", "\"notCalibration\":"));
+        Assert.Contains("data-calibration=\"none\"", File.ReadAllText(ReportBuilder.WriteRunReport(old)));
+    }
+
+    [Fact]
     public void Pages_fetch_nothing_from_the_network()
     {
         var a = _fx.Run("a");

@@ -18,7 +18,17 @@ public sealed class RunFixture : IDisposable
 
     public sealed record Costs(double Total, double Electricity, double Capital, double Network);
 
-    public string Run(string name = "run", double horizonHours = 4, bool topology = true, bool faults = true, Costs? costs = null, double intervalHours = 1.0 / 12)
+    /// <summary>The fixture's calibration list in summary.json: one met target, one missed, one without a value.</summary>
+    public const string CalibrationJson = """
+        [
+          { "id": "no-unserved", "metric": "unserved_share", "scope": "national", "value": 0, "low": null, "high": 0.0001, "pass": true, "source": "[R4]" },
+          { "id": "west-solar-curtailed", "metric": "curtailment_share", "scope": "region=west, plant_type=solar", "value": 0.0412, "low": 0.08, "high": null, "pass": false, "source": "[R4] Qinghai <15.2 %>" },
+          { "id": "tie-flow", "metric": "link_mean_flow_mw", "scope": "link=west-east", "value": null, "low": 500, "high": 900, "pass": false, "source": "ESTIMATE" }
+        ]
+        """;
+
+    public string Run(string name = "run", double horizonHours = 4, bool topology = true, bool faults = true, Costs? costs = null, double intervalHours = 1.0 / 12,
+        string calibration = CalibrationJson)
     {
         var dir = Path.Combine(Root, name);
         Directory.CreateDirectory(dir);
@@ -40,6 +50,7 @@ public sealed class RunFixture : IDisposable
               "latencyMsByRegion": { "cn_home": { "p50": 150, "p95": 600, "p99": 900 }, "overseas": { "p50": 450, "p95": 1900, "p99": 3900 } },
               "sloViolationRate": 0.12,
               "invariants": { "energyConserved": true, "requestsConserved": true, "energyImbalance": null },
+              "calibration": {{calibration}},
               "aNewSection": { "whatever": 1 }
             }
             """);

@@ -33,6 +33,7 @@ public class SchemaSpecs
             NetworkUsdPerMillionTokens = 0.1 + 0.2,
             HubStatusPeriodMicros = 7_500_000,
             FiberMicrosPerKm = 5.1,
+            Weather = new WeatherSpec(WindCorrelationKm: 432.1, SolarCorrelationKm: 0.1 + 0.2 + 100, PlantNoise: 0.1 + 0.2),
             Regions = [s.Regions[0] with { LoadProfile = profile, UtcOffsetHours = 7.5 }, s.Regions[1]],
             Plants = [s.Plants[0], s.Plants[1], s.Plants[2] with { ForcedOutagesPerYear = 1.5, OutageHours = 36.6 }, s.Plants[3], s.Plants[4]],
             Hubs = [s.Hubs[0] with { Pue = 1.234567, QueueLimit = 777 }, s.Hubs[1]],
@@ -42,6 +43,12 @@ public class SchemaSpecs
                 s.Users[0] with { Diurnal = profile, ExponentialTokens = false, SloTtftMs = 123.456, Lat = 31.2, Lon = 121.5 },
                 s.Users[1] with { Routes = [s.Users[1].Routes[0] with { CableKm = 9876.5, TerrestrialMs = 2.3456 }, s.Users[1].Routes[1]] },
                 s.Users[2],
+            ],
+            Calibration =
+            [
+                new CalibrationTarget("curtailed", "curtailment_share", "ningxia", null, null, PlantType.Solar, 0.1 + 0.2, null, "[K39] Ningxia, H1 2025"),
+                new CalibrationTarget("flow", "link_mean_flow_mw", null, "lingzhou-shaoxing", null, null, 1234.5678, 1e4, "ESTIMATE"),
+                new CalibrationTarget("yrd.not-throttled", "hub_throttled_hours", null, null, "yrd", null, null, 0, "ESTIMATE: \"none\""),
             ],
         };
     }
@@ -105,7 +112,7 @@ public class SchemaSpecs
     [Fact]
     public void Specs_have_no_defaults_of_their_own_and_the_schema_defaults_are_what_a_file_without_the_key_gets()
     {
-        foreach (var type in new[] { typeof(PlantSpec), typeof(RegionSpec), typeof(LinkSpec), typeof(HubSpec), typeof(CableSpec), typeof(RouteSpec), typeof(UserRegionSpec), typeof(SupplyChainSpec) })
+        foreach (var type in new[] { typeof(PlantSpec), typeof(RegionSpec), typeof(LinkSpec), typeof(HubSpec), typeof(CableSpec), typeof(RouteSpec), typeof(UserRegionSpec), typeof(WeatherSpec), typeof(SupplyChainSpec) })
             Assert.All(type.GetConstructors().SelectMany(c => c.GetParameters()), p => Assert.False(p.HasDefaultValue, $"{type.Name}.{p.Name} has a default of its own"));
         // Faults take theirs from FaultRules, and so does the schema.
         var fault = typeof(FaultSpec).GetConstructors().Single().GetParameters().Where(p => p.HasDefaultValue).ToDictionary(p => p.Name!, p => p.DefaultValue);

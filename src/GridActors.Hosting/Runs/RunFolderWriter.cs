@@ -125,6 +125,7 @@ public static class RunSummaries
             BatchTurnaroundMsByRegion = s.BatchTurnaroundByRegion.ToDictionary(kv => kv.Key, kv => P(kv.Value)),
             SloViolationRate = Math.Round(s.SloViolationRate, 6),
             Invariants = new InvariantSummary(s.EnergyConserved, s.RequestsConserved, s.EnergyImbalance, s.RequestImbalance),
+            Calibration = CalibrationOf(scenario.Spec, s),
             Injections = injections,
             Nodes = cluster.Nodes,
             Placement = cluster.Placement,
@@ -132,6 +133,12 @@ public static class RunSummaries
             CrossNode = cluster.CrossNode,
         };
     }
+
+    /// <summary>The scenario's calibration targets evaluated on the run (values to 9 significant digits).</summary>
+    public static IReadOnlyList<CalibrationInfo> CalibrationOf(SupplyChainSpec spec, SupplyChainSummary s) =>
+        [.. Calibration.Evaluate(spec, s).Select(r => new CalibrationInfo(r.Target.Id, r.Target.Metric, r.Target.ScopeText,
+            r.Value is double v && double.IsFinite(v) ? double.Parse(v.ToString("G9", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : null,
+            r.Target.Low, r.Target.High, r.Pass, r.Target.Source))];
 
     public static RunFile RunFileOf(SummaryFile summary, long endMicros, int entities) => new()
     {

@@ -5,18 +5,20 @@ namespace GridActors.Model.SupplyChain;
 /// <summary>
 /// A generation aggregate. Every dispatch interval it offers its available output to its region; the
 /// region answers with a dispatch. Solar follows the sun at its latitude/longitude and day of year
-/// times seeded cloudiness; wind follows a seeded autocorrelated process around its capacity factor;
+/// times the clearness of the sky; wind follows the wind around its capacity factor; both read the shared,
+/// spatially correlated weather at their site plus noise of their own (<see cref="PlantWeather"/>), and
+/// their capacity factor is the expected output ÷ capacity over the start date's month (<see cref="CapacityFactors"/>);
 /// hydro is run-of-river at its capacity factor; thermal plants are dispatchable with ramp limits.
 /// Forced outages (rate per year) and scripted outages (with a derate fraction) remove capacity.
 /// </summary>
 public sealed class Plant(SupplyChainModel model, int index) : Entity
 {
-    /// <summary>AR(1) coefficient of solar cloudiness from one dispatch interval to the next (dimensionless).
-    /// ESTIMATE: chosen so that cloud cover persists for hours at 5-minute intervals; not calibrated.</summary>
+    /// <summary>AR(1) coefficient of solar cloudiness over 5 minutes (dimensionless; φ^(Δ/5 min) for a dispatch interval Δ):
+    /// e-folding time 2.7 h. ESTIMATE: chosen so that cloud cover persists for hours; not calibrated.</summary>
     public const double CloudinessPersistence = 0.97;
 
-    /// <summary>AR(1) coefficient of the wind-speed anomaly from one dispatch interval to the next (dimensionless).
-    /// ESTIMATE: wind output changes more slowly than cloudiness; not calibrated.</summary>
+    /// <summary>AR(1) coefficient of the wind anomaly over 5 minutes (dimensionless; φ^(Δ/5 min) for a dispatch interval Δ):
+    /// e-folding time 4.1 h. ESTIMATE: wind output changes more slowly than cloudiness; not calibrated.</summary>
     public const double WindPersistence = 0.98;
 
     /// <summary>Mean clearness of the sky (share of clear-sky output that reaches the panels). ESTIMATE.</summary>
@@ -28,11 +30,8 @@ public sealed class Plant(SupplyChainModel model, int index) : Entity
     /// <summary>Least clearness: even a dark sky passes this share of clear-sky output (diffuse light). ESTIMATE.</summary>
     public const double MinClearness = 0.1;
 
-    /// <summary>Capacity factor the solar shape is normalised to: a plant with this capacity factor reaches its
-    /// nameplate output when the sun is overhead. ESTIMATE (typical of western Chinese PV).</summary>
-    public const double ReferenceSolarCapacityFactor = 0.2;
-
-    /// <summary>Relative change of wind output per unit of the wind anomaly (one standard deviation). ESTIMATE.</summary>
+    /// <summary>Change of wind output per unit of the wind anomaly (one standard deviation), relative to the capacity
+    /// factor: output = clamp(level + 0.8 × capacity factor × z, 0, 1) × capacity. ESTIMATE.</summary>
     public const double WindVariability = 0.8;
 
     /// <summary>Share of a nuclear plant's capacity available outside outages (planned maintenance aside). ESTIMATE.</summary>
@@ -49,7 +48,8 @@ public sealed class Plant(SupplyChainModel model, int index) : Entity
 
     private readonly PlantSpec _spec = model.Spec.Plants[index];
     private readonly int _region = model.RegionId(model.Spec.Plants[index].Region);
-    private double _latent;          // AR(1) state of cloudiness (solar) or wind speed
+    private double _latent;          // weather anomaly of the last interval (solar: cloudiness, wind: wind), N(0, 1)
+    private readonly PlantWeather? _weather = PlantWeather.For(model.Spec, model.Spec.Plants[index]);
     private double _available;
     private double _lastDispatch = double.NaN;
     private double _derate;          // scripted outage: fraction of capacity lost
@@ -103,15 +103,9 @@ public sealed class Plant(SupplyChainModel model, int index) : Entity
         double a;
         switch (_spec.Type)
         {
-            case PlantType.Solar:
-                _latent = CloudinessPersistence * _latent + Math.Sqrt(1 - CloudinessPersistence * CloudinessPersistence) * Normal(rng);
-                double clearness = Math.Clamp(MeanClearness + ClearnessSpread * _latent, MinClearness, 1.0);
-                double mid = ctx.Now.Micros + model.Spec.DispatchIntervalMicros / 2.0;
-                a = cap * Math.Clamp(SunElevationSine(mid) * _spec.CapacityFactor / ReferenceSolarCapacityFactor, 0, 1) * clearness;
-                break;
-            case PlantType.Wind:
-                _latent = WindPersistence * _latent + Math.Sqrt(1 - WindPersistence * WindPersistence) * Normal(rng);
-                a = cap * Math.Clamp(_spec.CapacityFactor * (1 + WindVariability * _latent), 0, 1);
+            case PlantType.Solar or PlantType.Wind:
+                a = cap * _weather!.Output(ctx, interval, ctx.Now.Micros + model.Spec.DispatchIntervalMicros / 2.0);
+                _latent = _weather.Anomaly;
                 break;
             case PlantType.Hydro:
                 a = cap * _spec.CapacityFactor;
@@ -130,30 +124,21 @@ public sealed class Plant(SupplyChainModel model, int index) : Entity
     public double SunElevationSine(double micros)
     {
         double hoursUtc = micros / SimTime.MicrosPerHour;
-        int day = model.Spec.StartDayOfYear + (int)Math.Floor(hoursUtc / 24);
-        double decl = AxialTiltDegrees * Math.PI / 180 * Math.Sin(2 * Math.PI * (284 + day) / 365.0);
-        double solarHour = (hoursUtc % 24 + _spec.Lon / 15.0 + 24) % 24;
-        double hourAngle = (solarHour - 12) * 15 * Math.PI / 180;
-        double lat = _spec.Lat * Math.PI / 180;
-        return Math.Sin(lat) * Math.Sin(decl) + Math.Cos(lat) * Math.Cos(decl) * Math.Cos(hourAngle);
-    }
-
-    private static double Normal(Rng rng)
-    {
-        double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
-        return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+        return Sun.ElevationSine(model.Spec.StartDayOfYear + (int)Math.Floor(hoursUtc / 24), hoursUtc % 24, _spec.Lat, _spec.Lon);
     }
 
     public override void Save(BinaryWriter w)
     {
         w.Write(_latent); w.Write(_available); w.Write(_lastDispatch); w.Write(_derate); w.Write(_forcedUntil);
         _series.Save(w);
+        _weather?.Save(w);
     }
 
     public override void Load(BinaryReader r)
     {
         _latent = r.ReadDouble(); _available = r.ReadDouble(); _lastDispatch = r.ReadDouble(); _derate = r.ReadDouble(); _forcedUntil = r.ReadInt64();
         _series.Load(r);
+        _weather?.Load(r);
     }
 
     public override void WriteReport(BinaryWriter w) => _series.Save(w);
@@ -165,6 +150,7 @@ public sealed class Plant(SupplyChainModel model, int index) : Entity
         d["availableMW"] = _available;
         d["lastDispatchMW"] = double.IsNaN(_lastDispatch) ? null : _lastDispatch;
         d["derate"] = _derate;
+        if (_weather is not null) d["weatherAnomaly"] = _weather.Anomaly;
         d["forcedOutageUntilMicros"] = _forcedUntil < 0 ? null : _forcedUntil;
     }
 }

@@ -58,6 +58,11 @@ public sealed record UserRegionSpec(
 public sealed record FaultSpec(string Kind, string Target, long StartMicros, long DurationMicros,
     double Fraction = FaultRules.DefaultFraction, double Multiplier = FaultRules.DefaultMultiplier, long RampMicros = 0);
 
+/// <summary>The weather solar and wind plants share (<see cref="WeatherField"/>): the correlation lengths (km) of the
+/// wind and cloudiness fields, and <paramref name="PlantNoise"/>, the share of the variance of a plant's weather anomaly
+/// that is its own rather than its site's (1: every plant has weather of its own, uncorrelated with any other).</summary>
+public sealed record WeatherSpec(double WindCorrelationKm, double SolarCorrelationKm, double PlantNoise);
+
 /// <summary>A complete topology plus run-level settings; built from a scenario file or in code.</summary>
 public sealed record SupplyChainSpec(
     string Name,
@@ -73,4 +78,9 @@ public sealed record SupplyChainSpec(
     IRoutingPolicy Policy,
     double NetworkUsdPerMillionTokens,
     long HubStatusPeriodMicros,
-    double FiberMicrosPerKm);
+    double FiberMicrosPerKm,
+    WeatherSpec Weather)
+{
+    /// <summary>Calibration targets every run evaluates (<see cref="SupplyChain.Calibration"/>); they change nothing in the run.</summary>
+    public IReadOnlyList<CalibrationTarget> Calibration { get; init; } = [];
+}

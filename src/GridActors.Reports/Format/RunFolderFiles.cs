@@ -45,6 +45,10 @@ public sealed record Percentiles(double? P50, double? P95, double? P99);
 /// <summary>The conservation checks every run makes.</summary>
 public sealed record InvariantSummary(bool EnergyConserved, bool RequestsConserved, string? EnergyImbalance = null, string? RequestImbalance = null);
 
+/// <summary>A calibration target of the scenario and what the run made of it: the metric's value (null when the run has
+/// nothing to compute it from, which is a miss), the band (either end may be open) and where the band comes from.</summary>
+public sealed record CalibrationInfo(string Id, string Metric, string Scope, double? Value, double? Low, double? High, bool Pass, string Source);
+
 /// <summary>A fault injected into the run (times in simulated seconds since the start).</summary>
 public sealed record InjectionInfo(int Index, string Kind, string Target, double AtSeconds, double DurationSeconds, double Fraction, double Multiplier);
 
@@ -75,6 +79,8 @@ public sealed record SummaryFile
     public IReadOnlyDictionary<string, Percentiles>? BatchTurnaroundMsByRegion { get; init; }
     public double? SloViolationRate { get; init; }
     public InvariantSummary? Invariants { get; init; }
+    /// <summary>Every calibration target of the scenario, in its order (empty when it has none).</summary>
+    public IReadOnlyList<CalibrationInfo> Calibration { get; init; } = [];
     public IReadOnlyList<InjectionInfo> Injections { get; init; } = [];
     public int Nodes { get; init; } = 1;
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<NodePlacementInfo>? Placement { get; init; }
