@@ -394,6 +394,10 @@ public sealed class Choice<T, TValue>(string key, string help, IReadOnlyList<(st
     /// and such a value is not written).</summary>
     public string? Absent { get; init; }
 
+    /// <summary>Leave the key out when writing a spec that has the default (keys that only matter for some entries,
+    /// such as a hydro plant's mode).</summary>
+    public bool OmitDefault { get; init; }
+
     public override string Shape => "one of " + string.Join(", ", Options.Select(o => o.Name));
     public override string? DefaultText => Default ?? Absent;
 
@@ -415,31 +419,40 @@ public sealed class Choice<T, TValue>(string key, string help, IReadOnlyList<(st
         var value = get(spec);
         if (value is null && Absent is not null) return null;
         foreach (var (name, v) in Options)
-            if (EqualityComparer<TValue>.Default.Equals(v, value)) return new YamlScalar(name);
+            if (EqualityComparer<TValue>.Default.Equals(v, value)) return OmitDefault && name == Default ? null : new YamlScalar(name);
         throw new InvalidOperationException($"'{Key}': {value} is none of {Expected}");
     }
 }
 
-/// <summary>24 hourly multipliers (local time), or none.</summary>
+/// <summary>A fixed number of values, by default 24 hourly multipliers (local time), or none.</summary>
 public sealed class Profile<T>(string key, string help, Func<T, double[]?> get, Func<T, double[]?, T> set) : Param<T>(key, help)
 {
     public const int Hours = 24;
     public double Max { get; init; } = 100;
 
-    public override string Shape => $"list of {Hours} numbers";
-    public override string? DefaultText => "none (1 every hour)";
+    /// <summary>How many values the list has (24 hours, 12 months).</summary>
+    public int Entries { get; init; } = Hours;
+
+    /// <summary>What the values are, for messages ("hourly multipliers").</summary>
+    public string What { get; init; } = "hourly multipliers";
+
+    /// <summary>What leaving the key out means, for documentation.</summary>
+    public string Absent { get; init; } = "none (1 every hour)";
+
+    public override string Shape => $"list of {Entries} numbers";
+    public override string? DefaultText => Absent;
     public override string? BoundsText => $"each within [0, {Bounds.Fmt(Max)}]";
 
     internal override T Read(T spec, YamlNode? node, ReadContext ctx)
     {
         if (node is null) return set(spec, null);
-        if (node is not YamlSequenceNode seq || seq.Children.Count != Hours)
+        if (node is not YamlSequenceNode seq || seq.Children.Count != Entries)
         {
-            ctx.Error(node, $"'{Key}' must be a list of {Hours} hourly multipliers");
+            ctx.Error(node, $"'{Key}' must be a list of {Entries} {What}");
             return spec;
         }
-        var values = new double[Hours];
-        for (int i = 0; i < Hours; i++)
+        var values = new double[Entries];
+        for (int i = 0; i < Entries; i++)
             if (seq.Children[i] is not YamlScalarNode s || !double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out values[i])
                 || !(values[i] >= 0 && values[i] <= Max))
                 ctx.Error(seq.Children[i], $"'{Key}' entry {i} must be a number within [0, {Bounds.Fmt(Max)}]");

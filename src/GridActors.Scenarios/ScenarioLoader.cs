@@ -19,7 +19,8 @@ public sealed record Scenario(string Path, string Hash, SupplyChainSpec Spec, lo
 
     public string Counts =>
         $"{Spec.Plants.Count} plants, {Spec.Regions.Count} regions, {Spec.Links.Count} links, {Spec.Hubs.Count} hubs, " +
-        $"{Spec.Cables.Count} cables, {Spec.Users.Count} user regions, {Spec.Faults.Count} faults";
+        $"{Spec.Cables.Count} cables, {Spec.Users.Count} user regions, {Spec.Faults.Count} faults" +
+        (Spec.Storage.Count > 0 ? $", {Spec.Storage.Count} storages" : "");
 }
 
 /// <summary>Thrown when a scenario file is invalid; carries every error found.</summary>

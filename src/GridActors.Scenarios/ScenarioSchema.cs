@@ -111,6 +111,71 @@ public static class ScenarioSchema
             { Unit = "1/year", Default = 0, Bounds = Bounds.NonNegative(1000) },
         new Number<PlantSpec>("outage_duration", "mean forced outage duration", p => p.OutageHours, (p, v) => p with { OutageHours = v!.Value })
             { Dimension = Dimension.Duration, Unit = "h", Default = 24, Bounds = Bounds.Positive(MaxHorizonMicros / SimTime.MicrosPerHour) },
+        new Number<PlantSpec>("min_stable", "least output of the plant's online units, as a share of their capacity (coal, gas, nuclear)",
+            p => p.MinStable, (p, v) => p with { MinStable = v!.Value })
+            { Dimension = Dimension.Fraction, Default = 0, Bounds = Bounds.Share },
+        new Number<PlantSpec>("must_run", "share of the available capacity that must run: CHP heat, nuclear baseload (coal, gas, nuclear)",
+            p => p.MustRun, (p, v) => p with { MustRun = v!.Value })
+            { Dimension = Dimension.Fraction, Default = 0, Bounds = Bounds.Share },
+        new Profile<PlantSpec>("must_run_by_month", "12 multipliers of must_run by calendar month, January first (e.g. CHP in the heating season)",
+            p => p.MustRunByMonth, (p, v) => p with { MustRunByMonth = v })
+            { Entries = 12, What = "monthly multipliers", Absent = "none (1 every month)" },
+        new Number<PlantSpec>("ramp_down_per_minute", "ramp-down limit per minute (dispatchable plants)",
+            p => p.RampDownMWPerMinute, (p, v) => p with { RampDownMWPerMinute = v })
+            { Dimension = Dimension.Power, Unit = "MW", Optional = true, Absent = "ramp_per_minute", Bounds = Bounds.Positive(MaxPowerMW) },
+        new Number<PlantSpec>("startup_cost", "cost of bringing one MW of units online (coal, gas, nuclear)", p => p.StartupCostUsdPerMW, (p, v) => p with { StartupCostUsdPerMW = v!.Value })
+            { Unit = "USD/MW", Default = 0, Bounds = Bounds.NonNegative(1e6) },
+        new Choice<PlantSpec, HydroMode>("hydro_mode",
+            "hydro only: run-of-river offers capacity × capacity_factor (what nobody takes is spilled); reservoir releases a daily energy budget at a water value",
+            [("run-of-river", HydroMode.RunOfRiver), ("reservoir", HydroMode.Reservoir)], p => p.HydroMode, (p, v) => p with { HydroMode = v })
+            { Default = "run-of-river", OmitDefault = true },
+        new Number<PlantSpec>("daily_energy", "reservoir hydro: energy it may release per day", p => p.DailyEnergyMWh, (p, v) => p with { DailyEnergyMWh = v })
+            { Dimension = Dimension.Energy, Unit = "MWh", Optional = true, Absent = "capacity × capacity_factor × 24 h", Bounds = Bounds.Positive(MaxPowerMW * 24) },
+        new Ref<PlantSpec>("export_link", "dedicated export base: the link out of the plant's region that its output feeds first (not pooled with the provincial load)",
+            EntityKinds.Link, p => p.ExportLink, (p, v) => p with { ExportLink = v }) { Optional = true },
+    ])
+    {
+        Check = PlantRules,
+    };
+
+    /// <summary>Keys that apply to some kinds of plant only.</summary>
+    private static IEnumerable<(string Field, string Message)> PlantRules(PlantSpec p)
+    {
+        if (!p.Thermal)
+        {
+            if (p.MinStable > 0) yield return ("min_stable", "'min_stable' applies to coal, gas and nuclear plants");
+            if (p.MustRun > 0) yield return ("must_run", "'must_run' applies to coal, gas and nuclear plants");
+            if (p.MustRunByMonth is not null) yield return ("must_run_by_month", "'must_run_by_month' applies to coal, gas and nuclear plants");
+            if (p.StartupCostUsdPerMW > 0) yield return ("startup_cost", "'startup_cost' applies to coal, gas and nuclear plants");
+        }
+        if (p.HydroMode == HydroMode.Reservoir && p.Type != PlantType.Hydro) yield return ("hydro_mode", "'hydro_mode' applies to hydro plants");
+        if (p.DailyEnergyMWh is double daily)
+        {
+            if (p is not { Type: PlantType.Hydro, HydroMode: HydroMode.Reservoir }) yield return ("daily_energy", "'daily_energy' needs a hydro plant with 'hydro_mode: reservoir'");
+            else if (daily > p.CapacityMW * 24)
+                yield return ("daily_energy", $"'daily_energy' ({Bounds.Fmt(daily)} MWh) is more than the plant's capacity can release in 24 h ({Bounds.Fmt(p.CapacityMW * 24)} MWh)");
+        }
+    }
+
+    /// <summary>Largest energy of one storage: 1,000 TWh (the Three Gorges reservoir's whole yearly output is about 100 TWh).</summary>
+    public const double MaxEnergyMWh = 1e9;
+
+    public static readonly ParameterSet<StorageSpec> Storage = new("a storage", new StorageSpec("", "", StorageType.Battery, 0, 0, 0, 0, 0, 0),
+    [
+        new Id<StorageSpec>("id", "storage id", EntityKinds.Storage, x => x.Id, (x, v) => x with { Id = v }) { Required = true },
+        new Ref<StorageSpec>("region", "region the storage is connected to", EntityKinds.Region, x => x.Region, (x, v) => x with { Region = v! }) { Required = true },
+        new Choice<StorageSpec, StorageType>("type", "kind of storage", [("pumped-hydro", StorageType.PumpedHydro), ("battery", StorageType.Battery)],
+            x => x.Type, (x, v) => x with { Type = v }) { Required = true },
+        new Number<StorageSpec>("power", "most power it charges or discharges", x => x.PowerMW, (x, v) => x with { PowerMW = v!.Value })
+            { Dimension = Dimension.Power, Unit = "MW", Required = true, Bounds = Bounds.Positive(MaxPowerMW) },
+        new Number<StorageSpec>("energy", "most energy it stores", x => x.EnergyMWh, (x, v) => x with { EnergyMWh = v!.Value })
+            { Dimension = Dimension.Energy, Unit = "MWh", Required = true, Bounds = Bounds.Positive(MaxEnergyMWh) },
+        new Number<StorageSpec>("efficiency", "round-trip efficiency (US fleet 2019: batteries 82 %, pumped hydro 79 % [K29])", x => x.Efficiency, (x, v) => x with { Efficiency = v!.Value })
+            { Dimension = Dimension.Fraction, Default = 0.8, Bounds = new Bounds(0, 1, MinOpen: true) },
+        new Number<StorageSpec>("initial_soc", "energy stored at the start, as a share of 'energy'", x => x.InitialSoc, (x, v) => x with { InitialSoc = v!.Value })
+            { Dimension = Dimension.Fraction, Default = 0.5, Bounds = Bounds.Share },
+        new Number<StorageSpec>("lat", "latitude", x => x.Lat, (x, v) => x with { Lat = v!.Value }) { Unit = "°", Default = 35, Bounds = Bounds.Within(-90, 90) },
+        new Number<StorageSpec>("lon", "longitude", x => x.Lon, (x, v) => x with { Lon = v!.Value }) { Unit = "°", Default = 105, Bounds = Bounds.Within(-180, 180) },
     ]);
 
     public static readonly ParameterSet<LinkSpec> Link = new("a link", new LinkSpec("", "", "", 0, 0, 0),
@@ -124,6 +189,12 @@ public static class ScenarioSchema
             { Dimension = Dimension.Length, Unit = "km", Required = true, Bounds = Bounds.Positive(MaxKm) },
         new Number<LinkSpec>("loss_per_1000km", "losses per 1000 km", l => l.LossPer1000Km, (l, v) => l with { LossPer1000Km = v!.Value })
             { Dimension = Dimension.Fraction, Default = 0.03, Bounds = Bounds.Share },
+        new Profile<LinkSpec>("schedule", "day-ahead transfer schedule: 24 hourly fractions of the capacity, local time of the sending region",
+            l => l.Schedule, (l, v) => l with { Schedule = v })
+            { Max = 1, What = "hourly fractions of the capacity", Absent = "none (merit-order dispatch every interval)" },
+        new Number<LinkSpec>("deviation", "share of the capacity the real-time flow may deviate from the schedule, either way",
+            l => l.Deviation, (l, v) => l with { Deviation = v!.Value })
+            { Dimension = Dimension.Fraction, Default = 0.1, Bounds = Bounds.Share },
     ]);
 
     public static readonly ParameterSet<HubSpec> Hub = new("a hub", new HubSpec("", "", 0, 0, true, 0, 0, 0, 0, 0, 0, 0, 0),
@@ -328,8 +399,18 @@ public static class ScenarioSchema
         new Section<ScenarioSettings>("network", "network-wide settings", Network),
         new Section<ScenarioSettings>("weather", "spatially correlated weather of solar and wind plants", Weather),
         new Items<ScenarioSettings, RegionSpec>("regions", "grid regions (provinces)", Region, d => d.Spec.Regions, (d, v) => d with { Spec = d.Spec with { Regions = v } }),
-        new Items<ScenarioSettings, PlantSpec>("plants", "generation aggregates", Plant, d => d.Spec.Plants, (d, v) => d with { Spec = d.Spec with { Plants = v } }),
         new Items<ScenarioSettings, LinkSpec>("links", "UHV transmission links", Link, d => d.Spec.Links, (d, v) => d with { Spec = d.Spec with { Links = v } }),
+        new Items<ScenarioSettings, PlantSpec>("plants", "generation aggregates", Plant, d => d.Spec.Plants, (d, v) => d with { Spec = d.Spec with { Plants = v } })
+        {
+            ItemCheck = d =>
+            {
+                var from = d.Spec.Links.GroupBy(l => l.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().From, StringComparer.Ordinal);
+                return p => p.ExportLink is string l && from.TryGetValue(l, out var region) && region != p.Region
+                    ? [("export_link", $"'export_link' '{l}' leaves region '{region}', not the plant's region '{p.Region}'")]
+                    : [];
+            },
+        },
+        new Items<ScenarioSettings, StorageSpec>("storage", "storage aggregates (pumped hydro, batteries)", Storage, d => d.Spec.Storage, (d, v) => d with { Spec = d.Spec with { Storage = v } }),
         new Items<ScenarioSettings, HubSpec>("hubs", "computing hubs", Hub, d => d.Spec.Hubs, (d, v) => d with { Spec = d.Spec with { Hubs = v } }),
         new Items<ScenarioSettings, CableSpec>("cables", "subsea and cross-border cables", Cable, d => d.Spec.Cables, (d, v) => d with { Spec = d.Spec with { Cables = v } }),
         new Items<ScenarioSettings, UserRegionSpec>("users", "user regions and their routes", User, d => d.Spec.Users, (d, v) => d with { Spec = d.Spec with { Users = v } }),

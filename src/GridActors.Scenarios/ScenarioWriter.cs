@@ -77,7 +77,11 @@ public static class ScenarioWriter
         {
             Name = k == 1 ? s.Name : $"{s.Name}-x{k}",
             Regions = copies.SelectMany(i => s.Regions.Select(r => r with { Id = C(r.Id, i) })).ToList(),
-            Plants = copies.SelectMany(i => s.Plants.Select(p => p with { Id = C(p.Id, i), Region = C(p.Region, i) })).ToList(),
+            Plants = copies.SelectMany(i => s.Plants.Select(p => p with
+            {
+                Id = C(p.Id, i), Region = C(p.Region, i), ExportLink = p.ExportLink is null ? null : C(p.ExportLink, i),
+            })).ToList(),
+            Storage = copies.SelectMany(i => s.Storage.Select(x => x with { Id = C(x.Id, i), Region = C(x.Region, i) })).ToList(),
             Links = copies.SelectMany(i => s.Links.Select(l => l with { Id = C(l.Id, i), From = C(l.From, i), To = C(l.To, i) })).ToList(),
             Hubs = copies.SelectMany(i => s.Hubs.Select(h => h with { Id = C(h.Id, i), Region = C(h.Region, i) })).ToList(),
             Cables = copies.SelectMany(i => s.Cables.Select(c => c with { Id = C(c.Id, i) })).ToList(),

@@ -9,7 +9,10 @@ public class EntityKindSpecs
     [Fact]
     public void A_model_with_every_kind_takes_each_entitys_kind_key_weight_and_report_from_the_table()
     {
-        var spec = Small(RoutingPolicies.LatencyFirst, new FaultSpec("cable-cut", "apg", 10 * Minute, 10 * Minute));
+        var spec = Small(RoutingPolicies.LatencyFirst, new FaultSpec("cable-cut", "apg", 10 * Minute, 10 * Minute)) with
+        {
+            Storage = [Storage("ningxia-battery", "ningxia", StorageType.Battery, 100, 400)],
+        };
         var model = new SupplyChainModel(spec);
         var result = new SequentialExecutor().Run(model, Settings(1 * Hour));
         var seen = new HashSet<EntityKind>();

@@ -6,8 +6,8 @@ namespace GridActors.Model.Tests;
 
 public class MetricSpecs
 {
-    /// <summary>The small scenario with a fault of every kind and a short queue at the western hub, so that every
-    /// drop reason, a reroute and every other counter happens within two hours.</summary>
+    /// <summary>The small scenario with a fault of every kind, a short queue at the western hub and a start-up cost, so
+    /// that every drop reason, a reroute, a start-up and every other counter happens within two hours.</summary>
     public static SupplyChainSpec SmallWithFaults()
     {
         var small = Small(RoutingPolicies.LatencyFirst,
@@ -17,7 +17,12 @@ public class MetricSpecs
             new FaultSpec("cable-cut", "apg", 60 * Minute, 20 * Minute),
             new FaultSpec("plant-outage", "ningxia-coal", 15 * Minute, 30 * Minute, Fraction: 0.5),
             new FaultSpec("link-trip", "lingzhou-shaoxing", 70 * Minute, 10 * Minute));
-        return small with { Hubs = [small.Hubs[0] with { QueueLimit = 5 }, small.Hubs[1]] };
+        // Start-ups: the Ningxia coal restarts the units lost in its outage.
+        return small with
+        {
+            Hubs = [small.Hubs[0] with { QueueLimit = 5 }, small.Hubs[1]],
+            Plants = [.. small.Plants.Select(p => p.Id == "ningxia-coal" ? p with { StartupCostUsdPerMW = 10 } : p)],
+        };
     }
 
     [Fact]

@@ -35,7 +35,23 @@ public class SchemaSpecs
             FiberMicrosPerKm = 5.1,
             Weather = new WeatherSpec(WindCorrelationKm: 432.1, SolarCorrelationKm: 0.1 + 0.2 + 100, PlantNoise: 0.1 + 0.2),
             Regions = [s.Regions[0] with { LoadProfile = profile, UtcOffsetHours = 7.5 }, s.Regions[1]],
-            Plants = [s.Plants[0], s.Plants[1], s.Plants[2] with { ForcedOutagesPerYear = 1.5, OutageHours = 36.6 }, s.Plants[3], s.Plants[4]],
+            Plants =
+            [
+                s.Plants[0], s.Plants[1] with { ExportLink = "lingzhou-shaoxing" },
+                s.Plants[2] with
+                {
+                    ForcedOutagesPerYear = 1.5, OutageHours = 36.6, MinStable = 0.35, MustRun = 0.1 + 0.2,
+                    MustRunByMonth = [1.5, 1.5, 1.25, 1, 1, 0.5, 0.5, 0.5, 1, 1, 1.25, 1.5], RampDownMWPerMinute = 12.5, StartupCostUsdPerMW = 42.5,
+                },
+                s.Plants[3], s.Plants[4] with { MustRun = 1 },
+                Plant("ningxia-dam", "ningxia", PlantType.Hydro, 700, 37, 105) with { HydroMode = HydroMode.Reservoir, DailyEnergyMWh = 5432.1 },
+            ],
+            Links = [s.Links[0] with { Schedule = profile.Select(v => v / 2).ToArray(), Deviation = 0.15 }],
+            Storage =
+            [
+                Storage("ningxia-battery", "ningxia", StorageType.Battery, 300, 1200) with { Efficiency = 0.87, InitialSoc = 0.25, Lat = 37.4, Lon = 105.9 },
+                Storage("zhejiang-psh", "zhejiang", StorageType.PumpedHydro, 1000, 6000),
+            ],
             Hubs = [s.Hubs[0] with { Pue = 1.234567, QueueLimit = 777 }, s.Hubs[1]],
             Cables = [s.Cables[0] with { RouteFactor = 1.4, CapacityTbps = 12.5 }, s.Cables[1]],
             Users =
@@ -112,7 +128,7 @@ public class SchemaSpecs
     [Fact]
     public void Specs_have_no_defaults_of_their_own_and_the_schema_defaults_are_what_a_file_without_the_key_gets()
     {
-        foreach (var type in new[] { typeof(PlantSpec), typeof(RegionSpec), typeof(LinkSpec), typeof(HubSpec), typeof(CableSpec), typeof(RouteSpec), typeof(UserRegionSpec), typeof(WeatherSpec), typeof(SupplyChainSpec) })
+        foreach (var type in new[] { typeof(PlantSpec), typeof(RegionSpec), typeof(LinkSpec), typeof(HubSpec), typeof(CableSpec), typeof(RouteSpec), typeof(UserRegionSpec), typeof(WeatherSpec), typeof(StorageSpec), typeof(SupplyChainSpec) })
             Assert.All(type.GetConstructors().SelectMany(c => c.GetParameters()), p => Assert.False(p.HasDefaultValue, $"{type.Name}.{p.Name} has a default of its own"));
         // Faults take theirs from FaultRules, and so does the schema.
         var fault = typeof(FaultSpec).GetConstructors().Single().GetParameters().Where(p => p.HasDefaultValue).ToDictionary(p => p.Name!, p => p.DefaultValue);

@@ -108,6 +108,71 @@ public class ValidationSpecs
         Assert.True(e.Line > 1 && e.Column >= 1, e.ToString());
     }
 
+    public static TheoryData<string, string, string, string> GridCases
+    {
+        get
+        {
+            const string solar = "capacity_factor: 0.18}", zhejiangCoal = "carbon: 820, ramp_per_minute: 60 MW}", link = "loss_per_1000km: 3 %}";
+            string halves = string.Join(", ", Enumerable.Repeat("0.5", 23));
+            return new()
+            {
+                // replaced, by, located at (^ in the new text), message
+                { solar, "capacity_factor: 0.18, min_stable: 40 %}", "min_stable: ^40 %", "'min_stable' applies to coal, gas and nuclear plants" },
+                { solar, "capacity_factor: 0.18, daily_energy: 5 GWh}", "daily_energy: ^5 GWh", "'daily_energy' needs a hydro plant with 'hydro_mode: reservoir'" },
+                { zhejiangCoal, "carbon: 820, ramp_per_minute: 60 MW, hydro_mode: reservoir}", "hydro_mode: ^reservoir", "'hydro_mode' applies to hydro plants" },
+                { zhejiangCoal, "carbon: 820, ramp_per_minute: 60 MW, export_link: lingzhou-shaoxing}", "export_link: ^lingzhou-shaoxing",
+                  "'export_link' 'lingzhou-shaoxing' leaves region 'ningxia', not the plant's region 'zhejiang'" },
+                { zhejiangCoal, "carbon: 820, ramp_per_minute: 60 MW, export_link: lingzhou-shaoxin}", "export_link: ^lingzhou-shaoxin}",
+                  "'export_link' refers to unknown UHV link 'lingzhou-shaoxin'; did you mean 'lingzhou-shaoxing'?" },
+                { zhejiangCoal, "carbon: 820, ramp_per_minute: 60 MW, must_run_by_month: [1, 1]}", "must_run_by_month: ^[1, 1]",
+                  "'must_run_by_month' must be a list of 12 monthly multipliers" },
+                { solar, "capacity_factor: 0.18}\n  - {id: dam, region: ningxia, type: hydro, capacity: 1 GW, hydro_mode: reservoir, daily_energy: 30 GWh}",
+                  "daily_energy: ^30 GWh", "'daily_energy' (30000 MWh) is more than the plant's capacity can release in 24 h (24000 MWh)" },
+                { link, $"loss_per_1000km: 3 %, schedule: [1.2, {halves}]}}", "schedule: [^1.2", "'schedule' entry 0 must be a number within [0, 1]" },
+                { link, "loss_per_1000km: 3 %, schedule: [0.5, 0.5]}", "schedule: ^[0.5", "'schedule' must be a list of 24 hourly fractions of the capacity" },
+                { link, "loss_per_1000km: 3 %, deviation: 150 %}", "deviation: ^150 %", "'deviation' must be at most 1, got '150 %'" },
+                { "hubs:\n", "storage:\n  - {id: b, region: ningxia, type: battery, power: 100 MW, energy: 400 MWh, efficiency: 0}\nhubs:\n",
+                  "efficiency: ^0}", "'efficiency' must be positive, got '0'" },
+                { "hubs:\n", "storage:\n  - {id: b, region: ningxia, type: flywheel, power: 100 MW, energy: 400 MWh}\nhubs:\n",
+                  "type: ^flywheel", "'type' must be pumped-hydro or battery, got 'flywheel'" },
+                { "hubs:\n", "storage:\n  - {id: b, region: nowhere, type: battery, power: 100 MW, energy: 400 MWh}\nhubs:\n",
+                  "region: ^nowhere", "'region' refers to unknown region 'nowhere'" },
+            };
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(GridCases))]
+    public void Grid_keys_out_of_place_or_out_of_bounds_are_located_errors(string from, string to, string at, string message)
+    {
+        Assert.Contains(from, SmallText);
+        var text = SmallText.Replace(from, to);
+        var e = Single(text);
+        Assert.Equal(message, e.Message);
+        Assert.Equal(Where(text, at), (e.Line, e.Column));
+    }
+
+    [Fact]
+    public void Grid_keys_in_place_load_into_the_spec()
+    {
+        var text = SmallText
+            .Replace("capacity_factor: 0.23}", "capacity_factor: 0.23, export_link: lingzhou-shaoxing}")
+            .Replace("marginal_cost: 40, carbon: 820, ramp_per_minute: 20 MW}",
+                "marginal_cost: 40, carbon: 820, ramp_per_minute: 20 MW, ramp_down_per_minute: 10 MW, min_stable: 40 %, must_run: 0.3, " +
+                "must_run_by_month: [1.5, 1.5, 1, 1, 1, 0.5, 0.5, 0.5, 1, 1, 1, 1.5], startup_cost: 50}")
+            .Replace("hubs:\n", "storage:\n  - {id: psh, region: zhejiang, type: pumped-hydro, power: 1 GW, energy: 6 GWh, efficiency: 78 %}\nhubs:\n");
+        var spec = ScenarioLoader.Load("s.yaml", text).Spec;
+        var coal = spec.Plants.Single(p => p.Id == "ningxia-coal");
+        Assert.Equal((0.4, 0.3, 10.0, 50.0), (coal.MinStable, coal.MustRun, coal.RampDownLimit, coal.StartupCostUsdPerMW));
+        Assert.Equal(0.3 * 0.5, coal.MustRunIn(6), 12);
+        Assert.Equal(60, spec.Plants.Single(p => p.Id == "zhejiang-coal").RampDownLimit); // absent: the ramp-up limit
+        Assert.Equal("lingzhou-shaoxing", spec.Plants.Single(p => p.Id == "ningxia-wind").ExportLink);
+        var psh = Assert.Single(spec.Storage);
+        Assert.Equal((StorageType.PumpedHydro, 1000.0, 6000.0, 0.78, 0.5), (psh.Type, psh.PowerMW, psh.EnergyMWh, psh.Efficiency, psh.InitialSoc));
+        Assert.Null(spec.Links[0].Schedule);
+        Assert.Equal(0.1, spec.Links[0].Deviation);
+    }
+
     public static TheoryData<string> Library => [.. Directory.GetFiles(Path.Combine(ScenarioLoaderSpecs.Repo(), "scenarios"), "*.yaml").Select(f => Path.GetFileName(f)).Order()];
 
     [Theory]

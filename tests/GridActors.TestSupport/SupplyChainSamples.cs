@@ -28,6 +28,9 @@ public static class SupplyChainSamples
 
     public static CableSpec Cable(string id, double km) => ScenarioSchema.Cable.Defaults with { Id = id, LengthKm = km };
 
+    public static StorageSpec Storage(string id, string region, StorageType type, double mw, double mwh) =>
+        ScenarioSchema.Storage.Defaults with { Id = id, Region = region, Type = type, PowerMW = mw, EnergyMWh = mwh };
+
     public static RouteSpec Route(string hub, string? cable, double terrestrialMs) =>
         ScenarioSchema.Route.Defaults with { Hub = hub, Cable = cable, TerrestrialMs = terrestrialMs };
 
@@ -66,6 +69,44 @@ public static class SupplyChainSamples
         Faults = faults,
         Policy = policy ?? RoutingPolicies.LatencyFirst,
     };
+
+    /// <summary>Hourly transfer schedule of the small scenario's link with grid physics (local time of Ningxia): 60 % at
+    /// night, 40 % around noon, 90 % in the evening peak.</summary>
+    public static readonly double[] SmallLinkSchedule =
+        [0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.5, 0.5, 0.4, 0.4, 0.4, 0.4, 0.5, 0.6, 0.8, 0.9, 0.9, 0.9, 0.9, 0.9, 0.7, 0.6];
+
+    /// <summary>The small scenario with every grid-physics feature on: must-run with a monthly factor, minimum stable
+    /// output, ramp-down limits and start-up costs on the coal plants, nuclear as must-run baseload, the wind plant as a
+    /// dedicated export base of a scheduled link, a reservoir hydro plant, a battery in the west and pumped hydro in the east.</summary>
+    public static SupplyChainSpec SmallWithGridPhysics(params FaultSpec[] faults)
+    {
+        var small = Small(RoutingPolicies.LatencyFirst, faults);
+        return small with
+        {
+            Plants =
+            [
+                small.Plants[0],
+                small.Plants[1] with { ExportLink = "lingzhou-shaoxing" },
+                small.Plants[2] with
+                {
+                    MinStable = 0.4, MustRun = 0.3, MustRunByMonth = [1.5, 1.5, 1.2, 1, 1, 0.5, 0.5, 0.5, 1, 1, 1.2, 1.5],
+                    RampDownMWPerMinute = 10, StartupCostUsdPerMW = 50,
+                },
+                small.Plants[3] with { MinStable = 0.35, StartupCostUsdPerMW = 30 },
+                small.Plants[4] with { MustRun = 1 },
+                Plant("ningxia-reservoir", "ningxia", PlantType.Hydro, 600, 37.0, 105.0) with
+                {
+                    HydroMode = HydroMode.Reservoir, CapacityFactor = 0.4, MarginalCostUsdPerMWh = 5,
+                },
+            ],
+            Links = [small.Links[0] with { Schedule = SmallLinkSchedule, Deviation = 0.15 }],
+            Storage =
+            [
+                Storage("ningxia-battery", "ningxia", StorageType.Battery, 300, 1200) with { Efficiency = 0.85 },
+                Storage("zhejiang-psh", "zhejiang", StorageType.PumpedHydro, 500, 3000) with { Efficiency = 0.78, InitialSoc = 0.3 },
+            ],
+        };
+    }
 
     /// <summary>One hub with plenty of power and one user region sending Poisson arrivals with exponential
     /// service demands straight to it: an M/M/c queue.</summary>

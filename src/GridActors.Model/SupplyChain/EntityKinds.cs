@@ -76,8 +76,12 @@ public static class EntityKinds
         s => [.. s.Users.Select(u => u.Id)], (m, i) => new UserRegion(m, i), UserReport.Read, CsvTable.Of<UserSample>("users.csv"),
         [FaultKinds.DemandSpike]);
 
-    /// <summary>Every kind, in id order: a model numbers its entities kind after kind in this order.</summary>
-    public static readonly IReadOnlyList<EntityKind> All = [Timeline, Plant, Region, Link, Hub, Cable, Users];
+    public static readonly EntityKind Storage = new("storage", "storage", 1,
+        s => [.. s.Storage.Select(x => x.Id)], (m, i) => new Storage(m, i), StorageReport.Read, CsvTable.Of<StorageSample>("storage.csv"), []);
+
+    /// <summary>Every kind, in id order: a model numbers its entities kind after kind in this order (storage last, so
+    /// that the ids of topologies without storage are those they had before storage existed).</summary>
+    public static readonly IReadOnlyList<EntityKind> All = [Timeline, Plant, Region, Link, Hub, Cable, Users, Storage];
 
     /// <summary>The kind named <paramref name="name"/> (<c>plant</c>), or null.</summary>
     public static EntityKind? ByName(string name) => All.FirstOrDefault(k => k.Name == name);

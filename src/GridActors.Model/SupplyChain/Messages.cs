@@ -9,20 +9,30 @@ public sealed class Tick
     private Tick() { }
 }
 
-/// <summary>Plant → region: what it can produce this interval and at what marginal cost.</summary>
-public sealed record Offer(int Plant, long Interval, double MW, double Cost, bool Renewable);
+/// <summary>Plant → region: what it can produce this interval and at what marginal cost; <paramref name="FloorMW"/> is the
+/// output it cannot go below (must-run, ramp-down, minimum stable output of its online units), at most <paramref name="MW"/>.</summary>
+public sealed record Offer(int Plant, long Interval, double MW, double Cost, bool Renewable, double FloorMW);
 
 /// <summary>Hub → region: the power it wants this interval.</summary>
 public sealed record Demand(int Hub, long Interval, double MW);
 
-/// <summary>Region → link → region: surplus offered over a link (MW at the sender, then MW delivered).</summary>
-public sealed record ExportOffer(int Link, long Interval, double MW, double Cost);
+/// <summary>Region → link → region: surplus offered over a link (MW at the sender, then MW delivered), its mean cost and
+/// carbon intensity (per MWh delivered once past the link), and <paramref name="FloorMW"/>, the part the receiver must take
+/// (a scheduled link's lower band; 0 for merit-order links).</summary>
+public sealed record ExportOffer(int Link, long Interval, double MW, double Cost, double FloorMW, double CarbonKgPerMWh);
 
 /// <summary>Region → link → region: how much of an export offer is taken (MW delivered, then MW at the sender).</summary>
 public sealed record ImportAccept(int Link, long Interval, double MW);
 
-/// <summary>Region → plant: output to produce this interval.</summary>
-public sealed record Dispatch(long Interval, double MW);
+/// <summary>Region → plant: output to produce this interval, and the region's price (marginal cost) of the interval.</summary>
+public sealed record Dispatch(long Interval, double MW, double Price);
+
+/// <summary>Storage → region: what it can take (<paramref name="ChargeMW"/>, from the grid) and give
+/// (<paramref name="DischargeMW"/>, to the grid) this interval, and the cost at which it offers to discharge.</summary>
+public sealed record StorageBid(int Storage, long Interval, double ChargeMW, double DischargeMW, double Cost);
+
+/// <summary>Region → storage: power to discharge (positive) or charge (negative) this interval, and the region's price.</summary>
+public sealed record StorageDispatch(long Interval, double MW, double Price);
 
 /// <summary>Region → hub: power granted this interval; <paramref name="GreenSurplusMW"/> is renewable power the region had to curtail.</summary>
 public sealed record PowerGrant(long Interval, double MW, double GreenSurplusMW);
@@ -64,11 +74,11 @@ public sealed class SupplyChainCodec : IPayloadCodec
         {
             case null: w.Write((byte)0); break;
             case Tick: w.Write((byte)1); break;
-            case Offer o: w.Write((byte)2); w.Write(o.Plant); w.Write(o.Interval); w.Write(o.MW); w.Write(o.Cost); w.Write(o.Renewable); break;
+            case Offer o: w.Write((byte)2); w.Write(o.Plant); w.Write(o.Interval); w.Write(o.MW); w.Write(o.Cost); w.Write(o.Renewable); w.Write(o.FloorMW); break;
             case Demand d: w.Write((byte)3); w.Write(d.Hub); w.Write(d.Interval); w.Write(d.MW); break;
-            case ExportOffer e: w.Write((byte)4); w.Write(e.Link); w.Write(e.Interval); w.Write(e.MW); w.Write(e.Cost); break;
+            case ExportOffer e: w.Write((byte)4); w.Write(e.Link); w.Write(e.Interval); w.Write(e.MW); w.Write(e.Cost); w.Write(e.FloorMW); w.Write(e.CarbonKgPerMWh); break;
             case ImportAccept a: w.Write((byte)5); w.Write(a.Link); w.Write(a.Interval); w.Write(a.MW); break;
-            case Dispatch d: w.Write((byte)6); w.Write(d.Interval); w.Write(d.MW); break;
+            case Dispatch d: w.Write((byte)6); w.Write(d.Interval); w.Write(d.MW); w.Write(d.Price); break;
             case PowerGrant g: w.Write((byte)7); w.Write(g.Interval); w.Write(g.MW); w.Write(g.GreenSurplusMW); break;
             case HubStatus h: w.Write((byte)8); w.Write(h.Hub); w.Write(h.Queued); w.Write(h.Servers); w.Write(h.UsableServers); w.Write(h.Up); w.Write(h.GreenSurplusMW); w.Write(h.CostIndex); break;
             case CableStatus c: w.Write((byte)9); w.Write(c.Cable); w.Write(c.Up); break;
@@ -77,6 +87,8 @@ public sealed class SupplyChainCodec : IPayloadCodec
             case Completion c: w.Write((byte)12); WriteBundle(w, c.Bundle); break;
             case TimelineStep t: w.Write((byte)13); w.Write(t.Fault); w.Write(t.Begin); break;
             case PublishTick: w.Write((byte)14); break;
+            case StorageBid b: w.Write((byte)15); w.Write(b.Storage); w.Write(b.Interval); w.Write(b.ChargeMW); w.Write(b.DischargeMW); w.Write(b.Cost); break;
+            case StorageDispatch d: w.Write((byte)16); w.Write(d.Interval); w.Write(d.MW); w.Write(d.Price); break;
             default: throw new InvalidOperationException($"no codec for payload {payload.GetType().Name}");
         }
     }
@@ -88,11 +100,11 @@ public sealed class SupplyChainCodec : IPayloadCodec
         {
             0 => null,
             1 => Tick.Instance,
-            2 => new Offer(r.ReadInt32(), r.ReadInt64(), r.ReadDouble(), r.ReadDouble(), r.ReadBoolean()),
+            2 => new Offer(r.ReadInt32(), r.ReadInt64(), r.ReadDouble(), r.ReadDouble(), r.ReadBoolean(), r.ReadDouble()),
             3 => new Demand(r.ReadInt32(), r.ReadInt64(), r.ReadDouble()),
-            4 => new ExportOffer(r.ReadInt32(), r.ReadInt64(), r.ReadDouble(), r.ReadDouble()),
+            4 => new ExportOffer(r.ReadInt32(), r.ReadInt64(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble()),
             5 => new ImportAccept(r.ReadInt32(), r.ReadInt64(), r.ReadDouble()),
-            6 => new Dispatch(r.ReadInt64(), r.ReadDouble()),
+            6 => new Dispatch(r.ReadInt64(), r.ReadDouble(), r.ReadDouble()),
             7 => new PowerGrant(r.ReadInt64(), r.ReadDouble(), r.ReadDouble()),
             8 => new HubStatus(r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadBoolean(), r.ReadDouble(), r.ReadDouble()),
             9 => new CableStatus(r.ReadInt32(), r.ReadBoolean()),
@@ -101,6 +113,8 @@ public sealed class SupplyChainCodec : IPayloadCodec
             12 => new Completion(ReadBundle(r)),
             13 => new TimelineStep(r.ReadInt32(), r.ReadBoolean()),
             14 => PublishTick.Instance,
+            15 => new StorageBid(r.ReadInt32(), r.ReadInt64(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble()),
+            16 => new StorageDispatch(r.ReadInt64(), r.ReadDouble(), r.ReadDouble()),
             _ => throw new InvalidDataException($"unknown supply-chain message tag {tag}"),
         };
     }

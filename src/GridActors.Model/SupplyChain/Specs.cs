@@ -7,6 +7,9 @@ namespace GridActors.Model.SupplyChain;
 /// <summary>Kinds of generation. Solar, wind and hydro are renewable (must-take, curtailable).</summary>
 public enum PlantType { Solar, Wind, Hydro, Coal, Nuclear, Gas }
 
+/// <summary>How a hydro plant uses its water: as it comes (run-of-river) or from a reservoir with a daily energy budget.</summary>
+public enum HydroMode { RunOfRiver, Reservoir }
+
 /// <summary>A generation aggregate attached to a grid region. Power in MW, money in USD.
 /// <paramref name="RampMWPerMinute"/> is +∞ for no ramp limit.</summary>
 public sealed record PlantSpec(
@@ -14,14 +17,66 @@ public sealed record PlantSpec(
     double CapacityFactor, double MarginalCostUsdPerMWh, double CarbonKgPerMWh,
     double RampMWPerMinute, double ForcedOutagesPerYear, double OutageHours)
 {
-    public bool Renewable => Type is PlantType.Solar or PlantType.Wind or PlantType.Hydro;
+    /// <summary>Solar, wind and run-of-river hydro: must-take, curtailed (spilled) when nobody takes them. A reservoir
+    /// keeps the water it does not use, so it is offered like a dispatchable plant.</summary>
+    public bool Renewable => Type is PlantType.Solar or PlantType.Wind || (Type == PlantType.Hydro && HydroMode == HydroMode.RunOfRiver);
+
+    /// <summary>Coal, gas and nuclear: the plants that must-run, minimum stable output, ramp-down and start-up costs apply to.</summary>
+    public bool Thermal => Type is PlantType.Coal or PlantType.Gas or PlantType.Nuclear;
+
+    /// <summary>Least output of the plant's online units, as a share of their capacity (0: none).</summary>
+    public double MinStable { get; init; }
+
+    /// <summary>Share of the available capacity that must run (CHP heat, nuclear baseload), before the monthly factor.</summary>
+    public double MustRun { get; init; }
+
+    /// <summary>12 multipliers of <see cref="MustRun"/> by calendar month (January first), or null (1 every month).</summary>
+    public double[]? MustRunByMonth { get; init; }
+
+    /// <summary>Ramp-down limit (MW per minute); null: the same as <see cref="PlantSpec.RampMWPerMinute"/>.</summary>
+    public double? RampDownMWPerMinute { get; init; }
+
+    /// <summary>Cost of bringing one MW of units online (USD per MW started).</summary>
+    public double StartupCostUsdPerMW { get; init; }
+
+    /// <summary>Run-of-river or reservoir (hydro only).</summary>
+    public HydroMode HydroMode { get; init; }
+
+    /// <summary>Energy a reservoir may release per day (MWh); null: capacity × capacity factor × 24 h.</summary>
+    public double? DailyEnergyMWh { get; init; }
+
+    /// <summary>The link a dedicated export base feeds first (its output is not pooled with the provincial load), or null.</summary>
+    public string? ExportLink { get; init; }
+
+    /// <summary>The ramp-down limit in force (MW per minute; +∞ for none).</summary>
+    public double RampDownLimit => RampDownMWPerMinute ?? RampMWPerMinute;
+
+    /// <summary>The must-run share in a calendar month (1–12), at most 1.</summary>
+    public double MustRunIn(int month) => Math.Min(1, MustRun * (MustRunByMonth is { Length: 12 } f ? f[month - 1] : 1));
 }
 
 /// <summary>A grid region (province). <paramref name="LoadProfile"/>: 24 hourly multipliers of the background load (or none).</summary>
 public sealed record RegionSpec(string Id, double BackgroundLoadMW, double[]? LoadProfile, double UtcOffsetHours);
 
 /// <summary>A directional UHV transmission link.</summary>
-public sealed record LinkSpec(string Id, string From, string To, double CapacityMW, double LengthKm, double LossPer1000Km);
+public sealed record LinkSpec(string Id, string From, string To, double CapacityMW, double LengthKm, double LossPer1000Km)
+{
+    /// <summary>Day-ahead transfer schedule: 24 hourly fractions of the capacity (local time of the sending region), or
+    /// null for merit-order re-dispatch every interval.</summary>
+    public double[]? Schedule { get; init; }
+
+    /// <summary>Share of the capacity the real-time flow may deviate from the schedule, either way.</summary>
+    public double Deviation { get; init; }
+}
+
+/// <summary>Kinds of storage (descriptive: the physics is the same, the parameters differ).</summary>
+public enum StorageType { PumpedHydro, Battery }
+
+/// <summary>A storage aggregate attached to a grid region: <paramref name="PowerMW"/> to charge or discharge,
+/// <paramref name="EnergyMWh"/> stored at most, round-trip <paramref name="Efficiency"/>, and its state of charge at the
+/// start as a share of <paramref name="EnergyMWh"/>.</summary>
+public sealed record StorageSpec(string Id, string Region, StorageType Type, double PowerMW, double EnergyMWh, double Efficiency,
+    double InitialSoc, double Lat, double Lon);
 
 /// <summary>
 /// A computing hub: <paramref name="Servers"/> serving units (each a scaled group of accelerators) with
@@ -83,4 +138,7 @@ public sealed record SupplyChainSpec(
 {
     /// <summary>Calibration targets every run evaluates (<see cref="SupplyChain.Calibration"/>); they change nothing in the run.</summary>
     public IReadOnlyList<CalibrationTarget> Calibration { get; init; } = [];
+
+    /// <summary>Storage aggregates (pumped hydro, batteries).</summary>
+    public IReadOnlyList<StorageSpec> Storage { get; init; } = [];
 }

@@ -5,11 +5,22 @@ namespace GridActors.Model.SupplyChain;
 /// <summary>
 /// What a supply-chain run produced, read from the run result's metric totals and entity reports:
 /// energy balance over complete dispatch intervals, request accounting, latency percentiles, costs,
-/// and the two conservation invariants.
+/// and the two conservation invariants. Energy: generated (what plants could produce and were dispatched or
+/// curtailed/spilled) = consumed + link losses + curtailed (wind, solar, hydro spill) + storage losses + change of
+/// stored energy.
 /// </summary>
 public sealed class SupplyChainSummary
 {
     public double GeneratedMWh, DispatchedMWh, ConsumedMWh, LossesMWh, CurtailedMWh, UnservedMWh, HubMWh, CarbonT;
+    /// <summary>Curtailment by kind of generation (MWh): wind, solar, and hydro spill (run-of-river output nobody took,
+    /// reservoir water beyond a full reservoir); <see cref="CurtailedMWh"/> is their sum.</summary>
+    public double CurtailedWindMWh, CurtailedSolarMWh, HydroSpillMWh;
+    /// <summary>Wind + solar curtailed and available (MWh) by region, for <see cref="CurtailmentShareByRegion"/>.</summary>
+    public SortedDictionary<string, (double Curtailed, double Available)> WindSolarByRegion = new(StringComparer.Ordinal);
+    /// <summary>Storage: energy taken from the grid, given to it, lost on the way, and the change of what is stored (MWh).</summary>
+    public double StorageChargedMWh, StorageDischargedMWh, StorageLossesMWh, StoredChangeMWh;
+    /// <summary>Start-up cost of thermal units (USD).</summary>
+    public double StartupCostUsd;
     public double Arrived, Served, Dropped, QueuedAtEnd, InFlightAtEnd, Rerouted;
     /// <summary>Requests as the hubs counted them: received, served and dropped there (queue overflow, hub down).</summary>
     public double HubReceived, HubServed, HubDropped;
@@ -33,6 +44,17 @@ public sealed class SupplyChainSummary
     /// <summary>The metrics this summary read, by name (every declared metric is read: a test checks it).</summary>
     public IReadOnlyCollection<string> MetricsRead => _metricsRead;
     private readonly SortedSet<string> _metricsRead = new(StringComparer.Ordinal);
+
+    /// <summary>The topology the run simulated (reports look up their entity's spec in it).</summary>
+    public SupplyChainSpec Spec { get; private set; } = null!;
+    private Dictionary<string, PlantSpec> _plants = [];
+
+    /// <summary>The spec of plant <paramref name="id"/>.</summary>
+    public PlantSpec Plant(string id) => _plants[id];
+
+    /// <summary>(wind + solar curtailed) ÷ (wind + solar available) by region, over regions with wind or solar.</summary>
+    public SortedDictionary<string, double> CurtailmentShareByRegion =>
+        new(WindSolarByRegion.Where(x => x.Value.Available > 0).ToDictionary(x => x.Key, x => x.Value.Curtailed / x.Value.Available), StringComparer.Ordinal);
 
     /// <summary>Length of a dispatch interval (h).</summary>
     public double IntervalHours { get; private set; }
@@ -63,6 +85,8 @@ public sealed class SupplyChainSummary
             s._metricsRead.Add(result.MetricNames[id]);
             return result.MetricTotals[id];
         }
+        s.Spec = spec;
+        s._plants = spec.Plants.ToDictionary(p => p.Id, StringComparer.Ordinal);
         s._intervalMicros = spec.DispatchIntervalMicros;
         s.IntervalHours = model.IntervalHours;
         // An interval's message rounds take ~7 energy delays; count only intervals completed before the end.
@@ -106,6 +130,7 @@ public sealed class SupplyChainSummary
         s.HubDropped = Metric(M.HubDropped);
         double waits = Metric(M.WaitCount);
         s.HubWaitMsMean = waits > 0 ? Metric(M.WaitSum) / waits / 1000 : 0;
+        s.StartupCostUsd = Metric(M.StartupCost);
 
         foreach (var hist in s.BatchTurnaroundByRegion.Values) s.BatchTurnaround.Merge(hist);
         var all = new LatencyHistogram();
@@ -115,11 +140,18 @@ public sealed class SupplyChainSummary
         s.P95 = all.Percentile(0.95);
         s.P99 = all.Percentile(0.99);
 
-        double lhs = s.GeneratedMWh, rhs = s.ConsumedMWh + s.LossesMWh + s.CurtailedMWh;
+        double lhs = s.GeneratedMWh, rhs = s.ConsumedMWh + s.LossesMWh + s.CurtailedMWh + s.StorageLossesMWh + s.StoredChangeMWh;
         double tolerance = 1e-6 * Math.Max(1, Math.Abs(lhs));
-        s.EnergyConserved = Math.Abs(lhs - rhs) <= tolerance;
-        if (!s.EnergyConserved)
-            s.EnergyImbalance = $"generated {lhs:F6} MWh ≠ consumed {s.ConsumedMWh:F6} + losses {s.LossesMWh:F6} + curtailed {s.CurtailedMWh:F6} = {rhs:F6} MWh";
+        double byType = s.CurtailedWindMWh + s.CurtailedSolarMWh + s.HydroSpillMWh;
+        bool storage = Math.Abs(s.StorageChargedMWh - s.StorageDischargedMWh - s.StorageLossesMWh - s.StoredChangeMWh) <= tolerance;
+        s.EnergyConserved = Math.Abs(lhs - rhs) <= tolerance && Math.Abs(byType - s.CurtailedMWh) <= tolerance && storage;
+        if (Math.Abs(lhs - rhs) > tolerance)
+            s.EnergyImbalance = $"generated {lhs:F6} MWh ≠ consumed {s.ConsumedMWh:F6} + losses {s.LossesMWh:F6} + curtailed {s.CurtailedMWh:F6} + storage losses " +
+                $"{s.StorageLossesMWh:F6} + stored {s.StoredChangeMWh:F6} = {rhs:F6} MWh";
+        else if (!storage)
+            s.EnergyImbalance = $"storage: charged {s.StorageChargedMWh:F6} MWh ≠ discharged {s.StorageDischargedMWh:F6} + losses {s.StorageLossesMWh:F6} + stored {s.StoredChangeMWh:F6} MWh";
+        else if (!s.EnergyConserved)
+            s.EnergyImbalance = $"curtailed {s.CurtailedMWh:F6} MWh ≠ wind {s.CurtailedWindMWh:F6} + solar {s.CurtailedSolarMWh:F6} + hydro spill {s.HydroSpillMWh:F6} MWh";
         double accounted = s.Served + s.Dropped + s.QueuedAtEnd + s.InFlightAtEnd;
         double atHubs = s.HubServed + s.HubDropped + s.QueuedAtEnd;
         bool users = Math.Abs(s.Arrived - accounted) < 0.5, hubs = Math.Abs(s.HubReceived - atHubs) < 0.5;

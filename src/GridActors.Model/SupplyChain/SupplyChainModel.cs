@@ -18,6 +18,7 @@ public static class M
         "tokens.served", "tokens.arrived",
         "cost.electricity_usd", "cost.capital_usd", "cost.network_usd",
         "net.requests_sent", "net.requests_received", "net.responses_sent", "net.responses_received",
+        "cost.startup_usd",
     ];
 
     public const int HubEnergy = 0, Carbon = 1;
@@ -26,10 +27,12 @@ public static class M
     public const int TokensServed = 15, TokensArrived = 16;
     public const int CostElectricity = 17, CostCapital = 18, CostNetwork = 19;
     public const int NetRequestsSent = 20, NetRequestsReceived = 21, NetResponsesSent = 22, NetResponsesReceived = 23;
+    /// <summary>Start-up cost of thermal units (USD): MW brought online above a plant's online capacity × its start-up cost.</summary>
+    public const int StartupCost = 24;
 }
 
 /// <summary>
-/// The token supply chain as a kernel model: plants, regions, links, hubs, cables, user regions and a
+/// The token supply chain as a kernel model: plants, regions, links, hubs, cables, user regions, storages and a
 /// fault timeline, each an entity exchanging energy and request messages (no Akka here).
 /// </summary>
 public sealed class SupplyChainModel : ISimModel, ITopology
@@ -152,27 +155,31 @@ public sealed class SupplyChainModel : ISimModel, ITopology
     public int[] SubscribersOf(string id, bool cable) =>
         (cable ? _index.Value.CableSubscribers : _index.Value.HubSubscribers).TryGetValue(id, out var users) ? users.ToArray() : [];
 
-    /// <summary>Plants, hubs and inbound/outbound links of a region (entity ids, in id order).</summary>
-    public (int[] Plants, int[] Hubs, int[] Inbound, int[] Outbound) RegionMembers(string region) =>
-        _index.Value.Regions.TryGetValue(region, out var m) ? (m.Plants.ToArray(), m.Hubs.ToArray(), m.Inbound.ToArray(), m.Outbound.ToArray()) : ([], [], [], []);
+    /// <summary>Plants, hubs, inbound/outbound links and storages of a region (entity ids, in id order).</summary>
+    public (int[] Plants, int[] Hubs, int[] Inbound, int[] Outbound, int[] Storages) RegionMembers(string region) =>
+        _index.Value.Regions.TryGetValue(region, out var m)
+            ? (m.Plants.ToArray(), m.Hubs.ToArray(), m.Inbound.ToArray(), m.Outbound.ToArray(), m.Storages.ToArray())
+            : ([], [], [], [], []);
 
     /// <summary>Who belongs to whom, built once (entity construction would otherwise scan the whole spec per
     /// entity: quadratic, minutes at 200,000 entities). Thread-safe: actors build entities concurrently.</summary>
     private sealed class Index
     {
-        public readonly Dictionary<string, (List<int> Plants, List<int> Hubs, List<int> Inbound, List<int> Outbound)> Regions = new(StringComparer.Ordinal);
+        public readonly Dictionary<string, (List<int> Plants, List<int> Hubs, List<int> Inbound, List<int> Outbound, List<int> Storages)> Regions = new(StringComparer.Ordinal);
         public readonly Dictionary<string, List<int>> HubSubscribers = new(StringComparer.Ordinal);
         public readonly Dictionary<string, List<int>> CableSubscribers = new(StringComparer.Ordinal);
 
         public Index(SupplyChainModel m)
         {
             var s = m.Spec;
-            (List<int>, List<int>, List<int>, List<int>) Region(string id)
+            (List<int>, List<int>, List<int>, List<int>, List<int>) Region(string id)
             {
-                if (!Regions.TryGetValue(id, out var r)) Regions[id] = r = ([], [], [], []);
+                if (!Regions.TryGetValue(id, out var r)) Regions[id] = r = ([], [], [], [], []);
                 return r;
             }
             int plant = m.First(EntityKinds.Plant), hub = m.First(EntityKinds.Hub), link = m.First(EntityKinds.Link), user = m.First(EntityKinds.Users);
+            int storage = m.First(EntityKinds.Storage);
+            for (int i = 0; i < s.Storage.Count; i++) Region(s.Storage[i].Region).Item5.Add(storage + i);
             for (int i = 0; i < s.Plants.Count; i++) Region(s.Plants[i].Region).Item1.Add(plant + i);
             for (int i = 0; i < s.Hubs.Count; i++) Region(s.Hubs[i].Region).Item2.Add(hub + i);
             for (int i = 0; i < s.Links.Count; i++)
@@ -198,7 +205,7 @@ public sealed class SupplyChainModel : ISimModel, ITopology
     private readonly Lazy<Index> _index;
 
     /// <summary>
-    /// Who talks to whom: plants, links and hubs with their regions over the energy channel (1 s); user
+    /// Who talks to whom: plants, links, hubs and storages with their regions over the energy channel (1 s); user
     /// regions, cables and hubs along every route, and the fault timeline with its targets, over network and
     /// control channels (1 ms). The request side of a topology therefore stays on one node while the energy
     /// side spreads freely, and nodes synchronise once per simulated second instead of once per millisecond.
@@ -214,6 +221,8 @@ public sealed class SupplyChainModel : ISimModel, ITopology
             yield return (link + i, RegionId(Spec.Links[i].To), energy);
         }
         for (int i = 0; i < Spec.Hubs.Count; i++) yield return (hub + i, RegionId(Spec.Hubs[i].Region), energy);
+        int storage = First(EntityKinds.Storage);
+        for (int i = 0; i < Spec.Storage.Count; i++) yield return (storage + i, RegionId(Spec.Storage[i].Region), energy);
         for (int u = 0; u < Spec.Users.Count; u++)
             foreach (var r in Spec.Users[u].Routes)
             {
@@ -237,6 +246,19 @@ public sealed class SupplyChainModel : ISimModel, ITopology
     /// <summary>Dispatch interval index of a time.</summary>
     public long IntervalOf(long micros) => micros / Spec.DispatchIntervalMicros;
     public double IntervalHours => SimTime.ToHours(Spec.DispatchIntervalMicros);
+
+    /// <summary>Cumulative days at the start of each month of a non-leap year.</summary>
+    private static readonly int[] MonthStarts = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
+
+    /// <summary>Calendar month (1–12) of a simulated time (UTC), counting from the start day of the year; a run that
+    /// passes the end of the year continues in January (day 366 counts as 31 December).</summary>
+    public int MonthAt(long micros)
+    {
+        int d = (int)((Math.Min(Spec.StartDayOfYear, 365) - 1 + micros / (24 * SimTime.MicrosPerHour)) % 365); // 0-based day of the year
+        int m = 1;
+        while (d >= MonthStarts[m]) m++;
+        return m;
+    }
 
     /// <summary>Propagation latency over <paramref name="km"/> of a cable (µs), never below the network lookahead.</summary>
     public long CableMicros(CableSpec c, double? km = null) =>

@@ -4,7 +4,10 @@ namespace GridActors.Model.SupplyChain;
 
 /// <summary>
 /// A directional UHV link: caps the flow offered over it at its capacity (zero while tripped), applies
-/// length-derived losses, forwards offers downstream and acceptances upstream.
+/// length-derived losses, forwards offers downstream and acceptances upstream. A link with a day-ahead schedule
+/// (<see cref="LinkSpec.Schedule"/>) is operated by its regions: the sender offers the schedule ± the deviation band
+/// (its dedicated export bases first) and the receiver must take the lower band (the offer's floor, which the link
+/// forwards like the rest); cost and carbon intensity per MWh delivered rise with the losses.
 /// </summary>
 public sealed class Link(SupplyChainModel model, int index) : Entity
 {
@@ -30,7 +33,7 @@ public sealed class Link(SupplyChainModel model, int index) : Entity
                 _offeredSent = Math.Clamp(o.MW, 0, cap);
                 double keep = 1 - LossFraction;
                 ctx.Send(new EntityId(model.RegionId(_spec.To)), SupplyChainModel.EnergyDelay,
-                    new ExportOffer(ctx.Self.Value, o.Interval, _offeredSent * keep, o.Cost / keep), energy);
+                    new ExportOffer(ctx.Self.Value, o.Interval, _offeredSent * keep, o.Cost / keep, Math.Clamp(o.FloorMW, 0, _offeredSent) * keep, o.CarbonKgPerMWh / keep), energy);
                 break;
             case ImportAccept a:
                 double delivered = Math.Clamp(a.MW, 0, _offeredSent * (1 - LossFraction));

@@ -23,8 +23,17 @@ public sealed record RunFile
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public CrossNodeInfo? CrossNode { get; init; }
 }
 
-/// <summary>Energy over complete dispatch intervals (MWh) and carbon (t).</summary>
-public sealed record EnergySummary(double? GeneratedMWh, double? ConsumedMWh, double? LossesMWh, double? CurtailedMWh, double? UnservedMWh, double? HubMWh, double? CarbonT);
+/// <summary>Energy over complete dispatch intervals (MWh) and carbon (t); curtailment by kind, the wind + solar
+/// curtailment share by region (curtailed ÷ available), storage flows, and the start-up cost of thermal units (USD).</summary>
+public sealed record EnergySummary(double? GeneratedMWh, double? ConsumedMWh, double? LossesMWh, double? CurtailedMWh, double? UnservedMWh, double? HubMWh, double? CarbonT,
+    CurtailmentByType? CurtailedMWhByType = null, IReadOnlyDictionary<string, double>? CurtailmentShareByRegion = null, StorageSummary? Storage = null,
+    double? StartupCostUsd = null);
+
+/// <summary>Curtailment by kind of generation (MWh): wind, solar, and hydro spill.</summary>
+public sealed record CurtailmentByType(double Wind, double Solar, double HydroSpill);
+
+/// <summary>Storage over complete dispatch intervals (MWh): taken from the grid, given to it, and lost on the way.</summary>
+public sealed record StorageSummary(double ChargedMWh, double DischargedMWh, double LossesMWh);
 
 /// <summary>Requests as the hubs counted them.</summary>
 public sealed record HubRequestSummary(double Received, double Served, double Dropped);
