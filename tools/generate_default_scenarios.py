@@ -262,30 +262,16 @@ for r, share in REST_PV_W.items():
 links += [("east_china_ac_jiangsu_shanghai", "jiangsu", "shanghai", 12, 250, "ESTIMATE half of Shanghai's 24 GW import capacity [K56]"),
           ("east_china_ac_zhejiang_shanghai", "zhejiang", "shanghai", 12, 250, "ESTIMATE half of Shanghai's 24 GW import capacity [K56]")]
 UNSCHEDULED |= {"east_china_ac_jiangsu_shanghai", "east_china_ac_zhejiang_shanghai"}
-# Thermal sized to the June peak + reserve [calibration-facts §6]: capacity = (peak × (1 + RESERVE) − nuclear × CF − scheduled
-# UHV imports at the evening peak) ÷ THERMAL_AVAILABILITY, never below 10 % of the peak (ESTIMATE floor). RESERVE 13 % (the
-# simulator's 12–15 % (E) [calibration-facts §6]); THERMAL_AVAILABILITY 0.9 (the plants' online share, named in Plant.cs).
-# Sourced fleets override: Shanghai local generation 23.6 GW [K56]; Jiangsu's coal maximum 78.7 GW at its 2025 peak [K54]
-# → 78.7 ÷ 0.9 = 87.4 GW (derived).
+# Thermal pools of the east: created here, sized by the adequacy pass below (after hubs, whose load counts too).
 RESERVE, THERMAL_AVAILABILITY = 0.13, 0.9
-THERMAL_SOURCED = {"shanghai": (23.6, "sourced local generation 23.6 GW [K56]"), "jiangsu": (87.4, "derived 78.7 GW peak coal output [K54] ÷ 0.9"),
-  "sichuan": (12.0, "ESTIMATE: coal was under 10 % of Sichuan's capacity in 2024 [K8] (≈ 10 % of ≈ 120 GW, E)"),
+THERMAL_SOURCED = {"shanghai": (23.6, "sourced local generation 23.6 GW [K56]"), "jiangsu": (87.4, "derived 78.7 GW peak coal output [K54] ÷ 0.9")}
+THERMAL_FLOOR = {"sichuan": (12.0, "ESTIMATE: coal was under 10 % of Sichuan's capacity in 2024 [K8] (≈ 10 % of ≈ 120 GW, E)"),
   "yunnan": (15.0, "ESTIMATE: hydro-dominated like Sichuan [K8]; not sourced")}
 EAST_THERMAL = ["hebei", "shandong", "jiangsu", "zhejiang", "shanghai", "anhui", "henan", "hunan", "hubei", "jiangxi", "chongqing", "guangdong", "sichuan", "yunnan"]
-EVENING = 19   # local hour of the receiving-end peak
+EVENING = 19   # local hour of the receiving-end peak (the load profile's peak hours are 17–19 h, no solar)
 for r in EAST_THERMAL:
     la, lo = coords[r]
-    if r in THERMAL_SOURCED:
-        gw, why = THERMAL_SOURCED[r]
-    else:
-        peak = REGION_LOAD[r][0] * PROFILE_PEAK / 1000
-        nuclear = sum(p["gw"] * NUCLEAR_CF for p in PLANTS if p["region"] == r and p["typ"] == "nuclear")
-        imports = 0.0
-        for lid, f, t, lgw, km, _ in links:
-            sched, _ = schedule(lid, lgw)
-            if t == r and sched: imports += lgw * sched[EVENING] * (1 - 0.03 * km / 1000)
-        gw = round(max(0.1 * peak, (peak * (1 + RESERVE) - nuclear - imports) / THERMAL_AVAILABILITY), 1)
-        why = f"derived: peak {peak:.1f} GW × {1 + RESERVE} − nuclear {nuclear:.1f} − scheduled imports {imports:.1f} GW at {EVENING}:00, ÷ {THERMAL_AVAILABILITY}"
+    gw, why = THERMAL_SOURCED.get(r) or THERMAL_FLOOR.get(r) or (0.0, "")
     coal(f"{r}_thermal", r, gw, la, lo, 55, 820, why, fo=1, north=r in ("hebei", "shandong", "henan"))
 
 # ---- Storage [calibration-facts §2]. Pumped hydro 58.69 GW at end-2024 [K27], ≈66.8 GW at end-2025 (derived [K24]); provincial
@@ -328,6 +314,54 @@ hubs = [
  ("ningxia-zhongwei", "ningxia", 37.5, 105.2, "west", 100, 1.20, 0.36, ">100k racks [S26], 2,050 MW project [S11]; price 0.36 [S26]"),
 ]
 hubpos = {h[0]: (h[2], h[3]) for h in hubs}
+
+# ---- Adequacy [calibration-facts §6]: every region's firm supply at the evening peak covers its peak load plus its hubs'
+# full power × PUE, plus RESERVE (13 %: the simulator's 12–15 % (E) [calibration-facts §6]; no numeric planning margin was found).
+# Firm = provincial-pool thermal × THERMAL_AVAILABILITY (0.9, ESTIMATE: the plants' online share) + nuclear × CF + reservoir hydro
+# at capacity + run-of-river × CF + scheduled UHV imports delivered at EVENING + Shanghai's sourced 24 GW import capacity [K56];
+# wind, solar, storage and the dedicated export bases count for nothing. Where firm supply falls short:
+#  - a provincial thermal pool that is not sourced is raised to close the gap (the note says by how much: ESTIMATE);
+#  - where the fleet is sourced (Jiangsu's coal maximum 78.7 GW [K54]) the gap becomes "other supply": imports over
+#    inter-provincial ties the model does not hold as lines (Jiangsu imported 37.4 GW at its 2025 peak [K54], of which the modelled
+#    UHV schedules carry only part) plus gas and other units. One dispatchable aggregate at 60 USD/MWh (ESTIMATE: above local coal,
+#    so local units go first) and 750 kg/MWh (ESTIMATE: the exporting grids' coal-heavy mix), no must-run.
+# Not tuned to a calibration target: the rule is the reserve practice above, applied to every region alike.
+POOL_THERMAL = {r: f"{r}_thermal" for r in EAST_THERMAL}
+POOL_THERMAL.update({"xinjiang": "xinjiang_coal", "gansu": "gansu_coal", "ningxia": "ningxia_coal", "inner_mongolia": "inner_mongolia_coal",
+                     "guizhou": "guizhou_coal", "qinghai": "qinghai_thermal"})
+SOURCED_POOL = {"shanghai", "jiangsu", "qinghai"}   # fleets whose size is sourced: never raised
+FIRM_TIES = {"shanghai": (24.0, "[K56]")}
+def hub_peak_gw(r):
+    return sum(servers * 4.0 * pue for _, region, _, _, _, servers, pue, _, _ in hubs if region == r) / 1000
+def firm_gw(r):
+    total = 0.0
+    for p in PLANTS:
+        if p["region"] != r or p["export_link"]: continue
+        if p["typ"] == "coal": total += p["gw"] * THERMAL_AVAILABILITY
+        elif p["typ"] == "nuclear": total += p["gw"] * NUCLEAR_CF
+        elif p["typ"] == "hydro": total += p["gw"] if p["hydro_mode"] == "reservoir" else p["gw"] * p["cf"]
+    for lid, f, t, lgw, km, _ in links:
+        sched, _ = schedule(lid, lgw)
+        if t == r and sched: total += lgw * sched[EVENING] * (1 - 0.03 * km / 1000)
+    return total + FIRM_TIES.get(r, (0.0, ""))[0]
+ADEQUACY = {}
+for rid, _ in regions:
+    need = (REGION_LOAD[rid][0] * PROFILE_PEAK / 1000 + hub_peak_gw(rid)) * (1 + RESERVE)
+    gap = need - firm_gw(rid)
+    ADEQUACY[rid] = (need, gap)
+    if gap <= 0.05: continue
+    pool = next(p for p in PLANTS if p["id"] == POOL_THERMAL[rid])
+    if rid in SOURCED_POOL:
+        gw = round(gap, 1)
+        plant(f"{rid}_other_supply", rid, "coal", gw, pool["lat"], pool["lon"], cost=60, carbon=750, ramp=round(gw * 1000 * COAL_RAMP_SHARE_PER_MIN), fo=1,
+              note=f"ESTIMATE adequacy gap: peak + hubs + {RESERVE:.0%} = {need:.1f} GW firm needed, {need - gap:.1f} GW modelled; unmodelled ties, gas and other units")
+    else:
+        add = round(gap / THERMAL_AVAILABILITY, 1)
+        before = pool["gw"]
+        pool["gw"] = round(before + add, 1)
+        pool["ramp"] = round(pool["gw"] * 1000 * COAL_RAMP_SHARE_PER_MIN)
+        why = f"{pool['note']}; " if pool["note"] else ""
+        pool["note"] = why + f"{'raised by' if before else 'sized:'} {add} GW so firm supply covers peak + hubs + {RESERVE:.0%} = {need:.1f} GW (ESTIMATE adequacy rule)"
 
 # ---------------- cables
 cables = [("sjc2", 10500, 126, "[C1]"), ("sjc", 8900, 28, "[C2]"), ("apg", 10400, 54.8, "[C3]"), ("ncp", 13000, 70, "[C4]"),
