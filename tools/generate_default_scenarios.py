@@ -37,55 +37,141 @@ DEFAULT_HEADER = """# china-token-supply-chain.yaml — the default GridActors s
 """
 
 # ---------------- regions
-# background loads: ESTIMATE (provincial average loads, order of magnitude), with a daily profile
+# Average loads (MW) of the June day, shaped by an ESTIMATE hourly profile (local time; peak factor 1.15).
+# Where a provincial peak is sourced [calibration-facts §6], the June day's average is derived from it:
+#   average = annual peak × JUNE_PEAK_SHARE ÷ 1.15, JUNE_PEAK_SHARE = 0.90 (ESTIMATE: the June solstice day
+#   peaks below the August heat records the sources report). Others stay ESTIMATES (order of magnitude).
 load_profile = [0.85,0.82,0.80,0.79,0.80,0.84,0.90,0.97,1.03,1.07,1.09,1.10,1.06,1.05,1.08,1.10,1.11,1.13,1.15,1.14,1.10,1.03,0.95,0.89]
+PROFILE_PEAK = max(load_profile)
+JUNE_PEAK_SHARE = 0.90   # ESTIMATE
+SOURCED_PEAK_GW = {      # annual peak (GW) [calibration-facts §6]
+  "jiangsu": (155.0, "[K54] 20 Aug 2025"), "zhejiang": (128.0, "[K55] 8 Aug 2025"), "shanghai": (42.16, "[K56] Aug 2025"),
+  "guangdong": (170.0, "[K57][K58] ≥170, 28 May 2025"), "shandong": (116.0, "[K61] winter record Jan 2026; summer not found"),
+  "henan": (71.08, "[K63] record Jun 2022"), "sichuan": (65.0, "[K64] Aug 2022 heatwave"),
+}
+def june_average_mw(rid, estimate):
+    if rid in SOURCED_PEAK_GW:
+        gw, src = SOURCED_PEAK_GW[rid]
+        return round(gw * 1000 * JUNE_PEAK_SHARE / PROFILE_PEAK), f"derived: peak {gw} GW {src} × {JUNE_PEAK_SHARE} ÷ {PROFILE_PEAK}"
+    return estimate, "ESTIMATE"
 regions = [
  ("xinjiang", 45000), ("gansu", 22000), ("ningxia", 12000), ("qinghai", 10000), ("inner_mongolia", 55000),
  ("sichuan", 45000), ("yunnan", 28000), ("guizhou", 22000),
  ("hebei", 45000), ("shandong", 95000), ("jiangsu", 115000), ("zhejiang", 95000), ("shanghai", 33000), ("anhui", 45000),
  ("henan", 65000), ("hunan", 38000), ("hubei", 42000), ("jiangxi", 28000), ("chongqing", 24000), ("guangdong", 125000),
 ]
+REGION_LOAD = {rid: june_average_mw(rid, mw) for rid, mw in regions}
 
 # ---------------- plants
 PLANTS = []
-def plant(id, region, typ, gw, lat, lon, cf=None, cost=None, carbon=None, ramp=None, fo=None, note=""):
-    PLANTS.append(dict(id=id, region=region, typ=typ, gw=gw, lat=lat, lon=lon, cf=cf, cost=cost, carbon=carbon, ramp=ramp, fo=fo, note=note))
-plant("inner_mongolia_wind", "inner_mongolia", "wind", 96.4, 40.8, 111.7, 0.26, note="96.4 GW ESTIMATE split of 147.6 GW new energy [R8][R9]; CF ESTIMATE")
-plant("inner_mongolia_solar", "inner_mongolia", "solar", 51.2, 40.8, 111.7, 0.18, note="ESTIMATE split [R9]")
-plant("inner_mongolia_coal", "inner_mongolia", "coal", 134.7, 40.8, 111.7, cost=35, carbon=850, ramp=1500, fo=2, note="derived 282.26 - 147.59 GW [R8]")
-plant("gansu_wind", "gansu", "wind", 27.0, 39.7, 98.5, 0.22, note=">50 GW new energy [R10]; split ESTIMATE")
-plant("gansu_solar", "gansu", "solar", 28.0, 39.7, 98.5, 0.18, note="split ESTIMATE [R10]")
-plant("gansu_coal", "gansu", "coal", 25.0, 36.1, 103.8, cost=38, carbon=850, ramp=300, fo=2, note="ESTIMATE (89.63 GW total end-2023 [R10])")
-plant("ningxia_wind", "ningxia", "wind", 15.0, 37.5, 105.7, 0.23, note=">36 GW new energy [R11]; split ESTIMATE")
-plant("ningxia_solar", "ningxia", "solar", 21.0, 37.5, 105.7, 0.18, note="split ESTIMATE [R11]")
-plant("ningxia_coal", "ningxia", "coal", 30.0, 38.1, 106.4, cost=36, carbon=850, ramp=350, fo=2, note="ESTIMATE (46% of total is not new energy [R11])")
-plant("qinghai_solar", "qinghai", "solar", 25.6, 36.3, 100.6, 0.19, note="sourced 25.60 GW [R13]")
-plant("qinghai_wind", "qinghai", "wind", 11.85, 36.3, 100.6, 0.22, note="sourced 11.85 GW [R13]")
-plant("qinghai_hydro", "qinghai", "hydro", 13.05, 36.0, 101.5, 0.40, note="sourced 13.05 GW [R13]; CF ESTIMATE")
-plant("xinjiang_wind", "xinjiang", "wind", 60.0, 43.8, 87.6, 0.24, note=">100 GW new energy [R14]; split ESTIMATE")
-plant("xinjiang_solar", "xinjiang", "solar", 40.0, 43.8, 87.6, 0.17, note="split ESTIMATE [R14][R15]")
-plant("xinjiang_coal_zhundong", "xinjiang", "coal", 40.0, 44.4, 89.5, cost=30, carbon=900, ramp=500, fo=2, note="ESTIMATE (sending-end support)")
-plant("sichuan_baihetan_hydro", "sichuan", "hydro", 16.0, 27.2, 102.9, 0.45, note="sourced 16 GW [U16]; CF ESTIMATE")
-plant("sichuan_hydro_other", "sichuan", "hydro", 70.0, 30.0, 102.5, 0.45, note="ESTIMATE (Sichuan hydro fleet)")
-plant("yunnan_wudongde_hydro", "yunnan", "hydro", 10.2, 26.3, 102.6, 0.45, note="ESTIMATE [U17]")
-plant("yunnan_hydro_other", "yunnan", "hydro", 60.0, 25.0, 101.0, 0.45, note="ESTIMATE")
-plant("guizhou_hydro", "guizhou", "hydro", 35.0, 26.6, 106.7, 0.40, note="100 GW total [R16] x hydro share 0.35 ESTIMATE")
-plant("guizhou_coal", "guizhou", "coal", 45.0, 26.6, 106.7, cost=40, carbon=880, ramp=500, fo=2, note="ESTIMATE remainder [R16]")
-plant("east_coast_nuclear", "zhejiang", "nuclear", 20.0, 30.4, 120.9, 0.9, cost=10, ramp=50, note="placeholder ESTIMATE (reference topology: 60 GW across four provinces)")
-plant("guangdong_nuclear", "guangdong", "nuclear", 20.0, 22.6, 114.5, 0.9, cost=10, ramp=50, note="placeholder ESTIMATE")
-plant("shandong_nuclear", "shandong", "nuclear", 10.0, 36.9, 121.5, 0.9, cost=10, ramp=30, note="placeholder ESTIMATE")
-plant("jiangsu_nuclear", "jiangsu", "nuclear", 10.0, 34.7, 119.4, 0.9, cost=10, ramp=30, note="placeholder ESTIMATE")
-# east thermal fleets (ESTIMATE) so that eastern load is served
-east_thermal = {"hebei": 40000, "shandong": 85000, "jiangsu": 100000, "zhejiang": 70000, "shanghai": 30000, "anhui": 40000,
-  "henan": 55000, "hunan": 30000, "hubei": 35000, "jiangxi": 25000, "chongqing": 20000, "guangdong": 100000, "sichuan": 10000, "yunnan": 5000}
-coords = {"hebei": (38.0, 114.5), "shandong": (36.6, 117.0), "jiangsu": (32.1, 118.8), "zhejiang": (30.3, 120.2), "shanghai": (31.2, 121.5),
-  "anhui": (31.8, 117.2), "henan": (34.75, 113.6), "hunan": (28.2, 112.9), "hubei": (30.6, 114.3), "jiangxi": (28.7, 115.9),
-  "chongqing": (29.6, 106.5), "guangdong": (23.1, 113.3), "sichuan": (30.7, 104.1), "yunnan": (25.0, 102.7)}
-for r, mw in east_thermal.items():
-    la, lo = coords[r]
-    plant(f"{r}_thermal", r, "coal", round(mw*1.25/1000, 1), la, lo, cost=55, carbon=820, ramp=round(mw*0.015), fo=1, note="ESTIMATE provincial thermal fleet")
-# hebei renewables near zhangjiakou (ESTIMATE)
-plant("hebei_zhangbei_wind", "hebei", "wind", 25.0, 41.2, 114.7, 0.24, note="ESTIMATE (Zhangjiakou renewable base)")
+def plant(id, region, typ, gw, lat, lon, cf=None, cost=None, carbon=None, ramp=None, fo=None, note="", must_run=None, min_stable=None,
+          ramp_down=None, hydro_mode=None, daily_gwh=None, export_link=None, must_run_by_month=None):
+    PLANTS.append(dict(id=id, region=region, typ=typ, gw=gw, lat=lat, lon=lon, cf=cf, cost=cost, carbon=carbon, ramp=ramp, fo=fo, note=note,
+                       must_run=must_run, min_stable=min_stable, ramp_down=ramp_down, hydro_mode=hydro_mode, daily_gwh=daily_gwh,
+                       export_link=export_link, must_run_by_month=must_run_by_month))
+
+# Thermal flexibility [calibration-facts §1]:
+#  - minimum stable output of committed coal units 35 % of rated: NEA 2016 flexibility-pilot target for condensing units
+#    30–35 % [K3] (upper end: not every unit is retrofitted; ESTIMATE);
+#  - ramp 1.5 %/min of rated up and down (ESTIMATE, no China value found; India's grid code asks 1 %/min, CEA 3–5 %/min [K9]);
+#  - must-run: receiving grids keep enough thermal units committed for stability [K70]; sending-end coal supports its DC
+#    line [K70]. ESTIMATE shares of a fleet's capacity that stay on line at minimum stable output: receiving end 40 % of
+#    units × 35 % = 14 %, sending end 50 % × 35 % ≈ 18 %. CHP heat must-run (30.3 % of thermal capacity [K10], 40–50 % min
+#    output in the heating season [K3]) is zero in June: CHP runs as condensing units in summer (ESTIMATE [calibration-facts §1]),
+#    so must_run_by_month carries it (Nov–Mar) for runs in other months;
+#  - nuclear: must-run baseload at its 2023 fleet average 7,661 h = 87.5 % CF [K12] (no load following data found).
+COAL_MIN_STABLE = 0.35            # [K3], see above
+COAL_RAMP_SHARE_PER_MIN = 0.015   # ESTIMATE
+RECEIVING_MUST_RUN = 0.14         # ESTIMATE, see above
+SENDING_MUST_RUN = 0.18           # ESTIMATE, see above
+CHP_SHARE = 0.303                 # [K10] share of thermal that is CHP
+CHP_WINTER_MIN = 0.45             # [K3] 40–50 %
+NORTH_CHP_MONTHS = [1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1]   # heating season Nov 15–Mar 15 North China (ESTIMATE [calibration-facts §1])
+NUCLEAR_CF = 0.875                # [K12] derived 7,661 h / 8,760 h
+
+def coal(id, region, gw, lat, lon, cost, carbon, note, sending=False, export_link=None, fo=2, north=False):
+    """A coal fleet with the flexibility above; north = heating-season CHP must-run on top in winter months."""
+    must = SENDING_MUST_RUN if sending else RECEIVING_MUST_RUN
+    by_month = None
+    if north:   # winter: CHP share at its winter minimum on top of the stability must-run (multipliers of must_run)
+        winter = (must + CHP_SHARE * CHP_WINTER_MIN) / must
+        by_month = [round(winter, 3) if m else 1 for m in NORTH_CHP_MONTHS]
+    plant(id, region, "coal", gw, lat, lon, cost=cost, carbon=carbon, ramp=round(gw * 1000 * COAL_RAMP_SHARE_PER_MIN), fo=fo, note=note,
+          must_run=must, min_stable=COAL_MIN_STABLE, export_link=export_link, must_run_by_month=by_month)
+
+# ---- Dedicated export bases [calibration-facts §7]: each feeds its UHV line's day-ahead schedule, not the provincial pool.
+# Base compositions are ESTIMATES unless marked (carved out of the provincial totals below, so nothing counts twice).
+JUNE_HYDRO_FACTOR = 1.3   # June output ÷ annual average: June 2024 hydro 143.8 TWh ≈ 200 GW mean [K34] vs ≈150 GW annual mean
+                          # (ESTIMATE: 2023 drought year 1,140.9 TWh [K38] + ≈190 TWh drought loss [K137] ≈ 1,330 TWh) → 1.3 (derived/ESTIMATE)
+def daily_gwh(annual_twh, share=1.0):   # a reservoir plant's June daily energy from its annual energy
+    return round(annual_twh * 1000 / 365 * JUNE_HYDRO_FACTOR * share)
+BASES = {  # link: [(kind, GW, note)], region and site of the sending end
+ "zhundong_wannan": ("xinjiang", (44.4, 89.5), [("coal", 10.0, "ESTIMATE share of the Zhundong base [U1]"), ("wind", 5.0, "ESTIMATE"), ("solar", 3.0, "ESTIMATE")]),
+ "hami_zhengzhou": ("xinjiang", (42.8, 93.5), [("coal", 6.0, "ESTIMATE"), ("wind", 6.0, "ESTIMATE")]),
+ "hami_chongqing": ("xinjiang", (43.6, 93.0), [("coal", 4.0, "derived 14.2 − 10.2 GW [U5]"), ("wind", 5.1, "ESTIMATE half of 10.2 GW RE [U5]"), ("solar", 5.1, "ESTIMATE half of 10.2 GW RE [U5]")]),
+ "jiuquan_hunan": ("gansu", (39.7, 98.5), [("wind", 8.0, "ESTIMATE share of the Jiuquan wind base [U6]"), ("solar", 3.0, "ESTIMATE"), ("coal", 3.0, "ESTIMATE")]),
+ "longdong_shandong": ("gansu", (35.7, 107.6), [("coal", 4.0, "derived 14.5 − 10.5 GW [U10]"), ("wind", 5.0, "ESTIMATE split of 10.5 GW RE [U10]"), ("solar", 5.5, "ESTIMATE split of 10.5 GW RE [U10]")]),
+ "qinghai_henan": ("qinghai", (36.0, 100.3), [("solar", 12.0, "ESTIMATE share of Qinghai's 25.60 GW [R13] (first renewable-dedicated line [U7])"), ("wind", 4.0, "ESTIMATE share of 11.85 GW [R13]")]),
+ "lingzhou_shaoxing": ("ningxia", (38.1, 106.6), [("coal", 8.0, "ESTIMATE Ningdong coal base [U8]"), ("wind", 2.0, "ESTIMATE (Ningxia exports 28 % green [R12])")]),
+ "ningxia_hunan": ("ningxia", (37.5, 105.2), [("solar", 6.0, "ESTIMATE (≥50 % renewable [U9])"), ("wind", 3.0, "ESTIMATE"), ("coal", 4.0, "ESTIMATE")]),
+ "ximeng_taizhou": ("inner_mongolia", (43.9, 116.1), [("coal", 6.0, "ESTIMATE Xilingol base"), ("wind", 6.0, "ESTIMATE")]),
+ "shanghaimiao_shandong": ("inner_mongolia", (38.0, 107.5), [("coal", 6.0, "ESTIMATE Ordos base"), ("wind", 6.0, "ESTIMATE")]),
+ "jarud_qingzhou": ("inner_mongolia", (44.6, 120.9), [("coal", 6.0, "ESTIMATE eastern Inner Mongolia base [U14]"), ("wind", 6.0, "ESTIMATE")]),
+ "baihetan_jiangsu": ("sichuan", (27.2, 102.9), [("hydro", 8.0, "half of Baihetan's 16 GW [K30]")]),
+ "baihetan_zhejiang": ("sichuan", (27.2, 102.9), [("hydro", 8.0, "half of Baihetan's 16 GW [K30]")]),
+ "kunliulong_wudongde": ("yunnan", (26.3, 102.6), [("hydro", 10.2, "Wudongde 10.2 GW [K32]")]),
+ "yazhong_jiangxi": ("sichuan", (28.5, 101.5), [("hydro", 8.0, "ESTIMATE Yalong cascade share [U18]")]),
+}
+BASE_HYDRO_ANNUAL_TWH = {"baihetan_jiangsu": (60.24, 0.5, "[K30] 60.24 TWh/yr, half"), "baihetan_zhejiang": (60.24, 0.5, "[K30] 60.24 TWh/yr, half"),
+  "kunliulong_wudongde": (38.91, 1.0, "[K32] 38.91 TWh/yr"), "yazhong_jiangxi": (36.0, 1.0, "ESTIMATE = the line's 36 TWh/yr [U18]")}
+BASE_CF = {"wind": 0.22, "solar": 0.19}   # June ESTIMATES for north-western bases (national 2026: wind 24 %, PV 15 % [R6]; NW solar 17–19 % (E) [domain-facts §2])
+carved = {}   # (region, kind) -> GW moved into bases
+for link, (region, (la, lo), parts) in BASES.items():
+    for kind, gw, note in parts:
+        carved[(region, kind)] = carved.get((region, kind), 0) + gw
+        pid = f"{link}_base_{kind}"
+        if kind == "coal":
+            coal(pid, region, gw, la, lo, 30, 880, note + f"; dedicated to {link}", sending=True, export_link=link)
+        elif kind == "hydro":
+            twh, share, src = BASE_HYDRO_ANNUAL_TWH[link]
+            plant(pid, region, "hydro", gw, la, lo, round(twh * share * 1000 / 8760 / gw, 3), note=note + f"; CF from {src}; reservoir; dedicated to {link}",
+                  hydro_mode="reservoir", daily_gwh=daily_gwh(twh, share), export_link=link)
+        else:
+            plant(pid, region, kind, gw, la, lo, BASE_CF[kind], note=note + f"; dedicated to {link}; June CF ESTIMATE", export_link=link)
+def rest(region, kind, gw):   # provincial total minus what its bases took
+    return round(gw - carved.get((region, kind), 0), 2)
+
+# ---- Provincial pools of the west and north (provincial totals as sourced or estimated, less their export bases)
+plant("inner_mongolia_wind", "inner_mongolia", "wind", rest("inner_mongolia", "wind", 96.4), 40.8, 111.7, 0.22, note="96.4 GW ESTIMATE split of 147.6 GW new energy [R8][R9] less bases; June CF ESTIMATE")
+plant("inner_mongolia_solar", "inner_mongolia", "solar", 51.2, 40.8, 111.7, 0.19, note="ESTIMATE split [R9]")
+coal("inner_mongolia_coal", "inner_mongolia", rest("inner_mongolia", "coal", 134.7), 40.8, 111.7, 35, 850, "derived 282.26 − 147.59 GW [R8] less bases", sending=True, north=True)
+plant("gansu_wind", "gansu", "wind", rest("gansu", "wind", 27.0), 39.7, 98.5, 0.21, note=">50 GW new energy [R10]; split ESTIMATE; less bases")
+plant("gansu_solar", "gansu", "solar", rest("gansu", "solar", 28.0), 39.7, 98.5, 0.19, note="split ESTIMATE [R10]; less bases")
+coal("gansu_coal", "gansu", rest("gansu", "coal", 25.0), 36.1, 103.8, 38, 850, "ESTIMATE (89.63 GW total end-2023 [R10]) less bases", sending=True, north=True)
+plant("ningxia_wind", "ningxia", "wind", rest("ningxia", "wind", 15.0), 37.5, 105.7, 0.21, note=">36 GW new energy [R11]; split ESTIMATE; less bases")
+plant("ningxia_solar", "ningxia", "solar", rest("ningxia", "solar", 21.0), 37.5, 105.7, 0.19, note="split ESTIMATE [R11]; less bases")
+coal("ningxia_coal", "ningxia", rest("ningxia", "coal", 30.0), 38.1, 106.4, 36, 850, "ESTIMATE (46 % of total is not new energy [R11]) less bases", sending=True, north=True)
+plant("qinghai_solar", "qinghai", "solar", rest("qinghai", "solar", 25.6), 36.3, 100.6, 0.20, note="sourced 25.60 GW [R13] less the Qinghai–Henan base")
+plant("qinghai_wind", "qinghai", "wind", rest("qinghai", "wind", 11.85), 36.3, 100.6, 0.21, note="sourced 11.85 GW [R13] less the base")
+plant("qinghai_hydro", "qinghai", "hydro", 13.05, 36.0, 101.5, 0.40, note="sourced 13.05 GW [R13]; CF ESTIMATE; Yellow River reservoirs (Longyangxia, ESTIMATE)",
+      hydro_mode="reservoir")
+coal("qinghai_thermal", "qinghai", 3.97, 36.6, 101.8, 40, 850, "sourced 3.97 GW [R13]", sending=True, north=True)
+plant("xinjiang_wind", "xinjiang", "wind", rest("xinjiang", "wind", 60.0), 43.8, 87.6, 0.22, note=">100 GW new energy [R14]; split ESTIMATE (2024 output wind 75.39 vs PV 40.77 TWh [R15]); less bases")
+plant("xinjiang_solar", "xinjiang", "solar", rest("xinjiang", "solar", 40.0), 43.8, 87.6, 0.18, note="split ESTIMATE [R14][R15]; less bases")
+coal("xinjiang_coal", "xinjiang", rest("xinjiang", "coal", 40.0), 44.0, 87.0, 30, 900, "ESTIMATE (sending-end support) less bases", sending=True, north=True)
+plant("sichuan_xiluodu_hydro", "sichuan", "hydro", 13.86, 28.3, 103.6, round(61.62 * 1000 / 8760 / 13.86, 3),
+      note="Xiluodu 13.86 GW, 61.62 TWh/yr [K33]; reservoir", hydro_mode="reservoir", daily_gwh=daily_gwh(61.62))
+plant("sichuan_hydro_reservoir", "sichuan", "hydro", 18.0, 30.0, 102.5, 0.45, note="ESTIMATE (Sichuan cascades other than the named ones)", hydro_mode="reservoir")
+plant("sichuan_hydro_small", "sichuan", "hydro", 30.0, 30.5, 103.0, 0.50, note="ESTIMATE run-of-river small hydro (assumed run-of-river [calibration-facts §3]); June CF ESTIMATE", hydro_mode="run-of-river")
+plant("yunnan_hydro_reservoir", "yunnan", "hydro", 30.0, 25.0, 101.0, 0.45, note="ESTIMATE", hydro_mode="reservoir")
+plant("yunnan_hydro_small", "yunnan", "hydro", 30.0, 24.5, 100.5, 0.50, note="ESTIMATE run-of-river [calibration-facts §3]", hydro_mode="run-of-river")
+plant("guizhou_hydro", "guizhou", "hydro", 35.0, 26.6, 106.7, 0.40, note="100 GW total [R16] × hydro share 0.35 ESTIMATE", hydro_mode="reservoir")
+coal("guizhou_coal", "guizhou", 45.0, 26.6, 106.7, 40, 880, "ESTIMATE remainder [R16]", sending=True)
+# Nuclear: 57.03 GW in 2023 [K12] → the reference topology's 60 GW placeholder across four coastal provinces (split ESTIMATE);
+# must-run baseload at the fleet's 87.5 % CF [K12].
+for pid, region, gw, la, lo in [("east_coast_nuclear", "zhejiang", 20.0, 30.4, 120.9), ("guangdong_nuclear", "guangdong", 20.0, 22.6, 114.5),
+                                ("shandong_nuclear", "shandong", 10.0, 36.9, 121.5), ("jiangsu_nuclear", "jiangsu", 10.0, 34.7, 119.4)]:
+    plant(pid, region, "nuclear", gw, la, lo, NUCLEAR_CF, cost=10, ramp=round(gw * 1000 * 0.01), note="placeholder split of 60 GW (ESTIMATE); CF [K12]", must_run=1.0)
 
 
 # ---------------- links
@@ -111,6 +197,108 @@ links = [
  ("inner_mongolia_hebei", "inner_mongolia", "hebei", 6, 600, "ESTIMATE (north AC/DC ties to Hebei; not in the reference list)"),
 ]
 
+
+# ---- Day-ahead schedules of the UHV lines [calibration-facts §7]: the sending grid sets the DC plan [K70]. Shape (ESTIMATE
+# [calibration-facts §7]): flat near 85 % of the day's maximum overnight, the maximum at the receiving-end evening peak
+# (17–22 h), reduced at midday where the receiving end has heavy solar; scaled so that the day's mean is the line's sourced
+# annual mean flow (TWh/yr ÷ 8,760 h), or UHV's 2019 average utilisation of 53 % [K67] where no flow is sourced.
+SCHEDULE_SHAPE = [0.85, 0.85, 0.85, 0.85, 0.85, 0.85, 0.85, 0.9, 0.9, 0.9, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.8, 1.0, 1.0, 1.0, 1.0, 1.0, 0.9, 0.9]
+UHV_MEAN_UTILISATION = 0.53   # [K67] 2019
+LINK_TWH = {"zhundong_wannan": (66, "[U2]"), "jiuquan_hunan": (40, "[U6]"), "qinghai_henan": (40, "[U7]"), "ningxia_hunan": (36, "[U9] >36"),
+            "longdong_shandong": (36, "[U10]"), "baihetan_jiangsu": (30, "[U15] >30"), "baihetan_zhejiang": (30, "[U16] 2 lines ≈ 60"),
+            "yazhong_jiangxi": (36, "[U18]"), "jarud_qingzhou": (55, "[U14]"), "guizhou_guangdong": (50, "[R16] Guizhou → Guangdong")}
+UNSCHEDULED = {"gansu_zhejiang", "jinshang_hubei", "inner_mongolia_hebei"}   # under construction / AC ties: merit-order dispatch
+def schedule(link, gw):
+    if link in UNSCHEDULED: return None, None
+    if link in LINK_TWH:
+        twh, src = LINK_TWH[link]
+        mean, why = twh * 1000 / 8760 / gw, f"mean {twh} TWh/yr {src}"
+    else:
+        mean, why = UHV_MEAN_UTILISATION, "mean 53 % [K67]"
+    m = sum(SCHEDULE_SHAPE) / 24
+    return [round(min(1.0, x * mean / m), 3) for x in SCHEDULE_SHAPE], why
+
+# ---- The east: loads, distributed PV, the rest of the national fleet, thermal sized to peak + reserve
+coords = {"hebei": (38.0, 114.5), "shandong": (36.6, 117.0), "jiangsu": (32.1, 118.8), "zhejiang": (30.3, 120.2), "shanghai": (31.2, 121.5),
+  "anhui": (31.8, 117.2), "henan": (34.75, 113.6), "hunan": (28.2, 112.9), "hubei": (30.6, 114.3), "jiangxi": (28.7, 115.9),
+  "chongqing": (29.6, 106.5), "guangdong": (23.1, 113.3), "sichuan": (30.7, 104.1), "yunnan": (25.0, 102.7), "guizhou": (26.6, 106.7),
+  "inner_mongolia": (40.8, 111.7), "xinjiang": (43.8, 87.6), "gansu": (36.1, 103.8), "ningxia": (37.5, 105.7), "qinghai": (36.3, 100.6)}
+plant("hebei_zhangbei_wind", "hebei", "wind", 25.0, 41.2, 114.7, 0.21, note="ESTIMATE (Zhangjiakou renewable base)")
+# Distributed PV [calibration-facts §5]: 508.0 GW distributed of 1,124.9 GW at end-Sep 2025 [K47]. Sourced provinces: Jiangsu
+# 61.6 GW [K47], Hebei ≈34.5 GW (derived: 81.52 GW × 42 % [K47]), Shandong 35.7 GW [K50] (low, 2023). The rest (376.2 GW,
+# derived) is split by load share over the other eastern and central regions (ESTIMATE: each model region also stands for its
+# unmodelled neighbours). June CF 0.15 (ESTIMATE; national PV 1,320 h/yr = 15 % [R6]).
+DPV_TOTAL_GW, DPV_SOURCED = 508.0, {"jiangsu": (61.6, "[K47]"), "hebei": (34.5, "derived [K47]"), "shandong": (35.7, "[K50] (low)")}
+DPV_REST = ["zhejiang", "shanghai", "anhui", "henan", "hunan", "hubei", "jiangxi", "chongqing", "guangdong", "sichuan"]
+rest_load = sum(REGION_LOAD[r][0] for r in DPV_REST)
+dpv = {r: (gw, src) for r, (gw, src) in DPV_SOURCED.items()}
+for r in DPV_REST:
+    dpv[r] = (round((DPV_TOTAL_GW - sum(g for g, _ in DPV_SOURCED.values())) * REGION_LOAD[r][0] / rest_load, 1), "ESTIMATE load-share split of the rest [K47]")
+for r, (gw, src) in dpv.items():
+    la, lo = coords[r]
+    plant(f"{r}_distributed_pv", r, "solar", gw, la, lo, 0.15, note=f"distributed PV {src}; June CF ESTIMATE")
+# The rest of the national fleet: 570 GW wind and 1,080 GW solar at end-May 2025 [R3]; centralised PV 616.9 GW at end-Sep 2025
+# [K47]. What the bases and pools above do not hold is spread over the regions that stand for the unmodelled provinces
+# (ESTIMATE weights: wind to the north and the coasts, solar to the north and centre).
+NATIONAL_WIND_GW, CENTRAL_PV_GW = 570.0, 616.9
+REST_WIND_W = {"hebei": 0.25, "inner_mongolia": 0.10, "shandong": 0.12, "jiangsu": 0.10, "henan": 0.10, "guangdong": 0.08, "hunan": 0.04,
+               "hubei": 0.04, "anhui": 0.04, "yunnan": 0.05, "guizhou": 0.03, "jiangxi": 0.03, "zhejiang": 0.02}
+REST_PV_W = {"hebei": 0.10, "henan": 0.12, "shandong": 0.12, "inner_mongolia": 0.05, "xinjiang": 0.08, "gansu": 0.05, "qinghai": 0.03, "ningxia": 0.03,
+             "yunnan": 0.08, "guizhou": 0.05, "anhui": 0.06, "jiangsu": 0.05, "hubei": 0.05, "hunan": 0.04, "jiangxi": 0.04, "guangdong": 0.05}
+assert abs(sum(REST_WIND_W.values()) - 1) < 1e-9 and abs(sum(REST_PV_W.values()) - 1) < 1e-9
+modelled_wind = sum(p["gw"] for p in PLANTS if p["typ"] == "wind")
+modelled_central_pv = sum(p["gw"] for p in PLANTS if p["typ"] == "solar" and "distributed" not in p["id"])
+for r, share in REST_WIND_W.items():
+    la, lo = coords[r]
+    plant(f"{r}_wind_rest", r, "wind", round((NATIONAL_WIND_GW - modelled_wind) * share, 1), la + 0.5, lo + 0.5, 0.20,
+          note=f"share {share} of the national wind fleet not held elsewhere ({NATIONAL_WIND_GW} GW [R3]; ESTIMATE weight); June CF ESTIMATE")
+for r, share in REST_PV_W.items():
+    la, lo = coords[r]
+    plant(f"{r}_solar_rest", r, "solar", round((CENTRAL_PV_GW - modelled_central_pv) * share, 1), la - 0.5, lo - 0.5, 0.17,
+          note=f"share {share} of centralised PV not held elsewhere ({CENTRAL_PV_GW} GW [K47]; ESTIMATE weight); June CF ESTIMATE")
+
+# Shanghai's import capacity of 24 GW [K56] (it had no inbound line, so its hub was throttled): two AC ties from Jiangsu and
+# Zhejiang (ESTIMATE split; ~250 km, losses as for the DC lines, ESTIMATE), merit-order dispatch.
+links += [("east_china_ac_jiangsu_shanghai", "jiangsu", "shanghai", 12, 250, "ESTIMATE half of Shanghai's 24 GW import capacity [K56]"),
+          ("east_china_ac_zhejiang_shanghai", "zhejiang", "shanghai", 12, 250, "ESTIMATE half of Shanghai's 24 GW import capacity [K56]")]
+UNSCHEDULED |= {"east_china_ac_jiangsu_shanghai", "east_china_ac_zhejiang_shanghai"}
+# Thermal pools of the east: created here, sized by the adequacy pass below (after hubs, whose load counts too).
+RESERVE, THERMAL_AVAILABILITY = 0.13, 0.9
+THERMAL_SOURCED = {"shanghai": (23.6, "sourced local generation 23.6 GW [K56]"), "jiangsu": (87.4, "derived 78.7 GW peak coal output [K54] ÷ 0.9")}
+THERMAL_FLOOR = {"sichuan": (12.0, "ESTIMATE: coal was under 10 % of Sichuan's capacity in 2024 [K8] (≈ 10 % of ≈ 120 GW, E)"),
+  "yunnan": (15.0, "ESTIMATE: hydro-dominated like Sichuan [K8]; not sourced")}
+EAST_THERMAL = ["hebei", "shandong", "jiangsu", "zhejiang", "shanghai", "anhui", "henan", "hunan", "hubei", "jiangxi", "chongqing", "guangdong", "sichuan", "yunnan"]
+EVENING = 19   # local hour of the receiving-end peak (the load profile's peak hours are 17–19 h, no solar)
+for r in EAST_THERMAL:
+    la, lo = coords[r]
+    gw, why = THERMAL_SOURCED.get(r) or THERMAL_FLOOR.get(r) or (0.0, "")
+    coal(f"{r}_thermal", r, gw, la, lo, 55, 820, why, fo=1, north=r in ("hebei", "shandong", "henan"))
+
+# ---- Storage [calibration-facts §2]. Pumped hydro 58.69 GW at end-2024 [K27], ≈66.8 GW at end-2025 (derived [K24]); provincial
+# split not found: ESTIMATE over the eastern and central grids by load, 6 h of storage (ESTIMATE typical PSH), round trip 79 %
+# (US fleet 2019 [K29]). New-type (battery) storage 73.76 GW / 168 GWh at end-2024 [K19]: the five largest provinces as sourced
+# [K19] (Inner Mongolia 10.23 GW/24.39 GWh, Xinjiang 8.57/28.71, Shandong 7.17/15.55, Jiangsu 5.62/11.95, Ningxia 4.43/8.82), the
+# rest (37.74 GW / 78.58 GWh, derived) by load share over the other regions (ESTIMATE); round trip 85 % (LFP AC-AC 85–88 % (E)
+# [calibration-facts §2], US 82 % [K29]). End-2024 figures are kept (end-2025 +84 % [K23] not split by province).
+STORAGE = []
+PSH_GW, PSH_HOURS, PSH_RTE = 66.8, 6.0, 0.79
+PSH_REGIONS = ["zhejiang", "guangdong", "anhui", "hebei", "shandong", "jiangsu", "henan", "hubei", "hunan", "jiangxi", "chongqing", "inner_mongolia"]
+psh_load = sum(REGION_LOAD[r][0] for r in PSH_REGIONS)
+for r in PSH_REGIONS:
+    gw = round(PSH_GW * REGION_LOAD[r][0] / psh_load, 2)
+    STORAGE.append((f"{r}_pumped_hydro", r, "pumped-hydro", gw, round(gw * PSH_HOURS, 1), PSH_RTE, "ESTIMATE load-share split of ≈66.8 GW [K24][K27]; 6 h (E); RTE [K29]"))
+BESS_SOURCED = {"inner_mongolia": (10.23, 24.39), "xinjiang": (8.57, 28.71), "shandong": (7.17, 15.55), "jiangsu": (5.62, 11.95), "ningxia": (4.43, 8.82)}
+BESS_RTE = 0.85
+rest_regions = [rid for rid, _ in regions if rid not in BESS_SOURCED]
+rest_load_all = sum(REGION_LOAD[r][0] for r in rest_regions)
+for rid, _ in regions:
+    if rid in BESS_SOURCED:
+        gw, gwh = BESS_SOURCED[rid]; note = "sourced end-2024 [K19]"
+    else:
+        share = REGION_LOAD[rid][0] / rest_load_all
+        gw, gwh = round(37.74 * share, 2), round(78.58 * share, 2); note = "ESTIMATE load-share split of the rest of 73.76 GW / 168 GWh [K19]"
+    STORAGE.append((f"{rid}_battery", rid, "battery", gw, gwh, BESS_RTE, note + "; RTE (E)"))
+
 # ---------------- hubs
 hubs = [
  # id, region, lat, lon, role, servers, pue, cny_kwh, note
@@ -126,6 +314,54 @@ hubs = [
  ("ningxia-zhongwei", "ningxia", 37.5, 105.2, "west", 100, 1.20, 0.36, ">100k racks [S26], 2,050 MW project [S11]; price 0.36 [S26]"),
 ]
 hubpos = {h[0]: (h[2], h[3]) for h in hubs}
+
+# ---- Adequacy [calibration-facts §6]: every region's firm supply at the evening peak covers its peak load plus its hubs'
+# full power × PUE, plus RESERVE (13 %: the simulator's 12–15 % (E) [calibration-facts §6]; no numeric planning margin was found).
+# Firm = provincial-pool thermal × THERMAL_AVAILABILITY (0.9, ESTIMATE: the plants' online share) + nuclear × CF + reservoir hydro
+# at capacity + run-of-river × CF + scheduled UHV imports delivered at EVENING + Shanghai's sourced 24 GW import capacity [K56];
+# wind, solar, storage and the dedicated export bases count for nothing. Where firm supply falls short:
+#  - a provincial thermal pool that is not sourced is raised to close the gap (the note says by how much: ESTIMATE);
+#  - where the fleet is sourced (Jiangsu's coal maximum 78.7 GW [K54]) the gap becomes "other supply": imports over
+#    inter-provincial ties the model does not hold as lines (Jiangsu imported 37.4 GW at its 2025 peak [K54], of which the modelled
+#    UHV schedules carry only part) plus gas and other units. One dispatchable aggregate at 60 USD/MWh (ESTIMATE: above local coal,
+#    so local units go first) and 750 kg/MWh (ESTIMATE: the exporting grids' coal-heavy mix), no must-run.
+# Not tuned to a calibration target: the rule is the reserve practice above, applied to every region alike.
+POOL_THERMAL = {r: f"{r}_thermal" for r in EAST_THERMAL}
+POOL_THERMAL.update({"xinjiang": "xinjiang_coal", "gansu": "gansu_coal", "ningxia": "ningxia_coal", "inner_mongolia": "inner_mongolia_coal",
+                     "guizhou": "guizhou_coal", "qinghai": "qinghai_thermal"})
+SOURCED_POOL = {"shanghai", "jiangsu", "qinghai"}   # fleets whose size is sourced: never raised
+FIRM_TIES = {"shanghai": (24.0, "[K56]")}
+def hub_peak_gw(r):
+    return sum(servers * 4.0 * pue for _, region, _, _, _, servers, pue, _, _ in hubs if region == r) / 1000
+def firm_gw(r):
+    total = 0.0
+    for p in PLANTS:
+        if p["region"] != r or p["export_link"]: continue
+        if p["typ"] == "coal": total += p["gw"] * THERMAL_AVAILABILITY
+        elif p["typ"] == "nuclear": total += p["gw"] * NUCLEAR_CF
+        elif p["typ"] == "hydro": total += p["gw"] if p["hydro_mode"] == "reservoir" else p["gw"] * p["cf"]
+    for lid, f, t, lgw, km, _ in links:
+        sched, _ = schedule(lid, lgw)
+        if t == r and sched: total += lgw * sched[EVENING] * (1 - 0.03 * km / 1000)
+    return total + FIRM_TIES.get(r, (0.0, ""))[0]
+ADEQUACY = {}
+for rid, _ in regions:
+    need = (REGION_LOAD[rid][0] * PROFILE_PEAK / 1000 + hub_peak_gw(rid)) * (1 + RESERVE)
+    gap = need - firm_gw(rid)
+    ADEQUACY[rid] = (need, gap)
+    if gap <= 0.05: continue
+    pool = next(p for p in PLANTS if p["id"] == POOL_THERMAL[rid])
+    if rid in SOURCED_POOL:
+        gw = round(gap, 1)
+        plant(f"{rid}_other_supply", rid, "coal", gw, pool["lat"], pool["lon"], cost=60, carbon=750, ramp=round(gw * 1000 * COAL_RAMP_SHARE_PER_MIN), fo=1,
+              note=f"ESTIMATE adequacy gap: peak + hubs + {RESERVE:.0%} = {need:.1f} GW firm needed, {need - gap:.1f} GW modelled; unmodelled ties, gas and other units")
+    else:
+        add = round(gap / THERMAL_AVAILABILITY, 1)
+        before = pool["gw"]
+        pool["gw"] = round(before + add, 1)
+        pool["ramp"] = round(pool["gw"] * 1000 * COAL_RAMP_SHARE_PER_MIN)
+        why = f"{pool['note']}; " if pool["note"] else ""
+        pool["note"] = why + f"{'raised by' if before else 'sized:'} {add} GW so firm supply covers peak + hubs + {RESERVE:.0%} = {need:.1f} GW (ESTIMATE adequacy rule)"
 
 # ---------------- cables
 cables = [("sjc2", 10500, 126, "[C1]"), ("sjc", 8900, 28, "[C2]"), ("apg", 10400, 54.8, "[C3]"), ("ncp", 13000, 70, "[C4]"),
@@ -194,6 +430,26 @@ def check_user_centres():
         if ref.get(uid) != (la, lo):
             print(f"warning: user centre {uid} {(la, lo)} differs from reference-topology.yaml {ref.get(uid)}", file=sys.stderr)
 
+# ---------------- calibration targets (issue 14): every run evaluates them; `gridactors calibrate` exits 5 when one misses
+def calibration_section(hubs_east):
+    out = ["""
+# Calibration targets: model vs the sourced band, evaluated by every run (summary.json `calibration`, the report) and by
+# `gridactors calibrate` (exit 5 when one misses). Bands and sources as in issue 14.
+calibration:
+  - {id: unserved, metric: unserved_share, high: 0.0001, source: "ESTIMATE: no rationing on the 2025 record peak days [K51]; target < 0.01 % of demand"}
+  - {id: curtailment-national, metric: curtailment_share, low: 0.03, high: 0.10, source: "[R4][K39] H1 2025: wind 5.7 %, solar 6.6 %"}
+  - {id: curtailment-qinghai-solar, metric: curtailment_share, region: qinghai, plant_type: solar, low: 0.08, source: "[R4][K39] Qinghai solar 15.2 % H1 2025"}"""]
+    for lid, f, t, gw, km, note in links:
+        if lid in LINK_TWH:
+            twh, src = LINK_TWH[lid]
+            mean = twh * 1e6 / 8760
+            out.append(f"  - {{id: flow-{lid}, metric: link_mean_flow_mw, link: {lid}, low: {round(mean * 0.65)}, high: {round(mean * 1.35)}, source: \"{src} {twh} TWh/yr ÷ 8,760 h ± 35 %\"}}")
+    for lid, f, t, gw, km, note in links:
+        out.append(f"  - {{id: not-pinned-{lid}, metric: link_hours_at_capacity, link: {lid}, high: 20, source: \"ESTIMATE: no source says the line runs at its rating; UHV averaged 53 % [K67]\"}}")
+    for h in hubs_east:
+        out.append(f"  - {{id: unthrottled-{h}, metric: hub_throttled_hours, hub: {h}, high: 0, source: \"ESTIMATE: eastern hubs are not rationed on a normal day\"}}")
+    return "\n".join(out)
+
 # ---------------- the scenario text
 def build(name="china-token-supply-chain", header=DEFAULT_HEADER, policy="latency-first", plants_over=None,
           plants_comment="", hubs_over=None, hubs_comment="", realtime=None, users_comment=""):
@@ -215,8 +471,9 @@ network:
 """)
     w("\n# Grid regions (provinces). Background loads are ESTIMATES (average provincial load, MW) shaped by an\n# ESTIMATE hourly profile (local time).\nregions:")
     prof = "[" + ", ".join(str(x) for x in load_profile) + "]"
-    for rid, load in regions:
-        w(f"  - {{id: {rid}, background_load: {load} MW, load_profile: {prof}}}")
+    for rid, _ in regions:
+        load, why = REGION_LOAD[rid]
+        w(f"  - {{id: {rid}, background_load: {load} MW, load_profile: {prof}}}   # {why}")
 
     w("""
 # Generation aggregates per province/base (shared/data plants section). Renewable splits and capacity
@@ -232,6 +489,12 @@ network:
         if p["carbon"] is not None: parts.append(f"carbon: {p['carbon']}")
         if p["ramp"] is not None: parts.append(f"ramp_per_minute: {p['ramp']} MW")
         if p["fo"] is not None: parts.append(f"forced_outages_per_year: {p['fo']}")
+        if p["must_run"]: parts.append(f"must_run: {round(p['must_run'] * 100, 1)} %")
+        if p["must_run_by_month"]: parts.append("must_run_by_month: [" + ", ".join(str(x) for x in p["must_run_by_month"]) + "]")
+        if p["min_stable"]: parts.append(f"min_stable: {round(p['min_stable'] * 100, 1)} %")
+        if p["hydro_mode"]: parts.append(f"hydro_mode: {p['hydro_mode']}")
+        if p["daily_gwh"]: parts.append(f"daily_energy: {p['daily_gwh']} GWh")
+        if p["export_link"]: parts.append(f"export_link: {p['export_link']}")
         w(f"  - {{{', '.join(parts)}}}" + (f"   # {note}" if note else ""))
 
     w("""
@@ -239,7 +502,21 @@ network:
 # Losses 3 %/1000 km [U20] (UHVDC range 1.5–3 % [U21]).
 links:""")
     for id, f, t, gw, km, note in links:
-        w(f"  - {{id: {id}, from: {f}, to: {t}, capacity: {gw} GW, length: {km} km, loss_per_1000km: 3 %}}   # {note}")
+        sched, why = schedule(id, gw)
+        extra = "" if sched is None else ", deviation: 10 %, schedule: [" + ", ".join(str(x) for x in sched) + "]"
+        w(f"  - {{id: {id}, from: {f}, to: {t}, capacity: {gw} GW, length: {km} km, loss_per_1000km: 3 %{extra}}}   # {note}" + ("" if why is None else f"; schedule: {why}, shape ESTIMATE"))
+    w("""
+# Storage [calibration-facts §2]: pumped hydro and batteries (see the generator for the splits; end-2024 battery fleet [K19]).
+storage:""")
+    for sid, region, typ, gw, gwh, rte, note in STORAGE:
+        la, lo = coords[region]
+        w(f"  - {{id: {sid}, region: {region}, type: {typ}, power: {gw} GW, energy: {gwh} GWh, efficiency: {round(rte * 100)} %, initial_soc: 50 %, lat: {la}, lon: {lo}}}   # {note}")
+    w("""
+# Weather [calibration-facts §8]: correlation lengths ESTIMATE (hourly wind e-folding ≈ 400 km, solar clear-sky ≈ 150 km);
+# neighbouring provinces' hourly wind correlation 0.5–0.7 (E).
+weather:
+  wind_correlation_length: 400 km
+  solar_correlation_length: 150 km""")
 
     w("""
 # The 10 clusters of the 8 national hubs [S2][S20]. role east = real-time, west = batch [S20].
@@ -289,6 +566,7 @@ users:""")
         rs = routes_dom(city) if city else routes_intl(intl)
         w("    routes:")
         for r in rs: w(f"      - {r}")
+    w(calibration_section(hubs_east=[h[0] for h in hubs if h[4] == "east"]))
     w("\nfaults: []")
     return "\n".join(out) + "\n"
 

@@ -89,7 +89,13 @@ public class GenerateCommandSpecs
         Assert.True(r.ExitCode == 0, r.Stderr);
         var v = await CliRunner.RunAsync("validate", file);
         Assert.Equal(0, v.ExitCode);
-        Assert.Contains("160 plants, 80 regions, 76 links, 40 hubs, 52 cables, 40 user regions", v.Stdout);
+        // Every entity of the source appears four times (the counts come from validating the source itself).
+        var source = await CliRunner.RunAsync("validate", from);
+        Assert.Equal(0, source.ExitCode);
+        var counts = System.Text.RegularExpressions.Regex.Matches(source.Stdout, @"(\d+) (plants|regions|links|hubs|cables|user regions|storages)");
+        Assert.Equal(7, counts.Count);
+        foreach (System.Text.RegularExpressions.Match m in counts)
+            Assert.Contains($"{4 * int.Parse(m.Groups[1].Value)} {m.Groups[2].Value}", v.Stdout);
         var bad = await CliRunner.RunAsync("generate", "--scale", "0");
         Assert.NotEqual(0, bad.ExitCode);
         Assert.Contains("--scale must be at least 1", bad.Stderr);
