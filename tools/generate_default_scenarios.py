@@ -184,7 +184,7 @@ links = [
  ("lingzhou_shaoxing", "ningxia", "zhejiang", 8, 1720, "sourced [U8]"),
  ("ningxia_hunan", "ningxia", "hunan", 8, 1616, "sourced [U9]"),
  ("longdong_shandong", "gansu", "shandong", 8, 915, "length [U10]; capacity ESTIMATE"),
- ("gansu_zhejiang", "gansu", "zhejiang", 8, 2370, "sourced [U11]; under construction, included as planned"),
+ ("gansu_zhejiang", "gansu", "zhejiang", 8, 2370, "sourced [U11]; under construction"),
  ("ximeng_taizhou", "inner_mongolia", "jiangsu", 10, 1620, "sourced [U12]"),
  ("shanghaimiao_shandong", "inner_mongolia", "shandong", 10, 1238, "sourced [U13]"),
  ("jarud_qingzhou", "inner_mongolia", "shandong", 10, 1228, "length [U14]; capacity ESTIMATE"),
@@ -207,7 +207,12 @@ UHV_MEAN_UTILISATION = 0.53   # [K67] 2019
 LINK_TWH = {"zhundong_wannan": (66, "[U2]"), "jiuquan_hunan": (40, "[U6]"), "qinghai_henan": (40, "[U7]"), "ningxia_hunan": (36, "[U9] >36"),
             "longdong_shandong": (36, "[U10]"), "baihetan_jiangsu": (30, "[U15] >30"), "baihetan_zhejiang": (30, "[U16] 2 lines ≈ 60"),
             "yazhong_jiangxi": (36, "[U18]"), "jarud_qingzhou": (55, "[U14]"), "guizhou_guangdong": (50, "[R16] Guizhou → Guangdong")}
-UNSCHEDULED = {"gansu_zhejiang", "jinshang_hubei", "inner_mongolia_hebei"}   # under construction / AC ties: merit-order dispatch
+# Lines under construction in 2025 are not in service on the default (June 2025) day: they are listed in the scenario as a
+# comment, not as links (as merit-order lines between a cheap west and a dear east they would run at their rating all day,
+# which is a line the grid does not have yet). A user studying the planned grid adds them back.
+UNDER_CONSTRUCTION = [l for l in links if "under construction" in l[5]]
+links = [l for l in links if "under construction" not in l[5]]
+UNSCHEDULED = {"inner_mongolia_hebei"}   # AC ties: merit-order dispatch
 def schedule(link, gw):
     if link in UNSCHEDULED: return None, None
     if link in LINK_TWH:
@@ -331,6 +336,9 @@ POOL_THERMAL.update({"xinjiang": "xinjiang_coal", "gansu": "gansu_coal", "ningxi
                      "guizhou": "guizhou_coal", "qinghai": "qinghai_thermal"})
 SOURCED_POOL = {"shanghai", "jiangsu", "qinghai"}   # fleets whose size is sourced: never raised
 FIRM_TIES = {"shanghai": (24.0, "[K56]")}
+# The neighbours that feed those ties carry them at the peak: each sender's need gains its share of the importer's gap (the
+# importer's need less its own firm supply, at most the tie), so that the same megawatts are not counted twice.
+TIE_SENDERS = {"shanghai": ["jiangsu", "zhejiang"]}
 def hub_peak_gw(r):
     return sum(servers * 4.0 * pue for _, region, _, _, _, servers, pue, _, _ in hubs if region == r) / 1000
 def firm_gw(r):
@@ -345,23 +353,30 @@ def firm_gw(r):
         if t == r and sched: total += lgw * sched[EVENING] * (1 - 0.03 * km / 1000)
     return total + FIRM_TIES.get(r, (0.0, ""))[0]
 ADEQUACY = {}
+def own_need_gw(r):
+    return (REGION_LOAD[r][0] * PROFILE_PEAK / 1000 + hub_peak_gw(r)) * (1 + RESERVE)
+TIE_LOAD = {}
+for importer, senders in TIE_SENDERS.items():
+    tie_gap = min(FIRM_TIES[importer][0], max(0.0, own_need_gw(importer) - (firm_gw(importer) - FIRM_TIES[importer][0])))
+    for sender in senders: TIE_LOAD[sender] = TIE_LOAD.get(sender, 0.0) + tie_gap / len(senders)
 for rid, _ in regions:
-    need = (REGION_LOAD[rid][0] * PROFILE_PEAK / 1000 + hub_peak_gw(rid)) * (1 + RESERVE)
+    need = own_need_gw(rid) + TIE_LOAD.get(rid, 0.0)
     gap = need - firm_gw(rid)
     ADEQUACY[rid] = (need, gap)
+    ties = f" + {TIE_LOAD[rid]:.1f} GW for Shanghai's ties" if rid in TIE_LOAD else ""
     if gap <= 0.05: continue
     pool = next(p for p in PLANTS if p["id"] == POOL_THERMAL[rid])
     if rid in SOURCED_POOL:
         gw = round(gap, 1)
         plant(f"{rid}_other_supply", rid, "coal", gw, pool["lat"], pool["lon"], cost=60, carbon=750, ramp=round(gw * 1000 * COAL_RAMP_SHARE_PER_MIN), fo=1,
-              note=f"ESTIMATE adequacy gap: peak + hubs + {RESERVE:.0%} = {need:.1f} GW firm needed, {need - gap:.1f} GW modelled; unmodelled ties, gas and other units")
+              note=f"ESTIMATE adequacy gap: peak + hubs + {RESERVE:.0%}{ties} = {need:.1f} GW firm needed, {need - gap:.1f} GW modelled; unmodelled ties, gas and other units")
     else:
         add = round(gap / THERMAL_AVAILABILITY, 1)
         before = pool["gw"]
         pool["gw"] = round(before + add, 1)
         pool["ramp"] = round(pool["gw"] * 1000 * COAL_RAMP_SHARE_PER_MIN)
         why = f"{pool['note']}; " if pool["note"] else ""
-        pool["note"] = why + f"{'raised by' if before else 'sized:'} {add} GW so firm supply covers peak + hubs + {RESERVE:.0%} = {need:.1f} GW (ESTIMATE adequacy rule)"
+        pool["note"] = why + f"{'raised by' if before else 'sized:'} {add} GW so firm supply covers peak + hubs + {RESERVE:.0%}{ties} = {need:.1f} GW (ESTIMATE adequacy rule)"
 
 # ---------------- cables
 cables = [("sjc2", 10500, 126, "[C1]"), ("sjc", 8900, 28, "[C2]"), ("apg", 10400, 54.8, "[C3]"), ("ncp", 13000, 70, "[C4]"),
@@ -505,6 +520,10 @@ links:""")
         sched, why = schedule(id, gw)
         extra = "" if sched is None else ", deviation: 10 %, schedule: [" + ", ".join(str(x) for x in sched) + "]"
         w(f"  - {{id: {id}, from: {f}, to: {t}, capacity: {gw} GW, length: {km} km, loss_per_1000km: 3 %{extra}}}   # {note}" + ("" if why is None else f"; schedule: {why}, shape ESTIMATE"))
+    if UNDER_CONSTRUCTION:
+        w("  # Under construction, not in service on this June 2025 day (add them back to study the planned grid):")
+        for id, f, t, gw, km, note in UNDER_CONSTRUCTION:
+            w(f"  # - {{id: {id}, from: {f}, to: {t}, capacity: {gw} GW, length: {km} km, loss_per_1000km: 3 %}}   # {note}")
     w("""
 # Storage [calibration-facts §2]: pumped hydro and batteries (see the generator for the splits; end-2024 battery fleet [K19]).
 storage:""")

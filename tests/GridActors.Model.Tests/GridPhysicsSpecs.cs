@@ -146,6 +146,28 @@ public class GridPhysicsSpecs
     }
 
     [Fact]
+    public void A_storage_running_dry_tapers_its_output_instead_of_stopping_dead()
+    {
+        // Load 1,000 MW, hydro 600 MW: a full 400 MW / 300 MWh battery (lossless) covers the gap at full power until it
+        // holds less than half an hour of it, then gives what it holds spread over half an hour: 5/6 of the previous
+        // interval's output each interval, never a fall from full power to nothing.
+        var s = Run(Grid([Region("r", 1000)], [Hydro("hydro", "r", 600)],
+            storage: [Storage("battery", "r", StorageType.Battery, 400, 300) with { Efficiency = 1, InitialSoc = 1 }]), 2 * Hour);
+        var rows = s.SeriesOf<StorageSample>("storage/battery");
+        double fullHours = (300 - 400 * GridActors.Model.SupplyChain.Storage.DischargeTaperHours) / 400;   // 0.25 h at full power
+        int full = (int)Math.Round(fullHours / IntervalHours);
+        Assert.All(rows.Take(full), r => Assert.Equal(400, r.DischargedMW, 6));
+        for (int k = full; k < rows.Count; k++)
+        {
+            Assert.True(rows[k].DischargedMW < 400 + Eps);
+            Assert.Equal(rows[k - 1].StateOfChargeMWh / GridActors.Model.SupplyChain.Storage.DischargeTaperHours, rows[k].DischargedMW, 6);
+            if (k > full) Assert.Equal(rows[k - 1].DischargedMW * (1 - IntervalHours / GridActors.Model.SupplyChain.Storage.DischargeTaperHours), rows[k].DischargedMW, 6);
+        }
+        Assert.True(rows[^1].DischargedMW > 10, $"still {rows[^1].DischargedMW} MW after 2 h");
+        Assert.True(s.EnergyConserved, s.EnergyImbalance);
+    }
+
+    [Fact]
     public void A_scheduled_link_carries_its_schedule_within_the_deviation_band_whatever_the_receiver_prefers()
     {
         double[] schedule = [.. Enumerable.Range(0, 24).Select(h => h < 8 ? 0.5 : h < 16 ? 0.3 : 0.8)];
@@ -178,12 +200,14 @@ public class GridPhysicsSpecs
     }
 
     [Fact]
-    public void A_region_counts_its_scheduled_imports_before_it_offers_its_spare_output_to_a_neighbour()
+    public void A_region_counts_its_scheduled_and_forecast_imports_before_it_offers_its_spare_output_to_a_neighbour()
     {
         // west → mid on a flat schedule (1,000 ± 200 MW, lossless), mid → east on merit. Mid's coal (3,000 MW × 0.9
         // available = 2,700) is short of its 3,000 MW load alone; with the scheduled 800 MW it counts on, it has 500 MW to
         // spare, which east (1,350 MW of dearer coal for 1,800 MW of load) needs. Without counting the plan, mid would
         // clear its coal for its whole load, offer east nothing, and east would be 450 MW short while mid's coal idled.
+        // From the third interval mid also counts the 400 MW it took beyond the plan in each of the last two (its
+        // persistence forecast), so it offers 900 MW, and east takes it all: mid's coal is cheaper than east's.
         var s = Run(Grid(
             [Region("west", 0), Region("mid", 3000), Region("east", 1800)],
             [Hydro("west-hydro", "west", 2000), Thermal("mid-coal", "mid", PlantType.Coal, 3000, 55), Thermal("east-coal", "east", PlantType.Coal, 1500, 80)],
@@ -191,7 +215,9 @@ public class GridPhysicsSpecs
              Link("m-e", "mid", "east", 1000, 1000) with { LossPer1000Km = 0 }]), 1 * Hour);
         Assert.True(s.EnergyConserved, s.EnergyImbalance);
         Assert.Equal(0, s.UnservedMWh, 6);
-        Assert.All(s.SeriesOf<LinkSample>("link/m-e"), r => Assert.Equal(500, r.SentMW, 6));
+        var me = s.SeriesOf<LinkSample>("link/m-e");
+        Assert.All(me.Take(2), r => Assert.Equal(500, r.SentMW, 6));
+        Assert.All(me.Skip(2), r => Assert.Equal(900, r.SentMW, 6));
         Assert.All(s.SeriesOf<LinkSample>("link/w-m"), r => Assert.Equal(1200, r.SentMW, 6));   // mid's coal is dearer: the upper band
         Assert.All(s.SeriesOf<RegionSample>("region/east"), r => Assert.Equal(1800, r.ServedMW, 6));
     }
@@ -251,6 +277,15 @@ public class GridPhysicsSpecs
         Assert.True(Released(0, 16) <= daily * 16 / 24 + Eps);
         Assert.True(Released(0, 40) <= daily * (16.0 / 24 + 1) + Eps);
         Assert.True(Released(0, 64) <= daily * (16.0 / 24 + 2) + Eps);
+        // On the run's first day it knows no prices yet and releases its water (16/24 of a day's, 2,667 MWh) in the shape
+        // of the load profile over the 16 h left: 10 h at 1.0, 5 h at 1.3, 1 h at 1.0, so the peak gets 6.5 of 17.5 parts
+        // and the budget is used up by midnight.
+        double firstPeak = dam.Where(r => r.Hours < 16 && LocalHour(r.Hours) is >= 18 and < 23).Sum(r => r.DispatchedMW) * IntervalHours;
+        Assert.Equal(daily * 16 / 24 * 6.5 / 17.5, firstPeak, 3);
+        Assert.Equal(daily * 16 / 24, Released(0, 16), 3);
+        var morning = dam.First(r => LocalHour(r.Hours) is >= 9 and < 10).DispatchedMW;
+        var evening = dam.First(r => r.Hours < 16 && LocalHour(r.Hours) is >= 19 and < 20).DispatchedMW;
+        Assert.Equal(1.3, evening / morning, 6);
         // On the second full day it has learnt the prices: its water goes mostly to the evening peak (gas hours).
         double peak = dam.Where(r => r.Hours >= 40 && r.Hours < 64 && LocalHour(r.Hours) is >= 18 and < 23).Sum(r => r.DispatchedMW) * IntervalHours;
         Assert.True(peak > 0.6 * Released(40, 64), $"peak {peak} of {Released(40, 64)} MWh");

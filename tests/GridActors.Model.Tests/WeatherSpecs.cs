@@ -169,6 +169,37 @@ public class WeatherSpecs(ITestOutputHelper output)
     }
 
     [Fact]
+    public void An_aggregates_wind_moves_smoothly_between_dispatch_intervals_and_still_varies_over_hours()
+    {
+        // The anomaly is low-pass filtered (τ = 1 h): a 5-minute step moves it by ≈ 0.04 sd, an hour by ≈ 0.4 sd. Without
+        // the filter an AR(1) with φ = 0.98 moves by 0.2 sd every 5 minutes, which for a 84 GW provincial aggregate meant
+        // swings of 5–7 GW between two intervals.
+        Assert.Equal(1.0, GridActors.Model.SupplyChain.Plant.WeatherSmoothingHours);
+        double a = Math.Exp(-5.0 / 60);
+        // The scale that keeps the filtered anomaly at unit variance, checked against a long simulated series.
+        var rng = new Random(7);
+        double x = 0, y = 0, sum2 = 0;
+        const int n = 400_000;
+        for (int k = 0; k < n + 1000; k++)
+        {
+            double e = Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+            x = 0.98 * x + Math.Sqrt(1 - 0.98 * 0.98) * e;
+            y = a * y + (1 - a) * x;
+            if (k >= 1000) sum2 += y * y;
+        }
+        Assert.InRange(Math.Sqrt(sum2 / n) / PlantWeather.SmoothedSd(0.98, a), 0.95, 1.05);
+        Assert.Equal(1.0, PlantWeather.SmoothedSd(GridActors.Model.SupplyChain.Plant.WindPersistence, 0), 12);
+        var s = Run(Plants(172, null, Wind("w", 41.2, 114.7)), 7 * Day, 3).Summary;
+        var cf = Available(s, "w").Select(x => x / 1000).ToArray();
+        double sd = Math.Sqrt(cf.Select(x => (x - cf.Average()) * (x - cf.Average())).Average());
+        double Step(int lag) => Math.Sqrt(Enumerable.Range(0, cf.Length - lag).Select(i => (cf[i + lag] - cf[i]) * (cf[i + lag] - cf[i])).Average());
+        output.WriteLine($"capacity-factor sd {sd:0.000}; rms change over 5 min {Step(1):0.0000}, over 1 h {Step(12):0.0000}");
+        Assert.True(Step(1) < 0.1 * sd, $"5-minute changes {Step(1):0.000} vs sd {sd:0.000}");
+        Assert.True(Step(1) < 0.015, $"5-minute changes {Step(1):0.000} of capacity");
+        Assert.True(Step(12) > 3 * Step(1), $"hourly changes {Step(12):0.000} vs 5-minute {Step(1):0.000}");
+    }
+
+    [Fact]
     public void The_mean_available_output_over_30_days_is_the_capacity_factor()
     {
         // June (30 days from day 152). Sites 2,000 km or more apart have independent weather; six seeds give 48

@@ -39,6 +39,12 @@ public sealed class Plant(SupplyChainModel model, int index) : Entity
     /// e-folding time 4.1 h. ESTIMATE: wind output changes more slowly than cloudiness; not calibrated.</summary>
     public const double WindPersistence = 0.98;
 
+    /// <summary>Time constant (h) of the low-pass filter on the wind and cloudiness anomalies (see <see cref="PlantWeather"/>).
+    /// ESTIMATE: a plant here is usually a provincial aggregate of many farms, whose combined output moves smoothly over
+    /// minutes; with 1 h a 5-minute step moves the anomaly by 0.04 sd (≈ 0.6 % of capacity at a spread of 0.15) and an hour
+    /// by 0.4 sd. Not calibrated to a target: chosen so that an aggregate does not jump by GW between dispatch intervals.</summary>
+    public const double WeatherSmoothingHours = 1.0;
+
     /// <summary>Mean clearness of the sky (share of clear-sky output that reaches the panels). ESTIMATE.</summary>
     public const double MeanClearness = 0.75;
 
@@ -104,7 +110,7 @@ public sealed class Plant(SupplyChainModel model, int index) : Entity
                 {
                     _spilledMW = water.StartInterval(localHours) / model.IntervalHours;
                     double capacity = _available;
-                    _available = water.Offer(capacity, model.IntervalHours);
+                    _available = water.Offer(capacity, model.IntervalHours, localHours);
                     cost = water.WaterValue(capacity, 24 - (localHours - 24 * day), model.IntervalHours, cost);
                 }
                 ctx.Send(new EntityId(_region), SupplyChainModel.EnergyDelay,

@@ -6,8 +6,9 @@ namespace GridActors.Model.SupplyChain;
 /// A grid region (province). Each dispatch interval k it:
 /// (1) collects its plants' offers (with the floor each cannot go below: must-run, ramp-down, minimum stable output),
 ///     its storages' bids and its hubs' demands; reserves the output of dedicated export bases for their link; clears
-///     its load (background load × hourly profile + hub demand) less what its scheduled inbound links deliver at least
-///     (their day-ahead plan: schedule less the band, less losses), taking every floor first, then the merit order (plants
+///     its load (background load × hourly profile + hub demand) less what its imports will deliver at least — the
+///     day-ahead plan of its scheduled inbound links (schedule less the band, less losses) and a persistence forecast of
+///     the rest (the lower of the last two intervals' imports beyond the plan) —, taking every floor first, then the merit order (plants
 ///     above their floors and storage discharge); and offers what is left over its outbound links — links with a
 ///     day-ahead schedule first, up to the schedule plus the deviation band (the receiver must take the schedule less the
 ///     band), then merit-order links up to their capacity;
@@ -74,6 +75,8 @@ public sealed class Region : Entity
     private double[] _importTaken = [];                  // per import: MW delivered taken
     private readonly Dictionary<int, List<(int Offer, bool Floor, double MW)>> _blocks = [];
     private double _importUsed;
+    private double _planned;                              // this interval's plan: what scheduled inbound links deliver at least
+    private double _beyondPlan1, _beyondPlan2;            // imports taken beyond the plan in the last two intervals (MW)
     private readonly Series<RegionSample> _series = new();
 
     public Region(SupplyChainModel model, int index)
@@ -251,10 +254,12 @@ public sealed class Region : Entity
             _blocks[_outbound[p]] = block;
         }
 
-        // The region's own load, less what its scheduled imports will deliver at least (the day-ahead plan): every floor
-        // first, then the merit order. Counting the plan here lets a region that imports on schedule pass its own spare
-        // output on (Jiangsu to Shanghai) instead of holding it for load the imports will serve.
-        double remaining = Math.Max(0, TotalLoad(now) - ScheduledImportsExpected(now));
+        // The region's own load, less what its imports will deliver at least — the day-ahead plan of its scheduled links and
+        // a persistence forecast of the rest (the lower of the last two intervals' imports beyond the plan) —: every floor
+        // first, then the merit order. Counting the imports here lets a region that imports pass its own spare output on
+        // (Jiangsu and Zhejiang to Shanghai) instead of holding it for load the imports will serve.
+        _planned = ScheduledImportsExpected(now);
+        double remaining = Math.Max(0, TotalLoad(now) - _planned - Math.Min(_beyondPlan1, _beyondPlan2));
         for (int i = 0; i < n; i++)
         {
             double f = Floor(i) - _exportF[i];
@@ -358,6 +363,7 @@ public sealed class Region : Entity
             }
         }
         _importUsed = _importTaken.Sum();
+        (_beyondPlan2, _beyondPlan1) = (_beyondPlan1, Math.Max(0, _importUsed - _planned));
         var energy = new ChannelId(SupplyChainModel.ChannelEnergy);
         for (int j = 0; j < _imports.Count; j++)
             ctx.Send(new EntityId(_imports[j].Link), SupplyChainModel.EnergyDelay, new ImportAccept(ctx.Self.Value, _interval, _importTaken[j]), energy);
@@ -472,6 +478,7 @@ public sealed class Region : Entity
         // State is saved between intervals (checkpoints happen at window boundaries; mid-interval
         // bookkeeping is saved too so that any boundary works).
         w.Write(_interval); w.Write((byte)_stage); w.Write(_importUsed);
+        w.Write(_planned); w.Write(_beyondPlan1); w.Write(_beyondPlan2);
         w.Write(_offers.Count); foreach (var o in _offers) SupplyChainCodec.Instance.Write(w, o);
         w.Write(_bids.Count); foreach (var b in _bids) SupplyChainCodec.Instance.Write(w, b);
         w.Write(_demands.Count); foreach (var d in _demands) SupplyChainCodec.Instance.Write(w, d);
@@ -491,6 +498,7 @@ public sealed class Region : Entity
     public override void Load(BinaryReader r)
     {
         _interval = r.ReadInt64(); _stage = (Stage)r.ReadByte(); _importUsed = r.ReadDouble();
+        _planned = r.ReadDouble(); _beyondPlan1 = r.ReadDouble(); _beyondPlan2 = r.ReadDouble();
         _offers.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _offers.Add((Offer)SupplyChainCodec.Instance.Read(r)!);
         _bids.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _bids.Add((StorageBid)SupplyChainCodec.Instance.Read(r)!);
         _demands.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _demands.Add((Demand)SupplyChainCodec.Instance.Read(r)!);

@@ -14,6 +14,8 @@ namespace GridActors.Model.SupplyChain;
 ///   so it displaces every plant dearer than a typical interval of the day (the net-load peak) and serves load that
 ///   would otherwise go unserved; before any price is known it bids <see cref="ShortageOnlyCost"/>, i.e. it discharges
 ///   only when the region is short. It serves only its own region's load (never exported).</item>
+/// <item>Tapering: with less than <see cref="DischargeTaperHours"/> of full output left, it gives at most what it holds
+///   spread over that time, so its output fades out instead of stopping dead.</item>
 /// <item>Losses: the round-trip efficiency η is split evenly: a MWh from the grid stores √η MWh, a MWh to the grid
 ///   draws 1/√η MWh; the difference is booked as the storage's losses. The state of charge stays within [0, energy].</item>
 /// </list>
@@ -48,8 +50,15 @@ public sealed class Storage : Entity
     /// <summary>Most it can take from the grid this interval (MW).</summary>
     private double ChargeLimit => Math.Max(0, Math.Min(_spec.PowerMW, (_spec.EnergyMWh - _soc) / (OneWay * _model.IntervalHours)));
 
-    /// <summary>Most it can give to the grid this interval (MW).</summary>
-    private double DischargeLimit => Math.Max(0, Math.Min(_spec.PowerMW, _soc * OneWay / _model.IntervalHours));
+    /// <summary>Hours over which a storage spreads what it has left once that is less than this many hours at full power:
+    /// it then gives at most (what it holds) ÷ this time, so its output tapers off (by Δ ÷ this time per interval, 17 %
+    /// every 5 minutes) instead of dropping from full power to nothing in one interval, which no thermal fleet could
+    /// follow at its ramp rate. ESTIMATE: operators keep storage from running dry at full output; not sourced.</summary>
+    public const double DischargeTaperHours = 0.5;
+
+    /// <summary>Most it can give to the grid this interval (MW): its power, at most what it holds spread over
+    /// <see cref="DischargeTaperHours"/> (or over the interval, if that is longer).</summary>
+    private double DischargeLimit => Math.Max(0, Math.Min(_spec.PowerMW, _soc * OneWay / Math.Max(_model.IntervalHours, DischargeTaperHours)));
 
     public override void Init(IEventContext ctx) => ctx.ScheduleSelf(SimTime.Zero, Tick.Instance);
 

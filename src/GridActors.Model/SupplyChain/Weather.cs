@@ -260,8 +260,13 @@ public static class CapacityFactors
 /// <summary>
 /// The weather of one solar or wind plant: the states of the field nodes it reads, its own noise, and the calibrated
 /// output. Each dispatch interval it steps every node's AR(1) (<c>X(k) = φ X(k−1) + √(1−φ²) ε(k)</c>, ε counter-based)
-/// and its own AR(1) (from its entity stream), and combines them into the anomaly
-/// <c>z = √(1−p)·field + √p·own</c> (p = plant noise): N(0, 1), correlated with its neighbours' by the field.
+/// and its own AR(1) (from its entity stream), combines them into <c>x = √(1−p)·field + √p·own</c> (p = plant noise) and
+/// passes x through a first-order low-pass filter (<c>y(k) = a·y(k−1) + (1−a)·x(k)</c>, <c>a = exp(−Δ/τ)</c>, τ =
+/// <see cref="Plant.WeatherSmoothingHours"/>) scaled back to unit variance: the anomaly z = y ÷ sd(y) is N(0, 1),
+/// correlated with its neighbours' by the field exactly as x is (the same linear filter on every plant), but smooth over
+/// minutes — an AR(1) alone changes by 0.2 sd every 5 minutes, which for a provincial aggregate of wind farms means
+/// swings of several GW between two dispatch intervals; the filtered anomaly changes by 0.04 sd in 5 minutes and 0.4 sd
+/// in an hour.
 /// Intervals it skipped (a forced outage) are caught up, so every plant holds the same node values at the same interval.
 /// </summary>
 public sealed class PlantWeather
@@ -274,6 +279,8 @@ public sealed class PlantWeather
     private ulong _keysSeed;
     private long _interval = -1;     // last interval stepped
     private double _local;           // the plant's own AR(1)
+    private double _smooth = double.NaN; // the low-pass filter's state y (unscaled)
+    private readonly double _a, _scale;  // the filter's coefficient and sd(y)
 
     /// <summary>The weather of plant <paramref name="plant"/> of <paramref name="spec"/>, or null for plants that have none.</summary>
     public static PlantWeather? For(SupplyChainSpec spec, PlantSpec plant) => plant.Type switch
@@ -292,7 +299,13 @@ public sealed class PlantWeather
         _shared = Math.Sqrt(1 - spec.Weather.PlantNoise);
         _own = Math.Sqrt(spec.Weather.PlantNoise);
         _state = new double[_climate.Nodes.Length];
+        _a = Math.Exp(-spec.DispatchIntervalMicros / (Plant.WeatherSmoothingHours * SimTime.MicrosPerHour));
+        _scale = SmoothedSd(_phi, _a);
     }
+
+    /// <summary>Standard deviation of <c>y(k) = a·y(k−1) + (1−a)·x(k)</c> for a unit-variance AR(1) x with coefficient φ:
+    /// √((1−a)² ÷ (1−a²) × (1+aφ) ÷ (1−aφ)); 1 without filtering (a = 0).</summary>
+    public static double SmoothedSd(double phi, double a) => Math.Sqrt((1 - a) * (1 - a) / (1 - a * a) * (1 + a * phi) / (1 - a * phi));
 
     /// <summary>The anomaly z of the last interval stepped (0 before the first).</summary>
     public double Anomaly { get; private set; }
@@ -326,17 +339,25 @@ public sealed class PlantWeather
             _local = Normal(ctx.Rng);
             _interval = 0;
         }
+        if (double.IsNaN(_smooth)) _smooth = Mixed() * _scale;   // starts at x(0): N(0, 1) once scaled
         for (long k = _interval + 1; k <= interval; k++)
         {
             for (int n = 0; n < _state.Length; n++) _state[n] = _phi * _state[n] + _innovation * WeatherField.Noise(keys[n], k);
             _local = _phi * _local + _innovation * Normal(ctx.Rng);
+            _smooth = _a * _smooth + (1 - _a) * Mixed();
         }
         _interval = interval;
+        Anomaly = _smooth / _scale;
+        return Anomaly;
+    }
+
+    /// <summary>x: the field at the site mixed with the plant's own noise.</summary>
+    private double Mixed()
+    {
         double field = 0;
         var w = _climate.Weights;
         for (int n = 0; n < _state.Length; n++) field += w[n] * _state[n];
-        Anomaly = _shared * field + _own * _local;
-        return Anomaly;
+        return _shared * field + _own * _local;
     }
 
     private ulong[] Keys(ulong seed)
@@ -359,14 +380,14 @@ public sealed class PlantWeather
 
     public void Save(BinaryWriter w)
     {
-        w.Write(_interval); w.Write(_local); w.Write(Anomaly);
+        w.Write(_interval); w.Write(_local); w.Write(_smooth); w.Write(Anomaly);
         w.Write(_state.Length);
         foreach (var x in _state) w.Write(x);
     }
 
     public void Load(BinaryReader r)
     {
-        _interval = r.ReadInt64(); _local = r.ReadDouble(); Anomaly = r.ReadDouble();
+        _interval = r.ReadInt64(); _local = r.ReadDouble(); _smooth = r.ReadDouble(); Anomaly = r.ReadDouble();
         int n = r.ReadInt32();
         if (n != _state.Length) throw new InvalidDataException($"weather state has {n} nodes, the plant reads {_state.Length}");
         for (int k = 0; k < n; k++) _state[k] = r.ReadDouble();
