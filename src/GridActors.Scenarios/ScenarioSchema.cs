@@ -85,6 +85,8 @@ public static class ScenarioSchema
         new Number<RegionSpec>("background_load", "load other than hubs", r => r.BackgroundLoadMW, (r, v) => r with { BackgroundLoadMW = v!.Value })
             { Dimension = Dimension.Power, Unit = "MW", Default = 0, Bounds = Bounds.NonNegative(MaxPowerMW) },
         new Profile<RegionSpec>("load_profile", "24 hourly multipliers of the background load (local time)", r => r.LoadProfile, (r, v) => r with { LoadProfile = v }),
+        new Choice<RegionSpec, LoadShape>("load_shape", "how the profile is read: linear (interpolated between the hours' midpoints) or step (each hour's value for the whole hour)",
+            [("linear", LoadShape.Linear), ("step", LoadShape.Step)], r => r.LoadShape, (r, v) => r with { LoadShape = v }) { Default = "linear" },
         new Number<RegionSpec>("utc_offset", "local time offset", r => r.UtcOffsetHours, (r, v) => r with { UtcOffsetHours = v!.Value })
             { Unit = "h", Default = 8, Bounds = Bounds.Within(-12, 14) },
     ]);

@@ -18,8 +18,10 @@ public class GridPhysicsSpecs
         return SupplyChainSummary.From(model, new SequentialExecutor().Run(model, Settings(horizon, seed)));
     }
 
+    /// <summary>A grid whose regions read their load profiles as steps (each hour's value for the whole hour), so that the
+    /// expected numbers are exact.</summary>
     private static SupplyChainSpec Grid(RegionSpec[] regions, PlantSpec[] plants, LinkSpec[]? links = null, StorageSpec[]? storage = null) =>
-        Empty("grid") with { Regions = regions, Plants = plants, Links = links ?? [], Storage = storage ?? [] };
+        Empty("grid") with { Regions = [.. regions.Select(r => r with { LoadShape = LoadShape.Step })], Plants = plants, Links = links ?? [], Storage = storage ?? [] };
 
     private static PlantSpec Hydro(string id, string region, double mw) => Plant(id, region, PlantType.Hydro, mw, 30, 105) with { CapacityFactor = 1 };
 
@@ -308,6 +310,35 @@ public class GridPhysicsSpecs
         }
         Assert.Equal(new[] { "hours", "load_mw", "served_mw", "import_mw", "export_mw", "curtailed_mw", "price_usd_per_mwh", "carbon_kg_per_mwh",
             "marginal_carbon_kg_per_mwh" }, RegionSample.Columns);
+    }
+
+    [Fact]
+    public void A_linear_load_profile_is_interpolated_between_the_hours_midpoints_and_a_step_profile_is_not()
+    {
+        // Profile 1 + h/100 (local hour h, UTC+8): linear reads it at each interval's midpoint m (local hours) as
+        // p(⌊m − ½⌋) + (m − ½ − ⌊m − ½⌋)·(p(⌊m − ½⌋ + 1) − p(⌊m − ½⌋)), wrapping at midnight; step reads p(hour of the start).
+        double[] profile = [.. Enumerable.Range(0, 24).Select(h => 1 + h / 100.0)];
+        double P(int h) => profile[((h % 24) + 24) % 24];
+        SupplyChainSpec Spec(LoadShape shape) => Empty("grid") with
+        {
+            Regions = [Region("r", 1000) with { LoadProfile = profile, LoadShape = shape }],
+            Plants = [Hydro("hydro", "r", 2000)],
+        };
+        var linear = Run(Spec(LoadShape.Linear), 24 * Hour).SeriesOf<RegionSample>("region/r");
+        var step = Run(Spec(LoadShape.Step), 24 * Hour).SeriesOf<RegionSample>("region/r");
+        Assert.Equal(288, linear.Count);
+        for (int k = 0; k < linear.Count; k++)
+        {
+            double m = (k + 0.5) * IntervalHours + 8 - 0.5;
+            int h = (int)Math.Floor(m);
+            double expected = 1000 * (P(h) + (m - h) * (P(h + 1) - P(h)));
+            Assert.Equal(expected, linear[k].LoadMW, 6);
+            Assert.Equal(1000 * P(LocalHour(step[k].Hours)), step[k].LoadMW, 6);
+        }
+        // Linear changes by at most 1/12 of an hourly step per interval, except across midnight (23 → 0).
+        for (int k = 1; k < linear.Count; k++)
+            if (Math.Abs(linear[k].LoadMW - linear[k - 1].LoadMW) > 10.0 / 12 + Eps)
+                Assert.InRange(k * IntervalHours + 8, 23.5, 24.6);
     }
 
     [Fact]

@@ -10,8 +10,15 @@ public sealed class Tick
 }
 
 /// <summary>Plant → region: what it can produce this interval and at what marginal cost; <paramref name="FloorMW"/> is the
-/// output it cannot go below (must-run, ramp-down, minimum stable output of its online units), at most <paramref name="MW"/>.</summary>
-public sealed record Offer(int Plant, long Interval, double MW, double Cost, bool Renewable, double FloorMW);
+/// output it cannot go below (must-run, ramp-down, minimum stable output of its online units), at most <paramref name="MW"/>.
+/// <see cref="ReserveMW"/> is output it holds back for shortage: offered at <see cref="ReserveCost"/> to the region's own
+/// load only (never exported), after everything else in the merit order but storage (a reservoir's water beyond its
+/// first-day share, see <see cref="Reservoir"/>).</summary>
+public sealed record Offer(int Plant, long Interval, double MW, double Cost, bool Renewable, double FloorMW)
+{
+    public double ReserveMW { get; init; }
+    public double ReserveCost { get; init; }
+}
 
 /// <summary>Hub → region: the power it wants this interval.</summary>
 public sealed record Demand(int Hub, long Interval, double MW);
@@ -74,7 +81,7 @@ public sealed class SupplyChainCodec : IPayloadCodec
         {
             case null: w.Write((byte)0); break;
             case Tick: w.Write((byte)1); break;
-            case Offer o: w.Write((byte)2); w.Write(o.Plant); w.Write(o.Interval); w.Write(o.MW); w.Write(o.Cost); w.Write(o.Renewable); w.Write(o.FloorMW); break;
+            case Offer o: w.Write((byte)2); w.Write(o.Plant); w.Write(o.Interval); w.Write(o.MW); w.Write(o.Cost); w.Write(o.Renewable); w.Write(o.FloorMW); w.Write(o.ReserveMW); w.Write(o.ReserveCost); break;
             case Demand d: w.Write((byte)3); w.Write(d.Hub); w.Write(d.Interval); w.Write(d.MW); break;
             case ExportOffer e: w.Write((byte)4); w.Write(e.Link); w.Write(e.Interval); w.Write(e.MW); w.Write(e.Cost); w.Write(e.FloorMW); w.Write(e.CarbonKgPerMWh); break;
             case ImportAccept a: w.Write((byte)5); w.Write(a.Link); w.Write(a.Interval); w.Write(a.MW); break;
@@ -100,7 +107,7 @@ public sealed class SupplyChainCodec : IPayloadCodec
         {
             0 => null,
             1 => Tick.Instance,
-            2 => new Offer(r.ReadInt32(), r.ReadInt64(), r.ReadDouble(), r.ReadDouble(), r.ReadBoolean(), r.ReadDouble()),
+            2 => new Offer(r.ReadInt32(), r.ReadInt64(), r.ReadDouble(), r.ReadDouble(), r.ReadBoolean(), r.ReadDouble()) { ReserveMW = r.ReadDouble(), ReserveCost = r.ReadDouble() },
             3 => new Demand(r.ReadInt32(), r.ReadInt64(), r.ReadDouble()),
             4 => new ExportOffer(r.ReadInt32(), r.ReadInt64(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble()),
             5 => new ImportAccept(r.ReadInt32(), r.ReadInt64(), r.ReadDouble()),

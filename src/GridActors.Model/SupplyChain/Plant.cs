@@ -102,7 +102,7 @@ public sealed class Plant(SupplyChainModel model, int index) : Entity
                 if (day != _localDay && _spec.Thermal && !double.IsNaN(_online)) _online = Math.Min(_online, _lastDispatch); // units idle at midnight stop
                 _localDay = day;
                 _available = Available(ctx, k);
-                double cost = _spec.MarginalCostUsdPerMWh;
+                double cost = _spec.MarginalCostUsdPerMWh, reserve = 0;
                 _floor = 0;
                 _spilledMW = 0;
                 if (_spec.Thermal) _floor = ThermalFloor(ctx);
@@ -111,10 +111,13 @@ public sealed class Plant(SupplyChainModel model, int index) : Entity
                     _spilledMW = water.StartInterval(localHours) / model.IntervalHours;
                     double capacity = _available;
                     _available = water.Offer(capacity, model.IntervalHours, localHours);
+                    if (_spec.ExportLink is null) reserve = water.Reserve(capacity, model.IntervalHours, _available);
                     cost = water.WaterValue(capacity, 24 - (localHours - 24 * day), model.IntervalHours, cost);
                 }
                 ctx.Send(new EntityId(_region), SupplyChainModel.EnergyDelay,
-                    new Offer(ctx.Self.Value, k, _available, cost, _spec.Renewable, _floor), new ChannelId(SupplyChainModel.ChannelEnergy));
+                    new Offer(ctx.Self.Value, k, _available, cost, _spec.Renewable, _floor) { ReserveMW = reserve, ReserveCost = Reservoir.ScarcityWaterValue },
+                    new ChannelId(SupplyChainModel.ChannelEnergy));
+                _available += reserve;
                 ctx.ScheduleSelf(new SimTime(model.Spec.DispatchIntervalMicros), Tick.Instance);
                 break;
             case Dispatch d:

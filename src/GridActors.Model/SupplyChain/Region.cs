@@ -27,6 +27,9 @@ namespace GridActors.Model.SupplyChain;
 /// <item>Storage discharges in the merit order at the cost it bids (see <see cref="Storage"/>), only to serve this
 ///   region's load (never exported); it charges only from surplus, after exports, and not in an interval it discharged.
 ///   Several storages charge in id order.</item>
+/// <item>A plant's reserve (<see cref="Offer.ReserveMW"/>: a reservoir's water beyond its first-day share) serves only this
+///   region's load, in the merit order at its reserve cost (a scarcity value above every plant's cost), so it is used
+///   only when the region would otherwise be short; it is never exported.</item>
 /// <item>A dedicated export base (a plant with <see cref="PlantSpec.ExportLink"/>) feeds its link first, up to the
 ///   link's upper band (its capacity when unscheduled); only its output beyond that joins the provincial pool. What the
 ///   link's receiver does not take of the reserved output is not used locally (the base is tied to its line): it is
@@ -50,7 +53,7 @@ public sealed class Region : Entity
     private const double PriceEpsilonMW = 1e-9;
 
     /// <summary>Kinds of supply in the merit order; ties in cost are broken by kind, then entity id.</summary>
-    private const int KindRenewable = 0, KindPlant = 1, KindImport = 2, KindStorage = 3;
+    private const int KindRenewable = 0, KindPlant = 1, KindImport = 2, KindStorage = 3, KindReserve = 4;
 
     private readonly SupplyChainModel _model;
     private readonly RegionSpec _spec;
@@ -72,6 +75,7 @@ public sealed class Region : Entity
     private double[] _localF = [], _localX = [];         // per offer: used locally from its floor and above it
     private double[] _exportF = [], _exportX = [];       // per offer: committed to export blocks from its floor and above it
     private double[] _storageUsed = [];                  // per storage bid: discharge used
+    private double[] _reserveUsed = [];                  // per offer: used from its reserve (own load only)
     private double[] _importTaken = [];                  // per import: MW delivered taken
     private readonly Dictionary<int, List<(int Offer, bool Floor, double MW)>> _blocks = [];
     private double _importUsed;
@@ -158,13 +162,27 @@ public sealed class Region : Entity
             throw new InvalidOperationException($"region {_spec.Id}: {what} for interval {interval} arrived in stage {_stage} of interval {_interval}");
     }
 
+    /// <summary>Background load at <paramref name="micros"/>: the profile's value of the local hour (step), or interpolated
+    /// linearly between the midpoints of the hours around it (linear, see <see cref="LoadShape"/>).</summary>
     private double Load(long micros)
     {
-        double f = _spec.LoadProfile is { Length: 24 } p ? p[LocalHour(micros)] : 1.0;
-        return _spec.BackgroundLoadMW * f;
+        if (_spec.LoadProfile is not { Length: 24 } p) return _spec.BackgroundLoadMW;
+        if (_spec.LoadShape == LoadShape.Step) return _spec.BackgroundLoadMW * p[LocalHour(micros)];
+        double t = (SimTime.ToHours(micros) + _spec.UtcOffsetHours) % 24 - 0.5;
+        if (t < 0) t += 24;
+        int h = (int)Math.Floor(t) % 24;
+        double w = t - Math.Floor(t);
+        return _spec.BackgroundLoadMW * (p[h] * (1 - w) + p[(h + 1) % 24] * w);
     }
 
-    private double TotalLoad(long micros) => Load(micros) + _demands.Sum(d => d.MW);
+    /// <summary>The interval's load: background load (see <see cref="Load"/>) at the interval's start (step) or midpoint
+    /// (linear) — the same value in every stage of the interval — plus the hubs' demands.</summary>
+    private double TotalLoad()
+    {
+        long start = _interval * _model.Spec.DispatchIntervalMicros;
+        long at = _spec.LoadShape == LoadShape.Linear ? start + _model.Spec.DispatchIntervalMicros / 2 : start;
+        return Load(at) + _demands.Sum(d => d.MW);
+    }
 
     /// <summary>The local hour (0–23) of this region at a simulated time (also west of Greenwich before the first local
     /// midnight, where the hour of <c>hours + offset</c> is negative).</summary>
@@ -230,6 +248,7 @@ public sealed class Region : Entity
         _localF = new double[n]; _localX = new double[n];
         _exportF = new double[n]; _exportX = new double[n];
         _storageUsed = new double[_bids.Count];
+        _reserveUsed = new double[n];
         long now = ctx.Now.Micros;
         var bands = new (double Upper, double Lower)[_outbound.Length];
         for (int p = 0; p < _outbound.Length; p++) bands[p] = Band(p, now);
@@ -259,7 +278,7 @@ public sealed class Region : Entity
         // first, then the merit order. Counting the imports here lets a region that imports pass its own spare output on
         // (Jiangsu and Zhejiang to Shanghai) instead of holding it for load the imports will serve.
         _planned = ScheduledImportsExpected(now);
-        double remaining = Math.Max(0, TotalLoad(now) - _planned - Math.Min(_beyondPlan1, _beyondPlan2));
+        double remaining = Math.Max(0, TotalLoad() - _planned - Math.Min(_beyondPlan1, _beyondPlan2));
         for (int i = 0; i < n; i++)
         {
             double f = Floor(i) - _exportF[i];
@@ -270,15 +289,18 @@ public sealed class Region : Entity
         }
         var merit = new List<Supply>(n + _bids.Count);
         for (int i = 0; i < n; i++) merit.Add(new Supply(_offers[i].Cost, KindOf(_offers[i]), _offers[i].Plant, i, Flex(i) - _exportX[i]));
-        if (_bids.Count > 0)
-        {
-            for (int b = 0; b < _bids.Count; b++) merit.Add(new Supply(_bids[b].Cost, KindStorage, _bids[b].Storage, b, _bids[b].DischargeMW));
-            merit.Sort(MeritOrder);
-        }
+        for (int b = 0; b < _bids.Count; b++) merit.Add(new Supply(_bids[b].Cost, KindStorage, _bids[b].Storage, b, _bids[b].DischargeMW));
+        AddReserves(merit);
+        if (merit.Count > n) merit.Sort(MeritOrder);
         foreach (var s in merit)
         {
             double use = Math.Min(s.MW, remaining);
-            if (s.Kind == KindStorage) _storageUsed[s.Index] = use; else _localX[s.Index] = use;
+            switch (s.Kind)
+            {
+                case KindStorage: _storageUsed[s.Index] = use; break;
+                case KindReserve: _reserveUsed[s.Index] = use; break;
+                default: _localX[s.Index] = use; break;
+            }
             remaining -= use;
         }
 
@@ -324,8 +346,8 @@ public sealed class Region : Entity
     {
         _imports.Sort((a, b) => a.Link.CompareTo(b.Link));
         int n = _offers.Count;
-        double remaining = TotalLoad(ctx.Now.Micros);
-        Array.Clear(_localF); Array.Clear(_localX); Array.Clear(_storageUsed);
+        double remaining = TotalLoad();
+        Array.Clear(_localF); Array.Clear(_localX); Array.Clear(_storageUsed); Array.Clear(_reserveUsed);
         _importTaken = new double[_imports.Count];
 
         // Floors first: the region's own (less what is committed to exports) and the scheduled imports' lower bands.
@@ -350,6 +372,7 @@ public sealed class Region : Entity
             pool.Add(new Supply(_imports[j].Cost, KindImport, _imports[j].Link, j, _imports[j].MW - ImportFloor(j)));
         for (int b = 0; b < _bids.Count; b++)
             pool.Add(new Supply(_bids[b].Cost, KindStorage, _bids[b].Storage, b, _bids[b].DischargeMW));
+        AddReserves(pool);
         pool.Sort(MeritOrder);
         foreach (var p in pool)
         {
@@ -359,6 +382,7 @@ public sealed class Region : Entity
             {
                 case KindImport: _importTaken[p.Index] += use; break;
                 case KindStorage: _storageUsed[p.Index] = use; break;
+                case KindReserve: _reserveUsed[p.Index] = use; break;
                 default: _localX[p.Index] = use; break;
             }
         }
@@ -371,11 +395,18 @@ public sealed class Region : Entity
         else Finish(ctx);
     }
 
+    /// <summary>Adds the plants' reserves (see <see cref="Offer.ReserveMW"/>) to a merit order.</summary>
+    private void AddReserves(List<Supply> merit)
+    {
+        for (int i = 0; i < _offers.Count; i++)
+            if (_offers[i].ReserveMW > 0) merit.Add(new Supply(_offers[i].ReserveCost, KindReserve, _offers[i].Plant, i, _offers[i].ReserveMW));
+    }
+
     private void Finish(IEventContext ctx)
     {
         int n = _offers.Count;
         var localUsed = new double[n];
-        for (int i = 0; i < n; i++) localUsed[i] = _localF[i] + _localX[i];
+        for (int i = 0; i < n; i++) localUsed[i] = _localF[i] + _localX[i] + _reserveUsed[i];
         var dispatched = (double[])localUsed.Clone();
         double exported = 0;
         foreach (int link in _outbound)
@@ -404,7 +435,7 @@ public sealed class Region : Entity
             ctx.Send(new EntityId(_bids[b].Storage), SupplyChainModel.EnergyDelay,
                 new StorageDispatch(_interval, _storageUsed[b] > 0 ? _storageUsed[b] : -charge[b], price), energy);
         }
-        double load = TotalLoad(ctx.Now.Micros);
+        double load = TotalLoad();
         double supplied = localUsed.Sum() + _importUsed;
         if (_bids.Count > 0) supplied += discharged;
         double served = Math.Min(load, supplied);
@@ -458,6 +489,8 @@ public sealed class Region : Entity
             if (dispatched[i] > Floor(i) + PriceEpsilonMW) Consider(_offers[i].Cost, _carbon[_offers[i].Plant]);
         for (int b = 0; b < _bids.Count; b++)
             if (_storageUsed[b] > PriceEpsilonMW) Consider(_bids[b].Cost, 0);
+        for (int i = 0; i < _reserveUsed.Length; i++)
+            if (_reserveUsed[i] > PriceEpsilonMW) Consider(_offers[i].ReserveCost, _carbon[_offers[i].Plant]);
         for (int j = 0; j < _importTaken.Length; j++)
             if (_importTaken[j] > ImportFloor(j) + PriceEpsilonMW) Consider(_imports[j].Cost, _imports[j].CarbonKgPerMWh);
         return price > 0 ? (price, carbon) : (0, 0);
@@ -485,7 +518,7 @@ public sealed class Region : Entity
         w.Write(_imports.Count); foreach (var e in _imports) SupplyChainCodec.Instance.Write(w, e);
         w.Write(_accepted.Count); foreach (var (k, v) in _accepted.OrderBy(x => x.Key)) { w.Write(k); w.Write(v); }
         WriteArray(w, _localF); WriteArray(w, _localX); WriteArray(w, _exportF); WriteArray(w, _exportX);
-        WriteArray(w, _storageUsed); WriteArray(w, _importTaken);
+        WriteArray(w, _storageUsed); WriteArray(w, _importTaken); WriteArray(w, _reserveUsed);
         w.Write(_blocks.Count);
         foreach (var (link, block) in _blocks.OrderBy(x => x.Key))
         {
@@ -505,7 +538,7 @@ public sealed class Region : Entity
         _imports.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _imports.Add((ExportOffer)SupplyChainCodec.Instance.Read(r)!);
         _accepted.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _accepted[r.ReadInt32()] = r.ReadDouble();
         _localF = ReadArray(r); _localX = ReadArray(r); _exportF = ReadArray(r); _exportX = ReadArray(r);
-        _storageUsed = ReadArray(r); _importTaken = ReadArray(r);
+        _storageUsed = ReadArray(r); _importTaken = ReadArray(r); _reserveUsed = ReadArray(r);
         _blocks.Clear();
         for (int n = r.ReadInt32(); n > 0; n--)
         {

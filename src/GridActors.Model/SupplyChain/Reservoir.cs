@@ -15,7 +15,10 @@ namespace GridActors.Model.SupplyChain;
 ///   most its capacity, where f is the export link's day-ahead schedule for a base bound to a scheduled link, otherwise
 ///   its region's load profile (flat without one). Water not taken stays in the budget and raises the later shares. So
 ///   the first day's water lasts to midnight in the shape of the load (or the schedule) instead of going in the run's
-///   first hours. ESTIMATE: operators shape a reservoir's release on the load curve; the exact shape is not sourced.</item>
+///   first hours. ESTIMATE: operators shape a reservoir's release on the load curve; the exact shape is not sourced.
+///   The rest of what it could give (capacity, at most the budget left) it holds as a reserve for shortage, offered at
+///   <see cref="ScarcityWaterValue"/> to its region's own load only: water is released beyond the shape rather than load
+///   being shed (a base bound to a link holds no reserve: its water follows the link's schedule).</item>
 /// <item>Spill: the budget unused at midnight stays in the reservoir, up to <see cref="CarryOverDays"/> days of budget;
 ///   beyond that the reservoir is full and the rest is spilled (reported as the plant's curtailment in the first
 ///   interval of the new day, apart from wind and solar curtailment in the summary).</item>
@@ -43,6 +46,11 @@ public sealed class Reservoir(double dailyMWh, int intervalsPerDay, double[]? pr
         return new Reservoir(plant.DailyEnergyMWh ?? plant.CapacityMW * plant.CapacityFactor * 24,
             PriceHistory.IntervalsPerDay(model.Spec.DispatchIntervalMicros), profile);
     }
+
+    /// <summary>The price (USD/MWh) at which a reservoir offers its reserve on a run's first day: above the marginal cost of
+    /// every plant in the shipped scenarios (gas 90, "other supply" 60) and below storage's shortage-only bid, so it is
+    /// used only when the region would otherwise be short. ESTIMATE (a scarcity value of water, not sourced).</summary>
+    public const double ScarcityWaterValue = 500;
 
     /// <summary>Energy that may still be released today (MWh).</summary>
     public double Budget => _budget;
@@ -73,6 +81,12 @@ public sealed class Reservoir(double dailyMWh, int intervalsPerDay, double[]? pr
         double share = _prices.Full ? 1 : FirstDayShare(capacityMW, intervalHours, localHours);
         return Math.Max(0, Math.Min(capacityMW * share, _budget / intervalHours));
     }
+
+    /// <summary>What the plant holds back for shortage this interval (MW) beside an offer of <paramref name="offeredMW"/>:
+    /// on a run's first day, the rest of its capacity up to the budget left; none once it bids water values (it then
+    /// offers its whole capacity).</summary>
+    public double Reserve(double capacityMW, double intervalHours, double offeredMW) =>
+        _prices.Full ? 0 : Math.Max(0, Math.Min(capacityMW, _budget / intervalHours) - offeredMW);
 
     private double FirstDayShare(double capacityMW, double intervalHours, double localHours)
     {

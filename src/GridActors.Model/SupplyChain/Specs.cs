@@ -55,8 +55,17 @@ public sealed record PlantSpec(
     public double MustRunIn(int month) => Math.Min(1, MustRun * (MustRunByMonth is { Length: 12 } f ? f[month - 1] : 1));
 }
 
+/// <summary>How a region reads its 24 hourly load multipliers: <see cref="Linear"/> interpolates between the hours' midpoints
+/// (a load that changes smoothly, as a real one does: a step of several GW at the full hour is more than a thermal fleet can
+/// ramp in one interval), <see cref="Step"/> holds each hour's value for the whole hour.</summary>
+public enum LoadShape { Linear, Step }
+
 /// <summary>A grid region (province). <paramref name="LoadProfile"/>: 24 hourly multipliers of the background load (or none).</summary>
-public sealed record RegionSpec(string Id, double BackgroundLoadMW, double[]? LoadProfile, double UtcOffsetHours);
+public sealed record RegionSpec(string Id, double BackgroundLoadMW, double[]? LoadProfile, double UtcOffsetHours)
+{
+    /// <summary>How the load profile is read between full hours.</summary>
+    public LoadShape LoadShape { get; init; }
+}
 
 /// <summary>A directional UHV transmission link.</summary>
 public sealed record LinkSpec(string Id, string From, string To, double CapacityMW, double LengthKm, double LossPer1000Km)
