@@ -17,6 +17,7 @@ public class GridSummarySpecs
         var text = File.ReadAllText(file)
             .Replace("ramp_per_minute: 20 MW}", "ramp_per_minute: 20 MW, min_stable: 50 %, startup_cost: 25}")
             .Replace("ramp_per_minute: 2 MW}", "ramp_per_minute: 2 MW, must_run: 100 %}")
+            .Replace("capacity: 1.2 GW, length: 1720 km", "capacity: 0.3 GW, length: 1720 km")   // Ningxia's noon surplus must stay there
             .Replace("hubs:\n", "storage:\n  - {id: battery, region: ningxia, type: battery, power: 200 MW, energy: 800 MWh, initial_soc: 0}\nhubs:\n");
         var scenario = ScenarioLoader.Load(file, text);
         var model = new SupplyChainModel(scenario.Spec);
