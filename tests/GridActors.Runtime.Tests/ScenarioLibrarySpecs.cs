@@ -27,6 +27,22 @@ public class ScenarioLibrarySpecs
         Assert.True(d.Links.Count >= 15 && d.Cables.Count >= 10 && d.Users.Count >= 8);
     }
 
+    [Fact]
+    public void The_default_day_meets_every_calibration_target_it_carries()
+    {
+        // The headline figures of the baseline day (no unserved load, sourced curtailment, sourced UHV flows, no line
+        // pinned, no eastern hub throttled) are the scenario's own calibration targets: a change to the model or the
+        // generator that breaks one of them fails here, with the list of misses.
+        var scenario = ScenarioLoader.LoadFile(Path.Combine(Repo(), "scenarios", "china-token-supply-chain.yaml"));
+        Assert.True(scenario.Spec.Calibration.Count >= 30, $"{scenario.Spec.Calibration.Count} targets");
+        var model = new SupplyChainModel(scenario.Spec);
+        var result = new SequentialExecutor().Run(model, new RunSettings(scenario.Seed, new SimTime(scenario.HorizonMicros)));
+        var summary = SupplyChainSummary.From(model, result);
+        Assert.True(summary.EnergyConserved, summary.EnergyImbalance);
+        var missed = Calibration.Evaluate(scenario.Spec, summary).Where(r => !r.Pass).Select(r => $"{r.Target.Id} = {r.Value}").ToList();
+        Assert.True(missed.Count == 0, "missed: " + string.Join("; ", missed));
+    }
+
     [Theory]
     [MemberData(nameof(Files))]
     public async Task Each_scenario_runs_with_conservation_and_identical_digests_on_both_executors(string file)
