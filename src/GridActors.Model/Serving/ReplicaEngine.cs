@@ -1,0 +1,142 @@
+namespace GridActors.Model.Serving;
+
+/// <summary>One request's shape: prompt tokens, the share of them found in the prefix cache (not prefilled) and output
+/// tokens; <see cref="OffsetMicros"/> is when it arrives after its cohort (a cohort standing for requests spread over a
+/// span of time carries their arrival offsets). In the KV cache it holds prompt + output tokens until it ends.</summary>
+public readonly record struct RequestShape(double PromptTokens, double CachedShare, double OutputTokens)
+{
+    public long OffsetMicros { get; init; }
+
+    public double PrefillTokens => PromptTokens * (1 - CachedShare);
+    public double KvTokens => PromptTokens + OutputTokens;
+}
+
+/// <summary>When a request of an admitted cohort arrived (its cohort's admission plus its offset), got its first token,
+/// its time per output token and when it ends (µs of simulated time).</summary>
+public readonly record struct ServedRequest(long ArrivalMicros, long FirstTokenMicros, double TpotMicros, long FinishMicros)
+{
+    /// <summary>Time to first token at the replica (µs): from arrival to the end of its prompt's prefill.</summary>
+    public long TtftMicros => FirstTokenMicros - ArrivalMicros;
+}
+
+/// <summary>
+/// Continuous batching on one replica (<see cref="ReplicaSpec"/>), at the granularity of cohorts: a cohort is a group
+/// of requests admitted together (one request, or many standing for the same class). Rules:
+/// <list type="bullet">
+/// <item>Admission: a cohort enters only if the batch keeps at most <see cref="ReplicaSpec.MaxBatch"/> sequences and the
+///   KV cache at most its capacity with every sequence's prompt and output reserved (so the cache is never exceeded);
+///   otherwise it waits in its host's queue.</item>
+/// <item>Prefill is served first-come first-served and before decoding (prefill priority, as vLLM): each prompt is
+///   prefilled from its arrival (the cohort's admission plus its offset) or from the end of the previous prompt's
+///   prefill, whichever is later, and takes β₀ + β₁ per uncached prompt token (the iteration that finishes it); a
+///   request gets its first token when its own prompt is done. The same rule holds within a cohort and between
+///   cohorts, so a cohort carrying its requests' arrival offsets is prefilled as they would have been one by one.</item>
+/// <item>Decode: each request then produces its other output tokens at the iteration time of the batch it joins,
+///   β₀ + β₂·n, stretched by the replica's recent prefill load ρ (the share of the last minute spent prefilling, capped at
+///   0.9) as 1 ÷ (1 − ρ): prefill iterations take the time decode iterations would have had.</item>
+/// <item>Release: a cohort frees its sequences and KV at the mean of its requests' end times, so the replica's
+///   sequence-seconds are those of its requests; a cohort of one request is released exactly when it ends.</item>
+/// <item>Energy: the host advances the replica's clock at every change; power is <see cref="ReplicaSpec.PowerW"/> —
+///   prefill power while a prefill period runs, otherwise decode power for the sequences in the batch, or idle.</item>
+/// </list>
+/// </summary>
+public sealed class ReplicaEngine(ReplicaSpec spec)
+{
+    /// <summary>Time constant of the prefill load ρ (µs): one minute.</summary>
+    public const double PrefillLoadMicros = 60e6;
+
+    private readonly Dictionary<long, (int Sequences, double Kv)> _running = [];
+    private readonly Queue<(long From, long To)> _prefill = new();   // prefill busy periods not yet fully integrated
+    private long _clock, _prefillFreeAt;
+    private int _active;
+    private double _kv, _energyJ, _prefillLoad, _prefillMicros, _decodeMicros;
+
+    public ReplicaSpec Spec => spec;
+    public int ActiveSequences => _active;
+    public double KvTokensUsed => _kv;
+    public int Cohorts => _running.Count;
+
+    /// <summary>Energy drawn up to the clock (J).</summary>
+    public double EnergyJ => _energyJ;
+
+    /// <summary>Time spent prefilling and decoding (without prefill) up to the clock (µs).</summary>
+    public double PrefillMicros => _prefillMicros;
+    public double DecodeMicros => _decodeMicros;
+
+    /// <summary>The prefill load ρ at the clock.</summary>
+    public double PrefillLoad => _prefillLoad;
+
+    /// <summary>Whether a cohort of <paramref name="sequences"/> requests needing <paramref name="kvTokens"/> fits now.</summary>
+    public bool CanAdmit(int sequences, double kvTokens) =>
+        _active + sequences <= spec.MaxBatch && _kv + kvTokens <= spec.KvCapacityTokens * (1 + 1e-12);
+
+    /// <summary>Admits cohort <paramref name="id"/> at <paramref name="now"/> (it must fit, see <see cref="CanAdmit"/>);
+    /// fills <paramref name="served"/> (one entry per request) and returns when the cohort is to be released.</summary>
+    public long Admit(long id, ReadOnlySpan<RequestShape> cohort, long now, Span<ServedRequest> served)
+    {
+        if (cohort.Length == 0) throw new ArgumentException("an empty cohort", nameof(cohort));
+        double kv = 0;
+        foreach (var r in cohort) kv += r.KvTokens;
+        if (!CanAdmit(cohort.Length, kv))
+            throw new InvalidOperationException($"cohort {id} ({cohort.Length} sequences, {kv:0} KV tokens) does not fit: {_active} active, {_kv:0} of {spec.KvCapacityTokens:0} KV tokens");
+        Advance(now);
+        int n = _active + cohort.Length;
+        double stretch = 1 / (1 - Math.Min(0.9, _prefillLoad));
+        double tpot = spec.IterationMicros(n, 0) * stretch;
+        double sumEnd = 0;
+        long free = _prefillFreeAt, periodStart = -1;
+        for (int i = 0; i < cohort.Length; i++)
+        {
+            long arrival = now + Math.Max(0, cohort[i].OffsetMicros);
+            long start = Math.Max(arrival, free);
+            if (start > free || periodStart < 0)
+            {
+                if (periodStart >= 0 && free > periodStart) _prefill.Enqueue((periodStart, free));
+                periodStart = start;
+            }
+            long first = start + (long)Math.Round(spec.StepBaseMicros + spec.StepPerPrefillTokenMicros * cohort[i].PrefillTokens);
+            long end = first + (long)Math.Round(Math.Max(0, cohort[i].OutputTokens - 1) * tpot);
+            served[i] = new ServedRequest(arrival, first, tpot, end);
+            sumEnd += end;
+            free = first;
+        }
+        if (free > periodStart) _prefill.Enqueue((periodStart, free));
+        _prefillFreeAt = free;
+        _active = n;
+        _kv += kv;
+        _running.Add(id, (cohort.Length, kv));
+        return Math.Max(now + 1, (long)Math.Round(sumEnd / cohort.Length));
+    }
+
+    /// <summary>Releases cohort <paramref name="id"/> at <paramref name="now"/>: its sequences and KV are free again.</summary>
+    public void Release(long id, long now)
+    {
+        Advance(now);
+        if (!_running.Remove(id, out var c)) throw new InvalidOperationException($"cohort {id} is not running");
+        _active -= c.Sequences;
+        _kv = _running.Count == 0 ? 0 : Math.Max(0, _kv - c.Kv);
+    }
+
+    /// <summary>Moves the clock to <paramref name="now"/>, integrating power and the prefill load.</summary>
+    public void Advance(long now)
+    {
+        if (now <= _clock) return;
+        long from = _clock;
+        double prefilling = 0;
+        while (_prefill.Count > 0)
+        {
+            var (a, b) = _prefill.Peek();
+            double overlap = Math.Max(0, Math.Min(b, now) - Math.Max(a, from));
+            prefilling += overlap;
+            if (b <= now) _prefill.Dequeue(); else break;
+        }
+        double span = now - from;
+        double rest = span - prefilling;
+        _energyJ += (prefilling * spec.PowerW(true, _active) + rest * spec.PowerW(false, _active)) / 1e6;
+        _prefillMicros += prefilling;
+        if (_active > 0) _decodeMicros += rest;
+        double decay = Math.Exp(-span / PrefillLoadMicros);
+        _prefillLoad = _prefillLoad * decay + prefilling / span * (1 - decay);
+        _clock = now;
+    }
+}
