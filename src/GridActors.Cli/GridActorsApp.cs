@@ -65,6 +65,18 @@ public static class GridActorsApp
                 .WithExample("calibrate", "scenarios/china-token-supply-chain.yaml")
                 .WithExample("calibrate", "scenarios/small.yaml", "--until", "6h", "--seed", "3", "--json")
                 .WithExample("calibrate", "scenarios/small.yaml", "--out", "runs/calibration");
+            config.AddBranch("trace", trace =>
+            {
+                trace.SetDescription("Request-length traces in the Azure LLM inference trace layout (TIMESTAMP,ContextTokens,GeneratedTokens).");
+                trace.AddCommand<TraceSynthCommand>("synth")
+                    .WithDescription("Write a synthetic trace: Poisson arrivals at --rate, lognormal prompt and output lengths with the median and p90 of the Azure 2023 conversation or code trace.")
+                    .WithExample("trace", "synth", "--out", "scenarios/traces/synthetic-conversation.csv", "--rows", "2000", "--rate", "5", "--kind", "conversation", "--seed", "1")
+                    .WithExample("trace", "synth", "--kind", "code", "--rows", "500");
+                trace.AddCommand<TraceStatsCommand>("stats")
+                    .WithDescription("Print a trace's statistics (requests, duration, mean rate; mean, median, p90, p99 of both lengths), or every problem as FILE:LINE:COL: message (exit 1).")
+                    .WithExample("trace", "stats", "scenarios/traces/synthetic-conversation.csv")
+                    .WithExample("trace", "stats", "scenarios/traces/synthetic-conversation.csv", "--json");
+            });
             config.AddBranch("bench", bench =>
             {
                 bench.SetDescription("Benchmarks of the simulation engine.");
