@@ -1,4 +1,5 @@
 using GridActors.Kernel;
+using GridActors.Model.Serving;
 using GridActors.Model.SupplyChain;
 
 namespace GridActors.Scenarios;
@@ -8,40 +9,6 @@ public enum TraceKind
 {
     Conversation,
     Code,
-}
-
-/// <summary>
-/// A lognormal length distribution ln L ~ N(<paramref name="Mu"/>, <paramref name="Sigma"/>²), fitted to a median and a
-/// 90th percentile: mu = ln(median), sigma = ln(p90 / median) / z₀.₉ with z₀.₉ = Φ⁻¹(0.9) ≈ 1.2816, so the fitted
-/// distribution has exactly that median and p90. Draws are rounded to whole tokens, at least 1.
-/// </summary>
-public sealed record LognormalLength(double Mu, double Sigma)
-{
-    /// <summary>Φ⁻¹(0.9): the standard normal's 90th percentile.</summary>
-    public const double Z90 = 1.2815515655446004;
-
-    /// <summary>Longest length a draw may give (far beyond any fitted tail: e^(mu + 10 sigma) is below it for every kind).</summary>
-    public const int MaxTokens = 10_000_000;
-
-    public static LognormalLength FromMedianAndP90(double median, double p90)
-    {
-        if (!(median > 0) || !(p90 > median)) throw new ArgumentException($"need 0 < median < p90, got median {median}, p90 {p90}");
-        return new LognormalLength(Math.Log(median), Math.Log(p90 / median) / Z90);
-    }
-
-    public double Median => Math.Exp(Mu);
-    public double P90 => Math.Exp(Mu + Z90 * Sigma);
-    public double Mean => Math.Exp(Mu + Sigma * Sigma / 2);
-
-    /// <summary>One length: e^(mu + sigma·Z), Z standard normal by Box–Muller (two uniforms per draw, cosine branch only,
-    /// so every draw takes the same number of values from the stream).</summary>
-    public int Draw(Rng rng)
-    {
-        double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
-        double z = Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
-        double tokens = Math.Round(Math.Exp(Mu + Sigma * z), MidpointRounding.AwayFromZero);
-        return (int)Math.Clamp(tokens, 1, MaxTokens);
-    }
 }
 
 /// <summary>
@@ -75,12 +42,12 @@ public sealed record LognormalLength(double Mu, double Sigma)
 public static class TraceSynth
 {
     /// <summary>The fitted prompt and output length distributions of <paramref name="kind"/>.</summary>
-    public static (LognormalLength Context, LognormalLength Generated) LengthsOf(TraceKind kind) => kind switch
+    public static (LengthDistribution Context, LengthDistribution Generated) LengthsOf(TraceKind kind) => kind switch
     {
         // Azure LLM inference trace 2023, conversation: prompt median 1,020, p90 2,734; output median 129, p90 424 [K102].
-        TraceKind.Conversation => (LognormalLength.FromMedianAndP90(1020, 2734), LognormalLength.FromMedianAndP90(129, 424)),
+        TraceKind.Conversation => (LengthDistribution.Of(1020, 2734), LengthDistribution.Of(129, 424)),
         // Azure LLM inference trace 2023, code: prompt median 1,469, p90 5,188; output median 13, p90 55 [K102].
-        TraceKind.Code => (LognormalLength.FromMedianAndP90(1469, 5188), LognormalLength.FromMedianAndP90(13, 55)),
+        TraceKind.Code => (LengthDistribution.Of(1469, 5188), LengthDistribution.Of(13, 55)),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown trace kind"),
     };
 
@@ -103,7 +70,7 @@ public static class TraceSynth
         for (int i = 0; i < rows; i++)
         {
             if (i > 0) ticks = checked(ticks + (long)Math.Round(arrivals.NextExponential(1.0 / ratePerSecond) * TimeSpan.TicksPerSecond, MidpointRounding.AwayFromZero));
-            result[i] = new TraceRow(ticks / (double)TimeSpan.TicksPerSecond, context.Draw(lengths), generated.Draw(lengths));
+            result[i] = new TraceRow(ticks / (double)TimeSpan.TicksPerSecond, context.DrawTokens(lengths), generated.DrawTokens(lengths));
         }
         return new Trace(result);
     }

@@ -1,3 +1,5 @@
+using GridActors.Kernel;
+
 namespace GridActors.Model.Serving;
 
 /// <summary>
@@ -10,6 +12,16 @@ public sealed record LengthDistribution(double Median, double P90)
 {
     /// <summary>z of the 90th percentile of the standard normal.</summary>
     public const double Z90 = 1.2815515655446004;
+
+    /// <summary>Longest length <see cref="DrawTokens"/> gives (far beyond any fitted tail).</summary>
+    public const int MaxTokens = 10_000_000;
+
+    /// <summary>The distribution with this median and p90; refuses 0 &lt; median &lt; p90 not holding.</summary>
+    public static LengthDistribution Of(double median, double p90)
+    {
+        if (!(median > 0) || !(p90 > median)) throw new ArgumentException($"need 0 < median < p90, got median {median}, p90 {p90}");
+        return new LengthDistribution(median, p90);
+    }
 
     public double Mu => Math.Log(Median);
 
@@ -29,6 +41,17 @@ public sealed record LengthDistribution(double Median, double P90)
         var x = new double[count];
         for (int i = 0; i < count; i++) x[i] = Math.Max(1, Quantile((i + 0.5) / count));
         return x;
+    }
+
+    /// <summary>One length in whole tokens (at least 1, at most <see cref="MaxTokens"/>): e^(μ + σ·Z), Z standard normal
+    /// by Box–Muller (two uniforms per draw, cosine branch only, so every draw takes the same number of values from the
+    /// stream).</summary>
+    public int DrawTokens(Rng rng)
+    {
+        double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
+        double z = Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+        double tokens = Math.Round(Math.Exp(Mu + Sigma * z), MidpointRounding.AwayFromZero);
+        return (int)Math.Clamp(tokens, 1, MaxTokens);
     }
 
     /// <summary>One draw from <paramref name="u"/>, a uniform number in (0, 1).</summary>
