@@ -51,6 +51,60 @@ public sealed class CalibrateCommandSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Several_seeds_judge_each_target_on_its_mean_and_list_every_seeds_value()
+    {
+        // Three seeds at once (two in parallel): each target's values are the single-seed runs' values, the mean is
+        // their mean, and the verdict is the mean's; a target nothing can meet misses on the mean with 0 of 3 seeds.
+        var file = Scenario(miss: true);
+        var c = await CliRunner.RunInAsync(_dir, "calibrate", file, "--until", "40min", "--seeds", "2-3,7", "--parallel", "2", "--json");
+        Assert.True(c.ExitCode == 5, c.Stdout + c.Stderr);
+        using var doc = JsonDocument.Parse(c.Stdout);
+        var root = doc.RootElement;
+        Assert.Equal([2UL, 3UL, 7UL], root.GetProperty("seeds").EnumerateArray().Select(e => e.GetUInt64()));
+        Assert.Equal(["ningxia-solar-curtailed"], root.GetProperty("missed").EnumerateArray().Select(e => e.GetString()));
+        var targets = root.GetProperty("calibration").EnumerateArray().ToList();
+        var flow = targets.Single(t => t.GetProperty("id").GetString() == "tie-used");
+        var values = flow.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()).ToList();
+        Assert.Equal(3, values.Count);
+        Assert.Equal(values.Average(), flow.GetProperty("mean").GetDouble(), 9);
+        Assert.Equal(values.Min(), flow.GetProperty("min").GetDouble(), 9);
+        Assert.Equal(3, flow.GetProperty("seedsPassed").GetInt32());
+        var digests = root.GetProperty("digests").EnumerateArray().Select(d => d.GetString()).ToList();
+        for (int i = 0; i < 3; i++)
+        {
+            ulong seed = new ulong[] { 2, 3, 7 }[i];
+            var one = await CliRunner.RunInAsync(_dir, "calibrate", file, "--until", "40min", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--json");
+            using var single = JsonDocument.Parse(one.Stdout);
+            Assert.Equal(single.RootElement.GetProperty("digest").GetString(), digests[i]);
+            var v = single.RootElement.GetProperty("calibration").EnumerateArray().Single(t => t.GetProperty("id").GetString() == "tie-used").GetProperty("value").GetDouble();
+            Assert.Equal(v, values[i], 9);
+        }
+        var curtailed = targets.Single(t => t.GetProperty("id").GetString() == "ningxia-solar-curtailed");
+        Assert.Equal(0, curtailed.GetProperty("seedsPassed").GetInt32());
+        Assert.False(curtailed.GetProperty("pass").GetBoolean());
+
+        var text = await CliRunner.RunInAsync(_dir, "calibrate", file, "--until", "40min", "--seeds", "1-2");
+        Assert.True(text.ExitCode == 5, text.Stdout + text.Stderr);
+        Assert.Contains("3 of 4 calibration targets met on the mean of 2 seeds", text.Stdout);
+        Assert.Contains("MISS ningxia-solar-curtailed: curtailment_share (region=ningxia, plant_type=solar) mean = 0 %, band ≥ 8 % (0 of 2 seeds in band; source: [R4])", text.Stderr);
+    }
+
+    [Theory]
+    [InlineData("3-1", "--seeds: '3-1': the range ends before it starts")]
+    [InlineData("1,x", "--seeds: 'x' is not a seed or a range of seeds (e.g. 1-8 or 1,3,10-12)")]
+    [InlineData("1-3,2", "--seeds: seed 2 is given twice")]
+    [InlineData("1-5000", "--seeds: at most 1,000 seeds")]
+    public async Task Bad_seed_lists_are_refused_with_a_precise_message(string seeds, string message)
+    {
+        var c = await CliRunner.RunInAsync(_dir, "calibrate", Scenario(miss: false), "--seeds", seeds);
+        Assert.Equal(1, c.ExitCode);
+        Assert.Contains(message, c.Stderr);
+        var both = await CliRunner.RunInAsync(_dir, "calibrate", Scenario(miss: false), "--seeds", "1-2", "--seed", "3");
+        Assert.Equal(1, both.ExitCode);
+        Assert.Contains("--seeds and --seed do not go together", both.Stderr);
+    }
+
+    [Fact]
     public async Task Json_lists_every_target_and_the_digest_is_the_sequential_runs()
     {
         var file = Scenario(miss: true);

@@ -20,6 +20,14 @@ public sealed class CalibrateSettings : CommandSettings
     [Description("Run seed (overrides the file's time.seed).")]
     public ulong? Seed { get; init; }
 
+    [CommandOption("--seeds <LIST>")]
+    [Description("Run several seeds, e.g. 1-8 or 1,3,10-12, and judge each target on the mean of its values (the table shows the range and how many seeds were in the band). Not with --seed or --out.")]
+    public string? Seeds { get; init; }
+
+    [CommandOption("--parallel <N>")]
+    [Description("With --seeds: runs at once (default 1).")]
+    public int Parallel { get; init; } = 1;
+
     [CommandOption("--until <DURATION>")]
     [Description("Simulated duration, e.g. 6h (overrides the file's time.horizon).")]
     public string? Until { get; init; }
@@ -41,6 +49,13 @@ public sealed class CalibrateSettings : CommandSettings
         if (Until is not null && !Quantity.TryParseDuration(Durations.WithSpace(Until), out _, out var error))
             return ValidationResult.Error("--until: " + error);
         if (NoReport && Out is null) return ValidationResult.Error("--no-report needs --out (without it nothing is written)");
+        if (Seeds is not null)
+        {
+            if (Seed is not null) return ValidationResult.Error("--seeds and --seed do not go together");
+            if (Out is not null) return ValidationResult.Error("--seeds writes no run folder: leave out --out (calibrate one seed with --out to see its run)");
+            if (!CalibrationService.TryParseSeeds(Seeds, out _, out var seedsError)) return ValidationResult.Error("--seeds: " + seedsError);
+        }
+        if (Parallel < 1 || Parallel > 64) return ValidationResult.Error($"--parallel must be between 1 and 64, got {Parallel}");
         return ValidationResult.Success();
     }
 }
@@ -58,10 +73,15 @@ public sealed class CalibrateCommand : AsyncCommand<CalibrateSettings>
     public sealed record Output(string Scenario, string ScenarioHash, ulong Seed, double SimulatedSeconds, string Digest, bool Passed,
         IReadOnlyList<string> Missed, IReadOnlyList<CalibrationInfo> Calibration);
 
+    /// <summary>What <c>--seeds … --json</c> prints.</summary>
+    public sealed record SeedsOutput(string Scenario, string ScenarioHash, IReadOnlyList<ulong> Seeds, double SimulatedSeconds, IReadOnlyList<string> Digests,
+        bool Passed, IReadOnlyList<string> Missed, IReadOnlyList<SeedsCalibrationInfo> Calibration);
+
     public override async Task<int> ExecuteAsync(CommandContext context, CalibrateSettings settings, CancellationToken cancellation)
     {
         var scenario = ScenarioCli.Load(settings.File);
         if (scenario is null) return 1;
+        if (settings.Seeds is not null) return await Seeds(settings, scenario, cancellation).ConfigureAwait(false);
         var request = new CalibrationRequest(scenario, settings.Seed ?? scenario.Seed, settings.Until is null ? scenario.HorizonMicros : Durations.Parse("--until", settings.Until))
         {
             OutDir = settings.Out,
@@ -84,6 +104,43 @@ public sealed class CalibrateCommand : AsyncCommand<CalibrateSettings>
         if (!outcome.Conserved)
         {
             Console.Error.WriteLine("error: " + (outcome.Summary.EnergyImbalance ?? outcome.Summary.RequestImbalance ?? "a conservation invariant failed"));
+            return 3;
+        }
+        return missed.Count > 0 ? Missed : 0;
+    }
+
+    private static async Task<int> Seeds(CalibrateSettings settings, Scenario scenario, CancellationToken cancellation)
+    {
+        CalibrationService.TryParseSeeds(settings.Seeds!, out var seeds, out _);
+        long horizon = settings.Until is null ? scenario.HorizonMicros : Durations.Parse("--until", settings.Until);
+        var outcomes = await CalibrationService.RunSeedsAsync(scenario, seeds, horizon, settings.Parallel,
+            (seed, o) => { if (!settings.Json) Console.Error.WriteLine($"seed {seed}: {o.Targets.Count - o.Missed.Count} of {o.Targets.Count} targets met ({o.WallSeconds:0.0} s)"); },
+            _ => { }, cancellation).ConfigureAwait(false);
+        var targets = CalibrationService.Aggregate(outcomes);
+        var missed = targets.Where(t => !t.Pass).ToList();
+        if (settings.Json)
+            Console.Out.WriteLine(JsonSerializer.Serialize(new SeedsOutput(scenario.Path, scenario.Hash, seeds, horizon / 1e6, [.. outcomes.Select(o => o.Result.Digest)],
+                missed.Count == 0, [.. missed.Select(m => m.Id)], targets), RunFolderJson.Compact));
+        else
+        {
+            string F(string metric, double? v) => v is not double x ? "–" : Calibration.Metric(metric)?.Format(x) ?? x.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
+            var t = new Table().AddColumn("target").AddColumn("metric").AddColumn("scope").AddColumn(new TableColumn("mean").RightAligned())
+                .AddColumn(new TableColumn("range").RightAligned()).AddColumn("band").AddColumn(new TableColumn("seeds in band").RightAligned()).AddColumn("result").AddColumn("source");
+            foreach (var c in targets)
+                t.AddRow(Markup.Escape(c.Id), Markup.Escape(c.Metric), Markup.Escape(c.Scope), Markup.Escape(F(c.Metric, c.Mean)),
+                    Markup.Escape($"{F(c.Metric, c.Min)} – {F(c.Metric, c.Max)}"), Markup.Escape(Calibration.Metric(c.Metric)?.Band(c.Low, c.High) ?? $"[{c.Low}, {c.High}]"),
+                    $"{c.SeedsPassed} of {seeds.Count}", c.Pass ? "pass" : "MISS", Markup.Escape(c.Source));
+            if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 220);
+            if (targets.Count > 0) AnsiConsole.Write(t);
+            Console.Out.WriteLine($"{settings.File}: {targets.Count - missed.Count} of {targets.Count} calibration targets met on the mean of {seeds.Count} seeds ({horizon / 3.6e9:0.##} simulated h each, sequential, {outcomes.Sum(o => o.WallSeconds):0.0} s of runs)");
+        }
+        if (targets.Count == 0) Console.Error.WriteLine($"{settings.File} has no calibration targets (no calibration: section): nothing to check");
+        foreach (var m in missed)
+            Console.Error.WriteLine($"MISS {m.Id}: {m.Metric} ({m.Scope}) mean = {(m.Mean is double v ? Calibration.Metric(m.Metric)?.Format(v) ?? v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture) : "no value on some seed")}, band {Calibration.Metric(m.Metric)?.Band(m.Low, m.High)} ({m.SeedsPassed} of {seeds.Count} seeds in band; source: {m.Source})");
+        var broken = outcomes.Select((o, i) => (o, seed: seeds[i])).FirstOrDefault(x => !x.o.Conserved);
+        if (broken.o is not null)
+        {
+            Console.Error.WriteLine($"error: seed {broken.seed}: " + (broken.o.Summary.EnergyImbalance ?? broken.o.Summary.RequestImbalance ?? "a conservation invariant failed"));
             return 3;
         }
         return missed.Count > 0 ? Missed : 0;
