@@ -123,12 +123,11 @@ public sealed class CalibrateCommand : AsyncCommand<CalibrateSettings>
                 missed.Count == 0, [.. missed.Select(m => m.Id)], targets), RunFolderJson.Compact));
         else
         {
-            string F(string metric, double? v) => v is not double x ? "–" : Calibration.Metric(metric)?.Format(x) ?? x.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
             var t = new Table().AddColumn("target").AddColumn("metric").AddColumn("scope").AddColumn(new TableColumn("mean").RightAligned())
                 .AddColumn(new TableColumn("range").RightAligned()).AddColumn("band").AddColumn(new TableColumn("seeds in band").RightAligned()).AddColumn("result").AddColumn("source");
             foreach (var c in targets)
-                t.AddRow(Markup.Escape(c.Id), Markup.Escape(c.Metric), Markup.Escape(c.Scope), Markup.Escape(F(c.Metric, c.Mean)),
-                    Markup.Escape($"{F(c.Metric, c.Min)} – {F(c.Metric, c.Max)}"), Markup.Escape(Calibration.Metric(c.Metric)?.Band(c.Low, c.High) ?? $"[{c.Low}, {c.High}]"),
+                t.AddRow(Markup.Escape(c.Id), Markup.Escape(c.Metric), Markup.Escape(c.Scope), Markup.Escape(Format(c.Metric, c.Mean, "–")),
+                    Markup.Escape($"{Format(c.Metric, c.Min, "–")} – {Format(c.Metric, c.Max, "–")}"), Markup.Escape(Band(c.Metric, c.Low, c.High)),
                     $"{c.SeedsPassed} of {seeds.Count}", c.Pass ? "pass" : "MISS", Markup.Escape(c.Source));
             if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 220);
             if (targets.Count > 0) AnsiConsole.Write(t);
@@ -136,7 +135,7 @@ public sealed class CalibrateCommand : AsyncCommand<CalibrateSettings>
         }
         if (targets.Count == 0) Console.Error.WriteLine($"{settings.File} has no calibration targets (no calibration: section): nothing to check");
         foreach (var m in missed)
-            Console.Error.WriteLine($"MISS {m.Id}: {m.Metric} ({m.Scope}) mean = {(m.Mean is double v ? Calibration.Metric(m.Metric)?.Format(v) ?? v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture) : "no value on some seed")}, band {Calibration.Metric(m.Metric)?.Band(m.Low, m.High)} ({m.SeedsPassed} of {seeds.Count} seeds in band; source: {m.Source})");
+            Console.Error.WriteLine($"MISS {m.Id}: {m.Metric} ({m.Scope}) mean = {Format(m.Metric, m.Mean, "no value on some seed")}, band {Band(m.Metric, m.Low, m.High)} ({m.SeedsPassed} of {seeds.Count} seeds in band; source: {m.Source})");
         var broken = outcomes.Select((o, i) => (o, seed: seeds[i])).FirstOrDefault(x => !x.o.Conserved);
         if (broken.o is not null)
         {
@@ -146,10 +145,15 @@ public sealed class CalibrateCommand : AsyncCommand<CalibrateSettings>
         return missed.Count > 0 ? Missed : 0;
     }
 
-    private static string Value(CalibrationInfo c) =>
-        c.Value is not double v ? "no value (nothing to compute it from)" : Calibration.Metric(c.Metric)?.Format(v) ?? v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>A value of <paramref name="metric"/> in its unit, or <paramref name="none"/>.</summary>
+    private static string Format(string metric, double? value, string none) =>
+        value is not double v ? none : Calibration.Metric(metric)?.Format(v) ?? v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static string Band(CalibrationInfo c) => Calibration.Metric(c.Metric)?.Band(c.Low, c.High) ?? $"[{c.Low}, {c.High}]";
+    private static string Band(string metric, double? low, double? high) => Calibration.Metric(metric)?.Band(low, high) ?? $"[{low}, {high}]";
+
+    private static string Value(CalibrationInfo c) => Format(c.Metric, c.Value, "no value (nothing to compute it from)");
+
+    private static string Band(CalibrationInfo c) => Band(c.Metric, c.Low, c.High);
 
     private static void Print(string file, CalibrationOutcome o)
     {

@@ -79,7 +79,6 @@ public sealed class Region : Entity
     private double[] _importTaken = [];                  // per import: MW delivered taken
     private readonly Dictionary<int, List<(int Offer, bool Floor, double MW)>> _blocks = [];
     private double _importUsed;
-    private double _planned;                              // this interval's plan: what scheduled inbound links deliver at least
     private double _beyondPlan1, _beyondPlan2;            // imports taken beyond the plan in the last two intervals (MW)
     private readonly Series<RegionSample> _series = new();
 
@@ -197,6 +196,8 @@ public sealed class Region : Entity
     /// <summary>What the scheduled inbound links will deliver at least this interval (the schedule less the deviation band,
     /// at the sender's local hour, less the line's losses): the day-ahead plan the region counts on when it decides what it
     /// can offer its own outbound links, before the actual import offers arrive.</summary>
+    private double ScheduledImportsExpected() => ScheduledImportsExpected(_interval * _model.Spec.DispatchIntervalMicros);
+
     private double ScheduledImportsExpected(long micros)
     {
         double mw = 0;
@@ -277,8 +278,7 @@ public sealed class Region : Entity
         // a persistence forecast of the rest (the lower of the last two intervals' imports beyond the plan) —: every floor
         // first, then the merit order. Counting the imports here lets a region that imports pass its own spare output on
         // (Jiangsu and Zhejiang to Shanghai) instead of holding it for load the imports will serve.
-        _planned = ScheduledImportsExpected(now);
-        double remaining = Math.Max(0, TotalLoad() - _planned - Math.Min(_beyondPlan1, _beyondPlan2));
+        double remaining = Math.Max(0, TotalLoad() - ScheduledImportsExpected() - Math.Min(_beyondPlan1, _beyondPlan2));
         for (int i = 0; i < n; i++)
         {
             double f = Floor(i) - _exportF[i];
@@ -387,7 +387,7 @@ public sealed class Region : Entity
             }
         }
         _importUsed = _importTaken.Sum();
-        (_beyondPlan2, _beyondPlan1) = (_beyondPlan1, Math.Max(0, _importUsed - _planned));
+        (_beyondPlan2, _beyondPlan1) = (_beyondPlan1, Math.Max(0, _importUsed - ScheduledImportsExpected()));
         var energy = new ChannelId(SupplyChainModel.ChannelEnergy);
         for (int j = 0; j < _imports.Count; j++)
             ctx.Send(new EntityId(_imports[j].Link), SupplyChainModel.EnergyDelay, new ImportAccept(ctx.Self.Value, _interval, _importTaken[j]), energy);
@@ -511,7 +511,7 @@ public sealed class Region : Entity
         // State is saved between intervals (checkpoints happen at window boundaries; mid-interval
         // bookkeeping is saved too so that any boundary works).
         w.Write(_interval); w.Write((byte)_stage); w.Write(_importUsed);
-        w.Write(_planned); w.Write(_beyondPlan1); w.Write(_beyondPlan2);
+        w.Write(_beyondPlan1); w.Write(_beyondPlan2);
         w.Write(_offers.Count); foreach (var o in _offers) SupplyChainCodec.Instance.Write(w, o);
         w.Write(_bids.Count); foreach (var b in _bids) SupplyChainCodec.Instance.Write(w, b);
         w.Write(_demands.Count); foreach (var d in _demands) SupplyChainCodec.Instance.Write(w, d);
@@ -531,7 +531,7 @@ public sealed class Region : Entity
     public override void Load(BinaryReader r)
     {
         _interval = r.ReadInt64(); _stage = (Stage)r.ReadByte(); _importUsed = r.ReadDouble();
-        _planned = r.ReadDouble(); _beyondPlan1 = r.ReadDouble(); _beyondPlan2 = r.ReadDouble();
+        _beyondPlan1 = r.ReadDouble(); _beyondPlan2 = r.ReadDouble();
         _offers.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _offers.Add((Offer)SupplyChainCodec.Instance.Read(r)!);
         _bids.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _bids.Add((StorageBid)SupplyChainCodec.Instance.Read(r)!);
         _demands.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _demands.Add((Demand)SupplyChainCodec.Instance.Read(r)!);
