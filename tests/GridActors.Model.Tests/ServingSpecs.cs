@@ -144,6 +144,7 @@ public class ServingSpecs(ITestOutputHelper output)
         // (so cohorts never overlap in time) and the 16 stratified quantiles of both lengths, randomly paired.
         var prompt = new LengthDistribution(1020, 2734);
         var outputLength = new LengthDistribution(129, 424);
+        var chat = new RequestClassSpec("chat") { CacheHit = 0.5, CohortSize = 16 };
         const double rate = 20, hour = 3600e6;
         var single = Run(1);
         var cohorts = Run(16);
@@ -172,15 +173,12 @@ public class ServingSpecs(ITestOutputHelper output)
                 long now = (long)t;
                 while (releases.TryPeek(out long rid, out long at) && at <= now) { releases.Dequeue(); replica.Release(rid, at); }
                 var cohort = new RequestShape[size];
-                var ps = size == 1 ? [prompt.Draw(rng.NextDouble())] : prompt.Stratified(size);
-                var os = size == 1 ? [outputLength.Draw(rng.NextDouble())] : outputLength.Stratified(size);
-                var pOrder = Enumerable.Range(0, size).OrderBy(_ => rng.NextDouble()).ToArray();
-                var oOrder = Enumerable.Range(0, size).OrderBy(_ => rng.NextDouble()).ToArray();
-                for (int i = 0; i < size; i++)
+                if (size == 1)
                 {
-                    cohort[i] = new RequestShape(ps[pOrder[i]], 0.5, os[oOrder[i]]) { OffsetMicros = (long)t - now };
+                    cohort[0] = new RequestShape(prompt.Draw(rng.NextDouble()), 0.5, outputLength.Draw(rng.NextDouble()));
                     t += rng.NextExponential(1e6 / rate);
                 }
+                else t += Cohorts.Draw(chat, Cohorts.Key(11, 0, id), rate, cohort);
                 Assert.True(replica.CanAdmit(size, cohort.Sum(r => r.KvTokens)), "the replica should not be full at this load");
                 long release = replica.Admit(id, cohort, now, served);
                 releases.Enqueue(id++, release);
@@ -190,6 +188,31 @@ public class ServingSpecs(ITestOutputHelper output)
             replica.Advance((long)hour * 2);
             return (ttft, tpot, replica.EnergyJ);
         }
+    }
+
+    [Fact]
+    public void A_cohort_is_drawn_from_its_key_alone_and_stands_for_the_next_requests_of_the_poisson_process()
+    {
+        var c = new RequestClassSpec("chat") { CacheHit = 0.4, CohortSize = 16 };
+        var a = new RequestShape[16];
+        var b = new RequestShape[16];
+        long spanA = Cohorts.Draw(c, Cohorts.Key(1, 5, 42), 20, a);
+        long spanB = Cohorts.Draw(c, Cohorts.Key(1, 5, 42), 20, b);
+        Assert.Equal(spanA, spanB);
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, Cohorts.Draw(c, Cohorts.Key(1, 5, 43), 20, b) == spanA ? a : b);
+        Assert.NotEqual(Cohorts.Key(1, 5, 42), Cohorts.Key(2, 5, 42));
+        // Offsets rise from 0 and end before the next cohort; prompts and outputs are the class's stratified quantiles.
+        Assert.Equal(0, a[0].OffsetMicros);
+        for (int i = 1; i < 16; i++) Assert.True(a[i].OffsetMicros >= a[i - 1].OffsetMicros);
+        Assert.True(spanA > a[15].OffsetMicros);
+        Assert.Equal(c.Prompt.Stratified(16).Select(x => Math.Round(x)).Order(), a.Select(r => r.PromptTokens).Order());
+        Assert.Equal(c.Output.Stratified(16).Select(x => Math.Round(x)).Order(), a.Select(r => r.OutputTokens).Order());
+        Assert.All(a, r => Assert.Equal(0.4, r.CachedShare));
+        // Over many cohorts a span is 16 exponential gaps: mean 16 ÷ 20 s = 0.8 s (sd of the mean of 20,000: 0.2 %).
+        double mean = Enumerable.Range(0, 20_000).Average(i => (double)Cohorts.Draw(c, Cohorts.Key(3, 0, i), 20, b));
+        Assert.InRange(mean, 0.8e6 * 0.99, 0.8e6 * 1.01);
+        Assert.Throws<ArgumentException>(() => Cohorts.Draw(c, 1, 20, new RequestShape[8]));
     }
 
     private static double Percentile(List<double> values, double p)

@@ -1,0 +1,54 @@
+namespace GridActors.Model.Serving;
+
+/// <summary>
+/// One entry of a scenario's accelerator catalogue (<c>accelerators:</c>): an accelerator type with its power by phase
+/// (W per accelerator), HBM, rental price, and how a replica of the scenario's served model runs on it —
+/// <see cref="PerReplica"/> accelerators, at most <see cref="MaxBatch"/> sequences, the step-time coefficients, the model's
+/// weights and KV bytes per token, and the node overhead per replica. <see cref="Replica"/> is the engine's view of it.
+/// </summary>
+public sealed record AcceleratorSpec(string Id)
+{
+    public double IdleW { get; init; }
+    public double PrefillW { get; init; }
+    public double DecodeBatch1W { get; init; }
+    public double DecodeFullW { get; init; }
+    public double HbmGB { get; init; }
+    public double RentalUsdPerHour { get; init; }
+    public int PerReplica { get; init; } = 8;
+    public int MaxBatch { get; init; } = 256;
+    public double StepBaseMicros { get; init; }
+    public double StepPerPrefillTokenMicros { get; init; }
+    public double StepPerDecodeSequenceMicros { get; init; }
+    public double WeightsGB { get; init; }
+    public double KvBytesPerToken { get; init; }
+    public double NodeOverheadW { get; init; }
+
+    public ReplicaSpec Replica => new()
+    {
+        Accelerators = PerReplica, HbmGBPerAccelerator = HbmGB, WeightsGB = WeightsGB, KvBytesPerToken = KvBytesPerToken, MaxBatch = MaxBatch,
+        StepBaseMicros = StepBaseMicros, StepPerPrefillTokenMicros = StepPerPrefillTokenMicros, StepPerDecodeSequenceMicros = StepPerDecodeSequenceMicros,
+        IdleW = IdleW, PrefillW = PrefillW, DecodeBatch1W = DecodeBatch1W, DecodeFullW = DecodeFullW, NodeOverheadW = NodeOverheadW,
+    };
+}
+
+/// <summary>
+/// A request class of a user region (<c>classes:</c>): its share of the region's requests, lognormal prompt and output
+/// lengths (median and p90), the share of the prompt found in the prefix cache, its objectives (TTFT, TPOT), whether it
+/// is real-time or batch, and how many requests one cohort of it stands for.
+/// </summary>
+public sealed record RequestClassSpec(string Name)
+{
+    public double Share { get; init; } = 1;
+    public double PromptMedian { get; init; } = 1020;
+    public double PromptP90 { get; init; } = 2734;
+    public double OutputMedian { get; init; } = 129;
+    public double OutputP90 { get; init; } = 424;
+    public double CacheHit { get; init; }
+    public double SloTtftMs { get; init; } = 2000;
+    public double SloTpotMs { get; init; } = 100;
+    public bool RealTime { get; init; } = true;
+    public int CohortSize { get; init; } = 16;
+
+    public LengthDistribution Prompt => LengthDistribution.Of(PromptMedian, PromptP90);
+    public LengthDistribution Output => LengthDistribution.Of(OutputMedian, OutputP90);
+}
