@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using GridActors.Kernel;
+using GridActors.Model.Serving;
 using GridActors.Model.SupplyChain;
 
 namespace GridActors.Scenarios;
@@ -220,9 +221,77 @@ public static class ScenarioSchema
         new Number<HubSpec>("capital_per_server_hour", "amortised capital cost per serving unit and hour", h => h.CapitalUsdPerServerHour, (h, v) => h with { CapitalUsdPerServerHour = v!.Value })
             { Unit = "USD", Default = 0, Bounds = Bounds.NonNegative(1e7) },
         new Count<HubSpec>("queue_limit", "bundles that may wait before new ones are dropped", h => h.QueueLimit, (h, v) => h with { QueueLimit = v }) { Default = 10_000, Min = 1, Max = 1_000_000 },
+        new Text<HubSpec>("accelerator", "accelerator type of its replicas (an id of 'accelerators'); with it the hub serves with continuous batching on 'replicas' model instances instead of 'servers'",
+            h => h.Accelerator, (h, v) => h with { Accelerator = v }) { Absent = "serving units ('servers')" },
+        new Count<HubSpec>("replicas", "model instances (each over the accelerator's 'per_replica' accelerators)", h => h.Replicas, (h, v) => h with { Replicas = v }) { Default = 0, Min = 0, Max = 10_000_000 },
     ])
     {
         Check = h => h.IdleMWPerServer > h.FullMWPerServer ? [("idle_power_per_server", "'idle_power_per_server' must not exceed 'full_power_per_server'")] : [],
+    };
+
+    /// <summary>An accelerator type and how a replica of the served model runs on it (calibration-facts §9–10).</summary>
+    public static readonly ParameterSet<AcceleratorSpec> Accelerator = new("an accelerator", new AcceleratorSpec(""),
+    [
+        new Text<AcceleratorSpec>("id", "accelerator type id (e.g. h800), referred to by hubs' 'accelerator'", a => a.Id, (a, v) => a with { Id = v }) { Required = true },
+        new Number<AcceleratorSpec>("power_idle", "power of one accelerator with nothing to do", a => a.IdleW, (a, v) => a with { IdleW = v!.Value })
+            { Dimension = Dimension.Power, Unit = "W", Required = true, Bounds = Bounds.NonNegative(20_000) },
+        new Number<AcceleratorSpec>("power_prefill", "power of one accelerator while prefilling", a => a.PrefillW, (a, v) => a with { PrefillW = v!.Value })
+            { Dimension = Dimension.Power, Unit = "W", Required = true, Bounds = Bounds.Positive(20_000) },
+        new Number<AcceleratorSpec>("power_decode_batch1", "power of one accelerator decoding one sequence", a => a.DecodeBatch1W, (a, v) => a with { DecodeBatch1W = v!.Value })
+            { Dimension = Dimension.Power, Unit = "W", Required = true, Bounds = Bounds.Positive(20_000) },
+        new Number<AcceleratorSpec>("power_decode_full", "power of one accelerator decoding a full batch", a => a.DecodeFullW, (a, v) => a with { DecodeFullW = v!.Value })
+            { Dimension = Dimension.Power, Unit = "W", Required = true, Bounds = Bounds.Positive(20_000) },
+        new Number<AcceleratorSpec>("hbm", "memory of one accelerator", a => a.HbmGB, (a, v) => a with { HbmGB = v!.Value })
+            { Unit = "GB", Required = true, Bounds = Bounds.Positive(10_000) },
+        new Number<AcceleratorSpec>("rental_per_hour", "rental (or amortised capital) cost of one accelerator per hour", a => a.RentalUsdPerHour, (a, v) => a with { RentalUsdPerHour = v!.Value })
+            { Unit = "USD", Required = true, Bounds = Bounds.NonNegative(10_000) },
+        new Count<AcceleratorSpec>("per_replica", "accelerators one replica of the model spans", a => a.PerReplica, (a, v) => a with { PerReplica = v }) { Default = 8, Min = 1, Max = 100_000 },
+        new Count<AcceleratorSpec>("max_batch", "most sequences a replica decodes at once", a => a.MaxBatch, (a, v) => a with { MaxBatch = v }) { Default = 256, Min = 1, Max = 1_000_000 },
+        new Number<AcceleratorSpec>("step_base", "β0: fixed time of one iteration of a replica", a => a.StepBaseMicros, (a, v) => a with { StepBaseMicros = v!.Value })
+            { Dimension = Dimension.Duration, Unit = "µs", Required = true, Bounds = Bounds.NonNegative(60e6) },
+        new Number<AcceleratorSpec>("step_per_prefill_token", "β1: time per prefilled token in an iteration", a => a.StepPerPrefillTokenMicros, (a, v) => a with { StepPerPrefillTokenMicros = v!.Value })
+            { Dimension = Dimension.Duration, Unit = "µs", Required = true, Bounds = Bounds.NonNegative(1e6) },
+        new Number<AcceleratorSpec>("step_per_decode_sequence", "β2: time per decoding sequence in an iteration", a => a.StepPerDecodeSequenceMicros, (a, v) => a with { StepPerDecodeSequenceMicros = v!.Value })
+            { Dimension = Dimension.Duration, Unit = "µs", Required = true, Bounds = Bounds.Positive(1e6) },
+        new Number<AcceleratorSpec>("weights", "the served model's weights held by one replica", a => a.WeightsGB, (a, v) => a with { WeightsGB = v!.Value })
+            { Unit = "GB", Required = true, Bounds = Bounds.NonNegative(1e6) },
+        new Number<AcceleratorSpec>("kv_bytes_per_token", "KV-cache bytes one token of a sequence holds", a => a.KvBytesPerToken, (a, v) => a with { KvBytesPerToken = v!.Value })
+            { Unit = "B", Required = true, Bounds = Bounds.Positive(1e9) },
+        new Number<AcceleratorSpec>("node_overhead", "power of a replica's nodes beside the accelerators (CPUs, switches, fans, PSU loss)", a => a.NodeOverheadW, (a, v) => a with { NodeOverheadW = v!.Value })
+            { Dimension = Dimension.Power, Unit = "W", Default = 0, Bounds = Bounds.NonNegative(10_000_000) },
+    ])
+    {
+        Check = a => (a.HbmGB * a.PerReplica <= a.WeightsGB ? [("weights", $"'weights' ({a.WeightsGB} GB) leave no room for the KV cache in {a.PerReplica} × {a.HbmGB} GB")] : new List<(string, string)>())
+            .Concat(a.DecodeBatch1W > a.DecodeFullW ? [("power_decode_batch1", "'power_decode_batch1' must not exceed 'power_decode_full'")] : new List<(string, string)>()),
+    };
+
+    /// <summary>A request class of a user region.</summary>
+    public static readonly ParameterSet<RequestClassSpec> RequestClass = new("a request class", new RequestClassSpec(""),
+    [
+        new Text<RequestClassSpec>("name", "class name (e.g. chat, code, reasoning, batch)", c => c.Name, (c, v) => c with { Name = v }) { Required = true },
+        new Number<RequestClassSpec>("share", "share of the region's requests", c => c.Share, (c, v) => c with { Share = v!.Value })
+            { Dimension = Dimension.Fraction, Required = true, Bounds = new Bounds(0, 1, MinOpen: true) },
+        new Number<RequestClassSpec>("prompt_median", "median prompt length", c => c.PromptMedian, (c, v) => c with { PromptMedian = v!.Value })
+            { Unit = "tokens", Required = true, Bounds = Bounds.Positive(10_000_000) },
+        new Number<RequestClassSpec>("prompt_p90", "90th percentile of the prompt length (above the median)", c => c.PromptP90, (c, v) => c with { PromptP90 = v!.Value })
+            { Unit = "tokens", Required = true, Bounds = Bounds.Positive(10_000_000) },
+        new Number<RequestClassSpec>("output_median", "median output length", c => c.OutputMedian, (c, v) => c with { OutputMedian = v!.Value })
+            { Unit = "tokens", Required = true, Bounds = Bounds.Positive(10_000_000) },
+        new Number<RequestClassSpec>("output_p90", "90th percentile of the output length (above the median)", c => c.OutputP90, (c, v) => c with { OutputP90 = v!.Value })
+            { Unit = "tokens", Required = true, Bounds = Bounds.Positive(10_000_000) },
+        new Number<RequestClassSpec>("cache_hit", "share of a prompt found in the prefix cache (not prefilled)", c => c.CacheHit, (c, v) => c with { CacheHit = v!.Value })
+            { Dimension = Dimension.Fraction, Default = 0, Bounds = new Bounds(0, 1, MaxOpen: true) },
+        new Number<RequestClassSpec>("slo_ttft", "time-to-first-token objective", c => c.SloTtftMs, (c, v) => c with { SloTtftMs = v!.Value })
+            { Dimension = Dimension.Duration, Unit = "ms", Default = 2000, Bounds = Bounds.Positive(86_400_000) },
+        new Number<RequestClassSpec>("slo_tpot", "time-per-output-token objective", c => c.SloTpotMs, (c, v) => c with { SloTpotMs = v!.Value })
+            { Dimension = Dimension.Duration, Unit = "ms", Default = 100, Bounds = Bounds.Positive(86_400_000) },
+        new Choice<RequestClassSpec, bool>("kind", "real-time (served at once, eastern hubs first) or batch", [("realtime", true), ("batch", false)],
+            c => c.RealTime, (c, v) => c with { RealTime = v }) { Default = "realtime" },
+        new Count<RequestClassSpec>("cohort", "requests one cohort stands for (1: request by request)", c => c.CohortSize, (c, v) => c with { CohortSize = v }) { Default = 16, Min = 1, Max = 100_000 },
+    ])
+    {
+        Check = c => (c.PromptP90 <= c.PromptMedian ? [("prompt_p90", "'prompt_p90' must exceed 'prompt_median'")] : new List<(string, string)>())
+            .Concat(c.OutputP90 <= c.OutputMedian ? [("output_p90", "'output_p90' must exceed 'output_median'")] : new List<(string, string)>()),
     };
 
     public static readonly ParameterSet<CableSpec> Cable = new("a cable", new CableSpec("", 0, 0, 0),
@@ -269,13 +338,20 @@ public static class ScenarioSchema
         new Number<UserRegionSpec>("slo_ttft", "time-to-first-token objective", u => u.SloTtftMs, (u, v) => u with { SloTtftMs = v!.Value })
             { Dimension = Dimension.Duration, Unit = "ms", Default = 500, Bounds = Bounds.Positive(86_400_000) },
         new Profile<UserRegionSpec>("diurnal", "24 hourly demand multipliers (local time)", u => u.Diurnal, (u, v) => u with { Diurnal = v }),
+        new Items<UserRegionSpec, RequestClassSpec>("classes", "request classes {name, share, prompt/output median and p90, cache_hit, slo_ttft, slo_tpot, kind, cohort}; their shares sum to 1",
+            RequestClass, u => u.Classes, (u, v) => u with { Classes = v }),
         new Items<UserRegionSpec, RouteSpec>("routes", "ways to the hubs: {hub, cable?, terrestrial}", Route, u => u.Routes, (u, v) => u with { Routes = v })
             { Required = true, MinCount = 1, MinCountMessage = "'routes' must list at least one route ({hub, cable?, terrestrial})" },
         new Number<UserRegionSpec>("lat", "latitude of the users' centre, for the report's map", u => u.Lat, (u, v) => u with { Lat = v })
             { Unit = "°", Optional = true, Absent = "not on the map", Bounds = Bounds.Within(-90, 90) },
         new Number<UserRegionSpec>("lon", "longitude of the users' centre, for the report's map", u => u.Lon, (u, v) => u with { Lon = v })
             { Unit = "°", Optional = true, Absent = "not on the map", Bounds = Bounds.Within(-180, 180) },
-    ]);
+    ])
+    {
+        Check = u => u.Classes.Count > 0 && Math.Abs(u.Classes.Sum(c => c.Share) - 1) > 1e-6
+            ? [("classes", $"the classes' shares must sum to 1, got {u.Classes.Sum(c => c.Share).ToString("0.######", CultureInfo.InvariantCulture)}")]
+            : u.Classes.GroupBy(c => c.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => ("classes", $"class '{g.Key}' is listed twice")),
+    };
 
     /// <summary>Faults: the keys only parse here; every rule (known kind and target, start within the horizon, fraction,
     /// multiplier, durations) is <see cref="FaultRules"/>', the same for files, <c>run --outage</c> and <c>inject</c>.</summary>
@@ -413,7 +489,19 @@ public static class ScenarioSchema
             },
         },
         new Items<ScenarioSettings, StorageSpec>("storage", "storage aggregates (pumped hydro, batteries)", Storage, d => d.Spec.Storage, (d, v) => d with { Spec = d.Spec with { Storage = v } }),
-        new Items<ScenarioSettings, HubSpec>("hubs", "computing hubs", Hub, d => d.Spec.Hubs, (d, v) => d with { Spec = d.Spec with { Hubs = v } }),
+        new Items<ScenarioSettings, AcceleratorSpec>("accelerators", "accelerator catalogue: power by phase, HBM, rental, and how a replica of the model runs on it",
+            Accelerator, d => d.Spec.Accelerators, (d, v) => d with { Spec = d.Spec with { Accelerators = v } }),
+        new Items<ScenarioSettings, HubSpec>("hubs", "computing hubs", Hub, d => d.Spec.Hubs, (d, v) => d with { Spec = d.Spec with { Hubs = v } })
+        {
+            ItemCheck = d =>
+            {
+                var types = d.Spec.Accelerators.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+                return h => h.Accelerator is string a
+                    ? (types.Contains(a) ? (h.Replicas < 1 ? [("replicas", "a hub on accelerators needs 'replicas' of at least 1")] : [])
+                        : [("accelerator", $"unknown accelerator '{a}'" + (types.Count > 0 ? $" (the catalogue has {string.Join(", ", types.Order(StringComparer.Ordinal))})" : " (the file has no 'accelerators:' catalogue)"))])
+                    : h.Replicas > 0 ? [("replicas", "'replicas' needs an 'accelerator'")] : [];
+            },
+        },
         new Items<ScenarioSettings, CableSpec>("cables", "subsea and cross-border cables", Cable, d => d.Spec.Cables, (d, v) => d with { Spec = d.Spec with { Cables = v } }),
         new Items<ScenarioSettings, UserRegionSpec>("users", "user regions and their routes", User, d => d.Spec.Users, (d, v) => d with { Spec = d.Spec with { Users = v } }),
         new Items<ScenarioSettings, FaultSpec>("faults", "scripted faults and demand spikes", Fault, d => d.Spec.Faults, (d, v) => d with { Spec = d.Spec with { Faults = v } })

@@ -94,7 +94,15 @@ public sealed record StorageSpec(string Id, string Region, StorageType Type, dou
 public sealed record HubSpec(
     string Id, string Region, double Lat, double Lon, bool East,
     int Servers, double TokensPerSecondPerServer, double IdleMWPerServer, double FullMWPerServer,
-    double Pue, double ElectricityUsdPerMWh, double CapitalUsdPerServerHour, int QueueLimit);
+    double Pue, double ElectricityUsdPerMWh, double CapitalUsdPerServerHour, int QueueLimit)
+{
+    /// <summary>The catalogue entry its replicas run on (<see cref="SupplyChainSpec.Accelerators"/>), or null for a hub of
+    /// serving units (<see cref="Servers"/> at a fixed token rate).</summary>
+    public string? Accelerator { get; init; }
+
+    /// <summary>Replicas (model instances) of a hub on accelerators.</summary>
+    public int Replicas { get; init; }
+}
 
 /// <summary>A subsea or cross-border cable between a foreign side and a Chinese landing.</summary>
 public sealed record CableSpec(string Id, double LengthKm, double RouteFactor, double CapacityTbps);
@@ -113,6 +121,10 @@ public sealed record UserRegionSpec(
     double RealTimeShare, double MeanTokensPerRequest, double PrefillShare, double SloTtftMs,
     IReadOnlyList<RouteSpec> Routes, double[]? Diurnal, bool ExponentialTokens)
 {
+    /// <summary>Request classes (prompt and output lengths, cache hits, objectives); none: bundles of
+    /// <see cref="RequestsPerBundle"/> requests of <see cref="MeanTokensPerRequest"/> tokens.</summary>
+    public IReadOnlyList<Serving.RequestClassSpec> Classes { get; init; } = [];
+
     /// <summary>Where the users are (for maps only; optional).</summary>
     public double? Lat { get; init; }
     public double? Lon { get; init; }
@@ -150,4 +162,7 @@ public sealed record SupplyChainSpec(
 
     /// <summary>Storage aggregates (pumped hydro, batteries).</summary>
     public IReadOnlyList<StorageSpec> Storage { get; init; } = [];
+
+    /// <summary>The accelerator catalogue hubs on accelerators refer to.</summary>
+    public IReadOnlyList<Serving.AcceleratorSpec> Accelerators { get; init; } = [];
 }
