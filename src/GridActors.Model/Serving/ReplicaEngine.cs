@@ -117,6 +117,25 @@ public sealed class ReplicaEngine(ReplicaSpec spec)
         _kv = _running.Count == 0 ? 0 : Math.Max(0, _kv - c.Kv);
     }
 
+    public void Save(BinaryWriter w)
+    {
+        w.Write(_clock); w.Write(_prefillFreeAt); w.Write(_active); w.Write(_kv); w.Write(_energyJ); w.Write(_prefillLoad); w.Write(_prefillMicros); w.Write(_decodeMicros);
+        w.Write(_running.Count);
+        foreach (var (id, c) in _running.OrderBy(x => x.Key)) { w.Write(id); w.Write(c.Sequences); w.Write(c.Kv); }
+        w.Write(_prefill.Count);
+        foreach (var (a, b) in _prefill) { w.Write(a); w.Write(b); }
+    }
+
+    public void Load(BinaryReader r)
+    {
+        _clock = r.ReadInt64(); _prefillFreeAt = r.ReadInt64(); _active = r.ReadInt32(); _kv = r.ReadDouble(); _energyJ = r.ReadDouble();
+        _prefillLoad = r.ReadDouble(); _prefillMicros = r.ReadDouble(); _decodeMicros = r.ReadDouble();
+        _running.Clear();
+        for (int n = r.ReadInt32(); n > 0; n--) _running.Add(r.ReadInt64(), (r.ReadInt32(), r.ReadDouble()));
+        _prefill.Clear();
+        for (int n = r.ReadInt32(); n > 0; n--) _prefill.Enqueue((r.ReadInt64(), r.ReadInt64()));
+    }
+
     /// <summary>Moves the clock to <paramref name="now"/>, integrating power and the prefill load.</summary>
     public void Advance(long now)
     {

@@ -65,7 +65,15 @@ public enum DropReason : byte { None, QueueOverflow, HubDown, NoRoute, CableCut 
 public sealed record Bundle(
     long Id, int Origin, int Hub, int Cable, int Requests, double Tokens, bool RealTime, long CreatedAt,
     long HubArrival = 0, long ServiceStart = 0, long FirstToken = 0, long Done = 0, DropReason Drop = DropReason.None,
-    double OneWayMicros = 0, long CableMicros = 0);
+    double OneWayMicros = 0, long CableMicros = 0)
+{
+    /// <summary>The request class of the origin's <see cref="UserRegionSpec.Classes"/> the bundle is a cohort of (−1: a
+    /// bundle of identical requests).</summary>
+    public int Class { get; init; } = -1;
+
+    /// <summary>The origin's request rate when the cohort was made (1/s): its requests' arrival offsets are drawn at it.</summary>
+    public double RatePerSecond { get; init; }
+}
 
 /// <summary>Hub self-event: a bundle finished service on a server.</summary>
 public sealed record Completion(Bundle Bundle);
@@ -131,11 +139,13 @@ public sealed class SupplyChainCodec : IPayloadCodec
         w.Write(b.Id); w.Write(b.Origin); w.Write(b.Hub); w.Write(b.Cable); w.Write(b.Requests); w.Write(b.Tokens);
         w.Write(b.RealTime); w.Write(b.CreatedAt); w.Write(b.HubArrival); w.Write(b.ServiceStart); w.Write(b.FirstToken);
         w.Write(b.Done); w.Write((byte)b.Drop); w.Write(b.OneWayMicros); w.Write(b.CableMicros);
+        w.Write(b.Class); w.Write(b.RatePerSecond);
     }
 
     public static Bundle ReadBundle(BinaryReader r) => new(
         r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadDouble(), r.ReadBoolean(),
-        r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), (DropReason)r.ReadByte(), r.ReadDouble(), r.ReadInt64());
+        r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), (DropReason)r.ReadByte(), r.ReadDouble(), r.ReadInt64())
+    { Class = r.ReadInt32(), RatePerSecond = r.ReadDouble() };
 }
 
 /// <summary>Hub self-event: publish status to the user regions.</summary>

@@ -1,4 +1,5 @@
 using GridActors.Kernel;
+using GridActors.Model.Serving;
 
 namespace GridActors.Model.SupplyChain;
 
@@ -9,6 +10,11 @@ namespace GridActors.Model.SupplyChain;
 /// and drops by reason when responses come back.
 /// Cohort model: a bundle stands for <c>RequestsPerBundle</c> identical requests that share one arrival,
 /// one queue position and one latency (documented in README).
+/// With request classes (<see cref="UserRegionSpec.Classes"/>) the region's requests arrive as a Poisson process at
+/// <c>bundles_per_second × requests_per_bundle × diurnal × spikes</c> per second, cut into cohorts: each cohort is the next
+/// <c>cohort</c> requests of one class (picked with probability ∝ share ÷ cohort size, so each class gets its share of
+/// the requests), drawn by <see cref="Cohorts"/> from the cohort's key; the next cohort starts one gap after its last
+/// request. The hub serving it records each request's TTFT and TPOT.
 /// </summary>
 public sealed class UserRegion : Entity
 {
@@ -51,6 +57,17 @@ public sealed class UserRegion : Entity
 
     public override void Init(IEventContext ctx) => ScheduleNextArrival(ctx);
 
+    /// <summary>Cumulative probabilities of picking each class for the next cohort (∝ share ÷ cohort size).</summary>
+    private double[]? _classPick;
+
+    private double[] ClassPick()
+    {
+        if (_classPick is not null) return _classPick;
+        var w = _spec.Classes.Select(c => c.Share / Math.Max(1, c.CohortSize)).ToArray();
+        double total = w.Sum(), acc = 0;
+        return _classPick = [.. w.Select(x => acc += x / total)];
+    }
+
     private double Rate(long micros)
     {
         double localHour = (SimTime.ToHours(micros) + _spec.UtcOffsetHours) % 24;
@@ -62,8 +79,13 @@ public sealed class UserRegion : Entity
         return _spec.BundlesPerSecond * diurnal * m;
     }
 
-    private void ScheduleNextArrival(IEventContext ctx)
+    private void ScheduleNextArrival(IEventContext ctx, long? after = null)
     {
+        if (after is long span)
+        {
+            ctx.ScheduleSelf(new SimTime(span), Tick.Instance);
+            return;
+        }
         double rate = Rate(ctx.Now.Micros);
         long delay = rate <= 0 ? SimTime.MicrosPerMinute : Math.Max(1, (long)(ctx.Rng.NextExponential(1.0 / rate) * SimTime.MicrosPerSecond));
         ctx.ScheduleSelf(new SimTime(delay), rate <= 0 ? null : Tick.Instance);
@@ -77,8 +99,12 @@ public sealed class UserRegion : Entity
                 ScheduleNextArrival(ctx); // rate was zero: look again later
                 break;
             case Tick:
-                Arrive(ctx);
-                ScheduleNextArrival(ctx);
+                if (_spec.Classes.Count > 0) ScheduleNextArrival(ctx, Rate(ctx.Now.Micros) > 0 ? ArriveCohort(ctx) : null);
+                else
+                {
+                    Arrive(ctx);
+                    ScheduleNextArrival(ctx);
+                }
                 break;
             case Bundle b:
                 OnResponse(ctx, b);
@@ -143,6 +169,43 @@ public sealed class UserRegion : Entity
         else ctx.Send(new EntityId(route.Hub), new SimTime(route.TerrestrialMicros), bundle, net);
     }
 
+    /// <summary>Sends the next cohort of requests (see the class notes); returns the time to the next one (µs).</summary>
+    private long ArriveCohort(IEventContext ctx)
+    {
+        Roll(ctx.Now.Micros);
+        var rng = ctx.Rng;
+        var pick = ClassPick();
+        double u = rng.NextDouble();
+        int c = 0;
+        while (c < pick.Length - 1 && u >= pick[c]) c++;
+        var cls = _spec.Classes[c];
+        double rate = Rate(ctx.Now.Micros) * Math.Max(1, _spec.RequestsPerBundle);
+        long id = _nextId++;
+        var shapes = new RequestShape[cls.CohortSize];
+        long span = Cohorts.Draw(cls, Cohorts.Key(ctx.RunSeed, ctx.Self.Value, id), rate, shapes);
+        int requests = shapes.Length;
+        double tokens = 0;
+        foreach (var r in shapes) tokens += r.PromptTokens + r.OutputTokens;
+        ctx.AddMetric(M.Arrived, requests);
+        ctx.AddMetric(M.TokensArrived, tokens);
+        _hourCounts[Arrived] += requests;
+        var route = Choose(cls.RealTime);
+        if (route is null)
+        {
+            ctx.AddMetric(M.DropNoRoute, requests);
+            _hourCounts[Dropped] += requests;
+            return span;
+        }
+        if (route.OneWay > BestOneWay(route.Hub)) ctx.AddMetric(M.Rerouted, requests);
+        var bundle = new Bundle(id, ctx.Self.Value, route.Hub, route.Cable, requests, tokens, cls.RealTime, ctx.Now.Micros,
+            OneWayMicros: route.TerrestrialMicros, CableMicros: route.CableMicros) { Class = c, RatePerSecond = rate };
+        ctx.AddMetric(M.NetRequestsSent, requests);
+        var net = new ChannelId(SupplyChainModel.ChannelNetwork);
+        if (route.Cable >= 0) ctx.Send(new EntityId(route.Cable), new SimTime(route.CableMicros), bundle, net);
+        else ctx.Send(new EntityId(route.Hub), new SimTime(route.TerrestrialMicros), bundle, net);
+        return span;
+    }
+
     private long BestOneWay(int hub)
     {
         long best = long.MaxValue;
@@ -191,6 +254,7 @@ public sealed class UserRegion : Entity
         double ttftMs = (b.FirstToken - b.CreatedAt + (ctx.Now.Micros - b.Done)) / 1000.0;
         _hourCounts[Completed] += b.Requests;
         _hourCounts[TtftSumMs] += ttftMs * b.Requests;
+        if (b.Class >= 0) return;   // a cohort: the hub recorded each request's TTFT, TPOT and objectives
         if (b.RealTime)
         {
             _ttft.Add(ttftMs, b.Requests);
