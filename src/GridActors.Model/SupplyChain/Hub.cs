@@ -8,6 +8,8 @@ namespace GridActors.Model.SupplyChain;
 /// number of servers that may be busy is limited by failures and by the power the region granted for
 /// the interval: when power is short the hub throttles and the queues grow. Every interval it asks
 /// its region for the power it needs and publishes its status to the user regions.
+/// A hub on accelerators (<see cref="HubSpec.Accelerator"/>) serves cohorts of request classes on replicas with
+/// continuous batching instead (<see cref="HubReplicas"/>): same queues, power asked for and billed as drawn.
 /// </summary>
 public sealed class Hub : Entity
 {
@@ -21,6 +23,7 @@ public sealed class Hub : Entity
     private readonly Queue<Bundle> _realTime = new();
     private readonly Queue<Bundle> _batch = new();
     private readonly SortedDictionary<(int Origin, long Id), Bundle> _inService = [];
+    private readonly HubReplicas? _pool;
     private int _up;            // servers not failed
     private int _usable;        // servers the granted power can run (≤ _up)
     private double _grantMW;
@@ -37,8 +40,9 @@ public sealed class Hub : Entity
         _model = model;
         _spec = model.Spec.Hubs[index];
         _region = model.RegionId(_spec.Region);
-        _up = _spec.Servers;
-        _usable = _spec.Servers;
+        if (_spec.Accelerator is not null) _pool = new HubReplicas(model, _spec);
+        _up = _pool?.Replicas ?? _spec.Servers;
+        _usable = _up;
         _subscribers = model.SubscribersOf(_spec.Id, cable: false);
     }
 
@@ -77,6 +81,13 @@ public sealed class Hub : Entity
                 PublishStatus(ctx);
                 ctx.ScheduleSelf(new SimTime(_model.Spec.HubStatusPeriodMicros), PublishTick.Instance);
                 break;
+            case PowerGrant g when _pool is not null:
+                _grantMW = g.MW;
+                _greenSurplusMW = g.GreenSurplusMW;
+                _usable = Math.Min(_up, _pool.Grant(g.MW, _demandMW));
+                SetThrottled(ctx, _usable < _up, g.MW);
+                TryStart(ctx);
+                break;
             case PowerGrant g:
                 _grantMW = g.MW;
                 _greenSurplusMW = g.GreenSurplusMW;
@@ -89,12 +100,7 @@ public sealed class Hub : Entity
                 _usable = g.MW >= _demandMW * (1 - 1e-9) || perServer <= 0
                     ? _up
                     : (int)Math.Clamp(Math.Floor(it / perServer + 1e-9), 0, _up);
-                bool throttled = _usable < _up;
-                if (throttled != _throttled)
-                {
-                    _throttled = throttled;
-                    ctx.Record(throttled ? "hub-throttled" : "hub-unthrottled", $"{_usable} of {_up} units powered ({g.MW:0.#} MW granted)");
-                }
+                SetThrottled(ctx, _usable < _up, g.MW);
                 TryStart(ctx);
                 break;
             case Bundle b:
@@ -104,7 +110,8 @@ public sealed class Hub : Entity
                 OnCompletion(ctx, c.Bundle);
                 break;
             case FaultSignal f when f.Kind == FaultKind.HubFailure:
-                _up = f.Begin ? (int)Math.Round(_spec.Servers * (1 - Math.Clamp(f.Fraction, 0, 1))) : _spec.Servers;
+                int all = _pool?.Replicas ?? _spec.Servers;
+                _up = f.Begin ? (int)Math.Round(all * (1 - Math.Clamp(f.Fraction, 0, 1))) : all;
                 _usable = Math.Min(_usable, _up);
                 ctx.Record(f.Begin ? "hub-failed" : "hub-restored", $"{_up} of {_spec.Servers} units up");
                 if (_up == 0) DropEverything(ctx);
@@ -113,12 +120,31 @@ public sealed class Hub : Entity
         }
     }
 
+    private void SetThrottled(IEventContext ctx, bool throttled, double grantMW)
+    {
+        if (throttled == _throttled) return;
+        _throttled = throttled;
+        ctx.Record(throttled ? "hub-throttled" : "hub-unthrottled", $"{_usable} of {_up} {(_pool is null ? "units" : "replicas")} powered ({grantMW:0.#} MW granted)");
+    }
+
     private void OnTick(IEventContext ctx)
     {
         long k = _model.IntervalOf(ctx.Now.Micros);
         if (k > 0)
             _series.Add(new HubSample(ctx.Now.TotalHours, _grantMW, _usable, Busy, QueuedRequests, _tokensThisInterval));
         _tokensThisInterval = 0;
+        if (_pool is not null)
+        {
+            double mwh = _pool.Bill(ctx.Now.Micros);
+            ctx.AddMetric(M.HubEnergy, mwh);
+            ctx.AddMetric(M.CostElectricity, mwh * _spec.ElectricityUsdPerMWh);
+            ctx.AddMetric(M.CostCapital, _pool.CapitalUsd(_model.IntervalHours));
+            _demandMW = _pool.DemandMW(_realTime.Count + _batch.Count > 0);
+            ctx.Send(new EntityId(_region), SupplyChainModel.EnergyDelay, new Demand(ctx.Self.Value, k, _demandMW),
+                new ChannelId(SupplyChainModel.ChannelEnergy));
+            ctx.ScheduleSelf(new SimTime(_model.Spec.DispatchIntervalMicros), Tick.Instance);
+            return;
+        }
         ctx.AddMetric(M.CostCapital, _spec.Servers * _model.IntervalHours * _spec.CapitalUsdPerServerHour);
         // Forecast: the busiest the hub was last interval (or now, with its queue) plus 10 % headroom.
         int headroom = Math.Max(1, _up / UnitsPerHeadroomUnit);
@@ -155,6 +181,24 @@ public sealed class Hub : Entity
 
     private void TryStart(IEventContext ctx)
     {
+        if (_pool is not null)
+        {
+            while (_up > 0 && (_realTime.Count > 0 || _batch.Count > 0))
+            {
+                var q = _realTime.Count > 0 ? _realTime : _batch;
+                var head = q.Peek();
+                if (!_pool.TryAdmit(ctx, head, out long release, out long meanTtft)) break;
+                q.Dequeue();
+                long now = ctx.Now.Micros;
+                var started = head with { ServiceStart = now, FirstToken = head.HubArrival + meanTtft };
+                ctx.AddMetric(M.WaitSum, now - head.HubArrival);
+                ctx.AddMetric(M.WaitCount, 1);
+                _inService.Add((head.Origin, head.Id), started);
+                ctx.ScheduleSelf(new SimTime(Math.Max(1, release - now)), new Completion(started));
+                if (Busy > _peakBusy) _peakBusy = Busy;
+            }
+            return;
+        }
         int limit = Math.Min(_usable, _up);
         while (Busy < limit && (_realTime.Count > 0 || _batch.Count > 0))
         {
@@ -173,6 +217,7 @@ public sealed class Hub : Entity
     private void OnCompletion(IEventContext ctx, Bundle b)
     {
         if (!_inService.Remove((b.Origin, b.Id))) return; // lost when the hub failed
+        _pool?.Release(b, ctx.Now.Micros);
         ctx.AddMetric(M.HubServed, b.Requests);
         ctx.AddMetric(M.TokensServed, b.Tokens);
         ctx.AddMetric(M.CostNetwork, b.Tokens / SupplyChainSummary.TokensPerMillion * _model.Spec.NetworkUsdPerMillionTokens);
@@ -183,6 +228,7 @@ public sealed class Hub : Entity
 
     private void DropEverything(IEventContext ctx)
     {
+        _pool?.Clear(ctx.Now.Micros);
         foreach (var b in _inService.Values.ToList()) Respond(ctx, b with { Drop = DropReason.HubDown, Done = ctx.Now.Micros });
         _inService.Clear();
         while (_realTime.Count > 0) Respond(ctx, _realTime.Dequeue() with { Drop = DropReason.HubDown, Done = ctx.Now.Micros });
@@ -204,6 +250,7 @@ public sealed class Hub : Entity
         w.Write(_realTime.Count); foreach (var b in _realTime) SupplyChainCodec.WriteBundle(w, b);
         w.Write(_batch.Count); foreach (var b in _batch) SupplyChainCodec.WriteBundle(w, b);
         w.Write(_inService.Count); foreach (var b in _inService.Values) SupplyChainCodec.WriteBundle(w, b);
+        _pool?.Save(w);
         _series.Save(w);
     }
 
@@ -213,6 +260,7 @@ public sealed class Hub : Entity
         _realTime.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _realTime.Enqueue(SupplyChainCodec.ReadBundle(r));
         _batch.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _batch.Enqueue(SupplyChainCodec.ReadBundle(r));
         _inService.Clear(); for (int n = r.ReadInt32(); n > 0; n--) { var b = SupplyChainCodec.ReadBundle(r); _inService[(b.Origin, b.Id)] = b; }
+        _pool?.Load(r);
         _series.Load(r);
     }
 
@@ -234,6 +282,15 @@ public sealed class Hub : Entity
     {
         w.Write(QueuedRequests + InServiceRequests);
         _series.Save(w);
+        var latency = _pool?.Latency;
+        w.Write(latency?.Count ?? 0);
+        if (latency is null) return;
+        foreach (var ((origin, c), l) in latency)
+        {
+            var user = _model.Spec.Users[_model.IndexInKind(origin)];
+            w.Write(user.Id); w.Write(user.Classes[c].Name); w.Write(user.Classes[c].RealTime);
+            l.Save(w);
+        }
     }
 }
 
@@ -249,11 +306,22 @@ public readonly record struct HubSample(double Hours, double GrantMW, double Usa
 }
 
 /// <summary>What a hub reports: requests still queued or in service at the end, and its series.</summary>
-public sealed record HubReport(int QueuedAtEnd, Series<HubSample> Series) : IEntityReport
+public sealed record HubReport(int QueuedAtEnd, Series<HubSample> Series, IReadOnlyList<(string Region, string Class, bool RealTime, ClassLatency Latency)> Classes) : IEntityReport
 {
     ISeries IEntityReport.Series => Series;
 
-    public static HubReport Read(BinaryReader r) => new(r.ReadInt32(), Series<HubSample>.Read(r));
+    public static HubReport Read(BinaryReader r)
+    {
+        int queued = r.ReadInt32();
+        var series = Series<HubSample>.Read(r);
+        var classes = new List<(string, string, bool, ClassLatency)>();
+        for (int n = r.ReadInt32(); n > 0; n--) classes.Add((r.ReadString(), r.ReadString(), r.ReadBoolean(), ClassLatency.Read(r)));
+        return new HubReport(queued, series, classes);
+    }
 
-    public void AddTo(SupplyChainSummary s, string id) => s.QueuedAtEnd += QueuedAtEnd;
+    public void AddTo(SupplyChainSummary s, string id)
+    {
+        s.QueuedAtEnd += QueuedAtEnd;
+        foreach (var (region, cls, realTime, l) in Classes) s.AddClassLatency(region, cls, realTime, l);
+    }
 }

@@ -34,6 +34,24 @@ public sealed class SupplyChainSummary
     public string? EnergyImbalance, RequestImbalance;
     public int CompleteIntervals;
     public Dictionary<string, LatencyHistogram> TtftByRegion = [];
+    /// <summary>Requests of classes served on replicas, by "user region/class": TTFT, TPOT, objective misses, tokens.</summary>
+    public SortedDictionary<string, ClassLatency> ByClass = new(StringComparer.Ordinal);
+    /// <summary>Tokens of class requests served on replicas: prompt tokens (of which found in the cache) and output tokens.</summary>
+    public double InputTokens, CachedTokens, OutputTokens;
+
+    /// <summary>Adds a hub's record of one user region's class; real-time classes also count in the region's TTFT.</summary>
+    public void AddClassLatency(string region, string cls, bool realTime, ClassLatency l)
+    {
+        string key = region + "/" + cls;
+        if (!ByClass.TryGetValue(key, out var all)) ByClass[key] = all = new ClassLatency();
+        all.Merge(l);
+        InputTokens += l.InputTokens;
+        CachedTokens += l.CachedTokens;
+        OutputTokens += l.OutputTokens;
+        if (!realTime) return;
+        if (!TtftByRegion.TryGetValue(region, out var h)) TtftByRegion[region] = h = new LatencyHistogram();
+        h.Merge(l.Ttft);
+    }
     /// <summary>Turnaround (creation to response) of batch requests, by user region and overall (ms).</summary>
     public Dictionary<string, LatencyHistogram> BatchTurnaroundByRegion = [];
     public LatencyHistogram BatchTurnaround = new();

@@ -329,7 +329,8 @@ public sealed record UserReport(LatencyHistogram Ttft, LatencyHistogram BatchTur
 
     public void AddTo(SupplyChainSummary s, string id)
     {
-        s.TtftByRegion[id] = Ttft;
+        if (s.TtftByRegion.TryGetValue(id, out var fromHubs)) fromHubs.Merge(Ttft);   // hubs recorded its class requests
+        else s.TtftByRegion[id] = Ttft;
         s.BatchTurnaroundByRegion[id] = BatchTurnaround;
     }
 }
