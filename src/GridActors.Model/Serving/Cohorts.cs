@@ -8,8 +8,9 @@ namespace GridActors.Model.Serving;
 /// the cohort's number there — so nothing but the key travels in the message and every executor draws the same requests.
 /// A cohort of class c is the next <see cref="RequestClassSpec.CohortSize"/> arrivals of the region's Poisson request
 /// process: the first at the cohort's time, the others at exponential gaps (mean 1 ÷ rate); its prompts and outputs are
-/// the class's stratified quantiles (as deterministic as the sum they stand for), each list shuffled so that lengths are
-/// independent of each other and of the arrival order. The next cohort starts one more gap after the last request, so
+/// jittered stratified draws — one from each of the K equal-probability strata of the class's distribution, at a uniform
+/// point within its stratum — so a cohort is as deterministic as the sum it stands for, and a cohort of one is an
+/// ordinary draw; each list is shuffled so that lengths are independent of each other and of the arrival order. The next cohort starts one more gap after the last request, so
 /// cohorts never overlap in time (the rule under which cohorts reproduce a request-by-request run, ServingSpecs).
 /// </summary>
 public static class Cohorts
@@ -39,8 +40,8 @@ public static class Cohorts
         if (k != c.CohortSize) throw new ArgumentException($"a cohort of class '{c.Name}' holds {c.CohortSize} requests, not {k}");
         if (!(requestsPerSecond > 0)) throw new ArgumentOutOfRangeException(nameof(requestsPerSecond), requestsPerSecond, "a positive rate");
         var rng = Rng.FromSeed(key);
-        var prompts = c.Prompt.Stratified(k);
-        var outputs = c.Output.Stratified(k);
+        var prompts = Jittered(c.Prompt, k, rng);
+        var outputs = Jittered(c.Output, k, rng);
         Shuffle(prompts, rng);
         Shuffle(outputs, rng);
         double mean = 1e6 / requestsPerSecond, t = 0;
@@ -50,6 +51,13 @@ public static class Cohorts
             t += rng.NextExponential(mean);
         }
         return Math.Max(1, (long)Math.Round(t));
+    }
+
+    private static double[] Jittered(LengthDistribution d, int k, Rng rng)
+    {
+        var x = new double[k];
+        for (int i = 0; i < k; i++) x[i] = d.Draw((i + rng.NextDouble()) / k);
+        return x;
     }
 
     private static void Shuffle(double[] a, Rng rng)

@@ -7,8 +7,10 @@ namespace GridActors.Model.SupplyChain;
 /// The replicas of a hub on accelerators (<see cref="HubSpec.Accelerator"/>), part of its <see cref="Hub"/>: one
 /// <see cref="ReplicaEngine"/> per replica. Rules:
 /// <list type="bullet">
-/// <item>A cohort (a bundle with a class) goes to the usable replica with the fewest sequences that has room for it in
-///   its batch and KV cache (ties: lowest index); when none has, it waits (first come, first served, real-time first).</item>
+/// <item>A cohort (a bundle with a class) is spread over the usable replicas request by request, round robin (each request
+///   to the next replica after the previous request's that has room for it in its batch and KV cache) — as its requests,
+///   arriving one by one, would have been; each replica gets its part as one engine cohort.
+///   When a request finds no room the whole cohort waits (first come, first served, real-time first).</item>
 /// <item>Each request's time to first token is the way there (hub arrival − creation), the wait at the hub, the
 ///   replica's TTFT (its prompt's prefill after the prompts before it) and the way back (the same path); its time per
 ///   output token is the replica's. Both are recorded per origin and class, with objective misses.</item>
@@ -26,9 +28,10 @@ public sealed class HubReplicas
     private readonly HubSpec _hub;
     private readonly AcceleratorSpec _acc;
     private readonly ReplicaEngine[] _engines;
-    private readonly Dictionary<(int Origin, long Id), int> _where = [];
+    private readonly Dictionary<(int Origin, long Id), int[]> _where = [];
     private readonly SortedDictionary<(int Origin, int Class), ClassLatency> _latency = [];
     private int _usable;
+    private int _next;                 // the replica the next request tries first (round robin)
     private double _billedJ;           // engine energy already billed (J, IT level)
     private double _lastIntervalMW;    // IT power drawn over the last interval (MW)
 
@@ -63,16 +66,42 @@ public sealed class HubReplicas
         var cls = ClassOf(b);
         var shapes = new RequestShape[cls.CohortSize];
         Cohorts.Draw(cls, Cohorts.Key(ctx.RunSeed, b.Origin, b.Id), b.RatePerSecond, shapes);
-        double kv = 0;
-        foreach (var r in shapes) kv += r.KvTokens;
-        int best = -1;
-        for (int i = 0; i < _usable; i++)
-            if (_engines[i].CanAdmit(shapes.Length, kv) && (best < 0 || _engines[i].ActiveSequences < _engines[best].ActiveSequences)) best = i;
-        if (best < 0) return false;
         long now = ctx.Now.Micros;
+        foreach (var e in _engines) e.Advance(now);
+        var extraSeq = new int[_usable];
+        var extraKv = new double[_usable];
+        var assign = new int[shapes.Length];
+        int next = _next;
+        for (int i = 0; i < shapes.Length; i++)
+        {
+            int best = -1;
+            for (int step = 0; step < _usable && best < 0; step++)
+            {
+                int j = (next + step) % _usable;
+                if (_engines[j].CanAdmit(extraSeq[j] + 1, extraKv[j] + shapes[i].KvTokens)) best = j;
+            }
+            if (best < 0) return false;
+            next = (best + 1) % Math.Max(1, _usable);
+            assign[i] = best;
+            extraSeq[best]++;
+            extraKv[best] += shapes[i].KvTokens;
+        }
+        _next = next;
+        var used = new List<int>();
         var served = new ServedRequest[shapes.Length];
-        release = _engines[best].Admit(Id(b), shapes, now, served);
-        _where[(b.Origin, b.Id)] = best;
+        for (int j = 0; j < _usable; j++)
+        {
+            if (extraSeq[j] == 0) continue;
+            var part = new RequestShape[extraSeq[j]];
+            var partServed = new ServedRequest[extraSeq[j]];
+            int n = 0;
+            for (int i = 0; i < shapes.Length; i++) if (assign[i] == j) part[n++] = shapes[i];
+            release = Math.Max(release, _engines[j].Admit(Id(b), part, now, partServed));
+            n = 0;
+            for (int i = 0; i < shapes.Length; i++) if (assign[i] == j) served[i] = partServed[n++];
+            used.Add(j);
+        }
+        _where[(b.Origin, b.Id)] = [.. used];
         long way = b.HubArrival - b.CreatedAt, wait = now - b.HubArrival;
         if (!_latency.TryGetValue((b.Origin, b.Class), out var lat)) _latency[(b.Origin, b.Class)] = lat = new ClassLatency();
         double input = 0, cached = 0, output = 0, ttftSum = 0;
@@ -100,15 +129,16 @@ public sealed class HubReplicas
     /// <summary>Frees the replica of cohort <paramref name="b"/>; false if it is not running (lost in a failure).</summary>
     public bool Release(Bundle b, long now)
     {
-        if (!_where.Remove((b.Origin, b.Id), out int i)) return false;
-        _engines[i].Release(Id(b), now);
+        if (!_where.Remove((b.Origin, b.Id), out var used)) return false;
+        foreach (int i in used) _engines[i].Release(Id(b), now);
         return true;
     }
 
     /// <summary>Drops every running cohort (the hub failed); returns their keys.</summary>
     public void Clear(long now)
     {
-        foreach (var ((origin, id), i) in _where.OrderBy(x => x.Key)) _engines[i].Release(Id(origin, id), now);
+        foreach (var ((origin, id), used) in _where.OrderBy(x => x.Key))
+            foreach (int i in used) _engines[i].Release(Id(origin, id), now);
         _where.Clear();
     }
 
@@ -149,20 +179,26 @@ public sealed class HubReplicas
 
     public void Save(BinaryWriter w)
     {
-        w.Write(_usable); w.Write(_billedJ); w.Write(_lastIntervalMW);
+        w.Write(_usable); w.Write(_next); w.Write(_billedJ); w.Write(_lastIntervalMW);
         foreach (var e in _engines) e.Save(w);
         w.Write(_where.Count);
-        foreach (var ((o, id), i) in _where.OrderBy(x => x.Key)) { w.Write(o); w.Write(id); w.Write(i); }
+        foreach (var ((o, id), used) in _where.OrderBy(x => x.Key)) { w.Write(o); w.Write(id); w.Write(used.Length); foreach (int i in used) w.Write(i); }
         w.Write(_latency.Count);
         foreach (var ((o, c), l) in _latency) { w.Write(o); w.Write(c); l.Save(w); }
     }
 
     public void Load(BinaryReader r)
     {
-        _usable = r.ReadInt32(); _billedJ = r.ReadDouble(); _lastIntervalMW = r.ReadDouble();
+        _usable = r.ReadInt32(); _next = r.ReadInt32(); _billedJ = r.ReadDouble(); _lastIntervalMW = r.ReadDouble();
         foreach (var e in _engines) e.Load(r);
         _where.Clear();
-        for (int n = r.ReadInt32(); n > 0; n--) _where[(r.ReadInt32(), r.ReadInt64())] = r.ReadInt32();
+        for (int n = r.ReadInt32(); n > 0; n--)
+        {
+            var key = (r.ReadInt32(), r.ReadInt64());
+            var used = new int[r.ReadInt32()];
+            for (int i = 0; i < used.Length; i++) used[i] = r.ReadInt32();
+            _where[key] = used;
+        }
         _latency.Clear();
         for (int n = r.ReadInt32(); n > 0; n--) _latency[(r.ReadInt32(), r.ReadInt32())] = ClassLatency.Read(r);
     }
