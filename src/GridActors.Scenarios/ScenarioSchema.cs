@@ -224,6 +224,10 @@ public static class ScenarioSchema
         new Text<HubSpec>("accelerator", "accelerator type of its replicas (an id of 'accelerators'); with it the hub serves with continuous batching on 'replicas' model instances instead of 'servers'",
             h => h.Accelerator, (h, v) => h with { Accelerator = v }) { Absent = "serving units ('servers')" },
         new Count<HubSpec>("replicas", "model instances (each over the accelerator's 'per_replica' accelerators)", h => h.Replicas, (h, v) => h with { Replicas = v }) { Default = 0, Min = 0, Max = 10_000_000 },
+        new Count<HubSpec>("simulated_replicas", "replicas simulated request by request, each standing for replicas ÷ this many (round robin makes them alike); as many as 'replicas' simulates every one",
+            h => h.SimulatedReplicas, (h, v) => h with { SimulatedReplicas = v }) { Default = 2, Min = 1, Max = 10_000 },
+        new Number<HubSpec>("max_wait", "longest a request waits for admission to a replica before it is dropped", h => h.MaxWaitMicros / 1000.0, (h, v) => h with { MaxWaitMicros = (long)Math.Round(v!.Value * 1000) })
+            { Dimension = Dimension.Duration, Unit = "ms", Default = 60_000, Bounds = Bounds.Positive(86_400_000) },
     ])
     {
         Check = h => h.IdleMWPerServer > h.FullMWPerServer ? [("idle_power_per_server", "'idle_power_per_server' must not exceed 'full_power_per_server'")] : [],
@@ -253,6 +257,8 @@ public static class ScenarioSchema
             { Dimension = Dimension.Duration, Unit = "µs", Required = true, Bounds = Bounds.NonNegative(1e6) },
         new Number<AcceleratorSpec>("step_per_decode_sequence", "β2: time per decoding sequence in an iteration", a => a.StepPerDecodeSequenceMicros, (a, v) => a with { StepPerDecodeSequenceMicros = v!.Value })
             { Dimension = Dimension.Duration, Unit = "µs", Required = true, Bounds = Bounds.Positive(1e6) },
+        new Number<AcceleratorSpec>("prefill_chunk", "prefill tokens one iteration takes at most (vLLM max_num_batched_tokens): queued prompts share iterations and pay β0 pro rata", a => a.PrefillChunkTokens, (a, v) => a with { PrefillChunkTokens = v!.Value })
+            { Unit = "tokens", Default = 8192, Bounds = Bounds.Positive(10_000_000) },
         new Number<AcceleratorSpec>("weights", "the served model's weights held by one replica", a => a.WeightsGB, (a, v) => a with { WeightsGB = v!.Value })
             { Unit = "GB", Required = true, Bounds = Bounds.NonNegative(1e6) },
         new Number<AcceleratorSpec>("kv_bytes_per_token", "KV-cache bytes one token of a sequence holds", a => a.KvBytesPerToken, (a, v) => a with { KvBytesPerToken = v!.Value })
@@ -287,7 +293,6 @@ public static class ScenarioSchema
             { Dimension = Dimension.Duration, Unit = "ms", Default = 100, Bounds = Bounds.Positive(86_400_000) },
         new Choice<RequestClassSpec, bool>("kind", "real-time (served at once, eastern hubs first) or batch", [("realtime", true), ("batch", false)],
             c => c.RealTime, (c, v) => c with { RealTime = v }) { Default = "realtime" },
-        new Count<RequestClassSpec>("cohort", "requests one cohort stands for (1: request by request)", c => c.CohortSize, (c, v) => c with { CohortSize = v }) { Default = 16, Min = 1, Max = 100_000 },
     ])
     {
         Check = c => (c.PromptP90 <= c.PromptMedian ? [("prompt_p90", "'prompt_p90' must exceed 'prompt_median'")] : new List<(string, string)>())
@@ -327,6 +332,8 @@ public static class ScenarioSchema
             { Unit = "1/s", Required = true, Bounds = Bounds.Positive(MaxBundlesPerSecond) },
         new Number<UserRegionSpec>("requests_per_bundle", "requests a bundle stands for", u => u.RequestsPerBundle, (u, v) => u with { RequestsPerBundle = v!.Value })
             { Default = 1, Bounds = Bounds.Within(1, MaxRequestsPerBundle) },
+        new Count<UserRegionSpec>("cohort", "requests one cohort of its classes stands for (1: request by request); a cohort holds requests of one kind, real-time or batch",
+            u => u.CohortSize, (u, v) => u with { CohortSize = v }) { Default = 16, Min = 1, Max = 10_000_000 },
         new Number<UserRegionSpec>("realtime_share", "share of real-time (vs batch) bundles", u => u.RealTimeShare, (u, v) => u with { RealTimeShare = v!.Value })
             { Dimension = Dimension.Fraction, Default = 0.7, Bounds = Bounds.Share },
         new Number<UserRegionSpec>("tokens_per_request", "mean tokens (input + output) per request", u => u.MeanTokensPerRequest, (u, v) => u with { MeanTokensPerRequest = v!.Value })
@@ -338,7 +345,7 @@ public static class ScenarioSchema
         new Number<UserRegionSpec>("slo_ttft", "time-to-first-token objective", u => u.SloTtftMs, (u, v) => u with { SloTtftMs = v!.Value })
             { Dimension = Dimension.Duration, Unit = "ms", Default = 500, Bounds = Bounds.Positive(86_400_000) },
         new Profile<UserRegionSpec>("diurnal", "24 hourly demand multipliers (local time)", u => u.Diurnal, (u, v) => u with { Diurnal = v }),
-        new Items<UserRegionSpec, RequestClassSpec>("classes", "request classes {name, share, prompt/output median and p90, cache_hit, slo_ttft, slo_tpot, kind, cohort}; their shares sum to 1",
+        new Items<UserRegionSpec, RequestClassSpec>("classes", "request classes {name, share, prompt/output median and p90, cache_hit, slo_ttft, slo_tpot, kind}; their shares sum to 1",
             RequestClass, u => u.Classes, (u, v) => u with { Classes = v }),
         new Items<UserRegionSpec, RouteSpec>("routes", "ways to the hubs: {hub, cable?, terrestrial}", Route, u => u.Routes, (u, v) => u with { Routes = v })
             { Required = true, MinCount = 1, MinCountMessage = "'routes' must list at least one route ({hub, cable?, terrestrial})" },

@@ -25,33 +25,36 @@ public class ServingSpecs(ITestOutputHelper output)
         Assert.True(strata.Zip(strata.Skip(1)).All(p => p.First <= p.Second));
     }
 
+    /// <summary>Serves <paramref name="requests"/> on a fresh engine and returns what became of each, in order of arrival.</summary>
+    private static List<ServedRequest> Serve(ReplicaEngine replica, IEnumerable<ReplicaRequest> requests, long until)
+    {
+        foreach (var r in requests) replica.Submit(r);
+        var done = new List<ServedRequest>();
+        replica.Advance(until, done);
+        return done;
+    }
+
     [Fact]
     public void A_replica_at_batch_one_with_a_fixed_iteration_matches_the_MD1_mean_wait()
     {
-        // Batch size 1, nothing to prefill, one output token: each request holds the replica for exactly β₀ = 10 ms.
-        // Poisson arrivals at ρ = 0.7: Pollaczek–Khinchine for M/D/1 gives Wq = ρ·D ÷ (2(1 − ρ)) = 11.667 ms.
-        var spec = new ReplicaSpec { MaxBatch = 1, StepBaseMicros = 10_000, StepPerPrefillTokenMicros = 0, StepPerDecodeSequenceMicros = 0, WeightsGB = 0 };
+        // Batch size 1, a prompt of 10,000 tokens at 1 µs each (no fixed cost), one output token: each request holds the
+        // replica for exactly 10 ms. Poisson arrivals at ρ = 0.7: Pollaczek–Khinchine for M/D/1 gives
+        // Wq = ρ·D ÷ (2(1 − ρ)) = 11.667 ms.
+        var spec = new ReplicaSpec { MaxBatch = 1, StepBaseMicros = 0, StepPerPrefillTokenMicros = 1, StepPerDecodeSequenceMicros = 0, WeightsGB = 0 };
         const double rho = 0.7, d = 10_000;
         var rng = Rng.FromSeed(42);
-        var replica = new ReplicaEngine(spec);
-        double t = 0, waits = 0;
-        long busyUntil = 0, id = 0;
-        int n = 0;
-        var served = new ServedRequest[1];
-        RequestShape[] one = [new RequestShape(0, 0, 1)];
+        double t = 0;
+        var arrivals = new List<ReplicaRequest>();
         for (int k = 0; k < 300_000; k++)
         {
             t += rng.NextExponential(d / rho);
-            long arrival = (long)Math.Round(t);
-            long start = Math.Max(arrival, busyUntil);          // FIFO: after the request before it
-            if (id > 0) replica.Release(id - 1, busyUntil);
-            busyUntil = replica.Admit(id++, one, start, served);
-            Assert.Equal(start + (long)d, served[0].FinishMicros);
-            waits += start - arrival;
-            n++;
+            arrivals.Add(new ReplicaRequest((long)Math.Round(t), new RequestShape(10_000, 0, 1), k, 0));
         }
-        double mean = waits / n, expected = rho * d / (2 * (1 - rho));
-        output.WriteLine($"M/D/1 mean wait {mean / 1000:0.000} ms vs {expected / 1000:0.000} ms over {n} requests");
+        var done = Serve(new ReplicaEngine(spec) { MaxWaitMicros = long.MaxValue / 4 }, arrivals, (long)t + 1);
+        Assert.Equal(arrivals.Count, done.Count);
+        Assert.All(done, s => Assert.Equal(s.StartMicros + (long)d, s.EndMicros));
+        double mean = done.Average(s => (double)(s.StartMicros - s.Request.ArrivalMicros)), expected = rho * d / (2 * (1 - rho));
+        output.WriteLine($"M/D/1 mean wait {mean / 1000:0.000} ms vs {expected / 1000:0.000} ms over {done.Count} requests");
         Assert.InRange(mean, expected * 0.97, expected * 1.03);
     }
 
@@ -60,14 +63,12 @@ public class ServingSpecs(ITestOutputHelper output)
     {
         var spec = Llama70bOn8xH100;
         double last = 0, ceiling = 1e6 / spec.StepPerDecodeSequenceMicros;
-        var served = new ServedRequest[spec.MaxBatch];
         for (int n = 1; n <= spec.MaxBatch; n *= 2)
         {
-            var replica = new ReplicaEngine(spec);
-            var cohort = Enumerable.Repeat(new RequestShape(100, 0, 1000), n).ToArray();
-            replica.Admit(1, cohort, 0, served);
-            double tokensPerSecond = n / (served[0].TpotMicros / 1e6);
-            Assert.Equal(spec.DecodeTokensPerSecond(n), tokensPerSecond, 6);
+            // n requests at once: the n-th joins a batch of n and decodes at n ÷ its time per output token.
+            var done = Serve(new ReplicaEngine(spec), Enumerable.Range(0, n).Select(i => new ReplicaRequest(0, new RequestShape(100, 0, 1000), i, 0)), 0);
+            double tokensPerSecond = n / (done[^1].TpotMicros / 1e6);
+            Assert.InRange(tokensPerSecond / spec.DecodeTokensPerSecond(n), 0.99, 1.0 + 1e-9);   // ≤ 1 %: the prefill load of the prompts before it
             Assert.True(tokensPerSecond > last, $"{tokensPerSecond} tok/s at {n} sequences after {last}");
             Assert.True(tokensPerSecond < ceiling);
             last = tokensPerSecond;
@@ -78,152 +79,143 @@ public class ServingSpecs(ITestOutputHelper output)
     }
 
     [Fact]
-    public void The_kv_cache_is_never_exceeded_and_a_cohort_that_does_not_fit_is_refused()
+    public void The_kv_cache_and_the_batch_are_never_exceeded_and_requests_are_served_first_come_first_served()
     {
-        var spec = Llama70bOn8xH100 with { WeightsGB = 600 };   // 40 GB of KV: ≈ 122,000 tokens
-        var replica = new ReplicaEngine(spec);
+        var spec = Llama70bOn8xH100 with { WeightsGB = 600, MaxBatch = 64 };   // 40 GB of KV: ≈ 122,000 tokens
         var rng = Rng.FromSeed(7);
-        var prompt = new LengthDistribution(6909, 27367);         // Mooncake conversation prompts [K105]: long
-        var running = new Queue<long>();
-        var served = new ServedRequest[8];
-        long now = 0, id = 0;
-        int refused = 0;
-        for (int k = 0; k < 5_000; k++)
+        var prompt = new LengthDistribution(6909, 27367);                     // Mooncake conversation prompts [K105]: long
+        var requests = new List<ReplicaRequest>();
+        double t = 0;
+        for (int k = 0; k < 20_000; k++)
         {
-            now += 1000;
-            var cohort = Enumerable.Range(0, 1 + (int)(rng.NextDouble() * 8))
-                .Select(_ => new RequestShape(Math.Round(prompt.Draw(rng.NextDouble())), 0.3, 300)).ToArray();
-            double kv = cohort.Sum(r => r.KvTokens);
-            if (!replica.CanAdmit(cohort.Length, kv))
-            {
-                refused++;
-                Assert.Throws<InvalidOperationException>(() => replica.Admit(-1, cohort, now, served));
-                if (running.Count > 0) replica.Release(running.Dequeue(), now);
-                continue;
-            }
-            replica.Admit(id, cohort, now, served);
-            running.Enqueue(id++);
-            Assert.True(replica.KvTokensUsed <= spec.KvCapacityTokens, $"{replica.KvTokensUsed} of {spec.KvCapacityTokens}");
-            Assert.True(replica.ActiveSequences <= spec.MaxBatch);
+            t += rng.NextExponential(20_000);
+            requests.Add(new ReplicaRequest((long)t, new RequestShape(Math.Round(prompt.Draw(rng.NextDouble())), 0.3, 300), k, 0));
         }
-        Assert.True(refused > 100, $"only {refused} refusals: the test did not reach the cache's capacity");
+        // Handed over shuffled and in pieces: the engine must still serve them in order of arrival.
+        var replica = new ReplicaEngine(spec);
+        var done = new List<ServedRequest>();
+        foreach (var chunk in requests.Chunk(500))
+        {
+            foreach (var r in chunk.OrderBy(_ => rng.NextDouble())) replica.Submit(r);
+            replica.Advance(chunk[^1].ArrivalMicros, done);
+        }
+        Assert.Equal(requests.Count, done.Count);
+        Assert.Equal(requests.Select(r => r.Cohort).Order(), done.Select(s => s.Request.Cohort).Order());
+        Assert.True(done.Zip(done.Skip(1)).All(p => p.First.Request.ArrivalMicros <= p.Second.Request.ArrivalMicros), "served out of order of arrival");
+        var served = done.Where(s => !s.Dropped).ToList();
+        int dropped = done.Count - served.Count, tooBig = done.Count(s => s.Request.Shape.KvTokens > spec.KvCapacityTokens);
+        Assert.True(served.Zip(served.Skip(1)).All(p => p.First.StartMicros <= p.Second.StartMicros && p.First.FirstTokenMicros <= p.Second.StartMicros),
+            "prefills overlap or run out of order");
+        // Sweep: at every admission the sequences running (admitted, not ended) fit the batch and the cache.
+        var events = served.SelectMany(s => new[] { (At: s.StartMicros, Kind: 1, Kv: s.Request.Shape.KvTokens), (At: s.EndMicros, Kind: -1, Kv: s.Request.Shape.KvTokens) })
+            .OrderBy(e => e.At).ThenBy(e => e.Kind).ToList();
+        double kv = 0, maxKv = 0;
+        int n = 0, maxN = 0;
+        foreach (var e in events)
+        {
+            kv += e.Kind * e.Kv;
+            n += e.Kind;
+            maxKv = Math.Max(maxKv, kv);
+            maxN = Math.Max(maxN, n);
+        }
+        output.WriteLine($"{served.Count} served, {dropped} dropped ({tooBig} never fit); peak {maxN} sequences, {maxKv:0} of {spec.KvCapacityTokens:0} KV tokens");
+        Assert.True(maxKv <= spec.KvCapacityTokens * (1 + 1e-9));
+        Assert.True(maxN <= spec.MaxBatch);
+        Assert.True(maxKv > 0.8 * spec.KvCapacityTokens, "the test did not reach the cache's capacity");
+        Assert.True(done.Where(s => s.Request.Shape.KvTokens > spec.KvCapacityTokens).All(s => s.Dropped));
     }
 
     [Fact]
     public void Energy_drawn_is_the_integral_of_the_phase_powers()
     {
-        // Idle 10 s; a request of 2,000 uncached prompt tokens and 101 output tokens arrives; idle again after it ends.
+        // One request alone: idle 10 s; 2,000 uncached prompt tokens and 101 output tokens; idle until the interval's end.
         var spec = Llama70bOn8xH100;
-        var replica = new ReplicaEngine(spec);
-        var served = new ServedRequest[1];
+        const long interval = 300_000_000;
+        var replica = new ReplicaEngine(spec, interval);
         long arrive = 10_000_000;
-        long release = replica.Admit(1, [new RequestShape(2000, 0, 101)], arrive, served);
-        replica.Release(1, release);
-        long end = release + 5_000_000;
-        replica.Advance(end);
+        var s = Serve(replica, [new ReplicaRequest(arrive, new RequestShape(2000, 0, 101), 1, 0)], interval)[0];
         double prefill = spec.StepBaseMicros + 2000 * spec.StepPerPrefillTokenMicros;          // 34,141 µs
         double decode = 100 * (spec.StepBaseMicros + spec.StepPerDecodeSequenceMicros);       // 100 tokens at batch 1
-        Assert.Equal(arrive + prefill, served[0].FirstTokenMicros, 0);
-        Assert.Equal(arrive + prefill + decode, served[0].FinishMicros, 0);
-        double overhead = spec.NodeOverheadW, n = spec.Accelerators;
-        double expected = ((end - arrive - prefill - decode + arrive) * (n * spec.IdleW + overhead)
-            + prefill * (n * spec.PrefillW + overhead)
-            + decode * (n * spec.DecodeBatch1W + overhead)) / 1e6;
-        Assert.Equal(expected, replica.EnergyJ, 3);
-        Assert.Equal(prefill, replica.PrefillMicros, 0);
-        Assert.Equal(decode, replica.DecodeMicros, 0);
-    }
+        Assert.Equal(arrive + prefill, s.FirstTokenMicros, 0);
+        Assert.Equal(arrive + prefill + decode, s.EndMicros, 0);
+        double expected = ((interval - prefill - decode) * spec.PowerW(false, 0) + prefill * spec.PowerW(true, 1) + decode * spec.PowerW(false, 1)) / 1e6;
+        Assert.Equal(expected, replica.TakeEnergyJ(interval), 3);
 
-    [Fact]
-    public void Cohorts_standing_for_requests_give_the_percentiles_of_a_request_by_request_run()
-    {
-        // Chat requests (Azure conversation trace [K102]: prompt median 1,020 / p90 2,734, output 129 / 424; half the
-        // prompt cached) at 20 per second on one Llama-70B replica, for an hour. Request by request: Poisson arrivals and
-        // independent lengths. In cohorts of 16: the same Poisson process of arrivals cut into runs of 16 consecutive
-        // requests; a cohort reaches the replica when its first request does and carries the others' arrival offsets
-        // (so cohorts never overlap in time) and the 16 stratified quantiles of both lengths, randomly paired.
-        var prompt = new LengthDistribution(1020, 2734);
-        var outputLength = new LengthDistribution(129, 424);
-        var chat = new RequestClassSpec("chat") { CacheHit = 0.5, CohortSize = 16 };
-        const double rate = 20, hour = 3600e6;
-        var single = Run(1);
-        var cohorts = Run(16);
-        foreach (var (name, p) in new[] { ("TTFT p50", 0.5), ("TTFT p95", 0.95), ("TPOT p50", 0.5), ("TPOT p95", 0.95) })
+        // Many requests over three intervals: the bins add up to a brute-force integral of the power over the timeline.
+        var busy = new ReplicaEngine(spec, interval);
+        var rng = Rng.FromSeed(3);
+        var chat = new RequestClassSpec("chat") { CacheHit = 0.5 };
+        var requests = new List<ReplicaRequest>();
+        double t = 0;
+        for (int k = 0; t < 2.5 * interval; k++)
         {
-            bool ttft = name.StartsWith("TTFT");
-            double a = Percentile(ttft ? single.Ttft : single.Tpot, p), b = Percentile(ttft ? cohorts.Ttft : cohorts.Tpot, p);
-            output.WriteLine($"{name}: request by request {a / 1000:0.00} ms, cohorts of 16 {b / 1000:0.00} ms ({(b / a - 1) * 100:+0.0;-0.0} %)");
-            Assert.InRange(b / a, 0.95, 1.05);
+            t += rng.NextExponential(1e6 / 12);
+            requests.Add(new ReplicaRequest((long)t, Cohorts.Request(chat, 99, k), k, 0));
         }
-        output.WriteLine($"requests {single.Ttft.Count} vs {cohorts.Ttft.Count}; energy {single.EnergyJ / 3.6e9:0.000} vs {cohorts.EnergyJ / 3.6e9:0.000} MWh");
-        Assert.InRange(cohorts.EnergyJ / single.EnergyJ, 0.97, 1.03);
-
-        (List<double> Ttft, List<double> Tpot, double EnergyJ) Run(int size)
+        var done = Serve(busy, requests, 3 * interval).Where(x => !x.Dropped).ToList();
+        double billed = busy.TakeEnergyJ(interval) + busy.TakeEnergyJ(2 * interval) + busy.TakeEnergyJ(3 * interval);
+        Assert.True(done.Max(x => x.EndMicros) < 3 * interval);
+        var cuts = done.SelectMany(x => new[] { x.StartMicros, x.FirstTokenMicros, x.EndMicros }).Append(0).Append(3 * interval).Distinct().Order().ToArray();
+        double integral = 0;
+        for (int i = 0; i + 1 < cuts.Length; i++)
         {
-            var rng = Rng.FromSeed(11);
-            var replica = new ReplicaEngine(Llama70bOn8xH100);
-            var releases = new PriorityQueue<long, long>();
-            var ttft = new List<double>();
-            var tpot = new List<double>();
-            var served = new ServedRequest[size];
-            double t = rng.NextExponential(1e6 / rate);
-            long id = 0;
-            while (t <= hour)
-            {
-                long now = (long)t;
-                while (releases.TryPeek(out long rid, out long at) && at <= now) { releases.Dequeue(); replica.Release(rid, at); }
-                var cohort = new RequestShape[size];
-                if (size == 1)
-                {
-                    cohort[0] = new RequestShape(prompt.Draw(rng.NextDouble()), 0.5, outputLength.Draw(rng.NextDouble()));
-                    t += rng.NextExponential(1e6 / rate);
-                }
-                else t += Cohorts.Draw(chat, Cohorts.Key(11, 0, id), rate, cohort);
-                Assert.True(replica.CanAdmit(size, cohort.Sum(r => r.KvTokens)), "the replica should not be full at this load");
-                long release = replica.Admit(id, cohort, now, served);
-                releases.Enqueue(id++, release);
-                for (int i = 0; i < size; i++) { ttft.Add(served[i].TtftMicros); tpot.Add(served[i].TpotMicros); }
-            }
-            while (releases.TryDequeue(out long rid, out long at)) replica.Release(rid, at);
-            replica.Advance((long)hour * 2);
-            return (ttft, tpot, replica.EnergyJ);
+            long a = cuts[i], b = cuts[i + 1];
+            long mid = a + (b - a) / 2;
+            int running = done.Count(x => x.StartMicros <= mid && mid < x.EndMicros);
+            bool prefilling = done.Any(x => x.StartMicros <= mid && mid < x.FirstTokenMicros);
+            integral += (b - a) * spec.PowerW(prefilling, running) / 1e6;
         }
+        output.WriteLine($"{done.Count} requests: billed {billed / 3.6e6:0.0000} kWh, integral {integral / 3.6e6:0.0000} kWh");
+        Assert.InRange(billed / integral, 0.999, 1.001);
     }
 
     [Fact]
     public void A_cohort_is_drawn_from_its_key_alone_and_stands_for_the_next_requests_of_the_poisson_process()
     {
-        var c = new RequestClassSpec("chat") { CacheHit = 0.4, CohortSize = 16 };
-        var a = new RequestShape[16];
-        var b = new RequestShape[16];
-        long spanA = Cohorts.Draw(c, Cohorts.Key(1, 5, 42), 20, a);
-        long spanB = Cohorts.Draw(c, Cohorts.Key(1, 5, 42), 20, b);
-        Assert.Equal(spanA, spanB);
-        Assert.Equal(a, b);
-        Assert.NotEqual(a, Cohorts.Draw(c, Cohorts.Key(1, 5, 43), 20, b) == spanA ? a : b);
+        var c = new RequestClassSpec("chat") { CacheHit = 0.4 };
+        Assert.Equal(Cohorts.SpanMicros(Cohorts.Key(1, 5, 42), 16, 20), Cohorts.SpanMicros(Cohorts.Key(1, 5, 42), 16, 20));
+        Assert.NotEqual(Cohorts.SpanMicros(Cohorts.Key(1, 5, 42), 16, 20), Cohorts.SpanMicros(Cohorts.Key(1, 5, 43), 16, 20));
         Assert.NotEqual(Cohorts.Key(1, 5, 42), Cohorts.Key(2, 5, 42));
-        // Offsets rise from 0 and end before the next cohort; prompts and outputs are the class's stratified quantiles.
-        Assert.Equal(0, a[0].OffsetMicros);
-        for (int i = 1; i < 16; i++) Assert.True(a[i].OffsetMicros >= a[i - 1].OffsetMicros);
-        Assert.True(spanA > a[15].OffsetMicros);
-        // One prompt and one output from each of the 16 equal-probability strata of the class's distributions.
-        var prompts = a.Select(r => r.PromptTokens).Order().ToArray();
-        var outputs = a.Select(r => r.OutputTokens).Order().ToArray();
-        for (int i = 0; i < 16; i++)
+        Assert.Equal(Cohorts.Request(c, 7, 3), Cohorts.Request(c, 7, 3));
+        Assert.NotEqual(Cohorts.Request(c, 7, 3), Cohorts.Request(c, 7, 4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Cohorts.SpanMicros(1, 0, 20));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Cohorts.SpanMicros(1, 16, 0));
+        // Over many cohorts a span is 16 exponential gaps: mean 16 ÷ 20 s = 0.8 s, variance 16 ÷ 20² s² (sd of the mean of
+        // 20,000: 0.2 %); a cohort of one is one exponential gap (mean 50 ms, variance its square).
+        foreach (var (size, mean) in new[] { (16, 0.8e6), (1, 0.05e6) })
         {
-            Assert.InRange(prompts[i], Math.Round(Math.Max(1, c.Prompt.Quantile(Math.Max(1e-12, i / 16.0)))) - 1, Math.Round(c.Prompt.Quantile(Math.Min(1 - 1e-12, (i + 1) / 16.0))) + 1);
-            Assert.InRange(outputs[i], Math.Round(Math.Max(1, c.Output.Quantile(Math.Max(1e-12, i / 16.0)))) - 1, Math.Round(c.Output.Quantile(Math.Min(1 - 1e-12, (i + 1) / 16.0))) + 1);
+            var spans = Enumerable.Range(0, 20_000).Select(i => (double)Cohorts.SpanMicros(Cohorts.Key(3, 0, i), size, 20)).ToArray();
+            double m = spans.Average(), variance = spans.Average(x => (x - m) * (x - m));
+            Assert.InRange(m, mean * 0.99, mean * 1.01);
+            Assert.InRange(variance, mean * mean / size * 0.95, mean * mean / size * 1.05);
         }
-        Assert.All(a, r => Assert.Equal(0.4, r.CachedShare));
-        // Over many cohorts a span is 16 exponential gaps: mean 16 ÷ 20 s = 0.8 s (sd of the mean of 20,000: 0.2 %).
-        double mean = Enumerable.Range(0, 20_000).Average(i => (double)Cohorts.Draw(c, Cohorts.Key(3, 0, i), 20, b));
-        Assert.InRange(mean, 0.8e6 * 0.99, 0.8e6 * 1.01);
-        Assert.Throws<ArgumentException>(() => Cohorts.Draw(c, 1, 20, new RequestShape[8]));
+        // The requests' lengths follow the class's lognormals (medians within 2 % over 20,000 draws), cache hits as given.
+        var draws = Enumerable.Range(0, 20_000).Select(i => Cohorts.Request(c, 11, i)).ToArray();
+        Assert.InRange(Median(draws.Select(r => r.PromptTokens)) / c.PromptMedian, 0.98, 1.02);
+        Assert.InRange(Median(draws.Select(r => r.OutputTokens)) / c.OutputMedian, 0.98, 1.02);
+        Assert.All(draws, r => Assert.Equal(0.4, r.CachedShare));
+        var (input, cached, outTokens) = Cohorts.Tokens(c, 1000);
+        Assert.Equal(1000 * c.Prompt.Mean, input, 6);
+        Assert.Equal(0.4 * input, cached, 6);
+        Assert.Equal(1000 * c.Output.Mean, outTokens, 6);
     }
 
-    private static double Percentile(List<double> values, double p)
+    [Fact]
+    public void Gamma_draws_have_the_mean_and_variance_of_their_shape()
+    {
+        var rng = Rng.FromSeed(5);
+        foreach (int k in new[] { 1, 2, 7, 100, 5000 })
+        {
+            var x = Enumerable.Range(0, 40_000).Select(_ => Cohorts.Gamma(k, rng)).ToArray();
+            double mean = x.Average(), variance = x.Average(v => (v - mean) * (v - mean));
+            Assert.InRange(mean / k, 0.98, 1.02);
+            Assert.InRange(variance / k, 0.95, 1.05);
+        }
+    }
+
+    private static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
-        return sorted[(int)Math.Min(sorted.Length - 1, Math.Floor(p * sorted.Length))];
+        return sorted[sorted.Length / 2];
     }
 }

@@ -19,6 +19,7 @@ public sealed record AcceleratorSpec(string Id)
     public double StepBaseMicros { get; init; }
     public double StepPerPrefillTokenMicros { get; init; }
     public double StepPerDecodeSequenceMicros { get; init; }
+    public double PrefillChunkTokens { get; init; } = 8192;
     public double WeightsGB { get; init; }
     public double KvBytesPerToken { get; init; }
     public double NodeOverheadW { get; init; }
@@ -26,7 +27,7 @@ public sealed record AcceleratorSpec(string Id)
     public ReplicaSpec Replica => new()
     {
         Accelerators = PerReplica, HbmGBPerAccelerator = HbmGB, WeightsGB = WeightsGB, KvBytesPerToken = KvBytesPerToken, MaxBatch = MaxBatch,
-        StepBaseMicros = StepBaseMicros, StepPerPrefillTokenMicros = StepPerPrefillTokenMicros, StepPerDecodeSequenceMicros = StepPerDecodeSequenceMicros,
+        StepBaseMicros = StepBaseMicros, StepPerPrefillTokenMicros = StepPerPrefillTokenMicros, StepPerDecodeSequenceMicros = StepPerDecodeSequenceMicros, PrefillChunkTokens = PrefillChunkTokens,
         IdleW = IdleW, PrefillW = PrefillW, DecodeBatch1W = DecodeBatch1W, DecodeFullW = DecodeFullW, NodeOverheadW = NodeOverheadW,
     };
 }
@@ -34,7 +35,7 @@ public sealed record AcceleratorSpec(string Id)
 /// <summary>
 /// A request class of a user region (<c>classes:</c>): its share of the region's requests, lognormal prompt and output
 /// lengths (median and p90), the share of the prompt found in the prefix cache, its objectives (TTFT, TPOT), whether it
-/// is real-time or batch, and how many requests one cohort of it stands for.
+/// is real-time or batch.
 /// </summary>
 public sealed record RequestClassSpec(string Name)
 {
@@ -47,7 +48,6 @@ public sealed record RequestClassSpec(string Name)
     public double SloTtftMs { get; init; } = 2000;
     public double SloTpotMs { get; init; } = 100;
     public bool RealTime { get; init; } = true;
-    public int CohortSize { get; init; } = 16;
 
     public LengthDistribution Prompt => LengthDistribution.Of(PromptMedian, PromptP90);
     public LengthDistribution Output => LengthDistribution.Of(OutputMedian, OutputP90);

@@ -6,12 +6,18 @@ namespace GridActors.Model.Serving;
 /// The requests a cohort stands for, drawn the same way by whoever needs them: the user region (to know when the next
 /// cohort starts) and the hub (to serve it) compute them from the cohort's key alone — the run seed, the origin entity and
 /// the cohort's number there — so nothing but the key travels in the message and every executor draws the same requests.
-/// A cohort of class c is the next <see cref="RequestClassSpec.CohortSize"/> arrivals of the region's Poisson request
-/// process: the first at the cohort's time, the others at exponential gaps (mean 1 ÷ rate); its prompts and outputs are
-/// jittered stratified draws — one from each of the K equal-probability strata of the class's distribution, at a uniform
-/// point within its stratum — so a cohort is as deterministic as the sum it stands for, and a cohort of one is an
-/// ordinary draw; each list is shuffled so that lengths are independent of each other and of the arrival order. The next cohort starts one more gap after the last request, so
-/// cohorts never overlap in time (the rule under which cohorts reproduce a request-by-request run, ServingSpecs).
+/// <list type="bullet">
+/// <item>A cohort of K requests is the next K arrivals of its region's Poisson request process (rate λ): the first at the
+///   cohort's time, the next cohort after its span, a Gamma(K, 1/λ) time (the exact sum of K exponential gaps). While it
+///   is in progress its requests arrive at the rate K ÷ span; the hub draws them on its simulated replicas from the
+///   merged rate of all cohorts in progress (<c>HubReplicas</c>). A cohort of one is a single request.</item>
+/// <item>A cohort holds the requests of one kind (real-time or batch) of its region (<see cref="ClassMix"/>): request i's
+///   class is drawn by the classes' shares, and its prompt and output lengths from the class's lognormals, from a
+///   counter-based hash of (key, i) — so classes interleave as they would one by one, and a hub draws only the requests
+///   that land on the replicas it simulates, in any order.</item>
+/// <item>A cohort's tokens, as the user region sends and the hub bills them, are K × the mix's mean lengths: the sum of
+///   K independent requests is that within 1 ÷ √K of its coefficient of variation, and it is the same on both sides.</item>
+/// </list>
 /// </summary>
 public static class Cohorts
 {
@@ -23,7 +29,7 @@ public static class Cohorts
         return Mix(x ^ (ulong)id);
     }
 
-    private static ulong Mix(ulong z)
+    internal static ulong Mix(ulong z)
     {
         z += 0x9E3779B97F4A7C15UL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
@@ -31,41 +37,103 @@ public static class Cohorts
         return z ^ (z >> 31);
     }
 
-    /// <summary>Fills <paramref name="into"/> (length = the class's cohort size) with the cohort's requests, arrival
-    /// offsets at <paramref name="requestsPerSecond"/>, and returns the time from the cohort's first request to the next
-    /// cohort's (µs, at least 1).</summary>
-    public static long Draw(RequestClassSpec c, ulong key, double requestsPerSecond, Span<RequestShape> into)
+    /// <summary>Time from a cohort's first request to the next cohort's (µs, at least 1): the sum of its
+    /// <paramref name="size"/> exponential gaps at <paramref name="requestsPerSecond"/>, one Gamma draw from its key.</summary>
+    public static long SpanMicros(ulong key, int size, double requestsPerSecond)
     {
-        int k = into.Length;
-        if (k != c.CohortSize) throw new ArgumentException($"a cohort of class '{c.Name}' holds {c.CohortSize} requests, not {k}");
+        if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), size, "a cohort holds at least one request");
         if (!(requestsPerSecond > 0)) throw new ArgumentOutOfRangeException(nameof(requestsPerSecond), requestsPerSecond, "a positive rate");
-        var rng = Rng.FromSeed(key);
-        var prompts = Jittered(c.Prompt, k, rng);
-        var outputs = Jittered(c.Output, k, rng);
-        Shuffle(prompts, rng);
-        Shuffle(outputs, rng);
-        double mean = 1e6 / requestsPerSecond, t = 0;
-        for (int i = 0; i < k; i++)
-        {
-            into[i] = new RequestShape(Math.Round(prompts[i]), c.CacheHit, Math.Round(outputs[i])) { OffsetMicros = (long)Math.Round(t) };
-            t += rng.NextExponential(mean);
-        }
-        return Math.Max(1, (long)Math.Round(t));
+        return Math.Max(1, (long)Math.Round(Gamma(size, Rng.FromSeed(Mix(key ^ 0xA5A5_0000_0000_0000UL))) * 1e6 / requestsPerSecond));
     }
 
-    private static double[] Jittered(LengthDistribution d, int k, Rng rng)
+    /// <summary>Request <paramref name="i"/> of the cohort with key <paramref name="key"/> of class <paramref name="c"/>.</summary>
+    public static RequestShape Request(RequestClassSpec c, ulong key, int i) => Request(c, Rng.FromSeed(Mix(key ^ (0x5A5A_0000_0000_0000UL + (ulong)(uint)i))));
+
+    private static RequestShape Request(RequestClassSpec c, Rng rng)
     {
-        var x = new double[k];
-        for (int i = 0; i < k; i++) x[i] = d.Draw((i + rng.NextDouble()) / k);
-        return x;
+        double prompt = Math.Round(c.Prompt.Draw(rng.NextDouble()));
+        double output = Math.Round(c.Output.Draw(rng.NextDouble()));
+        return new RequestShape(prompt, c.CacheHit, output);
     }
 
-    private static void Shuffle(double[] a, Rng rng)
+    /// <summary>Tokens a cohort of <paramref name="size"/> requests of class <paramref name="c"/> stands for: prompt and
+    /// output at the class's mean lengths.</summary>
+    public static (double Input, double Cached, double Output) Tokens(RequestClassSpec c, int size) =>
+        (size * c.Prompt.Mean, size * c.Prompt.Mean * c.CacheHit, size * c.Output.Mean);
+
+    /// <summary>A Gamma(<paramref name="shape"/>, 1) draw for an integer shape ≥ 1: exponential for 1, otherwise Marsaglia
+    /// and Tsang's method (normal by Box–Muller).</summary>
+    public static double Gamma(int shape, Rng rng)
     {
-        for (int i = a.Length - 1; i > 0; i--)
+        if (shape <= 1) return -Math.Log(1.0 - rng.NextDouble());
+        double d = shape - 1.0 / 3, c = 1 / Math.Sqrt(9 * d);
+        while (true)
         {
-            int j = (int)Math.Min(i, Math.Floor(rng.NextDouble() * (i + 1)));
-            (a[i], a[j]) = (a[j], a[i]);
+            double x, v;
+            do
+            {
+                double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
+                x = Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+                v = 1 + c * x;
+            }
+            while (v <= 0);
+            v = v * v * v;
+            double u = 1.0 - rng.NextDouble();
+            if (Math.Log(u) < 0.5 * x * x + d - d * v + d * Math.Log(v)) return d * v;
         }
+    }
+
+    /// <summary>The request classes of one kind (real-time or batch) of a user region, in the proportions of their shares: a
+    /// cohort of that kind draws each request's class from them.</summary>
+    public sealed class ClassMix
+    {
+        private readonly int[] _classes;
+        private readonly double[] _cumulative;
+        private readonly RequestClassSpec[] _specs;
+
+        public ClassMix(IReadOnlyList<RequestClassSpec> classes, bool realTime)
+        {
+            _classes = [.. Enumerable.Range(0, classes.Count).Where(c => classes[c].RealTime == realTime)];
+            _specs = [.. classes];
+            Share = _classes.Sum(c => classes[c].Share);
+            double acc = 0;
+            _cumulative = [.. _classes.Select(c => acc += classes[c].Share / Share)];
+        }
+
+        /// <summary>Share of the region's requests of this kind (0: none).</summary>
+        public double Share { get; }
+
+        /// <summary>Indices (in the region's classes) of the classes of this kind.</summary>
+        public IReadOnlyList<int> Classes => _classes;
+
+        /// <summary>Probability that a request of this kind is of the <paramref name="k"/>-th class of <see cref="Classes"/>.</summary>
+        public double Probability(int k) => _cumulative[k] - (k == 0 ? 0 : _cumulative[k - 1]);
+
+        /// <summary>Request <paramref name="i"/> of the cohort with key <paramref name="key"/>: its class (index in the region's
+        /// classes) and shape.</summary>
+        public (int Class, RequestShape Shape) Request(ulong key, int i)
+        {
+            var rng = Rng.FromSeed(Mix(key ^ (0x5A5A_0000_0000_0000UL + (ulong)(uint)i)));
+            double u = _classes.Length > 1 ? rng.NextDouble() : 0;
+            int k = 0;
+            while (k < _classes.Length - 1 && u >= _cumulative[k]) k++;
+            int c = _classes[k];
+            return (c, Cohorts.Request(_specs[c], rng));
+        }
+
+        /// <summary>Tokens <paramref name="count"/> requests of this kind stand for, by class (index in the region's classes):
+        /// prompt (of which cached) and output at the classes' mean lengths.</summary>
+        public IEnumerable<(int Class, double Input, double Cached, double Output)> Tokens(int count)
+        {
+            for (int k = 0; k < _classes.Length; k++)
+            {
+                var (input, cached, output) = Cohorts.Tokens(_specs[_classes[k]], 1);
+                double n = count * Probability(k);
+                yield return (_classes[k], n * input, n * cached, n * output);
+            }
+        }
+
+        /// <summary>Total tokens (prompt + output) <paramref name="count"/> requests of this kind stand for.</summary>
+        public double TotalTokens(int count) => Tokens(count).Sum(t => t.Input + t.Output);
     }
 }

@@ -27,6 +27,16 @@ public sealed record ReplicaSpec
     /// <summary>β₁: per prefill token in the iteration (µs).</summary>
     public double StepPerPrefillTokenMicros { get; init; } = 10.0;
 
+    /// <summary>Prefill tokens one iteration takes at most (vLLM's <c>max_num_batched_tokens</c>): prompts queued behind
+    /// each other share iterations, so each pays β₀ only for its share of this budget.</summary>
+    public double PrefillChunkTokens { get; init; } = 8192;
+
+    /// <summary>Time to prefill <paramref name="tokens"/> uncached prompt tokens (µs): β₀ + β₁·tokens when the prompt
+    /// starts an iteration of its own (the replica was not prefilling), β₀·min(1, tokens ÷ chunk) + β₁·tokens when it
+    /// joins the iterations of prompts queued before it.</summary>
+    public double PrefillMicros(double tokens, bool queued) =>
+        StepBaseMicros * (queued ? Math.Min(1, tokens / Math.Max(1, PrefillChunkTokens)) : 1) + StepPerPrefillTokenMicros * tokens;
+
     /// <summary>β₂: per decoding sequence in the iteration (µs).</summary>
     public double StepPerDecodeSequenceMicros { get; init; } = 19.4;
 

@@ -58,6 +58,14 @@ public sealed class Hub : Entity
     {
         get
         {
+            if (_spec.Accelerator is string type)
+            {
+                // A replica decoding a full batch: its power × PUE at the hub's price, plus its accelerators' rental.
+                var acc = _model.Spec.Accelerators.First(a => a.Id == type);
+                var r = acc.Replica;
+                double perReplicaHourUsd = r.PowerW(false, r.MaxBatch) / 1e6 * _spec.Pue * _spec.ElectricityUsdPerMWh + acc.PerReplica * acc.RentalUsdPerHour;
+                return perReplicaHourUsd / (r.DecodeTokensPerSecond(r.MaxBatch) * 3600) * SupplyChainSummary.TokensPerMillion;
+            }
             double perServerHourUsd = _spec.FullMWPerServer * _spec.Pue * _spec.ElectricityUsdPerMWh + _spec.CapitalUsdPerServerHour;
             double tokensPerHour = _spec.TokensPerSecondPerServer * 3600;
             return perServerHourUsd / tokensPerHour * SupplyChainSummary.TokensPerMillion;
@@ -84,9 +92,11 @@ public sealed class Hub : Entity
             case PowerGrant g when _pool is not null:
                 _grantMW = g.MW;
                 _greenSurplusMW = g.GreenSurplusMW;
+                bool wasCapped = _pool.Capped;
                 _usable = Math.Min(_up, _pool.Grant(g.MW, _demandMW));
+                if (_pool.Capped != wasCapped)
+                    ctx.Record(_pool.Capped ? "hub-power-capped" : "hub-power-uncapped", $"{g.MW:0.#} MW granted of {_demandMW:0.#} MW asked");
                 SetThrottled(ctx, _usable < _up, g.MW);
-                TryStart(ctx);
                 break;
             case PowerGrant g:
                 _grantMW = g.MW;
@@ -106,14 +116,23 @@ public sealed class Hub : Entity
             case Bundle b:
                 OnArrival(ctx, b);
                 break;
+            case Completion c when _pool is not null:
+                OnCohortEnd(ctx, c.Bundle);
+                break;
             case Completion c:
                 OnCompletion(ctx, c.Bundle);
+                break;
+            case CohortDue d when _pool is not null:
+                if (_inService.TryGetValue((d.Origin, d.Id), out var due))   // not lost in a failure
+                    ctx.ScheduleSelf(new SimTime(Math.Max(0, _pool.EndOf(ctx, d.Origin, d.Id) - ctx.Now.Micros)), new Completion(due));
                 break;
             case FaultSignal f when f.Kind == FaultKind.HubFailure:
                 int all = _pool?.Replicas ?? _spec.Servers;
                 _up = f.Begin ? (int)Math.Round(all * (1 - Math.Clamp(f.Fraction, 0, 1))) : all;
                 _usable = Math.Min(_usable, _up);
-                ctx.Record(f.Begin ? "hub-failed" : "hub-restored", $"{_up} of {_spec.Servers} units up");
+                _pool?.SetUp(_up);
+                if (_pool is not null) _usable = _pool.Usable;
+                ctx.Record(f.Begin ? "hub-failed" : "hub-restored", $"{_up} of {all} {(_pool is null ? "units" : "replicas")} up");
                 if (_up == 0) DropEverything(ctx);
                 PublishStatus(ctx);
                 break;
@@ -135,11 +154,16 @@ public sealed class Hub : Entity
         _tokensThisInterval = 0;
         if (_pool is not null)
         {
-            double mwh = _pool.Bill(ctx.Now.Micros);
+            var (itMWh, busyHours) = _pool.Bill(ctx, ctx.Now.Micros);
+            double mwh = itMWh * _spec.Pue;
             ctx.AddMetric(M.HubEnergy, mwh);
+            ctx.AddMetric(M.ItEnergy, itMWh);
+            ctx.AddMetric(M.BusyAcceleratorHours, busyHours);
             ctx.AddMetric(M.CostElectricity, mwh * _spec.ElectricityUsdPerMWh);
-            ctx.AddMetric(M.CostCapital, _pool.CapitalUsd(_model.IntervalHours));
-            _demandMW = _pool.DemandMW(_realTime.Count + _batch.Count > 0);
+            var (capital, acceleratorHours) = _pool.Capital(_model.IntervalHours);
+            ctx.AddMetric(M.CostCapital, capital);
+            ctx.AddMetric(M.AcceleratorHours, acceleratorHours);
+            _demandMW = _pool.DemandMW();
             ctx.Send(new EntityId(_region), SupplyChainModel.EnergyDelay, new Demand(ctx.Self.Value, k, _demandMW),
                 new ChannelId(SupplyChainModel.ChannelEnergy));
             ctx.ScheduleSelf(new SimTime(_model.Spec.DispatchIntervalMicros), Tick.Instance);
@@ -175,30 +199,20 @@ public sealed class Hub : Entity
             long k = _model.IntervalOf(ctx.Now.Micros);
             if (k != _lastOverflowRecord) { _lastOverflowRecord = k; ctx.Record("queue-overflow", $"{_spec.QueueLimit} bundles waiting"); }
             Respond(ctx, arrived with { Drop = DropReason.QueueOverflow, Done = ctx.Now.Micros }); return; }
+        if (_pool is not null)
+        {
+            _inService.Add((b.Origin, b.Id), arrived with { ServiceStart = ctx.Now.Micros });
+            long due = _pool.Admit(ctx, arrived);
+            ctx.ScheduleSelf(new SimTime(due - ctx.Now.Micros), new CohortDue(b.Origin, b.Id));
+            if (Busy > _peakBusy) _peakBusy = Busy;
+            return;
+        }
         (b.RealTime ? _realTime : _batch).Enqueue(arrived);
         TryStart(ctx);
     }
 
     private void TryStart(IEventContext ctx)
     {
-        if (_pool is not null)
-        {
-            while (_up > 0 && (_realTime.Count > 0 || _batch.Count > 0))
-            {
-                var q = _realTime.Count > 0 ? _realTime : _batch;
-                var head = q.Peek();
-                if (!_pool.TryAdmit(ctx, head, out long release, out long meanTtft)) break;
-                q.Dequeue();
-                long now = ctx.Now.Micros;
-                var started = head with { ServiceStart = now, FirstToken = head.HubArrival + meanTtft };
-                ctx.AddMetric(M.WaitSum, now - head.HubArrival);
-                ctx.AddMetric(M.WaitCount, 1);
-                _inService.Add((head.Origin, head.Id), started);
-                ctx.ScheduleSelf(new SimTime(Math.Max(1, release - now)), new Completion(started));
-                if (Busy > _peakBusy) _peakBusy = Busy;
-            }
-            return;
-        }
         int limit = Math.Min(_usable, _up);
         while (Busy < limit && (_realTime.Count > 0 || _batch.Count > 0))
         {
@@ -214,10 +228,31 @@ public sealed class Hub : Entity
         }
     }
 
+    /// <summary>A cohort on replicas ended: its served part goes back with its tokens, the part its replicas dropped
+    /// (waited too long) with the reason.</summary>
+    private void OnCohortEnd(IEventContext ctx, Bundle b)
+    {
+        if (!_inService.Remove((b.Origin, b.Id))) return; // lost when the hub failed
+        var pool = _pool!;
+        long firstToken = b.HubArrival + pool.MeanTtftMicros(b);
+        var (served, dropped) = pool.Finish(b);
+        long now = ctx.Now.Micros;
+        if (served > 0)
+        {
+            double tokens = b.Tokens * served / b.Requests;
+            ctx.AddMetric(M.HubServed, served);
+            ctx.AddMetric(M.TokensServed, tokens);
+            ctx.AddMetric(M.CostNetwork, tokens / SupplyChainSummary.TokensPerMillion * _model.Spec.NetworkUsdPerMillionTokens);
+            _tokensThisInterval += tokens;
+            Respond(ctx, b with { Requests = served, Tokens = tokens, FirstToken = firstToken, Done = now });
+        }
+        if (dropped > 0)
+            Respond(ctx, b with { Requests = dropped, Tokens = b.Tokens * dropped / b.Requests, Drop = DropReason.QueueOverflow, Done = now });
+    }
+
     private void OnCompletion(IEventContext ctx, Bundle b)
     {
         if (!_inService.Remove((b.Origin, b.Id))) return; // lost when the hub failed
-        _pool?.Release(b, ctx.Now.Micros);
         ctx.AddMetric(M.HubServed, b.Requests);
         ctx.AddMetric(M.TokensServed, b.Tokens);
         ctx.AddMetric(M.CostNetwork, b.Tokens / SupplyChainSummary.TokensPerMillion * _model.Spec.NetworkUsdPerMillionTokens);
@@ -228,7 +263,7 @@ public sealed class Hub : Entity
 
     private void DropEverything(IEventContext ctx)
     {
-        _pool?.Clear(ctx.Now.Micros);
+        _pool?.Clear();
         foreach (var b in _inService.Values.ToList()) Respond(ctx, b with { Drop = DropReason.HubDown, Done = ctx.Now.Micros });
         _inService.Clear();
         while (_realTime.Count > 0) Respond(ctx, _realTime.Dequeue() with { Drop = DropReason.HubDown, Done = ctx.Now.Micros });

@@ -4,36 +4,64 @@ using GridActors.Model.Serving;
 namespace GridActors.Model.SupplyChain;
 
 /// <summary>
-/// The replicas of a hub on accelerators (<see cref="HubSpec.Accelerator"/>), part of its <see cref="Hub"/>: one
-/// <see cref="ReplicaEngine"/> per replica. Rules:
+/// The replicas of a hub on accelerators (<see cref="HubSpec.Accelerator"/>), part of its <see cref="Hub"/>. Rules:
 /// <list type="bullet">
-/// <item>A cohort (a bundle with a class) is spread over the usable replicas request by request, round robin (each request
-///   to the next replica after the previous request's that has room for it in its batch and KV cache) — as its requests,
-///   arriving one by one, would have been; each replica gets its part as one engine cohort.
-///   When a request finds no room the whole cohort waits (first come, first served, real-time first).</item>
-/// <item>Each request's time to first token is the way there (hub arrival − creation), the wait at the hub, the
-///   replica's TTFT (its prompt's prefill after the prompts before it) and the way back (the same path); its time per
-///   output token is the replica's. Both are recorded per origin and class, with objective misses.</item>
-/// <item>Energy drawn is the engines' integral of their phase powers × PUE, billed every dispatch interval (not the
-///   power granted). The hub asks its region for the power its replicas drew last interval plus 10 %, at least the
-///   replicas' idle power, and all replicas at prefill power while cohorts wait.</item>
-/// <item>Under a shortfall, replicas beyond what the grant can run at prefill power take no new cohorts (those running
-///   finish).</item>
+/// <item>Round robin: the requests of each arriving cohort go to the usable replicas in turn, continuing where the last
+///   cohort stopped, so every replica sees the same stream (symmetry). The hub therefore simulates request by request only
+///   <see cref="HubSpec.SimulatedReplicas"/> of them (<see cref="ReplicaEngine"/>, first come first served) and lets each
+///   stand for usable ÷ simulated replicas: energy, busy time and latency samples are scaled by that ratio. With as many
+///   simulated replicas as replicas, it is an exact request-by-request simulation of the hub.</item>
+/// <item>A request's time to first token is the way there (hub arrival − creation), the replica's TTFT (waiting for
+///   admission, then its own prompt's prefill) and the way back; its time per output token is the replica's. Both are
+///   recorded per origin and class, weighted so that each cohort's samples stand for its requests, with objective misses.
+///   A request that would wait more than <see cref="HubSpec.MaxWaitMicros"/> for admission is dropped (queue overflow).</item>
+/// <item>A cohort ends when the last of its simulated requests ends (a cohort none of whose requests landed on a simulated
+///   replica: its span plus the mean time in the replica of the hub's recent requests); it is then served but for the
+///   share of its simulated requests that was dropped.</item>
+/// <item>Energy drawn is the engines' (idle power plus what each request added, by dispatch interval) × the replicas they
+///   stand for × PUE, billed every interval (not the power granted). The hub asks its region for last interval's draw plus
+///   10 %, at least its replicas' idle power.</item>
+/// <item>Under a shortfall the hub first caps power — clocks lowered so work takes 6.5 % longer for 23 % less energy, the
+///   250 → 175 W trade-off of [A2] (power above idle × 0.77 ÷ 1.065) — and only if the capped draw still exceeds the grant
+///   takes replicas out of service (they stop taking new requests; those running finish).</item>
 /// <item>Capital: every accelerator's rental per hour, whether busy or not.</item>
 /// </list>
 /// </summary>
 public sealed class HubReplicas
 {
+    /// <summary>Power capping [A2]: time × 1.065 (+6–7 % latency), energy × 0.77 (−23 %).</summary>
+    public const double CapTimeScale = 1.065, CapEnergyScale = 0.77;
+
+    /// <summary>Demand headroom over last interval's draw (ESTIMATE: the servers' forecast rule, 10 %).</summary>
+    public const double DemandHeadroom = 1.1;
+
     private readonly SupplyChainModel _model;
     private readonly HubSpec _hub;
     private readonly AcceleratorSpec _acc;
     private readonly ReplicaEngine[] _engines;
-    private readonly Dictionary<(int Origin, long Id), int[]> _where = [];
+    private readonly Dictionary<long, Cohort> _cohorts = [];
     private readonly SortedDictionary<(int Origin, int Class), ClassLatency> _latency = [];
-    private int _usable;
-    private int _next;                 // the replica the next request tries first (round robin)
-    private double _billedJ;           // engine energy already billed (J, IT level)
-    private double _lastIntervalMW;    // IT power drawn over the last interval (MW)
+    private readonly List<ServedRequest> _done = [];
+    private readonly List<long> _inProgress = [];   // cohorts whose requests are arriving, in order of admission
+    private readonly Rng?[] _rngs;                   // per simulated replica, from the run seed at the first cohort
+    private readonly double[] _unit;                 // per simulated replica: merged intensity left to its next arrival
+    private long _extendedTo;
+    private double _rate;                            // Λ: requests per µs of the cohorts in progress
+    private int _up, _usable;
+    private long _pointer;          // round robin: the replica the next request goes to, modulo the usable replicas
+    private bool _capped;
+    private double _lastItMW;       // IT power drawn over the last interval (MW)
+    private double _typicalMicros;  // mean time of recent requests in a replica (arrival to end), µs
+    private double _busyMicros;     // engines' busy time already counted
+
+    private sealed class Cohort
+    {
+        public required Bundle Bundle;
+        public ulong Key;
+        public int Simulated, Done, Dropped;
+        public long End, MaxEnd;          // End: when its last request arrives
+        public double Rate, TtftMicrosSum;   // Rate: its requests per µs while in progress
+    }
 
     public HubReplicas(SupplyChainModel model, HubSpec hub)
     {
@@ -41,163 +69,290 @@ public sealed class HubReplicas
         _hub = hub;
         _acc = model.Spec.Accelerators.First(a => a.Id == hub.Accelerator);
         var spec = _acc.Replica;
-        _engines = [.. Enumerable.Range(0, hub.Replicas).Select(_ => new ReplicaEngine(spec))];
-        _usable = hub.Replicas;
+        int simulated = Math.Clamp(hub.SimulatedReplicas, 1, Math.Max(1, hub.Replicas));
+        _engines = [.. Enumerable.Range(0, simulated).Select(_ => new ReplicaEngine(spec, model.Spec.DispatchIntervalMicros) { MaxWaitMicros = hub.MaxWaitMicros })];
+        _up = _usable = hub.Replicas;
+        _rngs = new Rng[simulated];
+        _unit = new double[simulated];
+        _typicalMicros = spec.StepBaseMicros * (1 + 300);   // until requests tell: a prompt and ~300 tokens at batch 1
     }
 
-    public int Replicas => _engines.Length;
+    public int Replicas => _hub.Replicas;
+    public int Up => _up;
     public int Usable => _usable;
-    public int Busy => _engines.Count(e => e.ActiveSequences > 0);
+    public bool Capped => _capped;
+    public int CohortsInService => _cohorts.Count;
     public IReadOnlyDictionary<(int Origin, int Class), ClassLatency> Latency => _latency;
 
-    /// <summary>Largest power of one replica (prefill, W).</summary>
-    private double MaxReplicaW => _acc.Replica.PowerW(true, _acc.MaxBatch);
-    private double IdleReplicaW => _acc.Replica.PowerW(false, 0);
+    /// <summary>Simulated replicas in use (those below the usable count).</summary>
+    private int Active => Math.Min(_engines.Length, _usable);
 
-    /// <summary>The class of a cohort from its origin.</summary>
-    private RequestClassSpec ClassOf(Bundle b) => _model.Spec.Users[_model.IndexInKind(b.Origin)].Classes[b.Class];
+    private Cohorts.ClassMix MixOf(Bundle b) => _model.MixOf(_model.IndexInKind(b.Origin), b.RealTime);
 
-    /// <summary>Admits <paramref name="b"/> if a usable replica has room: records its requests' latencies and returns the
-    /// release time and the cohort's mean time to first token at the hub (µs); false when it must wait.</summary>
-    public bool TryAdmit(IEventContext ctx, Bundle b, out long release, out long meanTtftMicros)
+    private RequestClassSpec Class(int origin, int c) => _model.Spec.Users[_model.IndexInKind(origin)].Classes[c];
+
+    private static long Key(int origin, long id) => ((long)origin << 40) | (id & 0xFF_FFFF_FFFFL);
+
+    /// <summary>Takes cohort <paramref name="b"/> (arrived now) and returns when its last request arrives (the hub's
+    /// <see cref="CohortDue"/>): a cohort of one request is that request, handed to its replica in turn if that one is
+    /// simulated; a larger cohort joins the requests in progress, whose merged rate the simulated replicas draw their
+    /// arrivals from until its span is over.</summary>
+    public long Admit(IEventContext ctx, Bundle b)
     {
-        release = 0;
-        meanTtftMicros = 0;
-        var cls = ClassOf(b);
-        var shapes = new RequestShape[cls.CohortSize];
-        Cohorts.Draw(cls, Cohorts.Key(ctx.RunSeed, b.Origin, b.Id), b.RatePerSecond, shapes);
         long now = ctx.Now.Micros;
-        foreach (var e in _engines) e.Advance(now);
-        var extraSeq = new int[_usable];
-        var extraKv = new double[_usable];
-        var assign = new int[shapes.Length];
-        int next = _next;
-        for (int i = 0; i < shapes.Length; i++)
-        {
-            int best = -1;
-            for (int step = 0; step < _usable && best < 0; step++)
+        if (_rngs[0] is null)
+            for (int j = 0; j < _rngs.Length; j++)
             {
-                int j = (next + step) % _usable;
-                if (_engines[j].CanAdmit(extraSeq[j] + 1, extraKv[j] + shapes[i].KvTokens)) best = j;
+                _rngs[j] = Rng.ForEntity(ctx.RunSeed, $"hub/{_hub.Id}/replica/{j}");
+                _unit[j] = Cohorts.Gamma(Math.Max(1, _usable), _rngs[j]!);
             }
-            if (best < 0) return false;
-            next = (best + 1) % Math.Max(1, _usable);
-            assign[i] = best;
-            extraSeq[best]++;
-            extraKv[best] += shapes[i].KvTokens;
-        }
-        _next = next;
-        var used = new List<int>();
-        var served = new ServedRequest[shapes.Length];
-        for (int j = 0; j < _usable; j++)
+        Extend(now);
+        long id = Key(b.Origin, b.Id);
+        var c = new Cohort { Bundle = b, Key = Cohorts.Key(ctx.RunSeed, b.Origin, b.Id), End = now };
+        int usable = Math.Max(1, _usable);
+        if (b.Requests == 1)
         {
-            if (extraSeq[j] == 0) continue;
-            var part = new RequestShape[extraSeq[j]];
-            var partServed = new ServedRequest[extraSeq[j]];
-            int n = 0;
-            for (int i = 0; i < shapes.Length; i++) if (assign[i] == j) part[n++] = shapes[i];
-            release = Math.Max(release, _engines[j].Admit(Id(b), part, now, partServed));
-            n = 0;
-            for (int i = 0; i < shapes.Length; i++) if (assign[i] == j) served[i] = partServed[n++];
-            used.Add(j);
+            int j = (int)(_pointer % usable);
+            _pointer = (_pointer + 1) % usable;
+            if (j < Active) Submit(j, c, id, now);
         }
-        _where[(b.Origin, b.Id)] = [.. used];
-        long way = b.HubArrival - b.CreatedAt, wait = now - b.HubArrival;
-        if (!_latency.TryGetValue((b.Origin, b.Class), out var lat)) _latency[(b.Origin, b.Class)] = lat = new ClassLatency();
-        double input = 0, cached = 0, output = 0, ttftSum = 0;
-        int misses = 0;
-        for (int i = 0; i < served.Length; i++)
+        else
         {
-            double ttftMs = (way + wait + served[i].TtftMicros + way) / 1000.0;
-            double tpotMs = served[i].TpotMicros / 1000.0;
-            lat.Ttft.Add(ttftMs, 1);
-            lat.Tpot.Add(tpotMs, 1);
-            if (ttftMs > cls.SloTtftMs || tpotMs > cls.SloTpotMs) { misses++; lat.SloMisses++; }
-            input += shapes[i].PromptTokens;
-            cached += shapes[i].PromptTokens * shapes[i].CachedShare;
-            output += shapes[i].OutputTokens;
-            ttftSum += served[i].TtftMicros;
+            long span = Cohorts.SpanMicros(c.Key, b.Requests, b.RatePerSecond);
+            c.End = now + span;
+            c.Rate = b.Requests / (double)span;
+            _inProgress.Add(id);
+            _rate += c.Rate;
         }
-        lat.InputTokens += input;
-        lat.CachedTokens += cached;
-        lat.OutputTokens += output;
+        _cohorts.Add(id, c);
+        Advance(ctx, now);
+        return c.End;
+    }
+
+    private void Submit(int engine, Cohort c, long id, long at)
+    {
+        var (cls, shape) = MixOf(c.Bundle).Request(c.Key, c.Simulated++);
+        _engines[engine].Submit(new ReplicaRequest(at, shape, id, cls));
+    }
+
+    /// <summary>Draws the simulated replicas' arrivals up to <paramref name="now"/> from the cohorts in progress: replica j
+    /// gets every usable-th request of their merged stream (round robin), so its gaps hold Gamma(usable) units of the merged
+    /// intensity Λ (requests per µs, piecewise constant between the cohorts' ends); each arrival is a request of a cohort
+    /// picked in proportion to its rate. Everything that decides an arrival before <paramref name="now"/> is known by then,
+    /// so the draws do not depend on how often the hub extends them.</summary>
+    private void Extend(long now)
+    {
+        long t = _extendedTo;
+        while (t < now)
+        {
+            long b = now;
+            foreach (long id in _inProgress) b = Math.Min(b, Math.Max(t, _cohorts[id].End));
+            if (_rate > 0)
+                for (int j = 0; j < Active; j++)
+                {
+                    double available = _rate * (b - t), used = 0;
+                    while (_unit[j] <= available - used)
+                    {
+                        used += _unit[j];
+                        long at = Math.Min(b, t + (long)Math.Round(used / _rate));
+                        double pick = _rngs[j]!.NextDouble() * _rate, acc = 0;
+                        long chosen = _inProgress[^1];
+                        foreach (long id in _inProgress)
+                        {
+                            acc += _cohorts[id].Rate;
+                            if (pick < acc) { chosen = id; break; }
+                        }
+                        Submit(j, _cohorts[chosen], chosen, at);
+                        _unit[j] = Cohorts.Gamma(Math.Max(1, _usable), _rngs[j]!);
+                    }
+                    _unit[j] -= available - used;
+                }
+            t = b;
+            if (_inProgress.RemoveAll(id => _cohorts[id].End <= t) > 0) _rate = _inProgress.Sum(id => _cohorts[id].Rate);
+        }
+        _extendedTo = Math.Max(_extendedTo, now);
+    }
+
+    /// <summary>When cohort (<paramref name="origin"/>, <paramref name="id"/>) ends, at its due time (every simulated request
+    /// of it has arrived, so the engines know).</summary>
+    public long EndOf(IEventContext ctx, int origin, long id)
+    {
+        long now = ctx.Now.Micros;
+        Advance(ctx, now);
+        var c = _cohorts[Key(origin, id)];
+        if (c.Simulated == 0) return now + (long)Math.Round(_typicalMicros);
+        return Math.Max(now, c.MaxEnd);
+    }
+
+    /// <summary>Closes cohort <paramref name="b"/>: its requests served and dropped.</summary>
+    public (int Served, int Dropped) Finish(Bundle b)
+    {
+        long id = Key(b.Origin, b.Id);
+        var c = _cohorts[id];
+        _cohorts.Remove(id);
+        int dropped = c.Simulated == 0 ? 0 : (int)Math.Round((double)b.Requests * c.Dropped / c.Simulated);
+        foreach (var (cls, input, cached, output) in MixOf(b).Tokens(b.Requests - dropped))
+        {
+            var lat = LatencyOf(b.Origin, cls);
+            lat.InputTokens += input;
+            lat.CachedTokens += cached;
+            lat.OutputTokens += output;
+        }
+        return (b.Requests - dropped, dropped);
+    }
+
+    /// <summary>Mean time to first token at the hub of the cohort's simulated requests (µs; the typical time otherwise).</summary>
+    public long MeanTtftMicros(Bundle b)
+    {
+        var c = _cohorts[Key(b.Origin, b.Id)];
+        int served = c.Done;
+        return served > 0 ? (long)Math.Round(c.TtftMicrosSum / served) : (long)Math.Round(_typicalMicros);
+    }
+
+    /// <summary>Advances every engine to <paramref name="now"/> and files what became of the requests served on the way.</summary>
+    public void Advance(IEventContext ctx, long now)
+    {
+        if (_rngs[0] is not null) Extend(now);
+        _done.Clear();
+        foreach (var e in _engines) e.Advance(now, _done);
+        double misses = 0;
+        foreach (var s in _done)
+        {
+            if (!_cohorts.TryGetValue(s.Request.Cohort, out var c)) continue;   // its cohort was dropped (hub failure)
+            double weight = (double)Math.Max(1, _usable) / Math.Max(1, Active);   // the replicas a simulated one stands for
+            if (s.Dropped) { c.Dropped++; continue; }
+            c.Done++;
+            c.MaxEnd = Math.Max(c.MaxEnd, s.EndMicros);
+            c.TtftMicrosSum += s.TtftMicros;
+            var b = c.Bundle;
+            var cls = Class(b.Origin, s.Request.Tag);
+            long way = b.HubArrival - b.CreatedAt;
+            double ttftMs = (2 * way + s.TtftMicros) / 1000.0, tpotMs = s.TpotMicros / 1000.0;
+            var lat = LatencyOf(b.Origin, s.Request.Tag);
+            lat.Ttft.Add(ttftMs, weight);
+            if (s.Request.Shape.OutputTokens > 1) lat.Tpot.Add(tpotMs, weight);
+            if (ttftMs > cls.SloTtftMs || (s.Request.Shape.OutputTokens > 1 && tpotMs > cls.SloTpotMs)) { lat.SloMisses += weight; misses += weight; }
+            _typicalMicros += (s.EndMicros - s.Request.ArrivalMicros - _typicalMicros) * 0.01;
+        }
         if (misses > 0) ctx.AddMetric(M.SloViolations, misses);
-        meanTtftMicros = wait + (long)Math.Round(ttftSum / served.Length);
-        return true;
     }
 
-    /// <summary>Frees the replica of cohort <paramref name="b"/>; false if it is not running (lost in a failure).</summary>
-    public bool Release(Bundle b, long now)
+    private ClassLatency LatencyOf(int origin, int cls)
     {
-        if (!_where.Remove((b.Origin, b.Id), out var used)) return false;
-        foreach (int i in used) _engines[i].Release(Id(b), now);
-        return true;
+        if (!_latency.TryGetValue((origin, cls), out var lat)) _latency[(origin, cls)] = lat = new ClassLatency();
+        return lat;
     }
 
-    /// <summary>Drops every running cohort (the hub failed); returns their keys.</summary>
-    public void Clear(long now)
+    /// <summary>Drops everything (the hub failed): the cohorts in service are lost.</summary>
+    public void Clear()
     {
-        foreach (var ((origin, id), used) in _where.OrderBy(x => x.Key))
-            foreach (int i in used) _engines[i].Release(Id(origin, id), now);
-        _where.Clear();
+        foreach (var e in _engines) e.Clear();
+        _cohorts.Clear();
+        _inProgress.Clear();
+        _rate = 0;
     }
 
-    private static long Id(Bundle b) => Id(b.Origin, b.Id);
-    private static long Id(int origin, long id) => ((long)origin << 40) ^ id;
-
-    /// <summary>Energy the replicas drew since the last bill (MWh at the facility: IT × PUE); advances every engine.</summary>
-    public double Bill(long now)
+    /// <summary>Replicas not failed: <paramref name="up"/> of the hub's; new requests go to the usable ones among them.</summary>
+    public void SetUp(int up)
     {
-        double j = 0;
-        foreach (var e in _engines) { e.Advance(now); j += e.EnergyJ; }
-        double it = (j - _billedJ) / 3.6e9;
-        _billedJ = j;
-        _lastIntervalMW = it / _model.IntervalHours;
-        return it * _hub.Pue;
+        _up = Math.Clamp(up, 0, _hub.Replicas);
+        _usable = Math.Min(_usable, _up);
+        if (_usable == 0 && _up > 0) _usable = _up;
+    }
+
+    private double IdleReplicaW => _acc.Replica.PowerW(false, 0);
+    private double MaxReplicaW => Math.Max(_acc.Replica.PowerW(true, 1), _acc.Replica.PowerW(false, _acc.MaxBatch));
+
+    /// <summary>IT energy the replicas drew since the last bill (MWh), and busy accelerator-hours; advances every engine.
+    /// <paramref name="now"/> is the start of a dispatch interval.</summary>
+    public (double ItMWh, double BusyAcceleratorHours) Bill(IEventContext ctx, long now)
+    {
+        Advance(ctx, now);
+        int active = Active;
+        double j = 0, busy = 0;
+        for (int i = 0; i < _engines.Length; i++)
+        {
+            double e = _engines[i].TakeEnergyJ(now);
+            if (i < active) { j += e; busy += _engines[i].BusyMicros; }
+        }
+        double scale = active > 0 ? (double)_usable / active : 0;
+        double it = j * scale / SupplyChainSummary.JoulesPerMWh;
+        double allBusy = _engines.Sum(e => e.BusyMicros);
+        double busyHours = Math.Max(0, allBusy - _busyMicros) * scale * _acc.PerReplica / SimTime.MicrosPerHour;
+        _busyMicros = allBusy;
+        _lastItMW = it / _model.IntervalHours;
+        return (it, busyHours);
     }
 
     /// <summary>Facility power to ask for the next interval (MW).</summary>
-    public double DemandMW(bool waiting)
+    public double DemandMW()
     {
-        double idle = _engines.Length * IdleReplicaW / 1e6;
-        double max = _engines.Length * MaxReplicaW / 1e6;
-        double it = waiting ? max : Math.Clamp(_lastIntervalMW * 1.1, idle, max);
-        return it * _hub.Pue;
+        double idle = _up * IdleReplicaW / 1e6, max = _up * MaxReplicaW / 1e6;
+        return Math.Clamp(_lastItMW * DemandHeadroom, idle, Math.Max(idle, max)) * _hub.Pue;
     }
 
-    /// <summary>Sets how many replicas may take new cohorts under <paramref name="grantMW"/> (all when the grant covers the
-    /// demand); returns the number.</summary>
+    /// <summary>Applies a grant of <paramref name="grantMW"/> against <paramref name="demandMW"/>: no cap when it covers the
+    /// demand; otherwise the power cap, and if the capped demand is still short, only as many replicas as it can run.
+    /// Returns the usable replicas.</summary>
     public int Grant(double grantMW, double demandMW)
     {
-        _usable = grantMW >= demandMW * (1 - 1e-9) ? _engines.Length
-            : (int)Math.Clamp(Math.Floor(grantMW / _hub.Pue * 1e6 / MaxReplicaW + 1e-9), 0, _engines.Length);
+        double idle = _up * IdleReplicaW / 1e6 * _hub.Pue;
+        double capped = idle + Math.Max(0, demandMW - idle) * CapEnergyScale / CapTimeScale;
+        bool cap = grantMW < demandMW * (1 - 1e-9);
+        _usable = !cap || grantMW >= capped * (1 - 1e-9) ? _up
+            : (int)Math.Clamp(Math.Floor(_up * grantMW / Math.Max(1e-12, capped) + 1e-9), 0, _up);
+        if (cap != _capped)
+        {
+            _capped = cap;
+            foreach (var e in _engines) e.SetCap(cap ? CapTimeScale : 1, cap ? CapEnergyScale / CapTimeScale : 1);
+        }
         return _usable;
     }
 
-    /// <summary>Capital cost of an interval (USD): every accelerator's rental.</summary>
-    public double CapitalUsd(double hours) => _engines.Length * _acc.PerReplica * _acc.RentalUsdPerHour * hours;
+    /// <summary>Capital cost of an interval (USD) and its accelerator-hours: every accelerator's rental.</summary>
+    public (double Usd, double AcceleratorHours) Capital(double hours)
+    {
+        double h = (double)_hub.Replicas * _acc.PerReplica * hours;
+        return (h * _acc.RentalUsdPerHour, h);
+    }
+
 
     public void Save(BinaryWriter w)
     {
-        w.Write(_usable); w.Write(_next); w.Write(_billedJ); w.Write(_lastIntervalMW);
+        w.Write(_up); w.Write(_usable); w.Write(_pointer); w.Write(_capped); w.Write(_lastItMW); w.Write(_typicalMicros); w.Write(_busyMicros);
+        w.Write(_extendedTo); w.Write(_rate);
+        w.Write(_rngs[0] is not null);
+        for (int j = 0; j < _rngs.Length; j++) { _rngs[j]?.Save(w); w.Write(_unit[j]); }
+        w.Write(_inProgress.Count);
+        foreach (long id in _inProgress) w.Write(id);
         foreach (var e in _engines) e.Save(w);
-        w.Write(_where.Count);
-        foreach (var ((o, id), used) in _where.OrderBy(x => x.Key)) { w.Write(o); w.Write(id); w.Write(used.Length); foreach (int i in used) w.Write(i); }
+        w.Write(_cohorts.Count);
+        foreach (var (id, c) in _cohorts.OrderBy(x => x.Key))
+        {
+            SupplyChainCodec.WriteBundle(w, c.Bundle);
+            w.Write(c.Key); w.Write(c.Simulated); w.Write(c.Done); w.Write(c.Dropped); w.Write(c.End); w.Write(c.MaxEnd); w.Write(c.Rate); w.Write(c.TtftMicrosSum);
+        }
         w.Write(_latency.Count);
-        foreach (var ((o, c), l) in _latency) { w.Write(o); w.Write(c); l.Save(w); }
+        foreach (var ((o, cl), l) in _latency) { w.Write(o); w.Write(cl); l.Save(w); }
     }
 
     public void Load(BinaryReader r)
     {
-        _usable = r.ReadInt32(); _next = r.ReadInt32(); _billedJ = r.ReadDouble(); _lastIntervalMW = r.ReadDouble();
+        _up = r.ReadInt32(); _usable = r.ReadInt32(); _pointer = r.ReadInt64(); _capped = r.ReadBoolean(); _lastItMW = r.ReadDouble();
+        _typicalMicros = r.ReadDouble(); _busyMicros = r.ReadDouble();
+        _extendedTo = r.ReadInt64(); _rate = r.ReadDouble();
+        bool seeded = r.ReadBoolean();
+        for (int j = 0; j < _rngs.Length; j++) { _rngs[j] = seeded ? Rng.Load(r) : null; _unit[j] = r.ReadDouble(); }
+        _inProgress.Clear();
+        for (int n = r.ReadInt32(); n > 0; n--) _inProgress.Add(r.ReadInt64());
         foreach (var e in _engines) e.Load(r);
-        _where.Clear();
+        _cohorts.Clear();
         for (int n = r.ReadInt32(); n > 0; n--)
         {
-            var key = (r.ReadInt32(), r.ReadInt64());
-            var used = new int[r.ReadInt32()];
-            for (int i = 0; i < used.Length; i++) used[i] = r.ReadInt32();
-            _where[key] = used;
+            var c = new Cohort { Bundle = SupplyChainCodec.ReadBundle(r) };
+            c.Key = r.ReadUInt64(); c.Simulated = r.ReadInt32(); c.Done = r.ReadInt32(); c.Dropped = r.ReadInt32(); c.End = r.ReadInt64(); c.MaxEnd = r.ReadInt64();
+            c.Rate = r.ReadDouble(); c.TtftMicrosSum = r.ReadDouble();
+            _cohorts.Add(Key(c.Bundle.Origin, c.Bundle.Id), c);
         }
         _latency.Clear();
         for (int n = r.ReadInt32(); n > 0; n--) _latency[(r.ReadInt32(), r.ReadInt32())] = ClassLatency.Read(r);

@@ -78,6 +78,13 @@ public sealed record Bundle(
 /// <summary>Hub self-event: a bundle finished service on a server.</summary>
 public sealed record Completion(Bundle Bundle);
 
+/// <summary>Hub self-event: the last request of cohort (<paramref name="Origin"/>, <paramref name="Id"/>) that landed on a
+/// simulated replica has arrived; the hub learns when the cohort ends.</summary>
+public sealed record CohortDue(int Origin, long Id);
+
+/// <summary>User-region self-event: the next cohort of its real-time or batch request classes arrives.</summary>
+public sealed record CohortTick(bool RealTime);
+
 /// <summary>Binary codec of every supply-chain message (short permanent tags).</summary>
 public sealed class SupplyChainCodec : IPayloadCodec
 {
@@ -103,6 +110,8 @@ public sealed class SupplyChainCodec : IPayloadCodec
             case TimelineStep t: w.Write((byte)13); w.Write(t.Fault); w.Write(t.Begin); break;
             case PublishTick: w.Write((byte)14); break;
             case StorageBid b: w.Write((byte)15); w.Write(b.Storage); w.Write(b.Interval); w.Write(b.ChargeMW); w.Write(b.DischargeMW); w.Write(b.Cost); break;
+            case CohortDue c: w.Write((byte)17); w.Write(c.Origin); w.Write(c.Id); break;
+            case CohortTick c: w.Write((byte)18); w.Write(c.RealTime); break;
             case StorageDispatch d: w.Write((byte)16); w.Write(d.Interval); w.Write(d.MW); w.Write(d.Price); break;
             default: throw new InvalidOperationException($"no codec for payload {payload.GetType().Name}");
         }
@@ -130,6 +139,8 @@ public sealed class SupplyChainCodec : IPayloadCodec
             14 => PublishTick.Instance,
             15 => new StorageBid(r.ReadInt32(), r.ReadInt64(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble()),
             16 => new StorageDispatch(r.ReadInt64(), r.ReadDouble(), r.ReadDouble()),
+            17 => new CohortDue(r.ReadInt32(), r.ReadInt64()),
+            18 => new CohortTick(r.ReadBoolean()),
             _ => throw new InvalidDataException($"unknown supply-chain message tag {tag}"),
         };
     }

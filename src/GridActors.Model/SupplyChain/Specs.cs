@@ -102,6 +102,12 @@ public sealed record HubSpec(
 
     /// <summary>Replicas (model instances) of a hub on accelerators.</summary>
     public int Replicas { get; init; }
+
+    /// <summary>Replicas simulated request by request; each stands for replicas ÷ this many (see <see cref="HubReplicas"/>).</summary>
+    public int SimulatedReplicas { get; init; } = 2;
+
+    /// <summary>Longest a request waits for admission to a replica before it is dropped (µs).</summary>
+    public long MaxWaitMicros { get; init; } = 60_000_000;
 }
 
 /// <summary>A subsea or cross-border cable between a foreign side and a Chinese landing.</summary>
@@ -124,6 +130,9 @@ public sealed record UserRegionSpec(
     /// <summary>Request classes (prompt and output lengths, cache hits, objectives); none: bundles of
     /// <see cref="RequestsPerBundle"/> requests of <see cref="MeanTokensPerRequest"/> tokens.</summary>
     public IReadOnlyList<Serving.RequestClassSpec> Classes { get; init; } = [];
+
+    /// <summary>Requests one cohort of its classes stands for (1: request by request).</summary>
+    public int CohortSize { get; init; } = 16;
 
     /// <summary>Where the users are (for maps only; optional).</summary>
     public double? Lat { get; init; }

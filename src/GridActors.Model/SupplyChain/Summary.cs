@@ -38,6 +38,8 @@ public sealed class SupplyChainSummary
     public SortedDictionary<string, ClassLatency> ByClass = new(StringComparer.Ordinal);
     /// <summary>Tokens of class requests served on replicas: prompt tokens (of which found in the cache) and output tokens.</summary>
     public double InputTokens, CachedTokens, OutputTokens;
+    /// <summary>Hubs on accelerators: IT energy drawn (MWh, before PUE), accelerator-hours provisioned and busy.</summary>
+    public double ItMWh, AcceleratorHours, BusyAcceleratorHours;
 
     /// <summary>Adds a hub's record of one user region's class; real-time classes also count in the region's TTFT.</summary>
     public void AddClassLatency(string region, string cls, bool realTime, ClassLatency l)
@@ -149,6 +151,9 @@ public sealed class SupplyChainSummary
         double waits = Metric(M.WaitCount);
         s.HubWaitMsMean = waits > 0 ? Metric(M.WaitSum) / waits / 1000 : 0;
         s.StartupCostUsd = Metric(M.StartupCost);
+        s.ItMWh = Metric(M.ItEnergy);
+        s.AcceleratorHours = Metric(M.AcceleratorHours);
+        s.BusyAcceleratorHours = Metric(M.BusyAcceleratorHours);
 
         foreach (var hist in s.BatchTurnaroundByRegion.Values) s.BatchTurnaround.Merge(hist);
         var all = new LatencyHistogram();

@@ -19,6 +19,7 @@ public static class M
         "cost.electricity_usd", "cost.capital_usd", "cost.network_usd",
         "net.requests_sent", "net.requests_received", "net.responses_sent", "net.responses_received",
         "cost.startup_usd",
+        "energy.it_mwh", "serving.accelerator_hours", "serving.busy_accelerator_hours",
     ];
 
     public const int HubEnergy = 0, Carbon = 1;
@@ -29,6 +30,8 @@ public static class M
     public const int NetRequestsSent = 20, NetRequestsReceived = 21, NetResponsesSent = 22, NetResponsesReceived = 23;
     /// <summary>Start-up cost of thermal units (USD): MW brought online above a plant's online capacity × its start-up cost.</summary>
     public const int StartupCost = 24;
+    /// <summary>Hubs on accelerators: IT energy drawn (MWh, before PUE), accelerator-hours provisioned and busy.</summary>
+    public const int ItEnergy = 25, AcceleratorHours = 26, BusyAcceleratorHours = 27;
 }
 
 /// <summary>
@@ -242,6 +245,15 @@ public sealed class SupplyChainModel : ISimModel, ITopology
 
     /// <summary>Share of a bundle's service time spent before its first token (prefill).</summary>
     public double PrefillShareOf(Bundle b) => Spec.Users[IndexInKind(b.Origin)].PrefillShare;
+
+    private Serving.Cohorts.ClassMix[][]? _mixes;
+
+    /// <summary>The class mix of user region <paramref name="user"/>'s real-time or batch requests.</summary>
+    public Serving.Cohorts.ClassMix MixOf(int user, bool realTime)
+    {
+        var mixes = _mixes ??= [.. Spec.Users.Select(u => new[] { new Serving.Cohorts.ClassMix(u.Classes, false), new Serving.Cohorts.ClassMix(u.Classes, true) })];
+        return mixes[user][realTime ? 1 : 0];
+    }
 
     /// <summary>Dispatch interval index of a time.</summary>
     public long IntervalOf(long micros) => micros / Spec.DispatchIntervalMicros;

@@ -11,10 +11,10 @@ namespace GridActors.Model.SupplyChain;
 /// Cohort model: a bundle stands for <c>RequestsPerBundle</c> identical requests that share one arrival,
 /// one queue position and one latency (documented in README).
 /// With request classes (<see cref="UserRegionSpec.Classes"/>) the region's requests arrive as a Poisson process at
-/// <c>bundles_per_second × requests_per_bundle × diurnal × spikes</c> per second, cut into cohorts: each cohort is the next
-/// <c>cohort</c> requests of one class (picked with probability ∝ share ÷ cohort size, so each class gets its share of
-/// the requests), drawn by <see cref="Cohorts"/> from the cohort's key; the next cohort starts one gap after its last
-/// request. The hub serving it records each request's TTFT and TPOT.
+/// <c>bundles_per_second × requests_per_bundle × diurnal × spikes</c> per second, as two independent streams — real-time
+/// and batch classes, at their shares of the rate — each cut into cohorts of the next <c>cohort</c> requests, whose
+/// classes, lengths and arrival offsets <see cref="Cohorts"/> draws from the cohort's key; the next cohort of a stream
+/// starts one gap after its last request. The hub serving it records each request's TTFT and TPOT.
 /// </summary>
 public sealed class UserRegion : Entity
 {
@@ -55,17 +55,16 @@ public sealed class UserRegion : Entity
 
     public LatencyHistogram Ttft => _ttft;
 
-    public override void Init(IEventContext ctx) => ScheduleNextArrival(ctx);
-
-    /// <summary>Cumulative probabilities of picking each class for the next cohort (∝ share ÷ cohort size).</summary>
-    private double[]? _classPick;
-
-    private double[] ClassPick()
+    public override void Init(IEventContext ctx)
     {
-        if (_classPick is not null) return _classPick;
-        var w = _spec.Classes.Select(c => c.Share / Math.Max(1, c.CohortSize)).ToArray();
-        double total = w.Sum(), acc = 0;
-        return _classPick = [.. w.Select(x => acc += x / total)];
+        if (_spec.Classes.Count == 0)
+        {
+            ScheduleNextArrival(ctx);
+            return;
+        }
+        int user = _model.IndexInKind(ctx.Self.Value);
+        foreach (bool realTime in new[] { true, false })
+            if (_model.MixOf(user, realTime).Share > 0) ctx.ScheduleSelf(SimTime.Zero, new CohortTick(realTime));
     }
 
     private double Rate(long micros)
@@ -79,13 +78,8 @@ public sealed class UserRegion : Entity
         return _spec.BundlesPerSecond * diurnal * m;
     }
 
-    private void ScheduleNextArrival(IEventContext ctx, long? after = null)
+    private void ScheduleNextArrival(IEventContext ctx)
     {
-        if (after is long span)
-        {
-            ctx.ScheduleSelf(new SimTime(span), Tick.Instance);
-            return;
-        }
         double rate = Rate(ctx.Now.Micros);
         long delay = rate <= 0 ? SimTime.MicrosPerMinute : Math.Max(1, (long)(ctx.Rng.NextExponential(1.0 / rate) * SimTime.MicrosPerSecond));
         ctx.ScheduleSelf(new SimTime(delay), rate <= 0 ? null : Tick.Instance);
@@ -99,12 +93,11 @@ public sealed class UserRegion : Entity
                 ScheduleNextArrival(ctx); // rate was zero: look again later
                 break;
             case Tick:
-                if (_spec.Classes.Count > 0) ScheduleNextArrival(ctx, Rate(ctx.Now.Micros) > 0 ? ArriveCohort(ctx) : null);
-                else
-                {
-                    Arrive(ctx);
-                    ScheduleNextArrival(ctx);
-                }
+                Arrive(ctx);
+                ScheduleNextArrival(ctx);
+                break;
+            case CohortTick t:   // rate zero: look again in a minute
+                ctx.ScheduleSelf(new SimTime(Rate(ctx.Now.Micros) > 0 ? ArriveCohort(ctx, t.RealTime) : SimTime.MicrosPerMinute), t);
                 break;
             case Bundle b:
                 OnResponse(ctx, b);
@@ -170,26 +163,19 @@ public sealed class UserRegion : Entity
     }
 
     /// <summary>Sends the next cohort of requests (see the class notes); returns the time to the next one (µs).</summary>
-    private long ArriveCohort(IEventContext ctx)
+    private long ArriveCohort(IEventContext ctx, bool realTime)
     {
         Roll(ctx.Now.Micros);
-        var rng = ctx.Rng;
-        var pick = ClassPick();
-        double u = rng.NextDouble();
-        int c = 0;
-        while (c < pick.Length - 1 && u >= pick[c]) c++;
-        var cls = _spec.Classes[c];
-        double rate = Rate(ctx.Now.Micros) * Math.Max(1, _spec.RequestsPerBundle);
+        var mix = _model.MixOf(_model.IndexInKind(ctx.Self.Value), realTime);
+        double rate = Rate(ctx.Now.Micros) * Math.Max(1, _spec.RequestsPerBundle) * mix.Share;
         long id = _nextId++;
-        var shapes = new RequestShape[cls.CohortSize];
-        long span = Cohorts.Draw(cls, Cohorts.Key(ctx.RunSeed, ctx.Self.Value, id), rate, shapes);
-        int requests = shapes.Length;
-        double tokens = 0;
-        foreach (var r in shapes) tokens += r.PromptTokens + r.OutputTokens;
+        int requests = _spec.CohortSize;
+        double tokens = mix.TotalTokens(requests);
         ctx.AddMetric(M.Arrived, requests);
         ctx.AddMetric(M.TokensArrived, tokens);
         _hourCounts[Arrived] += requests;
-        var route = Choose(cls.RealTime);
+        var route = Choose(realTime);
+        long span = Cohorts.SpanMicros(Cohorts.Key(ctx.RunSeed, ctx.Self.Value, id), requests, rate);
         if (route is null)
         {
             ctx.AddMetric(M.DropNoRoute, requests);
@@ -197,8 +183,8 @@ public sealed class UserRegion : Entity
             return span;
         }
         if (route.OneWay > BestOneWay(route.Hub)) ctx.AddMetric(M.Rerouted, requests);
-        var bundle = new Bundle(id, ctx.Self.Value, route.Hub, route.Cable, requests, tokens, cls.RealTime, ctx.Now.Micros,
-            OneWayMicros: route.TerrestrialMicros, CableMicros: route.CableMicros) { Class = c, RatePerSecond = rate };
+        var bundle = new Bundle(id, ctx.Self.Value, route.Hub, route.Cable, requests, tokens, realTime, ctx.Now.Micros,
+            OneWayMicros: route.TerrestrialMicros, CableMicros: route.CableMicros) { Class = 0, RatePerSecond = rate };
         ctx.AddMetric(M.NetRequestsSent, requests);
         var net = new ChannelId(SupplyChainModel.ChannelNetwork);
         if (route.Cable >= 0) ctx.Send(new EntityId(route.Cable), new SimTime(route.CableMicros), bundle, net);
