@@ -31,8 +31,12 @@ public class MetricSpecs
         var model = new SupplyChainModel(SmallWithFaults());
         var result = new SequentialExecutor().Run(model, Settings(2 * Hour, 3));
         var summary = SupplyChainSummary.From(model, result);
-        var unwritten = M.Names.Where(n => result.Metric(n) == 0).ToList();
+        var unwritten = M.Names.Except(M.AwaitingWriter).Where(n => result.Metric(n) == 0).ToList();
         Assert.True(unwritten.Count == 0, "never written: " + string.Join(", ", unwritten));
+        // Declared for the serving model and not written yet: once one is, it must leave M.AwaitingWriter.
+        var written = M.AwaitingWriter.Where(n => result.Metric(n) != 0).ToList();
+        Assert.True(written.Count == 0, "written now, remove from M.AwaitingWriter: " + string.Join(", ", written));
+        Assert.Subset(M.Names.ToHashSet(), M.AwaitingWriter.ToHashSet());
         var unread = M.Names.Except(summary.MetricsRead).ToList();
         Assert.True(unread.Count == 0, "never read by the summary: " + string.Join(", ", unread));
         Assert.Equal(M.Names.Length, M.Names.Distinct().Count());

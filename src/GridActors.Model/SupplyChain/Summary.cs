@@ -29,6 +29,10 @@ public sealed class SupplyChainSummary
     public Dictionary<string, double> DroppedBy = [];
     public double TokensServed, TokensArrived;
     public double CostElectricity, CostCapital, CostNetwork;
+    /// <summary>The serving model's accounting (0 until it writes them; <see cref="CostDrivers.From"/> then falls back to the hub
+    /// servers): IT energy drawn (MWh, facility energy ÷ PUE), accelerator-hours provisioned and busy, input tokens, the input tokens
+    /// served from the prefix cache, output tokens, and list-price revenue (USD; 0: no list prices).</summary>
+    public double ItMWh, AcceleratorHours, BusyAcceleratorHours, InputTokens, CachedTokens, OutputTokens, RevenueUsd;
     public double P50, P95, P99, SloViolations, RealTimeServed;
     public bool EnergyConserved, RequestsConserved;
     public string? EnergyImbalance, RequestImbalance;
@@ -58,6 +62,9 @@ public sealed class SupplyChainSummary
 
     /// <summary>Length of a dispatch interval (h).</summary>
     public double IntervalHours { get; private set; }
+
+    /// <summary>Dispatch intervals the run started (a hub ticks, and books its capital cost, at the start of each: ⌈end ÷ interval⌉).</summary>
+    public long StartedIntervals { get; private set; }
     private long _intervalMicros;
 
     /// <summary>Joules in a megawatt-hour.</summary>
@@ -92,6 +99,7 @@ public sealed class SupplyChainSummary
         // An interval's message rounds take ~7 energy delays; count only intervals completed before the end.
         long settle = 10 * SupplyChainModel.EnergyDelay.Micros;
         s.CompleteIntervals = (int)Math.Max(0, (result.End.Micros - settle) / spec.DispatchIntervalMicros + 1);
+        s.StartedIntervals = (result.End.Micros + spec.DispatchIntervalMicros - 1) / spec.DispatchIntervalMicros;
 
         // Every entity adds its own report, in entity-id order (so sums are identical wherever entities ran).
         var reports = result.Reports;
@@ -131,6 +139,13 @@ public sealed class SupplyChainSummary
         double waits = Metric(M.WaitCount);
         s.HubWaitMsMean = waits > 0 ? Metric(M.WaitSum) / waits / 1000 : 0;
         s.StartupCostUsd = Metric(M.StartupCost);
+        s.ItMWh = Metric(M.ItEnergy);
+        s.AcceleratorHours = Metric(M.AcceleratorHours);
+        s.BusyAcceleratorHours = Metric(M.BusyAcceleratorHours);
+        s.InputTokens = Metric(M.InputTokens);
+        s.CachedTokens = Metric(M.CachedTokens);
+        s.OutputTokens = Metric(M.OutputTokens);
+        s.RevenueUsd = Metric(M.Revenue);
 
         foreach (var hist in s.BatchTurnaroundByRegion.Values) s.BatchTurnaround.Merge(hist);
         var all = new LatencyHistogram();
