@@ -277,6 +277,47 @@ internal static partial class Charts
         return Export(m, name, title, width, height);
     }
 
+    /// <summary>A multiplicative waterfall on a linear scale: the start bar from 0 to <paramref name="start"/>, then one floating bar
+    /// per step from the running value before it to the value after it (the running value is start × the product of the factors so
+    /// far; red when the step raises it, green when it lowers it), then the end bar from 0 to <paramref name="end"/>. Each step's
+    /// category label carries its factor (×1.23).</summary>
+    public static string Waterfall(string name, string title, string valueTitle, (string Label, double Value, string Color) start,
+        IReadOnlyList<(string Label, double Factor)> steps, (string Label, double Value, string Color) end)
+    {
+        if (!(start.Value > 0) || !double.IsFinite(end.Value)) return NoData(name, title);
+        var m = NewModel();
+        var cat = new CategoryAxis
+        {
+            Key = "category", Position = AxisPosition.Bottom, GapWidth = 0.3, TickStyle = TickStyle.None,
+            AxislineColor = OxyColor.Parse("#888888"), Angle = -30,
+        };
+        cat.Labels.Add(start.Label);
+        cat.Labels.AddRange(steps.Select(s => $"{s.Label} ×{s.Factor.ToString("0.###", CultureInfo.InvariantCulture)}"));
+        cat.Labels.Add(end.Label);
+        m.Axes.Add(cat);
+        var val = ValueAxis(valueTitle, false);
+        val.Key = "value";
+        val.LabelFormatter = v => v.ToString(Math.Abs(v) >= 10 ? "0.#" : "0.###", CultureInfo.InvariantCulture);
+        m.Axes.Add(val);
+        var bars = new IntervalBarSeries { XAxisKey = "value", YAxisKey = "category", StrokeThickness = 0, LabelFormatString = null };
+        bars.Items.Add(new IntervalBarItem(0, start.Value) { Color = Color(start.Color), CategoryIndex = 0 });
+        double running = start.Value;
+        // A step that changes nothing (×1) is a thin grey tick at the running value, so every step is visible.
+        double tick = 0.004 * Math.Max(start.Value, end.Value);
+        for (int i = 0; i < steps.Count; i++)
+        {
+            double next = running * steps[i].Factor;
+            var color = next > running ? "#e15759" : next < running ? "#59a14f" : "#bab0ac";
+            double low = Math.Min(running, next), high = Math.Max(running, next);
+            if (high - low < tick) (low, high) = (running - tick / 2, running + tick / 2);
+            bars.Items.Add(new IntervalBarItem(low, high) { Color = Color(color), CategoryIndex = i + 1 });
+            running = next;
+        }
+        bars.Items.Add(new IntervalBarItem(0, end.Value) { Color = Color(end.Color), CategoryIndex = steps.Count + 1 });
+        m.Series.Add(bars);
+        return Export(m, name, title, Width, Height + 60);
+    }
+
     /// <summary>An SVG saying there is nothing to draw, still a chart element so the page layout stays the same.</summary>
     public static string NoData(string name, string title, string? why = null)
     {

@@ -5,7 +5,7 @@ using static GridActors.Reports.Html;
 namespace GridActors.Reports;
 
 /// <summary>The comparison page: run A against run B, key figures with deltas, the cost ratio and how much of the
-/// difference the electricity component explains, and paired charts on shared axes.</summary>
+/// difference the electricity component explains, the cost waterfall (<see cref="WaterfallReport"/>), and paired charts on shared axes.</summary>
 internal static class Comparison
 {
     private const string ColorA = "#4e79a7", ColorB = "#f28e2b";
@@ -20,11 +20,12 @@ internal static class Comparison
                 .Append($"<span><b>{tag}</b> {E(d.Info.RunId)}</span><span><b>scenario</b> {E(d.Info.Scenario)}</span><span><b>seed</b> {E(d.Info.Seed)}</span>")
                 .Append($"<span><b>digest</b> <code>{E(d.Summary.Digest ?? "—")}</code></span></div>\n");
         header.Append("</header>\n");
-        var nav = RunReport.Nav([("runs", "Runs"), ("figures", "Key figures"), ("cmp-charts", "Charts")]);
+        var nav = RunReport.Nav([("runs", "Runs"), ("figures", "Key figures"), ("waterfall", "Cost waterfall"), ("cmp-charts", "Charts")]);
 
         var body = new StringBuilder();
         body.Append(Runs(a, b));
         body.Append(Figures(a, b));
+        body.Append(WaterfallReport.Section(a, b));
         body.Append(ChartsSection(a, b));
         return Html.Page($"GridActors comparison — {a.Info.RunId} vs {b.Info.RunId}", header + nav, body.ToString());
     }

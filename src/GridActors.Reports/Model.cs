@@ -34,6 +34,9 @@ internal sealed class RunSummary
     public double? CostElectricity { get; init; }
     public double? CostCapital { get; init; }
     public double? CostNetwork { get; init; }
+    /// <summary>The cost drivers, or null with <see cref="DriversUnavailable"/> saying why.</summary>
+    public GridActors.Model.SupplyChain.CostDrivers? Drivers { get; init; }
+    public string? DriversUnavailable { get; init; }
     public double? P50 { get; init; }
     public double? P95 { get; init; }
     public double? P99 { get; init; }

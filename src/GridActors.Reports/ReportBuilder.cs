@@ -22,6 +22,11 @@ public static class ReportBuilder
         return Write(outFile, Comparison.Page(a, b));
     }
 
+    /// <summary>The cost waterfall of run B against run A (<see cref="Model.SupplyChain.CostWaterfall"/>) from the cost drivers in
+    /// their summary.json; a <see cref="ReportException"/> names the run without drivers and why (written before them, no tokens,
+    /// no accelerator-hours) or the degenerate substitution.</summary>
+    public static Model.SupplyChain.CostWaterfall CostWaterfallOf(string runDirA, string runDirB) => WaterfallReport.Of(runDirA, runDirB);
+
     /// <summary>Writes SWEEPDIR/report.html: the base run's report sections plus a "N−1 contingency ranking" section built
     /// from SWEEPDIR/sweep.csv and SWEEPDIR/sweep-regions.csv; baseRunDir is the base case's run folder.</summary>
     public static string WriteSweepReport(string sweepDir, string baseRunDir)

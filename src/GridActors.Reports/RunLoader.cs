@@ -86,6 +86,8 @@ internal static class RunLoader
         CostElectricity = s.CostPerMillionTokensUsd?.Electricity,
         CostCapital = s.CostPerMillionTokensUsd?.Capital,
         CostNetwork = s.CostPerMillionTokensUsd?.Network,
+        Drivers = DriversOf(s, out var why),
+        DriversUnavailable = why,
         P50 = s.LatencyMs?.P50,
         P95 = s.LatencyMs?.P95,
         P99 = s.LatencyMs?.P99,
@@ -99,6 +101,26 @@ internal static class RunLoader
         // Folders written before calibration targets existed have none.
         Calibration = [.. (s.Calibration ?? []).Select(c => c with { Id = c.Id ?? "", Metric = c.Metric ?? "", Scope = c.Scope ?? "", Source = c.Source ?? "" })],
     };
+
+    /// <summary>The cost drivers of summary.json, or null and why: the run had none (its reason), the folder predates them, or a
+    /// driver is missing.</summary>
+    public static CostDrivers? DriversOf(SummaryFile s, out string? why)
+    {
+        why = null;
+        if (s.CostDrivers is not { } d)
+        {
+            why = s.CostDriversUnavailable ?? "summary.json has no costDrivers (written by a version before them)";
+            return null;
+        }
+        if (d.ElectricityUsdPerMWh is not double pe || d.Pue is not double pue || d.MeanItWPerAccelerator is not double p || d.AcceleratorUsdPerHour is not double pa
+            || d.WorkTokensPerBusyAcceleratorSecond is not double tau || d.Utilisation is not double u || d.CacheFactor is not double c)
+        {
+            why = "summary.json: costDrivers lacks a driver (electricityUsdPerMWh, pue, meanItWPerAccelerator, acceleratorUsdPerHour, " +
+                "workTokensPerBusyAcceleratorSecond, utilisation and cacheFactor are required)";
+            return null;
+        }
+        return new CostDrivers(pe, pue, p, pa, tau, u, c, d.Margin ?? 1);
+    }
 
     /// <summary>The topology as written, with ids never null (older or hand-made files may lack some) and plant types normalised.</summary>
     private static Topology ReadTopology(TopologyFile t) => t with

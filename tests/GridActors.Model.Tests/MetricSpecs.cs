@@ -6,8 +6,9 @@ namespace GridActors.Model.Tests;
 
 public class MetricSpecs
 {
-    /// <summary>The small scenario with a fault of every kind, a short queue at the western hub and a start-up cost, so
-    /// that every drop reason, a reroute, a start-up and every other counter happens within two hours.</summary>
+    /// <summary>The small scenario with a fault of every kind, a short queue at the western hub, a start-up cost, and the
+    /// eastern hub on accelerators serving request classes (ServingHubSpecs), so that every drop reason, a reroute, a
+    /// start-up and every other counter happens within two hours.</summary>
     public static SupplyChainSpec SmallWithFaults()
     {
         var small = Small(RoutingPolicies.LatencyFirst,
@@ -18,9 +19,15 @@ public class MetricSpecs
             new FaultSpec("plant-outage", "ningxia-coal", 15 * Minute, 30 * Minute, Fraction: 0.5),
             new FaultSpec("link-trip", "lingzhou-shaoxing", 70 * Minute, 10 * Minute));
         // Start-ups: the Ningxia coal restarts the units lost in its outage.
+        var replicas = ServingHubSpecs.SmallOnReplicas(cohort: 16, replicas: 4, simulated: 1);
         return small with
         {
-            Hubs = [small.Hubs[0] with { QueueLimit = 5 }, small.Hubs[1]],
+            Accelerators = replicas.Accelerators,
+            Users = [.. small.Users.Select((u, i) => u with
+            {
+                Classes = [.. replicas.Users[i].Classes.Select(c => c with { SloTtftMs = 30 })], CohortSize = 16, RequestsPerBundle = 10,
+            })],
+            Hubs = [small.Hubs[0] with { QueueLimit = 5 }, replicas.Hubs[1] with { MaxWaitMicros = 50_000 }],
             Plants = [.. small.Plants.Select(p => p.Id == "ningxia-coal" ? p with { StartupCostUsdPerMW = 10 } : p)],
         };
     }
@@ -31,8 +38,12 @@ public class MetricSpecs
         var model = new SupplyChainModel(SmallWithFaults());
         var result = new SequentialExecutor().Run(model, Settings(2 * Hour, 3));
         var summary = SupplyChainSummary.From(model, result);
-        var unwritten = M.Names.Where(n => result.Metric(n) == 0).ToList();
+        var unwritten = M.Names.Except(M.AwaitingWriter).Where(n => result.Metric(n) == 0).ToList();
         Assert.True(unwritten.Count == 0, "never written: " + string.Join(", ", unwritten));
+        // Declared for the serving model and not written yet: once one is, it must leave M.AwaitingWriter.
+        var written = M.AwaitingWriter.Where(n => result.Metric(n) != 0).ToList();
+        Assert.True(written.Count == 0, "written now, remove from M.AwaitingWriter: " + string.Join(", ", written));
+        Assert.Subset(M.Names.ToHashSet(), M.AwaitingWriter.ToHashSet());
         var unread = M.Names.Except(summary.MetricsRead).ToList();
         Assert.True(unread.Count == 0, "never read by the summary: " + string.Join(", ", unread));
         Assert.Equal(M.Names.Length, M.Names.Distinct().Count());

@@ -15,7 +15,7 @@ public sealed class ReportSpecs : IDisposable
     public static readonly string[] TimeCharts =
         ["generation-mix", "link-utilisation", "hub-power", "hub-utilisation", "hub-queue", "hub-tokens", "ttft-by-region", "slo-violations"];
 
-    public static readonly string[] ComparisonCharts = ["cmp-generation", "cmp-tokens", "cmp-curtailment", "cmp-slo", "cmp-p99", "cmp-cost"];
+    public static readonly string[] ComparisonCharts = ["cmp-waterfall", "cmp-generation", "cmp-tokens", "cmp-curtailment", "cmp-slo", "cmp-p99", "cmp-cost"];
 
     [Fact]
     public void Run_report_is_written_into_the_run_folder_with_every_chart_drawn()
@@ -254,6 +254,59 @@ public sealed class ReportSpecs : IDisposable
         // Overlaid series share the axes: both A and B are in the time charts' legends.
         Assert.Contains(">A</text>", Page.Chart(html, "cmp-generation"));
         Assert.Contains(">B</text>", Page.Chart(html, "cmp-generation"));
+    }
+
+    [Fact]
+    public void Comparison_has_a_cost_waterfall_whose_factors_multiply_to_the_ratio()
+    {
+        // The fixture's drivers differ only in the electricity price: 0.2 → 120 USD/MWh (A), 0.8 → 480 USD/MWh (B).
+        var a = _fx.Run("cn", costs: new RunFixture.Costs(1.0, 0.2, 0.7, 0.1));
+        var b = _fx.Run("overseas", costs: new RunFixture.Costs(2.0, 0.8, 1.1, 0.1), faults: false);
+        var w = ReportBuilder.CostWaterfallOf(a, b);
+        double expected = (480 * 1.2 * 1100 / 1e6 + 2.5) / (120 * 1.2 * 1100 / 1e6 + 2.5);
+        Assert.Equal(expected, w.Ratio, 12);
+        Assert.Equal(expected, w.Steps[0].Factor, 12);
+        Assert.All(w.Steps.Skip(1), x => Assert.Equal(1.0, x.Factor, 12));
+        Assert.Equal("cost", w.Basis);
+
+        var html = File.ReadAllText(ReportBuilder.WriteComparison(a, b, Path.Combine(_fx.Root, "waterfall.html")));
+        var section = Page.Section(html, "waterfall");
+        Assert.Contains("data-table=\"waterfall\"", section);
+        Assert.Contains("data-chart=\"cmp-waterfall\"", section);
+        Assert.Contains(expected.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture) + "×", section);
+        Assert.Contains("total (B ÷ A, cost)", section);
+        Assert.Contains("Neither run has list prices", section);
+        Assert.True(Page.Marks(Page.Chart(html, "cmp-waterfall")) >= 10, "A, eight steps and B are drawn");
+
+        // With list prices the total is the price ratio and the margin is a factor.
+        var priced = _fx.Run("priced");
+        var summary = Path.Combine(priced, "summary.json");
+        File.WriteAllText(summary, File.ReadAllText(summary).Replace("\"margin\": 1,", "\"margin\": 1.5,"));
+        var wp = ReportBuilder.CostWaterfallOf(a, priced);
+        Assert.Equal("price", wp.Basis);
+        Assert.Equal(1.5, wp.Steps[^1].Factor, 12);
+        Assert.Equal(wp.Ratio, wp.Steps.Aggregate(1.0, (p, x) => p * x.Factor), 9);
+    }
+
+    [Fact]
+    public void Folders_without_cost_drivers_still_compare_and_the_waterfall_says_why_it_is_missing()
+    {
+        var a = _fx.Run("new");
+        var old = _fx.Run("old", drivers: false);
+        var html = File.ReadAllText(ReportBuilder.WriteComparison(a, old, Path.Combine(_fx.Root, "old.html")));
+        Assert.Contains("data-callout=\"no-waterfall\"", html);
+        Assert.Contains("run B has no cost drivers: summary.json has no costDrivers (written by a version before them)", html);
+        Assert.DoesNotContain("data-chart=\"cmp-waterfall\"", html);
+        Assert.Contains("data-table=\"comparison\"", html);
+        var ex = Assert.Throws<ReportException>(() => ReportBuilder.CostWaterfallOf(old, a));
+        Assert.Equal("run A has no cost drivers: summary.json has no costDrivers (written by a version before them)", ex.Message);
+
+        // A run that had none says why (written by the run itself).
+        var idle = _fx.Run("idle", drivers: false);
+        var summary = Path.Combine(idle, "summary.json");
+        File.WriteAllText(summary, File.ReadAllText(summary).Replace("\"energyPerTokenJ\"", "\"costDriversUnavailable\": \"no tokens served: cost per token is undefined\", \"energyPerTokenJ\""));
+        ex = Assert.Throws<ReportException>(() => ReportBuilder.CostWaterfallOf(a, idle));
+        Assert.Equal("run B has no cost drivers: no tokens served: cost per token is undefined", ex.Message);
     }
 
     [Fact]

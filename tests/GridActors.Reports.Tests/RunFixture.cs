@@ -28,7 +28,7 @@ public sealed class RunFixture : IDisposable
         """;
 
     public string Run(string name = "run", double horizonHours = 4, bool topology = true, bool faults = true, Costs? costs = null, double intervalHours = 1.0 / 12,
-        string calibration = CalibrationJson)
+        string calibration = CalibrationJson, bool drivers = true)
     {
         var dir = Path.Combine(Root, name);
         Directory.CreateDirectory(dir);
@@ -46,6 +46,7 @@ public sealed class RunFixture : IDisposable
               "tokens": { "served": 2.5e11, "arrived": 2.6e11 },
               "energyPerTokenJ": 7.2,
               "costPerMillionTokensUsd": { "total": {{F(costs.Total)}}, "electricity": {{F(costs.Electricity)}}, "capital": {{F(costs.Capital)}}, "network": {{F(costs.Network)}} },
+              {{(drivers ? DriversJson(600 * costs.Electricity) : "")}}
               "latencyMs": { "p50": 300, "p95": 1200, "p99": 2400 },
               "latencyMsByRegion": { "cn_home": { "p50": 150, "p95": 600, "p99": 900 }, "overseas": { "p50": 450, "p95": 1900, "p99": 3900 } },
               "sloViolationRate": 0.12,
@@ -129,6 +130,17 @@ public sealed class RunFixture : IDisposable
             ? "hours,fault,kind,target,event\n1,0,hub-failure,hub-west,begin\n2,0,hub-failure,hub-west,end\n2.5,1,cable-cut,cab1,begin\n"
             : "hours,fault,kind,target,event\n");
         return dir;
+    }
+
+    /// <summary>summary.json's cost drivers (the electricity price follows the fixture's electricity cost, so runs with different
+    /// costs differ in it), with the cost per million tokens they give.</summary>
+    public static string DriversJson(double electricityUsdPerMWh, double margin = 1)
+    {
+        var d = new GridActors.Model.SupplyChain.CostDrivers(electricityUsdPerMWh, 1.2, 1100, 2.5, 1800, 0.55, 1.25, margin);
+        return $$"""
+            "costDrivers": { "electricityUsdPerMWh": {{F(d.ElectricityUsdPerMWh)}}, "pue": 1.2, "meanItWPerAccelerator": 1100, "acceleratorUsdPerHour": 2.5,
+              "workTokensPerBusyAcceleratorSecond": 1800, "utilisation": 0.55, "cacheFactor": 1.25, "margin": {{F(margin)}}, "costPerMillionTokens": {{F(d.CostPerMillionTokens)}} },
+            """;
     }
 
     /// <summary>A sweep folder whose sweep.csv rows are deliberately out of rank order.</summary>

@@ -1,6 +1,9 @@
 using System.ComponentModel;
+using System.Text.Json;
 using GridActors.Hosting;
 using GridActors.Reports;
+using GridActors.Reports.Format;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace GridActors.Cli.Commands;
@@ -40,15 +43,31 @@ public sealed class CompareSettings : CommandSettings
     [CommandOption("--out <FILE>")]
     [Description("Where to write the page (default runs/compare-<A>-vs-<B>.html).")]
     public string? Out { get; init; }
+
+    [CommandOption("--json")]
+    [Description("Print the cost waterfall as one JSON object (costPerMillionTokens {a, b}, ratio, basis, factors) instead of writing the page.")]
+    public bool Json { get; init; }
+
+    public override ValidationResult Validate() =>
+        Json && Out is not null ? ValidationResult.Error("--json prints to stdout and writes no page: it excludes --out") : ValidationResult.Success();
 }
 
-/// <summary><c>gridactors compare RUN_A RUN_B</c>: both runs side by side, with the differences and the cost ratio.</summary>
+/// <summary><c>gridactors compare RUN_A RUN_B</c>: both runs side by side, with the differences, the cost ratio and its waterfall;
+/// with <c>--json</c> the waterfall alone on stdout.</summary>
 public sealed class CompareCommand : Command<CompareSettings>
 {
     public override int Execute(CommandContext context, CompareSettings s, CancellationToken cancellation)
     {
         var a = RunReports.Folder(s.RunA);
         var b = RunReports.Folder(s.RunB);
+        if (s.Json)
+        {
+            // A run without cost drivers is a ReportException: bad input (exit 2), with the run and the reason.
+            var w = ReportBuilder.CostWaterfallOf(a, b);
+            Console.Out.WriteLine(JsonSerializer.Serialize(new WaterfallOutput(new CostPair(w.CostA, w.CostB), w.Ratio, w.Basis,
+                [.. w.Steps.Select(x => new FactorOutput(x.Name, x.A, x.B, x.Factor, x.Cumulative))]), RunFolderJson.Compact));
+            return 0;
+        }
         string Name(string d) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(d)));
         var outFile = s.Out ?? Path.Combine("runs", $"compare-{Name(a)}-vs-{Name(b)}.html");
         var folder = Path.GetDirectoryName(Path.GetFullPath(outFile));
@@ -57,3 +76,13 @@ public sealed class CompareCommand : Command<CompareSettings>
         return 0;
     }
 }
+
+/// <summary>A's and B's cost per million billed tokens (USD, from their cost drivers).</summary>
+public sealed record CostPair(double A, double B);
+
+/// <summary>One factor of the waterfall: the driver in A and B, its factor and the product of the factors up to it.</summary>
+public sealed record FactorOutput(string Name, double A, double B, double Factor, double Cumulative);
+
+/// <summary><c>compare --json</c>: the factors multiply to <see cref="Ratio"/>, B ÷ A of the cost per token (<see cref="Basis"/>
+/// "cost") or, when a run has list prices, of the price per token ("price").</summary>
+public sealed record WaterfallOutput(CostPair CostPerMillionTokens, double Ratio, string Basis, IReadOnlyList<FactorOutput> Factors);

@@ -95,6 +95,7 @@ public static class RunSummaries
         IReadOnlyList<InjectionInfo> injections, ClusterInfo cluster)
     {
         static Percentiles P(LatencyHistogram h) => new(Math.Round(h.Percentile(0.5), 2), Math.Round(h.Percentile(0.95), 2), Math.Round(h.Percentile(0.99), 2));
+        var (drivers, noDrivers) = DriversOf(s);
         return new SummaryFile
         {
             RunId = runId,
@@ -123,6 +124,8 @@ public static class RunSummaries
             CostPerMillionTokensUsd = new CostSummary(
                 Math.Round(s.CostPerMillionTokens(s.CostElectricity + s.CostCapital + s.CostNetwork), 6), Math.Round(s.CostPerMillionTokens(s.CostElectricity), 6),
                 Math.Round(s.CostPerMillionTokens(s.CostCapital), 6), Math.Round(s.CostPerMillionTokens(s.CostNetwork), 6)),
+            CostDrivers = drivers,
+            CostDriversUnavailable = noDrivers,
             LatencyMs = new Percentiles(Math.Round(s.P50, 2), Math.Round(s.P95, 2), Math.Round(s.P99, 2)),
             LatencyMsByRegion = s.TtftByRegion.ToDictionary(kv => kv.Key, kv => P(kv.Value)),
             BatchTurnaroundMs = P(s.BatchTurnaround),
@@ -136,6 +139,21 @@ public static class RunSummaries
             Failovers = cluster.Failovers,
             CrossNode = cluster.CrossNode,
         };
+    }
+
+    /// <summary>The run's cost drivers, unrounded (a comparison recomputes the cost from them), or why it has none.</summary>
+    public static (CostDriversInfo? Drivers, string? Unavailable) DriversOf(SupplyChainSummary s)
+    {
+        try
+        {
+            var d = CostDrivers.From(s);
+            return (new CostDriversInfo(d.ElectricityUsdPerMWh, d.Pue, d.MeanItWPerAccelerator, d.AcceleratorUsdPerHour,
+                d.WorkTokensPerBusyAcceleratorSecond, d.Utilisation, d.CacheFactor, d.Margin, d.CostPerMillionTokens), null);
+        }
+        catch (CostModelException ex)
+        {
+            return (null, ex.Message);
+        }
     }
 
     /// <summary>The scenario's calibration targets evaluated on the run (values to 9 significant digits).</summary>

@@ -242,6 +242,10 @@ public sealed class Hub : Entity
             double tokens = b.Tokens * served / b.Requests;
             ctx.AddMetric(M.HubServed, served);
             ctx.AddMetric(M.TokensServed, tokens);
+            var (input, cached, output) = pool.Tokens(b, served);
+            ctx.AddMetric(M.InputTokens, input);
+            ctx.AddMetric(M.CachedTokens, cached);
+            ctx.AddMetric(M.OutputTokens, output);
             ctx.AddMetric(M.CostNetwork, tokens / SupplyChainSummary.TokensPerMillion * _model.Spec.NetworkUsdPerMillionTokens);
             _tokensThisInterval += tokens;
             Respond(ctx, b with { Requests = served, Tokens = tokens, FirstToken = firstToken, Done = now });

@@ -201,6 +201,15 @@ public sealed class HubReplicas
         return (b.Requests - dropped, dropped);
     }
 
+    /// <summary>Tokens <paramref name="served"/> requests of cohort <paramref name="b"/> stand for: input (of which cached)
+    /// and output.</summary>
+    public (double Input, double Cached, double Output) Tokens(Bundle b, int served)
+    {
+        double input = 0, cached = 0, output = 0;
+        foreach (var t in MixOf(b).Tokens(served)) { input += t.Input; cached += t.Cached; output += t.Output; }
+        return (input, cached, output);
+    }
+
     /// <summary>Mean time to first token at the hub of the cohort's simulated requests (µs; the typical time otherwise).</summary>
     public long MeanTtftMicros(Bundle b)
     {
@@ -215,13 +224,15 @@ public sealed class HubReplicas
         if (_rngs[0] is not null) Extend(now);
         _done.Clear();
         foreach (var e in _engines) e.Advance(now, _done);
-        double misses = 0;
+        double misses = 0, waitSum = 0, waits = 0;
         foreach (var s in _done)
         {
             if (!_cohorts.TryGetValue(s.Request.Cohort, out var c)) continue;   // its cohort was dropped (hub failure)
             double weight = (double)Math.Max(1, _usable) / Math.Max(1, Active);   // the replicas a simulated one stands for
             if (s.Dropped) { c.Dropped++; continue; }
             c.Done++;
+            waitSum += (s.StartMicros - s.Request.ArrivalMicros) * weight;
+            waits += weight;
             c.MaxEnd = Math.Max(c.MaxEnd, s.EndMicros);
             c.TtftMicrosSum += s.TtftMicros;
             var b = c.Bundle;
@@ -235,6 +246,11 @@ public sealed class HubReplicas
             _typicalMicros += (s.EndMicros - s.Request.ArrivalMicros - _typicalMicros) * 0.01;
         }
         if (misses > 0) ctx.AddMetric(M.SloViolations, misses);
+        if (waits > 0)
+        {
+            ctx.AddMetric(M.WaitSum, waitSum);
+            ctx.AddMetric(M.WaitCount, waits);
+        }
     }
 
     private ClassLatency LatencyOf(int origin, int cls)

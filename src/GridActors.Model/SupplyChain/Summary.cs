@@ -24,11 +24,16 @@ public sealed class SupplyChainSummary
     public double Arrived, Served, Dropped, QueuedAtEnd, InFlightAtEnd, Rerouted;
     /// <summary>Requests as the hubs counted them: received, served and dropped there (queue overflow, hub down).</summary>
     public double HubReceived, HubServed, HubDropped;
-    /// <summary>Mean wait of a bundle in a hub's queue before service (ms), over every bundle that started service.</summary>
+    /// <summary>Mean wait before service (ms): of a bundle in the queue of a hub of serving units, of a request for admission
+    /// to a replica at a hub on accelerators (each simulated request weighted by the requests it stands for).</summary>
     public double HubWaitMsMean;
     public Dictionary<string, double> DroppedBy = [];
     public double TokensServed, TokensArrived;
     public double CostElectricity, CostCapital, CostNetwork;
+    /// <summary>The serving model's accounting (0 until it writes them; <see cref="CostDrivers.From"/> then falls back to the hub
+    /// servers): IT energy drawn (MWh, facility energy ÷ PUE), accelerator-hours provisioned and busy, input tokens, the input tokens
+    /// served from the prefix cache, output tokens, and list-price revenue (USD; 0: no list prices).</summary>
+    public double ItMWh, AcceleratorHours, BusyAcceleratorHours, InputTokens, CachedTokens, OutputTokens, RevenueUsd;
     public double P50, P95, P99, SloViolations, RealTimeServed;
     public bool EnergyConserved, RequestsConserved;
     public string? EnergyImbalance, RequestImbalance;
@@ -36,10 +41,6 @@ public sealed class SupplyChainSummary
     public Dictionary<string, LatencyHistogram> TtftByRegion = [];
     /// <summary>Requests of classes served on replicas, by "user region/class": TTFT, TPOT, objective misses, tokens.</summary>
     public SortedDictionary<string, ClassLatency> ByClass = new(StringComparer.Ordinal);
-    /// <summary>Tokens of class requests served on replicas: prompt tokens (of which found in the cache) and output tokens.</summary>
-    public double InputTokens, CachedTokens, OutputTokens;
-    /// <summary>Hubs on accelerators: IT energy drawn (MWh, before PUE), accelerator-hours provisioned and busy.</summary>
-    public double ItMWh, AcceleratorHours, BusyAcceleratorHours;
 
     /// <summary>Adds a hub's record of one user region's class; real-time classes also count in the region's TTFT.</summary>
     public void AddClassLatency(string region, string cls, bool realTime, ClassLatency l)
@@ -47,9 +48,6 @@ public sealed class SupplyChainSummary
         string key = region + "/" + cls;
         if (!ByClass.TryGetValue(key, out var all)) ByClass[key] = all = new ClassLatency();
         all.Merge(l);
-        InputTokens += l.InputTokens;
-        CachedTokens += l.CachedTokens;
-        OutputTokens += l.OutputTokens;
         if (!realTime) return;
         if (!TtftByRegion.TryGetValue(region, out var h)) TtftByRegion[region] = h = new LatencyHistogram();
         h.Merge(l.Ttft);
@@ -78,6 +76,9 @@ public sealed class SupplyChainSummary
 
     /// <summary>Length of a dispatch interval (h).</summary>
     public double IntervalHours { get; private set; }
+
+    /// <summary>Dispatch intervals the run started (a hub ticks, and books its capital cost, at the start of each: ⌈end ÷ interval⌉).</summary>
+    public long StartedIntervals { get; private set; }
     private long _intervalMicros;
 
     /// <summary>Joules in a megawatt-hour.</summary>
@@ -112,6 +113,7 @@ public sealed class SupplyChainSummary
         // An interval's message rounds take ~7 energy delays; count only intervals completed before the end.
         long settle = 10 * SupplyChainModel.EnergyDelay.Micros;
         s.CompleteIntervals = (int)Math.Max(0, (result.End.Micros - settle) / spec.DispatchIntervalMicros + 1);
+        s.StartedIntervals = (result.End.Micros + spec.DispatchIntervalMicros - 1) / spec.DispatchIntervalMicros;
 
         // Every entity adds its own report, in entity-id order (so sums are identical wherever entities ran).
         var reports = result.Reports;
@@ -154,6 +156,10 @@ public sealed class SupplyChainSummary
         s.ItMWh = Metric(M.ItEnergy);
         s.AcceleratorHours = Metric(M.AcceleratorHours);
         s.BusyAcceleratorHours = Metric(M.BusyAcceleratorHours);
+        s.InputTokens = Metric(M.InputTokens);
+        s.CachedTokens = Metric(M.CachedTokens);
+        s.OutputTokens = Metric(M.OutputTokens);
+        s.RevenueUsd = Metric(M.Revenue);
 
         foreach (var hist in s.BatchTurnaroundByRegion.Values) s.BatchTurnaround.Merge(hist);
         var all = new LatencyHistogram();

@@ -20,6 +20,7 @@ public static class M
         "net.requests_sent", "net.requests_received", "net.responses_sent", "net.responses_received",
         "cost.startup_usd",
         "energy.it_mwh", "serving.accelerator_hours", "serving.busy_accelerator_hours",
+        "tokens.input", "tokens.cached", "tokens.output", "revenue.usd",
     ];
 
     public const int HubEnergy = 0, Carbon = 1;
@@ -30,8 +31,16 @@ public static class M
     public const int NetRequestsSent = 20, NetRequestsReceived = 21, NetResponsesSent = 22, NetResponsesReceived = 23;
     /// <summary>Start-up cost of thermal units (USD): MW brought online above a plant's online capacity × its start-up cost.</summary>
     public const int StartupCost = 24;
-    /// <summary>Hubs on accelerators: IT energy drawn (MWh, before PUE), accelerator-hours provisioned and busy.</summary>
-    public const int ItEnergy = 25, AcceleratorHours = 26, BusyAcceleratorHours = 27;
+    /// <summary>The serving model's accounting, read into <see cref="SupplyChainSummary"/> for <see cref="CostDrivers"/>: IT energy
+    /// drawn (MWh, before PUE), accelerator-hours provisioned and busy, input tokens (of which <c>tokens.cached</c> hit the
+    /// prefix cache), output tokens, and list-price revenue (USD).</summary>
+    public const int ItEnergy = 25, AcceleratorHours = 26, BusyAcceleratorHours = 27, InputTokens = 28, CachedTokens = 29, OutputTokens = 30, Revenue = 31;
+
+    /// <summary>Metrics declared for the serving model that no entity writes yet; until one does, the summary reads 0 and
+    /// <see cref="CostDrivers.From"/> falls back to the hub servers. The metric test exempts exactly these from "every metric is
+    /// written" and fails as soon as one is written, so the list cannot go stale: remove a name when its writer lands.</summary>
+    public static readonly IReadOnlyList<string> AwaitingWriter =
+        ["revenue.usd"];
 }
 
 /// <summary>

@@ -240,7 +240,7 @@ public sealed class UserRegion : Entity
         double ttftMs = (b.FirstToken - b.CreatedAt + (ctx.Now.Micros - b.Done)) / 1000.0;
         _hourCounts[Completed] += b.Requests;
         _hourCounts[TtftSumMs] += ttftMs * b.Requests;
-        if (b.Class >= 0) return;   // a cohort: the hub recorded each request's TTFT, TPOT and objectives
+        if (b.Class >= 0 && _model.Spec.Hubs[_model.IndexInKind(b.Hub)].Accelerator is not null) return;   // replicas recorded each request's TTFT, TPOT and objectives
         if (b.RealTime)
         {
             _ttft.Add(ttftMs, b.Requests);

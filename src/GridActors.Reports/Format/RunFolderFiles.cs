@@ -49,6 +49,14 @@ public sealed record TokenSummary(double? Served, double? Arrived);
 /// <summary>USD per million tokens served, and its parts.</summary>
 public sealed record CostSummary(double? Total, double? Electricity, double? Capital, double? Network);
 
+/// <summary>The drivers of the cost per billed token (<c>GridActors.Model.SupplyChain.CostDrivers</c>, which states the model):
+/// electricity USD/MWh (effective), PUE, mean IT W per provisioned accelerator, USD per accelerator-hour (effective), work tokens
+/// per busy accelerator-second, utilisation, cache factor (billed ÷ work tokens), margin (revenue ÷ cost; 1 without list prices),
+/// and the cost per million billed tokens they give (electricity + accelerators, no network). Written unrounded, so the cost
+/// recomputed from the drivers equals <see cref="CostPerMillionTokens"/>.</summary>
+public sealed record CostDriversInfo(double? ElectricityUsdPerMWh, double? Pue, double? MeanItWPerAccelerator, double? AcceleratorUsdPerHour,
+    double? WorkTokensPerBusyAcceleratorSecond, double? Utilisation, double? CacheFactor, double? Margin, double? CostPerMillionTokens);
+
 public sealed record Percentiles(double? P50, double? P95, double? P99);
 
 /// <summary>The conservation checks every run makes.</summary>
@@ -82,6 +90,11 @@ public sealed record SummaryFile
     public TokenSummary? Tokens { get; init; }
     public double? EnergyPerTokenJ { get; init; }
     public CostSummary? CostPerMillionTokensUsd { get; init; }
+    /// <summary>The cost drivers (null in folders written before them, and when the run has none: see
+    /// <see cref="CostDriversUnavailable"/>).</summary>
+    public CostDriversInfo? CostDrivers { get; init; }
+    /// <summary>Why the run has no cost drivers (no tokens, no accelerator-hours), or null.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? CostDriversUnavailable { get; init; }
     public Percentiles? LatencyMs { get; init; }
     public IReadOnlyDictionary<string, Percentiles>? LatencyMsByRegion { get; init; }
     public Percentiles? BatchTurnaroundMs { get; init; }
