@@ -722,3 +722,7 @@ and model-efficiency differences, which the fact sheet names as the likely sourc
 gap [overseas §5]; the default's China capital cost ($25k per accelerator) is itself an ESTIMATE."""))
 
 
+
+# ---------------- DeepSeek-on-H800 reference (serving model calibration; tools/serving_catalogue.py)
+import serving_catalogue  # noqa: E402  (next to this file)
+write("deepseek-h800-reference.yaml", serving_catalogue.deepseek_reference_yaml())

@@ -91,6 +91,11 @@ BETA0 = 12_000.0   # ESTIMATE for the other types: the 910C fit rounded; inside 
 # Capital-only hourly cost: price × server overhead 1.4 ÷ (5 years × 8,760 h) (overseas §3 and its YAML:
 # server_overhead_multiplier 1.4, amortisation_years 5). Electricity is billed separately by the hub; hosting, network
 # and margin are NOT in it — so these are not comparable with market rents (H800 $2.00, H100 $1.78), which include them.
+# Prefill tokens one iteration takes at most: vLLM's max_num_batched_tokens default for online serving, 8,192 (ESTIMATE:
+# engine default, not a fact of the files). The engine's own default is the same.
+PREFILL_CHUNK = 8192
+
+
 def capital_per_hour(price_usd: float) -> float:
     return price_usd * 1.4 / (5 * 8760)
 
@@ -114,6 +119,26 @@ _SPECS = [
             "  600 W full [K96]; prefill 630 W = 90 % TDP (calibration §10 band 85-95 %, E); idle 100 W ESTIMATE",
             "  (no idle figure found). node_overhead: DGX H100 typical 6.5-8.5 kW [K86] midpoint 7.5 kW - 8 x 600 W",
             "  = 2.7 kW per node (D), x 4 nodes.",
+        ]),
+    dict(
+        id="h800-pd", per_replica=256, prefill_accelerators=112, prefill_chunk=16_384, max_batch=16_384, kv_admission="live",
+        hbm=80, bytes_per_param=1.0,
+        decode_tps=14_800 / 8, stream_tps=STREAM_TPS, beta0=BETA0,
+        prefill_tps=73_700 * (1 - 0.563) / 8,
+        idle=100, prefill=630, decode1=300, decode_full=600, overhead_per_node=2_700, per_node=8,
+        rental=2.00,
+        sources="[A5] prefill/decode disaggregated, 18-node decode units, 14.8k out/73.7k in tok/s per node, 20-22 tok/s/stream, $2/GPU-h; as h800",
+        notes=[
+            "DeepSeek's own deployment: prefill and decode on separate nodes [A5], decode in 18-node (144-GPU) units",
+            "  (A5 primary). One replica = one decode unit + 14 prefill nodes (112 GPUs). DeepSeek's day averages 95.5",
+            "  prefill node-days to 131.4 decode node-days (D, 0.73 : 1), i.e. 104 prefill GPUs per decode unit running",
+            "  flat out at [A5]'s rate; 112 (ESTIMATE) gives the prefill side room: at 100 % its iterations would grow",
+            "  until the budget caps them and the queue would never drain.",
+            "  decode 1,850 tok/s/GPU at 21 tok/s/stream -> 12,690 sequences per unit; max_batch 16,384 (ESTIMATE: room",
+            "  for the batch's swings above that mean; a full batch decodes at 17 tok/s). prefill_chunk 16,384",
+            "  (ESTIMATE: DeepSeek prefills in large batches). kv_admission live: DeepSeek's decode holds 4,989 KV tokens",
+            "  per output token on average (A5 primary), not a reservation of every prompt and whole output (8.6k, D).",
+            "  Weights: what 144 decode GPUs hold (2 expert slots/layer each + replicated MLA/shared, FP8).",
         ]),
     dict(
         id="h100", per_replica=32, hbm=80, bytes_per_param=1.0,
@@ -180,17 +205,29 @@ _SPECS = [
 
 def _derive(s: dict) -> dict:
     p = s["per_replica"]
+    pp = s.get("prefill_accelerators", 0)          # 0: colocated (every accelerator prefills and decodes)
+    d = p - pp                                     # decode accelerators
+    chunk = s.get("prefill_chunk", PREFILL_CHUNK)
     tpot = 1e6 / s["stream_tps"]
-    n = round(s["decode_tps"] * p / s["stream_tps"])
+    n = round(s["decode_tps"] * d / s["stream_tps"])
     beta2 = (tpot - s["beta0"]) / n
-    beta1 = 1e6 / (s["prefill_tps"] * p)
-    weights = weights_gb(p, s["bytes_per_param"])
-    return dict(
+    # Queued prompts share prefill iterations: each pays beta1 per uncached token plus beta0 x tokens / chunk, so the
+    # sourced (batched) prefill rate R per accelerator is 1 / (beta1 + beta0 / chunk) per prefilling accelerator.
+    beta1 = 1e6 / (s["prefill_tps"] * (pp or p)) - s["beta0"] / chunk
+    weights = weights_gb(d, s["bytes_per_param"])
+    out = dict(
         id=s["id"], power_idle=s["idle"], power_prefill=s["prefill"], power_decode_batch1=s["decode1"],
         power_decode_full=s["decode_full"], hbm=s["hbm"], rental_per_hour=round(s["rental"], 3), per_replica=p,
-        max_batch=n, step_base=round(s["beta0"]), step_per_prefill_token=round(beta1, 3),
+        max_batch=s.get("max_batch", n), step_base=round(s["beta0"]), step_per_prefill_token=round(beta1, 3),
         step_per_decode_sequence=round(beta2, 3), weights=round(weights), kv_bytes_per_token=KV_BYTES_BF16,
         node_overhead=round(s["overhead_per_node"] * p / s["per_node"]))
+    if pp:
+        out["prefill_accelerators"] = pp
+    if chunk != PREFILL_CHUNK:
+        out["prefill_chunk"] = chunk
+    if s.get("kv_admission"):
+        out["kv_admission"] = s["kv_admission"]
+    return out
 
 
 ACCELERATORS: list[dict] = [_derive(s) for s in _SPECS]
@@ -200,7 +237,7 @@ NOTES = {s["id"]: s["notes"] for s in _SPECS}
 _UNITS = dict(power_idle="W", power_prefill="W", power_decode_batch1="W", power_decode_full="W", node_overhead="W",
               step_base="us", step_per_prefill_token="us", step_per_decode_sequence="us")
 _ORDER = ["id", "power_idle", "power_prefill", "power_decode_batch1", "power_decode_full", "hbm", "rental_per_hour",
-          "per_replica", "max_batch", "step_base", "step_per_prefill_token", "step_per_decode_sequence", "weights",
+          "per_replica", "prefill_accelerators", "max_batch", "prefill_chunk", "kv_admission", "step_base", "step_per_prefill_token", "step_per_decode_sequence", "weights",
           "kv_bytes_per_token", "node_overhead"]
 
 
@@ -219,7 +256,7 @@ def accelerators_yaml(indent: str = "", notes: bool = True) -> str:
     for a in ACCELERATORS:
         if notes:
             lines += [f"{indent}  # {line}" for line in NOTES[a["id"]]]
-        body = ", ".join(f"{k}: {_fmt(a[k])}{' ' + _UNITS[k] if k in _UNITS else ''}" for k in _ORDER)
+        body = ", ".join(f"{k}: {_fmt(a[k])}{' ' + _UNITS[k] if k in _UNITS else ''}" for k in _ORDER if k in a)
         lines.append(f"{indent}  - {{{body}}}   # {SOURCES[a['id']]}")
     return "\n".join(lines) + "\n"
 
@@ -228,23 +265,28 @@ def accelerators_yaml(indent: str = "", notes: bool = True) -> str:
 # Derived figures per type.
 # ---------------------------------------------------------------------------------------------------------------------
 def derived(a: dict) -> dict:
+    """Per accelerator figures of an entry at its max_batch (disaggregated: per decode accelerator for decode, per
+    prefill accelerator for prefill; energy and cost over the decode side with its share of node overhead)."""
     p = a["per_replica"]
+    pp = a.get("prefill_accelerators", 0)
+    d = p - pp
+    chunk = a.get("prefill_chunk", PREFILL_CHUNK)
     n = a["max_batch"]
     it = a["step_base"] + a["step_per_decode_sequence"] * n
     decode_replica = n / it * 1e6                                           # output tok/s per replica
-    kv_tokens = (p * a["hbm"] - a["weights"]) * 1e9 / a["kv_bytes_per_token"]
-    power_replica = p * a["power_decode_full"] + a["node_overhead"]        # W at max_batch
+    kv_tokens = (d * a["hbm"] - a["weights"]) * 1e9 / a["kv_bytes_per_token"]
+    power_decode = d * a["power_decode_full"] + a["node_overhead"] * d / p   # W of the decode side at max_batch
     return dict(
         id=a["id"],
-        prefill_per_acc=1e6 / a["step_per_prefill_token"] / p,
-        decode_per_acc=decode_replica / p,
+        prefill_per_acc=1e6 / (a["step_per_prefill_token"] + a["step_base"] / chunk) / (pp or p),
+        decode_per_acc=decode_replica / d,
         stream_tps=1e6 / it,
         batch=n,
         kv_tokens=kv_tokens,
         kv_per_seq=kv_tokens / n,
-        j_per_out=power_replica / decode_replica,
-        usd_per_m_out=p * a["rental_per_hour"] / (decode_replica * 3600) * 1e6,
-        saturation_per_acc=1e6 / a["step_per_decode_sequence"] / p)
+        j_per_out=power_decode / decode_replica,
+        usd_per_m_out=d * a["rental_per_hour"] / (decode_replica * 3600) * 1e6,
+        saturation_per_acc=1e6 / a["step_per_decode_sequence"] / d)
 
 
 def table() -> str:
@@ -412,6 +454,74 @@ def main() -> None:
         print(f"    {name:46s} {m:6.1f} ({m * g / 8:5.0f} nodes) / {p:6.1f} ({p * g / 8:5.0f} nodes)")
     print(f"  IT J per output token: decode nodes {r['j_per_output_decode']:.2f}; prefill+decode {r['j_per_output_all']:.2f}"
           f" ({r['j_per_token_all']:.3f} J per token of all tokens)")
+
+
+def deepseek_reference_yaml() -> str:
+    """scenarios/deepseek-h800-reference.yaml: DeepSeek's peak hour [A5] on its own kind of deployment (h800-pd), with
+    the per-node, per-stream, cost and energy targets of the serving issue as calibration."""
+    r = deepseek_reference()
+    c = r["classes"]
+    peak = r["prompt_rate"] * r["peak_ratio"]
+    pd = next(a for a in ACCELERATORS if a["id"] == "h800-pd")
+    replicas = round(DS_NODES_PEAK * 8 / (pd["per_replica"] - pd["prefill_accelerators"] + 104))   # DeepSeek's peak fleet in units
+    acc = "\n".join(line for line in accelerators_yaml().splitlines())
+    return f"""# deepseek-h800-reference.yaml — DeepSeek-V3/R1 served on H800s the way DeepSeek reported it for 27–28 Feb 2025 [A5],
+# at its peak hour, on a grid that is never short: the reference for the serving model (continuous batching, prefill and
+# decode disaggregated, request classes) and its calibration targets. Made by tools/generate_default_scenarios.py with
+# tools/serving_catalogue.py (every figure's source and derivation is there and in the accelerator comments below).
+# - Demand: DeepSeek's daily tokens [A5] — 608 B input (56.3 % cache hits) and 168 B output — as {r['prompt_rate']:,.0f} requests/s
+#   on average (mean prompt {c['prompt']:,.0f} tokens, D); peak/mean node ratio 278/226.75 = {r['peak_ratio']:.3f} [A5] (D) taken as the
+#   demand ratio (ESTIMATE), so the peak hour is {peak:,.0f} requests/s, held flat for the horizon.
+# - Classes: chat (Azure conversation trace lengths [K102]) and reasoning (output median 5,000 [A4]; share and output p90
+#   fitted so input/output = 608/168 and the KV length per output token is 4,989 as DeepSeek reports, D); cache hit 0.563 [A5].
+# - Fleet: {replicas} replicas of h800-pd = {replicas} decode units of 18 nodes + 14 prefill nodes each = {replicas * pd['per_replica'] // 8} nodes (DeepSeek's
+#   peak: 278 [A5], of which 13 prefill nodes per decode unit at full prefill load; the 14th is ESTIMATE headroom).
+# - Horizon 4 h: the reasoning requests' long outputs (minutes each) fill the decode batch over the first hour.
+# - Cost: $2 per GPU-hour as DeepSeek assumed [A5] (rental_per_hour), plus electricity at the YRD hubs' price [S24]
+#   and PUE 1.25 (hub target, domain-facts §1); DeepSeek's $0.11 per million tokens counts the GPUs only.
+# - Grid and network: one region with enough firm supply (ESTIMATE), users 10 ms from the hub (ESTIMATE).
+name: deepseek-h800-reference
+time:
+  start: 2025-02-27
+  horizon: 4 h
+  dispatch_interval: 5 min
+  seed: 1
+policy: latency-first
+network:
+  fiber_us_per_km: 4.9            # [C16]
+  usd_per_million_tokens: 0.001   # ESTIMATE (overseas fact sheet §6: negligible)
+regions:
+  - {{id: zhejiang, background_load: 3500 MW}}   # ESTIMATE: a grid that can always serve the hub
+plants:
+  - {{id: zhejiang-coal, region: zhejiang, type: coal, capacity: 4 GW, lat: 30.0, lon: 120.6, marginal_cost: 55, carbon: 820, ramp_per_minute: 80 MW}}   # ESTIMATE
+  - {{id: zhejiang-nuclear, region: zhejiang, type: nuclear, capacity: 1 GW, lat: 30.4, lon: 120.9, marginal_cost: 10, ramp_per_minute: 2 MW}}   # ESTIMATE
+links: []
+{acc}
+hubs:
+  - {{id: deepseek-h800, region: zhejiang, role: east, lat: 30.3, lon: 120.2, accelerator: h800-pd, replicas: {replicas}, simulated_replicas: 1,
+     pue: 1.25, electricity_price: 90.3}}   # fleet above; PUE hub target (domain-facts §1); price as the YRD hubs [S24]
+cables: []
+users:
+  - id: deepseek-users
+    lat: 30.3            # Hangzhou (ESTIMATE: users' centre for the map only)
+    lon: 120.2
+    utc_offset: 8
+    bundles_per_second: {peak / 1000:.3f}   # x requests_per_bundle = {peak:,.0f} requests/s, the peak hour (see the header)
+    requests_per_bundle: 1000
+    cohort: 1024
+    classes:
+      - {{name: chat, share: {1 - c['share']:.4f}, prompt_median: 1020, prompt_p90: 2734, output_median: 129, output_p90: 424, cache_hit: 0.563, slo_ttft: 2000 ms, slo_tpot: 50 ms}}   # [K102] lengths, [A5] cache hits and 20-22 tok/s
+      - {{name: reasoning, share: {c['share']:.4f}, prompt_median: 1020, prompt_p90: 2734, output_median: 5000, output_p90: {c['output_p90']:.0f}, cache_hit: 0.563, slo_ttft: 2000 ms, slo_tpot: 50 ms}}   # [A4] median; share and p90 fitted (D, header)
+    routes: [{{hub: deepseek-h800, terrestrial: 10 ms}}]
+faults: []
+calibration:
+  - {{id: prefill-per-node, metric: prefill_tokens_per_node_s, hub: deepseek-h800, low: 58960, high: 88440, source: "[A5] 73.7k input tok/s per H800 node in prefill ± 20 %"}}
+  - {{id: decode-per-node, metric: decode_tokens_per_node_s, hub: deepseek-h800, low: 11840, high: 17760, source: "[A5] 14.8k output tok/s per H800 node in decode ± 20 %"}}
+  - {{id: stream-speed, metric: stream_tokens_per_s, low: 20, high: 22, source: "[A5] 20-22 tok/s per user stream"}}
+  - {{id: cost, metric: cost_per_million_tokens_usd, low: 0.056, high: 0.224, source: "[A5] $87,072/day ÷ 776 B tokens = $0.112 per million at $2/GPU-h; within 2×"}}
+  - {{id: it-energy, metric: it_energy_per_output_token_j, hub: deepseek-h800, low: 0.4, high: 1.5, source: "[A5] D+E ≈0.7 J per output token at the IT level; band of the serving issue"}}
+  - {{id: unserved, metric: unserved_share, high: 0.0001, source: "ESTIMATE: the reference grid is never short"}}
+"""
 
 
 if __name__ == "__main__":

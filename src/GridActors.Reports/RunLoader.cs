@@ -81,7 +81,7 @@ internal static class RunLoader
         DroppedBy = (s.Requests?.DroppedBy ?? new Dictionary<string, double>()).Select(kv => (kv.Key, kv.Value)).ToList(),
         TokensServed = s.Tokens?.Served,
         TokensArrived = s.Tokens?.Arrived,
-        EnergyPerTokenJ = s.EnergyPerTokenJ,
+        EnergyPerTokenJ = s.EnergyPerTokenJ?.Facility,
         CostTotal = s.CostPerMillionTokensUsd?.Total,
         CostElectricity = s.CostPerMillionTokensUsd?.Electricity,
         CostCapital = s.CostPerMillionTokensUsd?.Capital,

@@ -648,6 +648,9 @@ public sealed class ParameterSet<T>(string owner, T blank, IReadOnlyList<Param<T
 /// <summary>Collects located problems and the ids defined so far while one file is read.</summary>
 internal sealed class ReadContext(string file)
 {
+    /// <summary>The scenario file being read (files it names are relative to it).</summary>
+    public string File => file;
+
     private readonly Dictionary<string, Dictionary<string, YamlNode>> _ids = new(StringComparer.Ordinal);
 
     public List<ScenarioError> Errors { get; } = [];
@@ -682,4 +685,45 @@ internal static class YamlText
         Plain.IsMatch(s) && s == s.Trim() && s is not ("true" or "false" or "null" or "yes" or "no" or "on" or "off" or "~")
             ? s
             : "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n") + "\"";
+}
+
+/// <summary>
+/// A request trace file in the Azure LLM inference layout (<see cref="TraceFile"/>): the path, relative to the scenario
+/// file, and the rows it holds. A trace that cannot be read is reported at the key, and each malformed row at its own
+/// <c>FILE:LINE:COL</c> (up to <see cref="TraceFile.MaxErrors"/>).
+/// </summary>
+public sealed class TraceFileParam<T>(string key, string help, Func<T, string?> get, Func<T, string, IReadOnlyList<Model.SupplyChain.TraceRow>, T> set)
+    : Param<T>(key, help)
+{
+    public override string Shape => "path to a CSV (TIMESTAMP,ContextTokens,GeneratedTokens), relative to the scenario file";
+    public override string? DefaultText => "no trace";
+
+    internal override T Read(T spec, YamlNode? node, ReadContext ctx)
+    {
+        if (node is null || Scalar(node, ctx) is not string path) return spec;
+        string full = Path.IsPathRooted(path) ? path : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(ctx.File)) ?? ".", path);
+        try
+        {
+            var trace = TraceFile.Load(full);
+            if (trace.Rows.Count < 2)
+            {
+                ctx.Error(node, $"trace '{path}' holds {trace.Rows.Count} row: a trace needs at least two");
+                return spec;
+            }
+            return set(spec, path, trace.Rows);
+        }
+        catch (ScenarioException ex)
+        {
+            ctx.Error(node, $"trace '{path}' cannot be used: {ex.Errors.Count} problem{(ex.Errors.Count == 1 ? "" : "s")} (listed below)");
+            foreach (var e in ex.Errors) ctx.Errors.Add(e.File == full ? e with { File = path } : e);
+            return spec;
+        }
+        catch (IOException ex)
+        {
+            ctx.Error(node, $"trace '{path}' cannot be read: {ex.Message}");
+            return spec;
+        }
+    }
+
+    internal override YamlOut? Write(T spec) => get(spec) is string v ? new YamlScalar(YamlText.Quote(v)) : null;
 }

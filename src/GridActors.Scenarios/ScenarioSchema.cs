@@ -207,13 +207,13 @@ public static class ScenarioSchema
         new Choice<HubSpec, bool>("role", "east (real-time) or west (batch)", [("east", true), ("west", false)], h => h.East, (h, v) => h with { East = v }) { Default = "east" },
         new Number<HubSpec>("lat", "latitude", h => h.Lat, (h, v) => h with { Lat = v!.Value }) { Unit = "°", Default = 35, Bounds = Bounds.Within(-90, 90) },
         new Number<HubSpec>("lon", "longitude", h => h.Lon, (h, v) => h with { Lon = v!.Value }) { Unit = "°", Default = 110, Bounds = Bounds.Within(-180, 180) },
-        new Count<HubSpec>("servers", "serving units (scaled groups of accelerators)", h => h.Servers, (h, v) => h with { Servers = v }) { Required = true, Min = 1, Max = 10_000_000 },
-        new Number<HubSpec>("tokens_per_second_per_server", "token throughput of one serving unit", h => h.TokensPerSecondPerServer, (h, v) => h with { TokensPerSecondPerServer = v!.Value })
-            { Unit = "tokens/s", Required = true, Bounds = Bounds.Positive(MaxTokensPerSecond) },
+        new Count<HubSpec>("servers", "serving units (scaled groups of accelerators) of a hub without 'accelerator' (required there)", h => h.Servers, (h, v) => h with { Servers = v }) { Default = 0, Min = 0, Max = 10_000_000 },
+        new Number<HubSpec>("tokens_per_second_per_server", "token throughput of one serving unit (required with 'servers')", h => h.TokensPerSecondPerServer, (h, v) => h with { TokensPerSecondPerServer = v!.Value })
+            { Unit = "tokens/s", Default = 0, Bounds = Bounds.NonNegative(MaxTokensPerSecond) },
         new Number<HubSpec>("idle_power_per_server", "IT power of an idle serving unit", h => h.IdleMWPerServer, (h, v) => h with { IdleMWPerServer = v!.Value })
             { Dimension = Dimension.Power, Unit = "MW", Default = 0, Bounds = Bounds.NonNegative(1000) },
-        new Number<HubSpec>("full_power_per_server", "IT power of a busy serving unit", h => h.FullMWPerServer, (h, v) => h with { FullMWPerServer = v!.Value })
-            { Dimension = Dimension.Power, Unit = "MW", Required = true, Bounds = Bounds.Positive(1000) },
+        new Number<HubSpec>("full_power_per_server", "IT power of a busy serving unit (required with 'servers')", h => h.FullMWPerServer, (h, v) => h with { FullMWPerServer = v!.Value })
+            { Dimension = Dimension.Power, Unit = "MW", Default = 0, Bounds = Bounds.NonNegative(1000) },
         new Number<HubSpec>("pue", "power usage effectiveness (facility power ÷ IT power)", h => h.Pue, (h, v) => h with { Pue = v!.Value })
             { Default = 1.25, Bounds = Bounds.Within(1, 3) },
         new Number<HubSpec>("electricity_price", "electricity price", h => h.ElectricityUsdPerMWh, (h, v) => h with { ElectricityUsdPerMWh = v!.Value })
@@ -230,7 +230,12 @@ public static class ScenarioSchema
             { Dimension = Dimension.Duration, Unit = "ms", Default = 60_000, Bounds = Bounds.Positive(86_400_000) },
     ])
     {
-        Check = h => h.IdleMWPerServer > h.FullMWPerServer ? [("idle_power_per_server", "'idle_power_per_server' must not exceed 'full_power_per_server'")] : [],
+        Check = h => h.Accelerator is not null
+            ? (h.Servers > 0 ? [("servers", "'servers' are serving units: a hub on accelerators has 'replicas' instead")] : [])
+            : h.Servers < 1 ? [("servers", "a hub needs 'servers' (serving units) or 'accelerator' and 'replicas'")]
+            : h.TokensPerSecondPerServer <= 0 ? [("tokens_per_second_per_server", "a hub of serving units needs a positive 'tokens_per_second_per_server'")]
+            : h.FullMWPerServer <= 0 ? [("full_power_per_server", "a hub of serving units needs a positive 'full_power_per_server'")]
+            : h.IdleMWPerServer > h.FullMWPerServer ? [("idle_power_per_server", "'idle_power_per_server' must not exceed 'full_power_per_server'")] : [],
     };
 
     /// <summary>An accelerator type and how a replica of the served model runs on it (calibration-facts §9–10).</summary>
@@ -250,6 +255,8 @@ public static class ScenarioSchema
         new Number<AcceleratorSpec>("rental_per_hour", "rental (or amortised capital) cost of one accelerator per hour", a => a.RentalUsdPerHour, (a, v) => a with { RentalUsdPerHour = v!.Value })
             { Unit = "USD", Required = true, Bounds = Bounds.NonNegative(10_000) },
         new Count<AcceleratorSpec>("per_replica", "accelerators one replica of the model spans", a => a.PerReplica, (a, v) => a with { PerReplica = v }) { Default = 8, Min = 1, Max = 100_000 },
+        new Count<AcceleratorSpec>("prefill_accelerators", "of a replica's accelerators, those that only prefill (prefill/decode disaggregation, as DeepSeek serves); 0: every accelerator does both",
+            a => a.PrefillPerReplica, (a, v) => a with { PrefillPerReplica = v }) { Default = 0, Min = 0, Max = 100_000 },
         new Count<AcceleratorSpec>("max_batch", "most sequences a replica decodes at once", a => a.MaxBatch, (a, v) => a with { MaxBatch = v }) { Default = 256, Min = 1, Max = 1_000_000 },
         new Number<AcceleratorSpec>("step_base", "β0: fixed time of one iteration of a replica", a => a.StepBaseMicros, (a, v) => a with { StepBaseMicros = v!.Value })
             { Dimension = Dimension.Duration, Unit = "µs", Required = true, Bounds = Bounds.NonNegative(60e6) },
@@ -257,9 +264,11 @@ public static class ScenarioSchema
             { Dimension = Dimension.Duration, Unit = "µs", Required = true, Bounds = Bounds.NonNegative(1e6) },
         new Number<AcceleratorSpec>("step_per_decode_sequence", "β2: time per decoding sequence in an iteration", a => a.StepPerDecodeSequenceMicros, (a, v) => a with { StepPerDecodeSequenceMicros = v!.Value })
             { Dimension = Dimension.Duration, Unit = "µs", Required = true, Bounds = Bounds.Positive(1e6) },
+        new Choice<AcceleratorSpec, KvAdmission>("kv_admission", "reserve: a sequence reserves its prompt and whole output in the KV cache (never exceeded); live: its prompt must fit beside what the running sequences hold now (vLLM's paged allocation; preemption not modelled, peak use reported)",
+            [("reserve", KvAdmission.Reserve), ("live", KvAdmission.Live)], a => a.KvAdmission, (a, v) => a with { KvAdmission = v }) { Default = "reserve" },
         new Number<AcceleratorSpec>("prefill_chunk", "prefill tokens one iteration takes at most (vLLM max_num_batched_tokens): queued prompts share iterations and pay β0 pro rata", a => a.PrefillChunkTokens, (a, v) => a with { PrefillChunkTokens = v!.Value })
             { Unit = "tokens", Default = 8192, Bounds = Bounds.Positive(10_000_000) },
-        new Number<AcceleratorSpec>("weights", "the served model's weights held by one replica", a => a.WeightsGB, (a, v) => a with { WeightsGB = v!.Value })
+        new Number<AcceleratorSpec>("weights", "the served model's weights held by one replica (disaggregated: by its decode accelerators)", a => a.WeightsGB, (a, v) => a with { WeightsGB = v!.Value })
             { Unit = "GB", Required = true, Bounds = Bounds.NonNegative(1e6) },
         new Number<AcceleratorSpec>("kv_bytes_per_token", "KV-cache bytes one token of a sequence holds", a => a.KvBytesPerToken, (a, v) => a with { KvBytesPerToken = v!.Value })
             { Unit = "B", Required = true, Bounds = Bounds.Positive(1e9) },
@@ -267,7 +276,11 @@ public static class ScenarioSchema
             { Dimension = Dimension.Power, Unit = "W", Default = 0, Bounds = Bounds.NonNegative(10_000_000) },
     ])
     {
-        Check = a => (a.HbmGB * a.PerReplica <= a.WeightsGB ? [("weights", $"'weights' ({a.WeightsGB} GB) leave no room for the KV cache in {a.PerReplica} × {a.HbmGB} GB")] : new List<(string, string)>())
+        Check = a => (a.PrefillPerReplica >= a.PerReplica
+                ? [("prefill_accelerators", $"'prefill_accelerators' ({a.PrefillPerReplica}) must leave decode accelerators of the {a.PerReplica} per replica")]
+                : a.HbmGB * (a.PerReplica - a.PrefillPerReplica) <= a.WeightsGB
+                ? [("weights", $"'weights' ({a.WeightsGB} GB) leave no room for the KV cache in {a.PerReplica - a.PrefillPerReplica} × {a.HbmGB} GB")]
+                : new List<(string, string)>())
             .Concat(a.DecodeBatch1W > a.DecodeFullW ? [("power_decode_batch1", "'power_decode_batch1' must not exceed 'power_decode_full'")] : new List<(string, string)>()),
     };
 
@@ -345,6 +358,12 @@ public static class ScenarioSchema
         new Number<UserRegionSpec>("slo_ttft", "time-to-first-token objective", u => u.SloTtftMs, (u, v) => u with { SloTtftMs = v!.Value })
             { Dimension = Dimension.Duration, Unit = "ms", Default = 500, Bounds = Bounds.Positive(86_400_000) },
         new Profile<UserRegionSpec>("diurnal", "24 hourly demand multipliers (local time)", u => u.Diurnal, (u, v) => u with { Diurnal = v }),
+        new TraceFileParam<UserRegionSpec>("trace", "a request trace (Azure LLM inference CSV layout) the region's requests follow instead of 'classes': one real-time class 'trace' whose lengths are the trace's rows",
+            u => u.TracePath, (u, path, rows) => u with { TracePath = path, TraceRows = rows }),
+        new Choice<UserRegionSpec, bool>("trace_mode", "resample: Poisson arrivals at the region's rate, each request a random row; replay: the rows in order, cohort by cohort, at the trace's pace scaled to the region's rate",
+            [("resample", false), ("replay", true)], u => u.TraceReplay, (u, v) => u with { TraceReplay = v }) { Default = "resample" },
+        new Number<UserRegionSpec>("trace_cache_hit", "share of a trace request's prompt found in the prefix cache", u => u.TraceCacheHit, (u, v) => u with { TraceCacheHit = v!.Value })
+            { Dimension = Dimension.Fraction, Default = 0, Bounds = new Bounds(0, 1, MaxOpen: true) },
         new Items<UserRegionSpec, RequestClassSpec>("classes", "request classes {name, share, prompt/output median and p90, cache_hit, slo_ttft, slo_tpot, kind}; their shares sum to 1",
             RequestClass, u => u.Classes, (u, v) => u with { Classes = v }),
         new Items<UserRegionSpec, RouteSpec>("routes", "ways to the hubs: {hub, cable?, terrestrial}", Route, u => u.Routes, (u, v) => u with { Routes = v })
@@ -355,7 +374,9 @@ public static class ScenarioSchema
             { Unit = "°", Optional = true, Absent = "not on the map", Bounds = Bounds.Within(-180, 180) },
     ])
     {
-        Check = u => u.Classes.Count > 0 && Math.Abs(u.Classes.Sum(c => c.Share) - 1) > 1e-6
+        Check = u => u.TraceRows is not null && u.Classes.Count > 0
+            ? [("trace", "'trace' and 'classes' exclude each other: a region's requests follow a trace or its classes")]
+            : u.Classes.Count > 0 && Math.Abs(u.Classes.Sum(c => c.Share) - 1) > 1e-6
             ? [("classes", $"the classes' shares must sum to 1, got {u.Classes.Sum(c => c.Share).ToString("0.######", CultureInfo.InvariantCulture)}")]
             : u.Classes.GroupBy(c => c.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => ("classes", $"class '{g.Key}' is listed twice")),
     };
@@ -510,7 +531,16 @@ public static class ScenarioSchema
             },
         },
         new Items<ScenarioSettings, CableSpec>("cables", "subsea and cross-border cables", Cable, d => d.Spec.Cables, (d, v) => d with { Spec = d.Spec with { Cables = v } }),
-        new Items<ScenarioSettings, UserRegionSpec>("users", "user regions and their routes", User, d => d.Spec.Users, (d, v) => d with { Spec = d.Spec with { Users = v } }),
+        new Items<ScenarioSettings, UserRegionSpec>("users", "user regions and their routes", User, d => d.Spec.Users, (d, v) => d with { Spec = d.Spec with { Users = v } })
+        {
+            ItemCheck = d =>
+            {
+                var onReplicas = d.Spec.Hubs.Where(h => h.Accelerator is not null).Select(h => h.Id).ToHashSet(StringComparer.Ordinal);
+                return u => u.ServedClasses.Count == 0 && u.Routes.FirstOrDefault(r => onReplicas.Contains(r.Hub)) is { } route
+                    ? [("routes", $"hub '{route.Hub}' serves on accelerators: a region it serves needs 'classes' or a 'trace'")]
+                    : [];
+            },
+        },
         new Items<ScenarioSettings, FaultSpec>("faults", "scripted faults and demand spikes", Fault, d => d.Spec.Faults, (d, v) => d with { Spec = d.Spec with { Faults = v } })
         {
             ItemCheck = d =>

@@ -126,3 +126,56 @@ public class ServingHubSpecs(ITestOutputHelper output)
         Assert.InRange(one.BusyAcceleratorHours / all.BusyAcceleratorHours, 0.95, 1.05);
     }
 }
+
+/// <summary>Hub-level serving checks against first principles: the low-load time to first token, and traces.</summary>
+public class ServingLatencySpecs(ITestOutputHelper output)
+{
+    [Fact]
+    public void At_low_load_the_p95_time_to_first_token_is_the_round_trip_plus_the_p95_prefill()
+    {
+        // One chat class (half of each prompt cached) at a trickle: each prompt finds an idle replica, so its TTFT is the
+        // round trip (2 × 2 ms to yrd) + one iteration, β₀ + β₁ × its uncached tokens; the p95 is that at the p95 prompt.
+        var s = ServingHubSpecs.SmallOnReplicas(cohort: 1, replicas: 4, simulated: 4);
+        var chat = new RequestClassSpec("chat") { Share = 1, CacheHit = 0.5, SloTtftMs = 2000, SloTpotMs = 100 };
+        s = s with { Users = [.. s.Users.Select(u => u with { Classes = [chat], BundlesPerSecond = 0.05, RequestsPerBundle = 10 })] };
+        var model = new SupplyChainModel(s);
+        var sum = SupplyChainSummary.From(model, new SequentialExecutor().Run(model, Settings(2 * Hour, 5)));
+        var ttft = sum.ByClass["cn_east/chat"].Ttft;
+        var h = ServingHubSpecs.H100;
+        double expected = 4 + (h.StepBaseMicros + h.StepPerPrefillTokenMicros * 0.5 * chat.Prompt.Quantile(0.95)) / 1000;
+        output.WriteLine($"cn_east chat at low load: TTFT p95 {ttft.Percentile(0.95):0.00} ms vs round trip + p95 prefill {expected:0.00} ms over {ttft.Total:0} requests");
+        Assert.True(ttft.Total > 500);
+        Assert.InRange(ttft.Percentile(0.95) / expected, 0.9, 1.1);
+    }
+
+    [Fact]
+    public void A_trace_resampled_or_replayed_gives_its_lengths_and_its_rate()
+    {
+        var rows = new List<TraceRow>();
+        var rng = Rng.FromSeed(4);
+        double t = 0;
+        for (int i = 0; i < 500; i++)
+        {
+            rows.Add(new TraceRow(t, 200 + (int)(rng.NextDouble() * 3000), 10 + (int)(rng.NextDouble() * 400)));
+            t += rng.NextExponential(0.2) * (i % 100 < 50 ? 0.5 : 1.5);   // bursts: the replay keeps them, resampling does not
+        }
+        double meanContext = rows.Average(r => (double)r.ContextTokens), meanGenerated = rows.Average(r => (double)r.GeneratedTokens);
+        foreach (bool replay in new[] { false, true })
+        {
+            var s = ServingHubSpecs.SmallOnReplicas(cohort: 16, replicas: 4, simulated: 4);
+            s = s with { Users = [.. s.Users.Select(u => u with { Classes = [], TraceRows = rows, TraceReplay = replay, TraceCacheHit = 0.3 })] };
+            var model = new SupplyChainModel(s);
+            var sum = SupplyChainSummary.From(model, new SequentialExecutor().Run(model, Settings(2 * Hour, 6)));
+            Assert.True(sum.RequestsConserved, sum.RequestImbalance);
+            // Tokens: the trace's mean lengths per request served; cache hits at the given share.
+            double served = sum.HubServed;
+            output.WriteLine($"{(replay ? "replay" : "resample")}: {sum.Arrived:0} arrived, {served:0} served; input/request {sum.InputTokens / served:0.0} (trace {meanContext:0.0}), output/request {sum.OutputTokens / served:0.0} (trace {meanGenerated:0.0})");
+            Assert.Equal(meanContext, sum.InputTokens / served, meanContext * 1e-6);
+            Assert.Equal(0.3 * sum.InputTokens, sum.CachedTokens, sum.InputTokens * 1e-9);
+            Assert.Contains("cn_east/trace", sum.ByClass.Keys);
+            // Rate: the region's (bundles × requests per bundle × diurnal) whether resampled or replayed: within 5 % over 2 h.
+            double expected = s.Users.Sum(u => u.BundlesPerSecond * u.RequestsPerBundle) * 2 * 3600;
+            Assert.InRange(sum.Arrived / expected, 0.9, 1.1);
+        }
+    }
+}

@@ -44,7 +44,7 @@ public sealed class RunFixture : IDisposable
               "energy": { "generatedMWh": 30000, "consumedMWh": 29000, "lossesMWh": 300, "curtailedMWh": 700, "unservedMWh": 0, "hubMWh": 500, "carbonT": 9000 },
               "requests": { "arrived": 1000000, "served": 990000, "dropped": 5000, "droppedBy": { "queue-overflow": 0, "hub-down": 4000, "no-route": 0, "cable-cut": 1000 } },
               "tokens": { "served": 2.5e11, "arrived": 2.6e11 },
-              "energyPerTokenJ": 7.2,
+              "energyPerTokenJ": { "facility": 7.2, "input": null, "output": null },
               "costPerMillionTokensUsd": { "total": {{F(costs.Total)}}, "electricity": {{F(costs.Electricity)}}, "capital": {{F(costs.Capital)}}, "network": {{F(costs.Network)}} },
               {{(drivers ? DriversJson(600 * costs.Electricity) : "")}}
               "latencyMs": { "p50": 300, "p95": 1200, "p99": 2400 },
@@ -108,7 +108,7 @@ public sealed class RunFixture : IDisposable
         }
         File.WriteAllText(Path.Combine(dir, "links.csv"), links.ToString());
 
-        var hubs = new StringBuilder("entity,hours,grant_mw,usable_servers,busy_servers,queued_requests,tokens_served\n");
+        var hubs = new StringBuilder("entity,hours,grant_mw,usable_servers,busy_servers,queued_requests,tokens_served,it_mwh,prefill_accelerator_hours,busy_accelerator_hours,input_tokens,output_tokens\n");
         foreach (var (id, servers) in new[] { ("hub-east", 60), ("hub-west", 40) })
             for (var k = 1; k <= steps; k++)
             {
@@ -116,7 +116,7 @@ public sealed class RunFixture : IDisposable
                 var down = faults && id == "hub-west" && t > 1 && t <= 2;
                 var usable = down ? 0 : servers;
                 var busy = down ? 0 : (int)(servers * (0.5 + 0.3 * Math.Sin(t)));
-                hubs.Append(CultureInfo.InvariantCulture, $"{id},{F(t)},{F(down ? 0 : 20 + busy * 0.5)},{usable},{busy},{(down ? 0 : k % 7 * 10)},{F(down ? 0 : busy * 1.5e7)}\n");
+                hubs.Append(CultureInfo.InvariantCulture, $"{id},{F(t)},{F(down ? 0 : 20 + busy * 0.5)},{usable},{busy},{(down ? 0 : k % 7 * 10)},{F(down ? 0 : busy * 1.5e7)},0,0,0,0,0\n");
             }
         File.WriteAllText(Path.Combine(dir, "hubs.csv"), hubs.ToString());
 

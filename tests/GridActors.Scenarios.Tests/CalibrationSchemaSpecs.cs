@@ -114,7 +114,8 @@ public class CalibrationSchemaSpecs
         Assert.Equal(Calibration.Metrics.Count, Calibration.Metrics.Select(m => m.Name).Distinct().Count());
         Assert.Equal(
             ["unserved_share", "curtailment_share", "hydro_spill_share", "link_mean_flow_mw", "link_hours_at_capacity", "hub_throttled_hours",
-             "tokens_served", "energy_per_token_j", "cost_per_million_tokens_usd", "p99_ttft_ms"],
+             "tokens_served", "energy_per_token_j", "cost_per_million_tokens_usd", "p99_ttft_ms",
+             "prefill_tokens_per_node_s", "decode_tokens_per_node_s", "stream_tokens_per_s", "it_energy_per_output_token_j"],
             Calibration.Metrics.Select(m => m.Name));
         var readme = File.ReadAllText(Path.Combine(ScenarioLoaderSpecs.Repo(), "README.md"));
         const string begin = "<!-- calibration-metrics:begin (generated from ScenarioSchema.CalibrationMetricsMarkdown(); CalibrationSchemaSpecs checks it) -->\n";

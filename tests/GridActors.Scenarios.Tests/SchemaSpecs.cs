@@ -15,6 +15,9 @@ public class SchemaSpecs
     private static string ScenarioFile(string name) => Path.Combine(ScenarioLoaderSpecs.Repo(), "scenarios", name);
 
     /// <summary>The small scenario with every optional key set and awkward values (binary fractions, µs, day 366).</summary>
+    /// <summary>The shipped synthetic trace, by absolute path (a spec written to any folder finds it).</summary>
+    private static string ShippedTrace => Path.Combine(ScenarioLoaderSpecs.Repo(), "scenarios", "traces", "synthetic-conversation.csv");
+
     public static SupplyChainSpec Everything()
     {
         var s = Small(RoutingPolicies.GreenAware,
@@ -52,13 +55,40 @@ public class SchemaSpecs
                 Storage("ningxia-battery", "ningxia", StorageType.Battery, 300, 1200) with { Efficiency = 0.87, InitialSoc = 0.25, Lat = 37.4, Lon = 105.9 },
                 Storage("zhejiang-psh", "zhejiang", StorageType.PumpedHydro, 1000, 6000),
             ],
-            Hubs = [s.Hubs[0] with { Pue = 1.234567, QueueLimit = 777 }, s.Hubs[1]],
+            Accelerators =
+            [
+                new("h800-pd")
+                {
+                    IdleW = 100, PrefillW = 630, DecodeBatch1W = 300, DecodeFullW = 600, HbmGB = 80, RentalUsdPerHour = 2, PerReplica = 248, PrefillPerReplica = 104,
+                    MaxBatch = 12_690, StepBaseMicros = 12_000, StepPerPrefillTokenMicros = 2.39, StepPerDecodeSequenceMicros = 2.8, PrefillChunkTokens = 16_384,
+                    WeightsGB = 3_300, KvBytesPerToken = 70_272, NodeOverheadW = 0.1 + 0.2,
+                },
+                new("h20") { IdleW = 57, PrefillW = 360, DecodeBatch1W = 171, DecodeFullW = 343, HbmGB = 96, RentalUsdPerHour = 0.384, PerReplica = 16, StepBaseMicros = 12_000, StepPerPrefillTokenMicros = 30.3, StepPerDecodeSequenceMicros = 65.6, WeightsGB = 1_119, KvBytesPerToken = 70_272 },
+            ],
+            Hubs =
+            [
+                s.Hubs[0] with { Pue = 1.234567, QueueLimit = 777 },
+                s.Hubs[1] with { Accelerator = "h800-pd", Replicas = 7, SimulatedReplicas = 3, MaxWaitMicros = 12_345_000, Servers = 0, TokensPerSecondPerServer = 0, IdleMWPerServer = 0, FullMWPerServer = 0 },
+            ],
             Cables = [s.Cables[0] with { RouteFactor = 1.4, CapacityTbps = 12.5 }, s.Cables[1]],
             Users =
             [
-                s.Users[0] with { Diurnal = profile, ExponentialTokens = false, SloTtftMs = 123.456, Lat = 31.2, Lon = 121.5 },
-                s.Users[1] with { Routes = [s.Users[1].Routes[0] with { CableKm = 9876.5, TerrestrialMs = 2.3456 }, s.Users[1].Routes[1]] },
-                s.Users[2],
+                s.Users[0] with
+                {
+                    Diurnal = profile, ExponentialTokens = false, SloTtftMs = 123.456, Lat = 31.2, Lon = 121.5, CohortSize = 64,
+                    Classes =
+                    [
+                        new("chat") { Share = 0.6, PromptMedian = 1020, PromptP90 = 2734, OutputMedian = 129, OutputP90 = 424, CacheHit = 0.563, SloTtftMs = 1500, SloTpotMs = 50 },
+                        new("reasoning") { Share = 0.1 + 0.2, PromptMedian = 1020, PromptP90 = 2734, OutputMedian = 5000, OutputP90 = 14_605 },
+                        new("batch") { Share = 0.1, PromptMedian = 1469, PromptP90 = 5188, OutputMedian = 13, OutputP90 = 55, RealTime = false },
+                    ],
+                },
+                s.Users[1] with
+                {
+                    Routes = [s.Users[1].Routes[0] with { CableKm = 9876.5, TerrestrialMs = 2.3456 }, s.Users[1].Routes[1]],
+                    TracePath = ShippedTrace, TraceRows = TraceFile.Load(ShippedTrace).Rows, TraceReplay = true, TraceCacheHit = 0.25,
+                },
+                s.Users[2] with { Classes = [new("chat") { Share = 1, PromptMedian = 800, PromptP90 = 2000, OutputMedian = 200, OutputP90 = 600 }] },
             ],
             Calibration =
             [

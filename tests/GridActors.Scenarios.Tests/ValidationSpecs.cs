@@ -86,7 +86,7 @@ public class ValidationSpecs
         { "horizon: 6 h", "horizon: 1e300 h", "'horizon': '1e300 h' is longer than 100000 d" },
         { "servers: 40, tokens_per_second_per_server: 20000,\n     idle_power_per_server: 0.5 MW, full_power_per_server: 1.2 MW, pue: 1.2",
           "servers: 3e9, tokens_per_second_per_server: 20000,\n     idle_power_per_server: 0.5 MW, full_power_per_server: 1.2 MW, pue: 1.2",
-          "'servers' must be a whole number within [1, 10000000], got '3e9'" },
+          "'servers' must be a whole number within [0, 10000000], got '3e9'" },
         { "bundles_per_second: 4", "bundles_per_second: 1e9", "'bundles_per_second' must be at most 1000000 1/s, got '1e9'" },
         { "marginal_cost: 40", "marginal_cost: 1e6", "'marginal_cost' must be at most 100000 USD/MWh, got '1e6'" },
         { "fiber_us_per_km: 4.9", "fiber_us_per_km: 1", "'fiber_us_per_km' must be at least 3.3 µs/km, got '1'" },

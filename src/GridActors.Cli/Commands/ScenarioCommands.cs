@@ -169,6 +169,15 @@ public sealed class RunCommand : AsyncCommand<RunSettingsCli>
         t.AddRow("TTFT p50 / p95 / p99 ms", $"{F(s.P50)} / {F(s.P95)} / {F(s.P99)}");
         t.AddRow("SLO violation rate", F(s.SloViolationRate, "P2"));
         t.AddRow("energy per token J", F(s.EnergyPerTokenJ, "0.000"));
+        if (s.InputTokens + s.OutputTokens > 0)
+        {
+            t.AddRow("tokens input (cache hits) / output", $"{F(s.InputTokens, "G4")} ({F(s.CachedTokens / s.InputTokens, "P1")}) / {F(s.OutputTokens, "G4")}");
+            t.AddRow("IT J per input / output token", $"{F(s.InputEnergyPerTokenJ, "0.000")} / {F(s.OutputEnergyPerTokenJ, "0.000")}");
+            t.AddRow("KV cache peak use", F(s.KvPeakShare, "P1"));
+            foreach (var (key, l) in s.ByClass.Where(x => x.Value.Tpot.Total > 0))
+                t.AddRow(Markup.Escape($"{key}: TTFT p50 / p95, TPOT p50 / p95 ms"),
+                    $"{F(l.Ttft.Percentile(0.5))} / {F(l.Ttft.Percentile(0.95))}, {F(l.Tpot.Percentile(0.5))} / {F(l.Tpot.Percentile(0.95))}");
+        }
         t.AddRow("USD per million tokens", F(s.CostPerMillionTokens(s.CostElectricity + s.CostCapital + s.CostNetwork), "0.0000"));
         t.AddRow("energy conserved / requests conserved", $"{s.EnergyConserved} / {s.RequestsConserved}");
         AnsiConsole.Write(t);

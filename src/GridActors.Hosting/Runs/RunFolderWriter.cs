@@ -119,8 +119,14 @@ public static class RunSummaries
             Requests = new RequestSummary(s.Arrived, s.Served, s.QueuedAtEnd, s.InFlightAtEnd, s.Dropped, s.DroppedBy, s.Rerouted,
                 new HubRequestSummary(s.HubReceived, s.HubServed, s.HubDropped)),
             HubWaitMs = new MeanSummary(Math.Round(s.HubWaitMsMean, 3)),
-            Tokens = new TokenSummary(s.TokensServed, s.TokensArrived),
-            EnergyPerTokenJ = Math.Round(s.EnergyPerTokenJ, 6),
+            Tokens = s.InputTokens + s.OutputTokens > 0
+                ? new TokenSummary(s.TokensServed, s.TokensArrived)
+                {
+                    Input = Math.Round(s.InputTokens), Output = Math.Round(s.OutputTokens), CacheHit = Math.Round(s.CachedTokens), KvPeakShare = Math.Round(s.KvPeakShare, 6),
+                }
+                : new TokenSummary(s.TokensServed, s.TokensArrived),
+            EnergyPerTokenJ = new EnergyPerToken(Math.Round(s.EnergyPerTokenJ, 6),
+                s.InputTokens > 0 ? Math.Round(s.InputEnergyPerTokenJ, 6) : null, s.OutputTokens > 0 ? Math.Round(s.OutputEnergyPerTokenJ, 6) : null),
             CostPerMillionTokensUsd = new CostSummary(
                 Math.Round(s.CostPerMillionTokens(s.CostElectricity + s.CostCapital + s.CostNetwork), 6), Math.Round(s.CostPerMillionTokens(s.CostElectricity), 6),
                 Math.Round(s.CostPerMillionTokens(s.CostCapital), 6), Math.Round(s.CostPerMillionTokens(s.CostNetwork), 6)),
@@ -128,6 +134,9 @@ public static class RunSummaries
             CostDriversUnavailable = noDrivers,
             LatencyMs = new Percentiles(Math.Round(s.P50, 2), Math.Round(s.P95, 2), Math.Round(s.P99, 2)),
             LatencyMsByRegion = s.TtftByRegion.ToDictionary(kv => kv.Key, kv => P(kv.Value)),
+            LatencyMsByClass = s.ByClass.Count == 0 ? null : s.ByClass.ToDictionary(kv => kv.Key, kv => new ClassLatencyInfo(P(kv.Value.Ttft), P(kv.Value.Tpot),
+                Math.Round(kv.Value.Ttft.Total), kv.Value.Ttft.Total > 0 ? Math.Round(kv.Value.SloMisses / kv.Value.Ttft.Total, 6) : 0,
+                Math.Round(kv.Value.InputTokens), Math.Round(kv.Value.OutputTokens))),
             BatchTurnaroundMs = P(s.BatchTurnaround),
             BatchTurnaroundMsByRegion = s.BatchTurnaroundByRegion.ToDictionary(kv => kv.Key, kv => P(kv.Value)),
             SloViolationRate = Math.Round(s.SloViolationRate, 6),

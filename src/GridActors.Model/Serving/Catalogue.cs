@@ -15,19 +15,21 @@ public sealed record AcceleratorSpec(string Id)
     public double HbmGB { get; init; }
     public double RentalUsdPerHour { get; init; }
     public int PerReplica { get; init; } = 8;
+    public int PrefillPerReplica { get; init; }
     public int MaxBatch { get; init; } = 256;
     public double StepBaseMicros { get; init; }
     public double StepPerPrefillTokenMicros { get; init; }
     public double StepPerDecodeSequenceMicros { get; init; }
     public double PrefillChunkTokens { get; init; } = 8192;
+    public KvAdmission KvAdmission { get; init; } = KvAdmission.Reserve;
     public double WeightsGB { get; init; }
     public double KvBytesPerToken { get; init; }
     public double NodeOverheadW { get; init; }
 
     public ReplicaSpec Replica => new()
     {
-        Accelerators = PerReplica, HbmGBPerAccelerator = HbmGB, WeightsGB = WeightsGB, KvBytesPerToken = KvBytesPerToken, MaxBatch = MaxBatch,
-        StepBaseMicros = StepBaseMicros, StepPerPrefillTokenMicros = StepPerPrefillTokenMicros, StepPerDecodeSequenceMicros = StepPerDecodeSequenceMicros, PrefillChunkTokens = PrefillChunkTokens,
+        Accelerators = PerReplica, PrefillAccelerators = PrefillPerReplica, HbmGBPerAccelerator = HbmGB, WeightsGB = WeightsGB, KvBytesPerToken = KvBytesPerToken, MaxBatch = MaxBatch,
+        StepBaseMicros = StepBaseMicros, StepPerPrefillTokenMicros = StepPerPrefillTokenMicros, StepPerDecodeSequenceMicros = StepPerDecodeSequenceMicros, PrefillChunkTokens = PrefillChunkTokens, KvAdmission = KvAdmission,
         IdleW = IdleW, PrefillW = PrefillW, DecodeBatch1W = DecodeBatch1W, DecodeFullW = DecodeFullW, NodeOverheadW = NodeOverheadW,
     };
 }
@@ -49,6 +51,17 @@ public sealed record RequestClassSpec(string Name)
     public double SloTpotMs { get; init; } = 100;
     public bool RealTime { get; init; } = true;
 
+    /// <summary>Rows of a request trace (Azure LLM inference layout) whose context and generated lengths this class takes
+    /// instead of the lognormals: a random row per request (resampled), or — <see cref="Replay"/> — the rows in their order,
+    /// cohort after cohort, each cohort lasting as long as its rows did at the region's rate.</summary>
+    public IReadOnlyList<SupplyChain.TraceRow>? Trace { get; init; }
+
+    public bool Replay { get; init; }
+
     public LengthDistribution Prompt => LengthDistribution.Of(PromptMedian, PromptP90);
     public LengthDistribution Output => LengthDistribution.Of(OutputMedian, OutputP90);
+
+    /// <summary>Mean prompt and output lengths (tokens): the lognormals' or the trace's.</summary>
+    public double MeanPrompt => Trace is { Count: > 0 } t ? t.Average(r => (double)r.ContextTokens) : Prompt.Mean;
+    public double MeanOutput => Trace is { Count: > 0 } t ? t.Average(r => (double)r.GeneratedTokens) : Output.Mean;
 }

@@ -37,6 +37,11 @@ public static class Cohorts
         return z ^ (z >> 31);
     }
 
+    /// <summary>Longest prompt and longest output of one request (tokens): the served model's context window, 128 K for
+    /// DeepSeek-V3 (ESTIMATE: its public config; [K100] gives the architecture, not the window). A lognormal's far tail would
+    /// otherwise draw outputs of millions of tokens that hold a sequence for hours.</summary>
+    public const int MaxTokens = 131_072;
+
     /// <summary>Time from a cohort's first request to the next cohort's (µs, at least 1): the sum of its
     /// <paramref name="size"/> exponential gaps at <paramref name="requestsPerSecond"/>, one Gamma draw from its key.</summary>
     public static long SpanMicros(ulong key, int size, double requestsPerSecond)
@@ -47,19 +52,41 @@ public static class Cohorts
     }
 
     /// <summary>Request <paramref name="i"/> of the cohort with key <paramref name="key"/> of class <paramref name="c"/>.</summary>
-    public static RequestShape Request(RequestClassSpec c, ulong key, int i) => Request(c, Rng.FromSeed(Mix(key ^ (0x5A5A_0000_0000_0000UL + (ulong)(uint)i))));
+    public static RequestShape Request(RequestClassSpec c, ulong key, int i) => Request(c, Rng.FromSeed(Mix(key ^ (0x5A5A_0000_0000_0000UL + (ulong)(uint)i))), 0, 1);
 
-    private static RequestShape Request(RequestClassSpec c, Rng rng)
+    /// <summary>A request of class <paramref name="c"/> from <paramref name="rng"/>; a class on a trace takes a random row,
+    /// or when it replays, a random row of the <paramref name="size"/> rows of cohort <paramref name="cohort"/>.</summary>
+    private static RequestShape Request(RequestClassSpec c, Rng rng, long cohort, int size)
     {
-        double prompt = Math.Round(c.Prompt.Draw(rng.NextDouble()));
-        double output = Math.Round(c.Output.Draw(rng.NextDouble()));
+        if (c.Trace is { Count: > 0 } rows)
+        {
+            long row = c.Replay ? cohort * size + (long)Math.Min(size - 1, Math.Floor(rng.NextDouble() * size)) : (long)Math.Min(rows.Count - 1, Math.Floor(rng.NextDouble() * rows.Count));
+            var t = rows[(int)(row % rows.Count)];
+            return new RequestShape(Math.Clamp(t.ContextTokens, 1, MaxTokens), c.CacheHit, Math.Clamp(t.GeneratedTokens, 1, MaxTokens));
+        }
+        double prompt = Math.Min(MaxTokens, Math.Round(c.Prompt.Draw(rng.NextDouble())));
+        double output = Math.Min(MaxTokens, Math.Round(c.Output.Draw(rng.NextDouble())));
         return new RequestShape(prompt, c.CacheHit, output);
     }
 
     /// <summary>Tokens a cohort of <paramref name="size"/> requests of class <paramref name="c"/> stands for: prompt and
     /// output at the class's mean lengths.</summary>
     public static (double Input, double Cached, double Output) Tokens(RequestClassSpec c, int size) =>
-        (size * c.Prompt.Mean, size * c.Prompt.Mean * c.CacheHit, size * c.Output.Mean);
+        (size * c.MeanPrompt, size * c.MeanPrompt * c.CacheHit, size * c.MeanOutput);
+
+    /// <summary>How long cohort <paramref name="cohort"/> of <paramref name="size"/> requests of a replayed trace lasts (µs, at
+    /// least 1): the time its rows span in the trace (the next cohort's first row's offset less its first row's, the trace
+    /// repeating with its period), scaled so the trace's mean rate becomes <paramref name="requestsPerSecond"/>.</summary>
+    public static long ReplaySpanMicros(IReadOnlyList<SupplyChain.TraceRow> rows, long cohort, int size, double requestsPerSecond)
+    {
+        if (!(requestsPerSecond > 0)) throw new ArgumentOutOfRangeException(nameof(requestsPerSecond), requestsPerSecond, "a positive rate");
+        double period = SupplyChain.TraceReplay.PeriodOf(rows);
+        if (!(period > 0)) throw new ArgumentException("a replayed trace needs rows at two different times", nameof(rows));
+        double At(long i) => rows[(int)(i % rows.Count)].OffsetSeconds + i / rows.Count * period;
+        double traceSeconds = At((cohort + 1) * size) - At(cohort * size);
+        double scale = rows.Count / period / requestsPerSecond;   // trace seconds → scenario seconds
+        return Math.Max(1, (long)Math.Round(traceSeconds * scale * 1e6));
+    }
 
     /// <summary>A Gamma(<paramref name="shape"/>, 1) draw for an integer shape ≥ 1: exponential for 1, otherwise Marsaglia
     /// and Tsang's method (normal by Box–Muller).</summary>
@@ -111,15 +138,18 @@ public static class Cohorts
 
         /// <summary>Request <paramref name="i"/> of the cohort with key <paramref name="key"/>: its class (index in the region's
         /// classes) and shape.</summary>
-        public (int Class, RequestShape Shape) Request(ulong key, int i)
+        public (int Class, RequestShape Shape) Request(ulong key, int i, long cohort = 0, int size = 1)
         {
             var rng = Rng.FromSeed(Mix(key ^ (0x5A5A_0000_0000_0000UL + (ulong)(uint)i)));
             double u = _classes.Length > 1 ? rng.NextDouble() : 0;
             int k = 0;
             while (k < _classes.Length - 1 && u >= _cumulative[k]) k++;
             int c = _classes[k];
-            return (c, Cohorts.Request(_specs[c], rng));
+            return (c, Cohorts.Request(_specs[c], rng, cohort, size));
         }
+
+        /// <summary>The replayed trace of this kind's only class, or null (a replay cannot be mixed with other classes).</summary>
+        public IReadOnlyList<SupplyChain.TraceRow>? Replayed => _classes.Length == 1 && _specs[_classes[0]] is { Replay: true, Trace: { Count: > 1 } t } ? t : null;
 
         /// <summary>Tokens <paramref name="count"/> requests of this kind stand for, by class (index in the region's classes):
         /// prompt (of which cached) and output at the classes' mean lengths.</summary>

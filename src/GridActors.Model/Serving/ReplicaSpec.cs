@@ -13,9 +13,20 @@ namespace GridActors.Model.Serving;
 /// H100 ≈ 300 W at batch 1, ≈ 600 W at batch 128, [K96]); the rest of the node (CPUs, switches, fans, PSU loss)
 /// draws <see cref="NodeOverheadW"/> per replica whatever the load.
 /// </summary>
+/// A replica may also be disaggregated (<see cref="PrefillAccelerators"/> &gt; 0, as DeepSeek serves [A5]): prompts are
+/// prefilled on that many of its accelerators and decoded on the others, so prefill no longer takes decode's iterations;
+/// the KV cache is the decode side's HBM beside the weights.
 public sealed record ReplicaSpec
 {
     public int Accelerators { get; init; } = 8;
+
+    /// <summary>Accelerators of the replica that only prefill (0: every accelerator prefills and decodes).</summary>
+    public int PrefillAccelerators { get; init; }
+
+    public bool Disaggregated => PrefillAccelerators > 0;
+
+    /// <summary>Accelerators that decode (and hold the KV cache).</summary>
+    public int DecodeAccelerators => Disaggregated ? Accelerators - PrefillAccelerators : Accelerators;
     public double HbmGBPerAccelerator { get; init; } = 80;
     public double WeightsGB { get; init; }
     public double KvBytesPerToken { get; init; } = 327_680;
@@ -27,15 +38,12 @@ public sealed record ReplicaSpec
     /// <summary>β₁: per prefill token in the iteration (µs).</summary>
     public double StepPerPrefillTokenMicros { get; init; } = 10.0;
 
-    /// <summary>Prefill tokens one iteration takes at most (vLLM's <c>max_num_batched_tokens</c>): prompts queued behind
-    /// each other share iterations, so each pays β₀ only for its share of this budget.</summary>
-    public double PrefillChunkTokens { get; init; } = 8192;
+    /// <summary>How the KV cache admits a sequence (see <see cref="ReplicaEngine"/>).</summary>
+    public KvAdmission KvAdmission { get; init; } = KvAdmission.Reserve;
 
-    /// <summary>Time to prefill <paramref name="tokens"/> uncached prompt tokens (µs): β₀ + β₁·tokens when the prompt
-    /// starts an iteration of its own (the replica was not prefilling), β₀·min(1, tokens ÷ chunk) + β₁·tokens when it
-    /// joins the iterations of prompts queued before it.</summary>
-    public double PrefillMicros(double tokens, bool queued) =>
-        StepBaseMicros * (queued ? Math.Min(1, tokens / Math.Max(1, PrefillChunkTokens)) : 1) + StepPerPrefillTokenMicros * tokens;
+    /// <summary>Uncached prompt tokens one prefill iteration takes at most (vLLM's <c>max_num_batched_tokens</c>): prompts
+    /// that arrived while the replica prefilled share the next iteration and its β₀.</summary>
+    public double PrefillChunkTokens { get; init; } = 8192;
 
     /// <summary>β₂: per decoding sequence in the iteration (µs).</summary>
     public double StepPerDecodeSequenceMicros { get; init; } = 19.4;
@@ -47,7 +55,7 @@ public sealed record ReplicaSpec
     public double NodeOverheadW { get; init; } = 2_000;
 
     /// <summary>Tokens the KV cache holds: (HBM − weights) ÷ bytes per token, at least 0.</summary>
-    public double KvCapacityTokens => Math.Max(0, (HbmGBPerAccelerator * Accelerators - WeightsGB) * 1e9 / KvBytesPerToken);
+    public double KvCapacityTokens => Math.Max(0, (HbmGBPerAccelerator * DecodeAccelerators - WeightsGB) * 1e9 / KvBytesPerToken);
 
     /// <summary>One iteration with <paramref name="decodeSequences"/> decoding and <paramref name="prefillTokens"/>
     /// prefilled (µs).</summary>
@@ -60,12 +68,19 @@ public sealed record ReplicaSpec
     /// <summary>Prefill tokens per second in long prefills (the β₀ of each iteration amortised): 1 ÷ β₁.</summary>
     public double PrefillTokensPerSecond => StepPerPrefillTokenMicros > 0 ? 1e6 / StepPerPrefillTokenMicros : double.PositiveInfinity;
 
-    /// <summary>Power of the whole replica (W): accelerators in the phase plus the node overhead.</summary>
+    /// <summary>Power of the whole replica (W): accelerators in the phase plus the node overhead. Disaggregated, the prefill
+    /// accelerators draw prefill power while prefilling (idle otherwise) and the decode accelerators decode power for the
+    /// sequences decoding, both at once.</summary>
     public double PowerW(bool prefilling, int decoding)
     {
-        double perAccelerator = prefilling ? PrefillW
-            : decoding <= 0 ? IdleW
+        double decode = decoding <= 0 ? IdleW
             : DecodeBatch1W + (DecodeFullW - DecodeBatch1W) * (MaxBatch > 1 ? Math.Min(1.0, (decoding - 1.0) / (MaxBatch - 1)) : 1);
-        return perAccelerator * Accelerators + NodeOverheadW;
+        if (Disaggregated)
+            return (prefilling ? PrefillW : IdleW) * PrefillAccelerators + decode * DecodeAccelerators + NodeOverheadW;
+        return (prefilling ? PrefillW : decode) * Accelerators + NodeOverheadW;
     }
 }
+
+/// <summary>How a replica's KV cache admits sequences: <see cref="Reserve"/> each sequence's prompt and whole output at
+/// admission (the cache is never exceeded), or <see cref="Live"/>: the prompt beside what the running sequences hold now.</summary>
+public enum KvAdmission { Reserve, Live }

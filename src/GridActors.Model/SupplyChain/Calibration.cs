@@ -78,6 +78,7 @@ public sealed record CalibrationMetric(
             "ms" => F(v, "#,0.#") + " ms",
             "USD" => F(v, "0.0000") + " USD",
             "tokens" => F(v, "#,0") + " tokens",
+            "tok/s" => F(v, "#,0") + " tok/s",
             _ => F(v, "G6") + " " + Unit,
         };
     }
@@ -122,6 +123,9 @@ public sealed record CalibrationMetric(
 /// </summary>
 public static class Calibration
 {
+    /// <summary>Accelerators in a node, the unit per-node serving rates are quoted in (DeepSeek's 8-GPU H800 nodes [A5]).</summary>
+    public const int NodeAccelerators = 8;
+
     /// <summary>A link counts as at capacity in an interval when it sends at least this share of its capacity.</summary>
     public const double AtCapacityShare = 0.99;
 
@@ -150,6 +154,14 @@ public static class Calibration
             CalibrationScopes.Region, CalibrationScopes.None, EntityKinds.Region, [], (t, x) => x.CostPerMillionTokensUsd(t.Region)),
         new("p99_ttft_ms", "99th percentile of real-time time to first token (summary.json); region: a user region", "ms",
             CalibrationScopes.Region, CalibrationScopes.None, EntityKinds.Users, [], (t, x) => x.P99TtftMs(t.Region)),
+        new("prefill_tokens_per_node_s", $"input tokens (cache hits included) per second of prefill per node of {NodeAccelerators} accelerators, at hubs on accelerators (hubs.csv); hub: that hub's", "tok/s",
+            CalibrationScopes.Hub, CalibrationScopes.None, EntityKinds.Region, [], (t, x) => x.PrefillTokensPerNodeSecond(t.Hub)),
+        new("decode_tokens_per_node_s", $"output tokens per second of decoding per node of {NodeAccelerators} accelerators, at hubs on accelerators (hubs.csv); hub: that hub's", "tok/s",
+            CalibrationScopes.Hub, CalibrationScopes.None, EntityKinds.Region, [], (t, x) => x.DecodeTokensPerNodeSecond(t.Hub)),
+        new("stream_tokens_per_s", "output tokens per second of one real-time request (1 ÷ median time per output token, summary.json); region: a user region", "tok/s",
+            CalibrationScopes.Region, CalibrationScopes.None, EntityKinds.Users, [], (t, x) => x.StreamTokensPerSecond(t.Region)),
+        new("it_energy_per_output_token_j", "IT energy drawn (before PUE) ÷ output tokens, at hubs on accelerators (hubs.csv); hub: that hub's", "J",
+            CalibrationScopes.Hub, CalibrationScopes.None, EntityKinds.Region, [], (t, x) => x.ItEnergyPerOutputTokenJ(t.Hub)),
     ];
 
     /// <summary>The metric named <paramref name="name"/>, or null.</summary>
@@ -218,7 +230,8 @@ public sealed class CalibrationInputs(SupplyChainSpec spec, SupplyChainSummary s
     /// the interval before its stamp completed.</summary>
     public double HubThrottledHours(string hub)
     {
-        int servers = spec.Hubs.First(h => h.Id == hub).Servers;
+        var h = spec.Hubs.First(x => x.Id == hub);
+        int servers = h.Accelerator is null ? h.Servers : h.Replicas;
         return Complete<HubSample>(EntityKinds.Hub, hub, x => x.Hours - s.IntervalHours).Count(r => r.UsableServers < servers) * s.IntervalHours;
     }
 
@@ -231,9 +244,9 @@ public sealed class CalibrationInputs(SupplyChainSpec spec, SupplyChainSummary s
     {
         if (region is null) return s.TokensServed > 0 ? s.EnergyPerTokenJ : null;
         double mwh = 0, tokens = 0;
-        foreach (var (_, row) in HubRows(region))
+        foreach (var (hub, row) in HubRows(region))
         {
-            mwh += row.GrantMW * s.IntervalHours;
+            mwh += hub.Accelerator is null ? row.GrantMW * s.IntervalHours : row.ItMWh * hub.Pue;
             tokens += row.TokensServed;
         }
         return tokens > 0 ? mwh * SupplyChainSummary.JoulesPerMWh / tokens : null;
@@ -248,11 +261,64 @@ public sealed class CalibrationInputs(SupplyChainSpec spec, SupplyChainSummary s
         double usd = 0, tokens = 0, h = s.IntervalHours;
         foreach (var (hub, row) in HubRows(region))
         {
-            usd += row.GrantMW * h * hub.ElectricityUsdPerMWh + hub.Servers * h * hub.CapitalUsdPerServerHour
+            double mwh = hub.Accelerator is null ? row.GrantMW * h : row.ItMWh * hub.Pue;
+            double capitalPerHour = hub.Accelerator is string type && spec.Accelerators.FirstOrDefault(a => a.Id == type) is { } acc
+                ? (double)hub.Replicas * acc.PerReplica * acc.RentalUsdPerHour
+                : hub.Servers * hub.CapitalUsdPerServerHour;
+            usd += mwh * hub.ElectricityUsdPerMWh + capitalPerHour * h
                 + row.TokensServed / SupplyChainSummary.TokensPerMillion * spec.NetworkUsdPerMillionTokens;
             tokens += row.TokensServed;
         }
         return tokens > 0 ? usd / tokens * SupplyChainSummary.TokensPerMillion : null;
+    }
+
+    /// <summary>Hubs on accelerators (or just <paramref name="hub"/>) with their catalogue entry and recorded rows.</summary>
+    private IEnumerable<(Serving.AcceleratorSpec Acc, HubSample Row)> ServingRows(string? hub) =>
+        spec.Hubs.Where(h => h.Accelerator is not null && (hub is null || h.Id == hub))
+            .SelectMany(h => Rows<HubSample>(EntityKinds.Hub, h.Id).Select(r => (spec.Accelerators.First(a => a.Id == h.Accelerator), r)));
+
+    public double? PrefillTokensPerNodeSecond(string? hub)
+    {
+        double input = 0, hours = 0;
+        foreach (var (_, row) in ServingRows(hub)) { input += row.InputTokens; hours += row.PrefillAcceleratorHours; }
+        return hours > 0 ? input / (hours * 3600 / Calibration.NodeAccelerators) : null;
+    }
+
+    /// <summary>Output tokens per node-second of decoding: a replica decodes while busy and not prefilling on all its
+    /// accelerators, or while busy on its decode accelerators when it is disaggregated.</summary>
+    public double? DecodeTokensPerNodeSecond(string? hub)
+    {
+        double output = 0, hours = 0;
+        foreach (var (acc, row) in ServingRows(hub))
+        {
+            output += row.OutputTokens;
+            double busyReplicaHours = row.BusyAcceleratorHours / acc.PerReplica;
+            hours += acc.PrefillPerReplica > 0
+                ? busyReplicaHours * (acc.PerReplica - acc.PrefillPerReplica)
+                : Math.Max(0, busyReplicaHours - row.PrefillAcceleratorHours / acc.PerReplica) * acc.PerReplica;
+        }
+        return hours > 0 ? output / (hours * 3600 / Calibration.NodeAccelerators) : null;
+    }
+
+    public double? StreamTokensPerSecond(string? userRegion)
+    {
+        var tpot = new LatencyHistogram();
+        foreach (var (key, l) in s.ByClass)
+        {
+            int slash = key.IndexOf('/');
+            string region = key[..slash], cls = key[(slash + 1)..];
+            var user = spec.Users.FirstOrDefault(u => u.Id == region);
+            if (user is null || (userRegion is not null && region != userRegion) || !user.ServedClasses.Any(c => c.Name == cls && c.RealTime)) continue;
+            tpot.Merge(l.Tpot);
+        }
+        return tpot.Total > 0 && tpot.Percentile(0.5) > 0 ? 1000 / tpot.Percentile(0.5) : null;
+    }
+
+    public double? ItEnergyPerOutputTokenJ(string? hub)
+    {
+        double mwh = 0, output = 0;
+        foreach (var (_, row) in ServingRows(hub)) { mwh += row.ItMWh; output += row.OutputTokens; }
+        return output > 0 ? mwh * SupplyChainSummary.JoulesPerMWh / output : null;
     }
 
     public double? P99TtftMs(string? userRegion)

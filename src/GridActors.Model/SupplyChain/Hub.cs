@@ -28,7 +28,7 @@ public sealed class Hub : Entity
     private int _usable;        // servers the granted power can run (≤ _up)
     private double _grantMW;
     private double _greenSurplusMW;
-    private double _tokensThisInterval;
+    private double _tokensThisInterval, _inputThisInterval, _outputThisInterval;
     private double _demandMW;
     private bool _throttled;
     private long _lastOverflowRecord = -1;
@@ -124,7 +124,10 @@ public sealed class Hub : Entity
                 break;
             case CohortDue d when _pool is not null:
                 if (_inService.TryGetValue((d.Origin, d.Id), out var due))   // not lost in a failure
-                    ctx.ScheduleSelf(new SimTime(Math.Max(0, _pool.EndOf(ctx, d.Origin, d.Id) - ctx.Now.Micros)), new Completion(due));
+                {
+                    var (settled, at) = _pool.EndOf(ctx, d.Origin, d.Id);
+                    ctx.ScheduleSelf(new SimTime(Math.Max(0, at - ctx.Now.Micros)), settled ? new Completion(due) : d);
+                }
                 break;
             case FaultSignal f when f.Kind == FaultKind.HubFailure:
                 int all = _pool?.Replicas ?? _spec.Servers;
@@ -149,12 +152,15 @@ public sealed class Hub : Entity
     private void OnTick(IEventContext ctx)
     {
         long k = _model.IntervalOf(ctx.Now.Micros);
+        var bill = _pool?.Bill(ctx, ctx.Now.Micros) ?? default;
         if (k > 0)
-            _series.Add(new HubSample(ctx.Now.TotalHours, _grantMW, _usable, Busy, QueuedRequests, _tokensThisInterval));
-        _tokensThisInterval = 0;
+            _series.Add(new HubSample(ctx.Now.TotalHours, _grantMW, _usable, Busy, QueuedRequests, _tokensThisInterval,
+                bill.ItMWh, bill.PrefillAcceleratorHours, bill.BusyAcceleratorHours, _inputThisInterval, _outputThisInterval));
+        _tokensThisInterval = _inputThisInterval = _outputThisInterval = 0;
         if (_pool is not null)
         {
-            var (itMWh, busyHours) = _pool.Bill(ctx, ctx.Now.Micros);
+            var (itMWh, busyHours, _, prefillMWh) = bill;
+            ctx.AddMetric(M.PrefillItEnergy, prefillMWh);
             double mwh = itMWh * _spec.Pue;
             ctx.AddMetric(M.HubEnergy, mwh);
             ctx.AddMetric(M.ItEnergy, itMWh);
@@ -246,6 +252,8 @@ public sealed class Hub : Entity
             ctx.AddMetric(M.InputTokens, input);
             ctx.AddMetric(M.CachedTokens, cached);
             ctx.AddMetric(M.OutputTokens, output);
+            _inputThisInterval += input;
+            _outputThisInterval += output;
             ctx.AddMetric(M.CostNetwork, tokens / SupplyChainSummary.TokensPerMillion * _model.Spec.NetworkUsdPerMillionTokens);
             _tokensThisInterval += tokens;
             Respond(ctx, b with { Requests = served, Tokens = tokens, FirstToken = firstToken, Done = now });
@@ -285,7 +293,7 @@ public sealed class Hub : Entity
 
     public override void Save(BinaryWriter w)
     {
-        w.Write(_up); w.Write(_usable); w.Write(_grantMW); w.Write(_greenSurplusMW); w.Write(_tokensThisInterval); w.Write(_demandMW); w.Write(_peakBusy); w.Write(_throttled); w.Write(_lastOverflowRecord);
+        w.Write(_up); w.Write(_usable); w.Write(_grantMW); w.Write(_greenSurplusMW); w.Write(_tokensThisInterval); w.Write(_inputThisInterval); w.Write(_outputThisInterval); w.Write(_demandMW); w.Write(_peakBusy); w.Write(_throttled); w.Write(_lastOverflowRecord);
         w.Write(_realTime.Count); foreach (var b in _realTime) SupplyChainCodec.WriteBundle(w, b);
         w.Write(_batch.Count); foreach (var b in _batch) SupplyChainCodec.WriteBundle(w, b);
         w.Write(_inService.Count); foreach (var b in _inService.Values) SupplyChainCodec.WriteBundle(w, b);
@@ -295,7 +303,7 @@ public sealed class Hub : Entity
 
     public override void Load(BinaryReader r)
     {
-        _up = r.ReadInt32(); _usable = r.ReadInt32(); _grantMW = r.ReadDouble(); _greenSurplusMW = r.ReadDouble(); _tokensThisInterval = r.ReadDouble(); _demandMW = r.ReadDouble(); _peakBusy = r.ReadInt32(); _throttled = r.ReadBoolean(); _lastOverflowRecord = r.ReadInt64();
+        _up = r.ReadInt32(); _usable = r.ReadInt32(); _grantMW = r.ReadDouble(); _greenSurplusMW = r.ReadDouble(); _tokensThisInterval = r.ReadDouble(); _inputThisInterval = r.ReadDouble(); _outputThisInterval = r.ReadDouble(); _demandMW = r.ReadDouble(); _peakBusy = r.ReadInt32(); _throttled = r.ReadBoolean(); _lastOverflowRecord = r.ReadInt64();
         _realTime.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _realTime.Enqueue(SupplyChainCodec.ReadBundle(r));
         _batch.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _batch.Enqueue(SupplyChainCodec.ReadBundle(r));
         _inService.Clear(); for (int n = r.ReadInt32(); n > 0; n--) { var b = SupplyChainCodec.ReadBundle(r); _inService[(b.Origin, b.Id)] = b; }
@@ -315,37 +323,53 @@ public sealed class Hub : Entity
         d["grantMW"] = _grantMW;
         d["demandMW"] = _demandMW;
         d["greenSurplusMW"] = _greenSurplusMW;
+        if (_pool is not null)
+        {
+            d["replicasUp"] = _pool.Up;
+            d["replicasUsable"] = _pool.Usable;
+            d["powerCapped"] = _pool.Capped;
+            d["cohortsInService"] = _pool.CohortsInService;
+            d["kvPeakShare"] = _pool.PeakKvShare;
+        }
     }
 
     public override void WriteReport(BinaryWriter w)
     {
         w.Write(QueuedRequests + InServiceRequests);
         _series.Save(w);
+        w.Write(_pool?.PeakKvShare ?? 0);
         var latency = _pool?.Latency;
         w.Write(latency?.Count ?? 0);
         if (latency is null) return;
         foreach (var ((origin, c), l) in latency)
         {
             var user = _model.Spec.Users[_model.IndexInKind(origin)];
-            w.Write(user.Id); w.Write(user.Classes[c].Name); w.Write(user.Classes[c].RealTime);
+            var cls = _model.ClassesOf(_model.IndexInKind(origin))[c];
+            w.Write(user.Id); w.Write(cls.Name); w.Write(cls.RealTime);
             l.Save(w);
         }
     }
 }
 
-/// <summary>A hub's dispatch interval: power granted (MW), serving units usable and busy, requests queued and tokens served.</summary>
-public readonly record struct HubSample(double Hours, double GrantMW, double UsableServers, double BusyServers, double QueuedRequests, double TokensServed)
+/// <summary>A hub's dispatch interval: power granted (MW), serving units (replicas) usable and busy (bundles or cohorts in
+/// service), requests queued and tokens served; on accelerators also the IT energy drawn (MWh), accelerator-hours spent
+/// prefilling and busy (anything running), and input and output tokens served (0 for a hub of serving units).</summary>
+public readonly record struct HubSample(double Hours, double GrantMW, double UsableServers, double BusyServers, double QueuedRequests, double TokensServed,
+    double ItMWh = 0, double PrefillAcceleratorHours = 0, double BusyAcceleratorHours = 0, double InputTokens = 0, double OutputTokens = 0)
     : ISample<HubSample>
 {
-    public static IReadOnlyList<string> Columns { get; } = ["hours", "grant_mw", "usable_servers", "busy_servers", "queued_requests", "tokens_served"];
+    public static IReadOnlyList<string> Columns { get; } =
+        ["hours", "grant_mw", "usable_servers", "busy_servers", "queued_requests", "tokens_served",
+         "it_mwh", "prefill_accelerator_hours", "busy_accelerator_hours", "input_tokens", "output_tokens"];
 
-    public double[] Values() => [Hours, GrantMW, UsableServers, BusyServers, QueuedRequests, TokensServed];
+    public double[] Values() => [Hours, GrantMW, UsableServers, BusyServers, QueuedRequests, TokensServed, ItMWh, PrefillAcceleratorHours, BusyAcceleratorHours, InputTokens, OutputTokens];
 
-    public static HubSample FromValues(ReadOnlySpan<double> v) => new(v[0], v[1], v[2], v[3], v[4], v[5]);
+    public static HubSample FromValues(ReadOnlySpan<double> v) => new(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]);
 }
 
 /// <summary>What a hub reports: requests still queued or in service at the end, and its series.</summary>
-public sealed record HubReport(int QueuedAtEnd, Series<HubSample> Series, IReadOnlyList<(string Region, string Class, bool RealTime, ClassLatency Latency)> Classes) : IEntityReport
+public sealed record HubReport(int QueuedAtEnd, Series<HubSample> Series, IReadOnlyList<(string Region, string Class, bool RealTime, ClassLatency Latency)> Classes,
+    double KvPeakShare = 0) : IEntityReport
 {
     ISeries IEntityReport.Series => Series;
 
@@ -353,14 +377,16 @@ public sealed record HubReport(int QueuedAtEnd, Series<HubSample> Series, IReadO
     {
         int queued = r.ReadInt32();
         var series = Series<HubSample>.Read(r);
+        double kvPeak = r.ReadDouble();
         var classes = new List<(string, string, bool, ClassLatency)>();
         for (int n = r.ReadInt32(); n > 0; n--) classes.Add((r.ReadString(), r.ReadString(), r.ReadBoolean(), ClassLatency.Read(r)));
-        return new HubReport(queued, series, classes);
+        return new HubReport(queued, series, classes, kvPeak);
     }
 
     public void AddTo(SupplyChainSummary s, string id)
     {
         s.QueuedAtEnd += QueuedAtEnd;
+        s.KvPeakShare = Math.Max(s.KvPeakShare, KvPeakShare);
         foreach (var (region, cls, realTime, l) in Classes) s.AddClassLatency(region, cls, realTime, l);
     }
 }

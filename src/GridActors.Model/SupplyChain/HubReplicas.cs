@@ -52,7 +52,7 @@ public sealed class HubReplicas
     private bool _capped;
     private double _lastItMW;       // IT power drawn over the last interval (MW)
     private double _typicalMicros;  // mean time of recent requests in a replica (arrival to end), µs
-    private double _busyMicros;     // engines' busy time already counted
+    private double _prefillMicros, _prefillJ;   // engines' prefill time and prefill energy already counted
 
     private sealed class Cohort
     {
@@ -82,6 +82,9 @@ public sealed class HubReplicas
     public int Usable => _usable;
     public bool Capped => _capped;
     public int CohortsInService => _cohorts.Count;
+
+    /// <summary>Most KV tokens a simulated replica held at once, as a share of its cache.</summary>
+    public double PeakKvShare => _engines.Max(e => e.PeakKvShare);
     public IReadOnlyDictionary<(int Origin, int Class), ClassLatency> Latency => _latency;
 
     /// <summary>Simulated replicas in use (those below the usable count).</summary>
@@ -89,7 +92,7 @@ public sealed class HubReplicas
 
     private Cohorts.ClassMix MixOf(Bundle b) => _model.MixOf(_model.IndexInKind(b.Origin), b.RealTime);
 
-    private RequestClassSpec Class(int origin, int c) => _model.Spec.Users[_model.IndexInKind(origin)].Classes[c];
+    private RequestClassSpec Class(int origin, int c) => _model.ClassesOf(_model.IndexInKind(origin))[c];
 
     private static long Key(int origin, long id) => ((long)origin << 40) | (id & 0xFF_FFFF_FFFFL);
 
@@ -131,7 +134,7 @@ public sealed class HubReplicas
 
     private void Submit(int engine, Cohort c, long id, long at)
     {
-        var (cls, shape) = MixOf(c.Bundle).Request(c.Key, c.Simulated++);
+        var (cls, shape) = MixOf(c.Bundle).Request(c.Key, c.Simulated++, c.Bundle.Id, c.Bundle.Requests);
         _engines[engine].Submit(new ReplicaRequest(at, shape, id, cls));
     }
 
@@ -173,15 +176,18 @@ public sealed class HubReplicas
         _extendedTo = Math.Max(_extendedTo, now);
     }
 
-    /// <summary>When cohort (<paramref name="origin"/>, <paramref name="id"/>) ends, at its due time (every simulated request
-    /// of it has arrived, so the engines know).</summary>
-    public long EndOf(IEventContext ctx, int origin, long id)
+    /// <summary>When cohort (<paramref name="origin"/>, <paramref name="id"/>) ends, asked at or after its due time (every
+    /// simulated request of it has arrived): <c>Settled</c> with its end, or not yet settled — some of its requests wait for a
+    /// prefill iteration that starts later — with when to ask again.</summary>
+    public (bool Settled, long At) EndOf(IEventContext ctx, int origin, long id)
     {
         long now = ctx.Now.Micros;
         Advance(ctx, now);
         var c = _cohorts[Key(origin, id)];
-        if (c.Simulated == 0) return now + (long)Math.Round(_typicalMicros);
-        return Math.Max(now, c.MaxEnd);
+        if (c.Simulated == 0) return (true, now + (long)Math.Round(_typicalMicros));
+        if (c.Done + c.Dropped < c.Simulated)
+            return (false, Math.Max(now + 1, _engines.Max(e => e.OpenIterationStart ?? now + 1)));
+        return (true, Math.Max(now, c.MaxEnd));
     }
 
     /// <summary>Closes cohort <paramref name="b"/>: its requests served and dropped.</summary>
@@ -281,23 +287,29 @@ public sealed class HubReplicas
 
     /// <summary>IT energy the replicas drew since the last bill (MWh), and busy accelerator-hours; advances every engine.
     /// <paramref name="now"/> is the start of a dispatch interval.</summary>
-    public (double ItMWh, double BusyAcceleratorHours) Bill(IEventContext ctx, long now)
+    public (double ItMWh, double BusyAcceleratorHours, double PrefillAcceleratorHours, double PrefillItMWh) Bill(IEventContext ctx, long now)
     {
         Advance(ctx, now);
         int active = Active;
         double j = 0, busy = 0;
         for (int i = 0; i < _engines.Length; i++)
         {
-            double e = _engines[i].TakeEnergyJ(now);
-            if (i < active) { j += e; busy += _engines[i].BusyMicros; }
+            double e = _engines[i].TakeEnergyJ(now), b = _engines[i].TakeBusyMicros(now);
+            if (i < active) { j += e; busy += b; }
         }
         double scale = active > 0 ? (double)_usable / active : 0;
         double it = j * scale / SupplyChainSummary.JoulesPerMWh;
-        double allBusy = _engines.Sum(e => e.BusyMicros);
-        double busyHours = Math.Max(0, allBusy - _busyMicros) * scale * _acc.PerReplica / SimTime.MicrosPerHour;
-        _busyMicros = allBusy;
+        double allPrefill = _engines.Take(active).Sum(e => e.PrefillMicros);
+        double busyHours = busy * scale * _acc.PerReplica / SimTime.MicrosPerHour;
+        // Prefill occupies the replica's prefill accelerators (all of them when it is not disaggregated).
+        int prefillers = _acc.PrefillPerReplica > 0 ? _acc.PrefillPerReplica : _acc.PerReplica;
+        double prefillHours = Math.Max(0, allPrefill - _prefillMicros) * scale * prefillers / SimTime.MicrosPerHour;
+        double allPrefillJ = _engines.Take(active).Sum(e => e.PrefillEnergyJ);
+        double prefillMWh = Math.Max(0, allPrefillJ - _prefillJ) * scale / SupplyChainSummary.JoulesPerMWh;
+        _prefillMicros = allPrefill;
+        _prefillJ = allPrefillJ;
         _lastItMW = it / _model.IntervalHours;
-        return (it, busyHours);
+        return (it, busyHours, prefillHours, prefillMWh);
     }
 
     /// <summary>Facility power to ask for the next interval (MW).</summary>
@@ -335,7 +347,7 @@ public sealed class HubReplicas
 
     public void Save(BinaryWriter w)
     {
-        w.Write(_up); w.Write(_usable); w.Write(_pointer); w.Write(_capped); w.Write(_lastItMW); w.Write(_typicalMicros); w.Write(_busyMicros);
+        w.Write(_up); w.Write(_usable); w.Write(_pointer); w.Write(_capped); w.Write(_lastItMW); w.Write(_typicalMicros); w.Write(_prefillMicros); w.Write(_prefillJ);
         w.Write(_extendedTo); w.Write(_rate);
         w.Write(_rngs[0] is not null);
         for (int j = 0; j < _rngs.Length; j++) { _rngs[j]?.Save(w); w.Write(_unit[j]); }
@@ -355,7 +367,7 @@ public sealed class HubReplicas
     public void Load(BinaryReader r)
     {
         _up = r.ReadInt32(); _usable = r.ReadInt32(); _pointer = r.ReadInt64(); _capped = r.ReadBoolean(); _lastItMW = r.ReadDouble();
-        _typicalMicros = r.ReadDouble(); _busyMicros = r.ReadDouble();
+        _typicalMicros = r.ReadDouble(); _prefillMicros = r.ReadDouble(); _prefillJ = r.ReadDouble();
         _extendedTo = r.ReadInt64(); _rate = r.ReadDouble();
         bool seeded = r.ReadBoolean();
         for (int j = 0; j < _rngs.Length; j++) { _rngs[j] = seeded ? Rng.Load(r) : null; _unit[j] = r.ReadDouble(); }

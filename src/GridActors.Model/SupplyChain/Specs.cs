@@ -134,6 +134,20 @@ public sealed record UserRegionSpec(
     /// <summary>Requests one cohort of its classes stands for (1: request by request).</summary>
     public int CohortSize { get; init; } = 16;
 
+    /// <summary>A request trace (Azure LLM inference layout, <see cref="TracePath"/>) the region's requests follow instead of
+    /// classes: one real-time class named "trace" with <see cref="TraceCacheHit"/>, the region's TTFT objective and a TPOT
+    /// objective of 100 ms, whose lengths are the trace's rows, resampled or replayed (<see cref="TraceReplay"/>).</summary>
+    public IReadOnlyList<TraceRow>? TraceRows { get; init; }
+
+    public string? TracePath { get; init; }
+    public bool TraceReplay { get; init; }
+    public double TraceCacheHit { get; init; }
+
+    /// <summary>The classes its requests are of: <see cref="Classes"/>, or the trace's one class, or none.</summary>
+    public IReadOnlyList<Serving.RequestClassSpec> ServedClasses => Classes.Count > 0 || TraceRows is null
+        ? Classes
+        : [new Serving.RequestClassSpec("trace") { Trace = TraceRows, Replay = TraceReplay, CacheHit = TraceCacheHit, SloTtftMs = SloTtftMs, SloTpotMs = 100 }];
+
     /// <summary>Where the users are (for maps only; optional).</summary>
     public double? Lat { get; init; }
     public double? Lon { get; init; }

@@ -34,6 +34,18 @@ public sealed class SupplyChainSummary
     /// servers): IT energy drawn (MWh, facility energy ÷ PUE), accelerator-hours provisioned and busy, input tokens, the input tokens
     /// served from the prefix cache, output tokens, and list-price revenue (USD; 0: no list prices).</summary>
     public double ItMWh, AcceleratorHours, BusyAcceleratorHours, InputTokens, CachedTokens, OutputTokens, RevenueUsd;
+    /// <summary>IT energy drawn while prefilling, by the accelerators that prefill with their share of node overhead (MWh).</summary>
+    public double PrefillItMWh;
+
+    /// <summary>Most KV tokens any simulated replica held at once, as a share of its cache (above 1 only with live
+    /// admission, where a real engine would preempt).</summary>
+    public double KvPeakShare;
+
+    /// <summary>IT energy per input token: what prefilling drew ÷ input tokens (J; 0 without hubs on accelerators).</summary>
+    public double InputEnergyPerTokenJ => InputTokens > 0 ? PrefillItMWh * JoulesPerMWh / InputTokens : 0;
+
+    /// <summary>IT energy per output token: the rest of the IT energy (decoding, idle, overhead) ÷ output tokens (J).</summary>
+    public double OutputEnergyPerTokenJ => OutputTokens > 0 ? (ItMWh - PrefillItMWh) * JoulesPerMWh / OutputTokens : 0;
     public double P50, P95, P99, SloViolations, RealTimeServed;
     public bool EnergyConserved, RequestsConserved;
     public string? EnergyImbalance, RequestImbalance;
@@ -154,6 +166,7 @@ public sealed class SupplyChainSummary
         s.HubWaitMsMean = waits > 0 ? Metric(M.WaitSum) / waits / 1000 : 0;
         s.StartupCostUsd = Metric(M.StartupCost);
         s.ItMWh = Metric(M.ItEnergy);
+        s.PrefillItMWh = Metric(M.PrefillItEnergy);
         s.AcceleratorHours = Metric(M.AcceleratorHours);
         s.BusyAcceleratorHours = Metric(M.BusyAcceleratorHours);
         s.InputTokens = Metric(M.InputTokens);

@@ -21,6 +21,7 @@ public static class M
         "cost.startup_usd",
         "energy.it_mwh", "serving.accelerator_hours", "serving.busy_accelerator_hours",
         "tokens.input", "tokens.cached", "tokens.output", "revenue.usd",
+        "energy.prefill_it_mwh",
     ];
 
     public const int HubEnergy = 0, Carbon = 1;
@@ -35,6 +36,9 @@ public static class M
     /// drawn (MWh, before PUE), accelerator-hours provisioned and busy, input tokens (of which <c>tokens.cached</c> hit the
     /// prefix cache), output tokens, and list-price revenue (USD).</summary>
     public const int ItEnergy = 25, AcceleratorHours = 26, BusyAcceleratorHours = 27, InputTokens = 28, CachedTokens = 29, OutputTokens = 30, Revenue = 31;
+
+    /// <summary>IT energy drawn while prefilling by the accelerators that prefill (MWh): the input tokens' share.</summary>
+    public const int PrefillItEnergy = 32;
 
     /// <summary>Metrics declared for the serving model that no entity writes yet; until one does, the summary reads 0 and
     /// <see cref="CostDrivers.From"/> falls back to the hub servers. The metric test exempts exactly these from "every metric is
@@ -257,10 +261,15 @@ public sealed class SupplyChainModel : ISimModel, ITopology
 
     private Serving.Cohorts.ClassMix[][]? _mixes;
 
+    private IReadOnlyList<Serving.RequestClassSpec>[]? _classes;
+
+    /// <summary>The classes user region <paramref name="user"/>'s requests are of (<see cref="UserRegionSpec.ServedClasses"/>).</summary>
+    public IReadOnlyList<Serving.RequestClassSpec> ClassesOf(int user) => (_classes ??= [.. Spec.Users.Select(u => u.ServedClasses)])[user];
+
     /// <summary>The class mix of user region <paramref name="user"/>'s real-time or batch requests.</summary>
     public Serving.Cohorts.ClassMix MixOf(int user, bool realTime)
     {
-        var mixes = _mixes ??= [.. Spec.Users.Select(u => new[] { new Serving.Cohorts.ClassMix(u.Classes, false), new Serving.Cohorts.ClassMix(u.Classes, true) })];
+        var mixes = _mixes ??= [.. Enumerable.Range(0, Spec.Users.Count).Select(ClassesOf).Select(c => new[] { new Serving.Cohorts.ClassMix(c, false), new Serving.Cohorts.ClassMix(c, true) })];
         return mixes[user][realTime ? 1 : 0];
     }
 

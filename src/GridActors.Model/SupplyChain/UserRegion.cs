@@ -57,7 +57,7 @@ public sealed class UserRegion : Entity
 
     public override void Init(IEventContext ctx)
     {
-        if (_spec.Classes.Count == 0)
+        if (_model.ClassesOf(_model.IndexInKind(ctx.Self.Value)).Count == 0)
         {
             ScheduleNextArrival(ctx);
             return;
@@ -175,7 +175,9 @@ public sealed class UserRegion : Entity
         ctx.AddMetric(M.TokensArrived, tokens);
         _hourCounts[Arrived] += requests;
         var route = Choose(realTime);
-        long span = Cohorts.SpanMicros(Cohorts.Key(ctx.RunSeed, ctx.Self.Value, id), requests, rate);
+        long span = mix.Replayed is { } rows
+            ? Cohorts.ReplaySpanMicros(rows, id, requests, rate)
+            : Cohorts.SpanMicros(Cohorts.Key(ctx.RunSeed, ctx.Self.Value, id), requests, rate);
         if (route is null)
         {
             ctx.AddMetric(M.DropNoRoute, requests);

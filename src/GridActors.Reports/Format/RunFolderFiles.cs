@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace GridActors.Reports.Format;
@@ -44,7 +45,60 @@ public sealed record RequestSummary(double? Arrived, double? Served, double? Que
 
 public sealed record MeanSummary(double Mean);
 
-public sealed record TokenSummary(double? Served, double? Arrived);
+/// <summary>Tokens served and arrived; at hubs on accelerators also input (prompt) tokens, of which cache hits, and output
+/// tokens (null in folders written before them).</summary>
+public sealed record TokenSummary(double? Served, double? Arrived)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? Input { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? Output { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? CacheHit { get; init; }
+    /// <summary>Most KV tokens any simulated replica held at once ÷ its cache (above 1 only with live admission).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? KvPeakShare { get; init; }
+}
+
+/// <summary>Energy per token (J): <see cref="Facility"/> = hub (facility, PUE included) energy ÷ tokens served;
+/// <see cref="Input"/> = IT energy drawn while prefilling ÷ input tokens; <see cref="Output"/> = the rest of the IT energy ÷
+/// output tokens (both null without hubs on accelerators). Folders written before the split hold a number: it is read as
+/// <see cref="Facility"/>.</summary>
+[JsonConverter(typeof(EnergyPerTokenConverter))]
+public sealed record EnergyPerToken(double? Facility, double? Input, double? Output);
+
+public sealed class EnergyPerTokenConverter : JsonConverter<EnergyPerToken>
+{
+    public override EnergyPerToken? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.Number) return new EnergyPerToken(reader.GetDouble(), null, null);
+        if (reader.TokenType != JsonTokenType.StartObject) throw new JsonException("energyPerTokenJ: a number or {facility, input, output}");
+        double? facility = null, input = null, output = null;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            string name = reader.GetString() ?? "";
+            reader.Read();
+            double? v = reader.TokenType == JsonTokenType.Null ? null : reader.GetDouble();
+            switch (name)
+            {
+                case "facility": facility = v; break;
+                case "input": input = v; break;
+                case "output": output = v; break;
+            }
+        }
+        return new EnergyPerToken(facility, input, output);
+    }
+
+    public override void Write(Utf8JsonWriter writer, EnergyPerToken value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        void W(string name, double? v) { if (v is double d) writer.WriteNumber(name, d); else writer.WriteNull(name); }
+        W("facility", value.Facility);
+        W("input", value.Input);
+        W("output", value.Output);
+        writer.WriteEndObject();
+    }
+}
+
+/// <summary>One request class of one user region, served on replicas: time to first token and per output token (ms),
+/// requests, and the share over an objective.</summary>
+public sealed record ClassLatencyInfo(Percentiles Ttft, Percentiles Tpot, double Requests, double SloMissRate, double InputTokens, double OutputTokens);
 
 /// <summary>USD per million tokens served, and its parts.</summary>
 public sealed record CostSummary(double? Total, double? Electricity, double? Capital, double? Network);
@@ -88,7 +142,7 @@ public sealed record SummaryFile
     public RequestSummary? Requests { get; init; }
     public MeanSummary? HubWaitMs { get; init; }
     public TokenSummary? Tokens { get; init; }
-    public double? EnergyPerTokenJ { get; init; }
+    public EnergyPerToken? EnergyPerTokenJ { get; init; }
     public CostSummary? CostPerMillionTokensUsd { get; init; }
     /// <summary>The cost drivers (null in folders written before them, and when the run has none: see
     /// <see cref="CostDriversUnavailable"/>).</summary>
@@ -97,6 +151,8 @@ public sealed record SummaryFile
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? CostDriversUnavailable { get; init; }
     public Percentiles? LatencyMs { get; init; }
     public IReadOnlyDictionary<string, Percentiles>? LatencyMsByRegion { get; init; }
+    /// <summary>By "user region/class" for request classes served on replicas (null in older folders).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyDictionary<string, ClassLatencyInfo>? LatencyMsByClass { get; init; }
     public Percentiles? BatchTurnaroundMs { get; init; }
     public IReadOnlyDictionary<string, Percentiles>? BatchTurnaroundMsByRegion { get; init; }
     public double? SloViolationRate { get; init; }
