@@ -93,7 +93,7 @@ public class ServingSchemaSpecs
     public void The_shipped_deepseek_reference_loads_with_its_catalogue_and_targets()
     {
         var s = ScenarioLoader.LoadFile(Path.Combine(Repo, "scenarios", "deepseek-h800-reference.yaml"));
-        Assert.Contains(s.Spec.Accelerators, a => a.Id == "h800-pd" && a.PrefillPerReplica == 120 && a.PerReplica == 264);
+        Assert.Contains(s.Spec.Accelerators, a => a.Id == "h800-pd" && a.PrefillPerReplica == 112 && a.PerReplica == 256 && a.KvAdmission == Model.Serving.KvAdmission.Live);
         Assert.Equal(new[] { "ascend-910b", "ascend-910c", "h100", "h20", "h800", "h800-pd" }, s.Spec.Accelerators.Select(a => a.Id).Order(StringComparer.Ordinal));
         var hub = Assert.Single(s.Spec.Hubs);
         Assert.Equal("h800-pd", hub.Accelerator);

@@ -63,8 +63,8 @@ public sealed class ReplicaEngine
     private readonly long _intervalMicros;
     private readonly PriorityQueue<ReplicaRequest, (long At, long Seq)> _pending = new();
     private readonly PriorityQueue<Running, (long End, long Seq)> _ends = new();   // running sequences, by end time
-    private readonly SortedDictionary<long, double> _bins = [];   // energy above idle by dispatch interval (J)
-    private readonly SortedDictionary<long, double> _busyBins = [];   // busy time (anything running) by dispatch interval (µs)
+    private readonly IntervalBins _bins = new();       // energy above idle by dispatch interval (J)
+    private readonly IntervalBins _busyBins = new();   // busy time (anything running) by dispatch interval (µs)
     private readonly List<(Running Seq, (long End, long Seq) At)> _popped = [];
     private long _seq, _clock, _billedTo, _iterStart;
     private double _iterTokens;
@@ -302,31 +302,19 @@ public sealed class ReplicaEngine
     /// <summary>Adds <paramref name="watts"/> over [from, to) to the interval bins.</summary>
     private void Bin(long from, long to, double watts) => Bin(_bins, from, to, watts);
 
-    private void Bin(SortedDictionary<long, double> bins, long from, long to, double watts)
+    private void Bin(IntervalBins bins, long from, long to, double watts)
     {
         if (to <= from || watts == 0) return;
         for (long k = from / _intervalMicros; k * _intervalMicros < to; k++)
         {
             long a = Math.Max(from, k * _intervalMicros), b = Math.Min(to, (k + 1) * _intervalMicros);
-            bins[k] = bins.GetValueOrDefault(k) + watts * (b - a) / 1e6;
+            bins.Add(k, watts * (b - a) / 1e6);
         }
     }
 
     /// <summary>Busy time (anything admitted and not ended) in the dispatch intervals before <paramref name="upTo"/> not
     /// taken yet (µs); <paramref name="upTo"/> as for <see cref="TakeEnergyJ"/>.</summary>
-    public double TakeBusyMicros(long upTo)
-    {
-        double micros = 0;
-        long last = upTo / _intervalMicros;
-        while (_busyBins.Count > 0)
-        {
-            var first = _busyBins.First();
-            if (first.Key >= last) break;
-            micros += first.Value;
-            _busyBins.Remove(first.Key);
-        }
-        return micros;
-    }
+    public double TakeBusyMicros(long upTo) => _busyBins.TakeBefore(upTo / _intervalMicros);
 
     /// <summary>Energy drawn from the last call up to <paramref name="upTo"/> (J), which must be a dispatch interval's start
     /// the clock has reached: idle power over the time plus what the requests added in the intervals before it.</summary>
@@ -335,15 +323,7 @@ public sealed class ReplicaEngine
         if (upTo > _clock) throw new InvalidOperationException($"energy up to {upTo} µs asked before the clock reached it ({_clock} µs)");
         if (upTo % _intervalMicros != 0) throw new ArgumentException($"{upTo} µs is not the start of a dispatch interval", nameof(upTo));
         if (upTo <= _billedTo) return 0;
-        double j = _idleW * (upTo - _billedTo) / 1e6;
-        long last = upTo / _intervalMicros;
-        while (_bins.Count > 0)
-        {
-            var first = _bins.First();
-            if (first.Key >= last) break;
-            j += first.Value;
-            _bins.Remove(first.Key);
-        }
+        double j = _idleW * (upTo - _billedTo) / 1e6 + _bins.TakeBefore(upTo / _intervalMicros);
         _billedTo = upTo;
         return j;
     }
@@ -385,10 +365,8 @@ public sealed class ReplicaEngine
         var ends = _ends.UnorderedItems.OrderBy(x => x.Priority).ToList();
         w.Write(ends.Count);
         foreach (var (run, (end, seq)) in ends) { w.Write(end); w.Write(seq); w.Write(run.Kv); w.Write(run.Prompt); w.Write(run.Rate); w.Write(run.First); }
-        w.Write(_bins.Count);
-        foreach (var (k, j) in _bins) { w.Write(k); w.Write(j); }
-        w.Write(_busyBins.Count);
-        foreach (var (k, j) in _busyBins) { w.Write(k); w.Write(j); }
+        _bins.Save(w);
+        _busyBins.Save(w);
     }
 
     public void Load(BinaryReader r)
@@ -419,9 +397,48 @@ public sealed class ReplicaEngine
             long end = r.ReadInt64(), seq = r.ReadInt64();
             _ends.Enqueue(new Running(r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadInt64()), (end, seq));
         }
-        _bins.Clear();
-        for (int n = r.ReadInt32(); n > 0; n--) _bins[r.ReadInt64()] = r.ReadDouble();
-        _busyBins.Clear();
-        for (int n = r.ReadInt32(); n > 0; n--) _busyBins[r.ReadInt64()] = r.ReadDouble();
+        _bins.Load(r);
+        _busyBins.Load(r);
+    }
+}
+
+/// <summary>Amounts by dispatch interval, from the first interval not taken yet on (a list, not a tree: requests add to
+/// the current interval and the next few).</summary>
+internal sealed class IntervalBins
+{
+    private readonly List<double> _values = [];
+    private long _first;   // interval of _values[0]
+
+    /// <summary>Adds <paramref name="amount"/> to interval <paramref name="k"/> (to the first one not taken if it is earlier).</summary>
+    public void Add(long k, double amount)
+    {
+        long i = Math.Max(0, k - _first);
+        while (_values.Count <= i) _values.Add(0);
+        _values[(int)i] += amount;
+    }
+
+    /// <summary>Removes and sums the intervals before <paramref name="last"/>.</summary>
+    public double TakeBefore(long last)
+    {
+        int n = (int)Math.Clamp(last - _first, 0, _values.Count);
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += _values[i];
+        _values.RemoveRange(0, n);
+        if (last > _first) _first = last;
+        return sum;
+    }
+
+    public void Save(BinaryWriter w)
+    {
+        w.Write(_first);
+        w.Write(_values.Count);
+        foreach (double v in _values) w.Write(v);
+    }
+
+    public void Load(BinaryReader r)
+    {
+        _first = r.ReadInt64();
+        _values.Clear();
+        for (int n = r.ReadInt32(); n > 0; n--) _values.Add(r.ReadDouble());
     }
 }
