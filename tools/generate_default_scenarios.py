@@ -3,6 +3,8 @@
 # reference from the figures in shared/data (sources cited in the generated comments).
 # Run: python3 tools/generate_default_scenarios.py [OUTPUT_DIR]   (default: scenarios/)
 import math, os, re, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import serving_catalogue  # noqa: E402  (next to this file)
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 SHARED = os.path.join(ROOT, "..", "shared", "data")   # shared/data next to the repository (optional: used for cross-checks)
 def gc(a, b):
@@ -34,6 +36,8 @@ DEFAULT_HEADER = """# china-token-supply-chain.yaml — the default GridActors s
 # (racks × 2.5 kW [S5]) where sourced. Bundle rates follow token volumes: China ~1.4e14 tokens/day
 # [A23] and global API volumes [A21][A22] (shares by region are ESTIMATES [user_regions]).
 # Energy prices are converted at 7.2 CNY/USD (ESTIMATE).
+# Serving (issue 15): the hubs serve on accelerator replicas and the users send request classes; each serving unit above
+# becomes the replicas its requests need (see "Serving" before the hubs); the grid's sizing still counts the units.
 """
 
 # ---------------- regions
@@ -537,19 +541,23 @@ weather:
   wind_correlation_length: 400 km
   solar_correlation_length: 150 km""")
 
+    w("\n" + serving_catalogue.accelerators_yaml().rstrip())
+    w(serving_catalogue.default_serving_note())
     w("""
 # The 10 clusters of the 8 national hubs [S2][S20]. role east = real-time, west = batch [S20].
-# servers = serving units (4 MW IT each at full load, see the header); PUE targets [S3][S4][S21];
-# prices CNY/kWh → USD/MWh at 7.2 (sourced where marked in reference-topology.yaml, else ESTIMATE).
-# capital_per_server_hour: 3,140 accelerators × ~$25k × 1.4 server overhead ÷ (5 years × 8760 h) ≈ $2,500 (ESTIMATE from [overseas §3]).""" + hubs_comment + "\nhubs:")
+# Serving units (the grid's adequacy sizing still counts each as 4 MW IT at full load, see the header) become replicas
+# (Serving above); PUE targets [S3][S4][S21]; prices CNY/kWh → USD/MWh at 7.2 (sourced where marked in
+# reference-topology.yaml, else ESTIMATE); capital: the replicas' accelerator rental (catalogue).""" + hubs_comment + "\nhubs:")
     for id, region, lat, lon, role, servers, pue, cny, note in hubs:
         usd, capital = round(cny * 1000 / 7.2, 1), 2500
         if id in hubs_over:
             o = hubs_over[id]
             servers, pue, usd, capital = o.get("servers", servers), o.get("pue", pue), o.get("usd_mwh", usd), o.get("capital", capital)
             note = o["note"] + " (default: " + note + ")"
-        w(f"  - {{id: {id}, region: {region}, role: {role}, lat: {lat}, lon: {lon}, servers: {servers}, tokens_per_second_per_server: 4000000,")
-        w(f"     idle_power_per_server: 1.2 MW, full_power_per_server: 4 MW, pue: {pue}, electricity_price: {usd}, capital_per_server_hour: {capital}, queue_limit: 400}}   # {note}")
+        acc = serving_catalogue.SERVING_BY_ROLE[role]
+        replicas = round(servers * serving_catalogue.replicas_per_unit(role))
+        w(f"  - {{id: {id}, region: {region}, role: {role}, lat: {lat}, lon: {lon}, accelerator: {acc}, replicas: {replicas}, simulated_replicas: 1,")
+        w(f"     pue: {pue}, electricity_price: {usd}}}   # {servers} serving units (see Serving above); {note}")
 
     w("""
 # Subsea and cross-border cables [C1]-[C14]; lengths and design capacities sourced unless marked.
@@ -575,13 +583,15 @@ users:""")
         w(f"    lat: {la}   # {place} (ESTIMATE)")
         w(f"    lon: {lo}")
         w(f"    utc_offset: {utc}")
+        share = realtime.get(id, rt)
+        tokens = share * serving_catalogue.mean_tokens(serving_catalogue.mix_of("east")) + (1 - share) * serving_catalogue.mean_tokens(serving_catalogue.mix_of("west"))
         w(f"    bundles_per_second: {rate}")
-        w(f"    requests_per_bundle: 100000")
-        w(f"    tokens_per_request: 1000")
-        w(f"    realtime_share: {realtime.get(id, rt)}")
-        w(f"    prefill_share: 0.008")
+        w(f"    requests_per_bundle: {round(100000 * 1000 / tokens)}   # 100,000 × 1,000 tokens ÷ {tokens:,.0f} tokens per request of the mix below")
+        w(f"    cohort: {round(100000 * 1000 / tokens)}")
+        w(f"    realtime_share: {share}")
         w(f"    slo_ttft: 500 ms")
         w(f"    diurnal: {diurnal}")
+        w(serving_catalogue.classes_yaml(share))
         rs = routes_dom(city) if city else routes_intl(intl)
         w("    routes:")
         for r in rs: w(f"      - {r}")
@@ -869,18 +879,21 @@ storage:""")
         la, lo = next(r[3] for r in US_REGIONS if r[0] == region)
         w(f"  - {{id: {sid}, region: {region}, type: {typ}, power: {gw} GW, energy: {gwh} GWh, efficiency: {round(rte * 100)} %, initial_soc: 50 %, lat: {la}, lon: {lo}}}   # {note}")
     w(f"""
-# Hubs. role east = real-time, west = batch (as in the default). servers = the default's serving units (see the header).
+{serving_catalogue.accelerators_yaml(overrides=serving_catalogue.US_OVERRIDES).rstrip()}
+# Serving: as the default (tools/serving_catalogue.py), on H100 replicas at every hub (ESTIMATE: the US fleet's inference
+#   workhorse), each of the default's serving units = {serving_catalogue.replicas_per_unit("east", acc_id="h100"):.1f} replicas east / {serving_catalogue.replicas_per_unit("west", acc_id="h100"):.1f} west at {serving_catalogue.UTILISATION_TARGET:.0%} of their capacity; request classes as the default.
+# Hubs. role east = real-time, west = batch (as in the default). Units = the default's serving units (see the header).
 # electricity_price: the state's EIA 2023 industrial average (no data-centre tariff in ¢/kWh was found [overseas §1]; the
 #   US industrial average is 80.6 USD/MWh, EIA 2023; hyperscaler PPAs "5–7 ¢/kWh" is an unsourced claim [overseas §1]).
 # pue: {US_PUE}, Epoch's default for non-hyperscalers [overseas §2] (hyperscale 1.10 Google 2023 / 1.09 Meta; Uptime 2024
 #   industry average 1.56). The default's hubs use 1.25 east / 1.20 west.
-# capital_per_server_hour: {ACCELERATORS_PER_UNIT:,} accelerators × ${H100_USD:,} (H100 list price; range $25k–40k) × {SERVER_OVERHEAD} server
-#   overhead (SemiAnalysis DGX H100) ÷ (5 years × 8760 h; Epoch) = ${US_CAPITAL:,} (derived [overseas §3]).
+# capital: the replicas' accelerator rental (catalogue above: H100 at capital only, $30k x 1.4 / 5 years [overseas §3]).
 # Sites (ESTIMATE coordinates): Ashburn (Northern Virginia), The Dalles (Columbia Gorge), Dallas–Fort Worth.
 hubs:""")
     for hid, region, la, lo, role, n, usd, note in US_HUBS:
-        w(f"  - {{id: {hid}, region: {region}, role: {role}, lat: {la}, lon: {lo}, servers: {n}, tokens_per_second_per_server: 4000000,")
-        w(f"     idle_power_per_server: 1.2 MW, full_power_per_server: 4 MW, pue: {US_PUE}, electricity_price: {usd}, capital_per_server_hour: {US_CAPITAL}, queue_limit: 400}}   # {note}")
+        replicas = round(n * serving_catalogue.replicas_per_unit(role, acc_id=serving_catalogue.US_ACCELERATOR))
+        w(f"  - {{id: {hid}, region: {region}, role: {role}, lat: {la}, lon: {lo}, accelerator: {serving_catalogue.US_ACCELERATOR}, replicas: {replicas}, simulated_replicas: 1,")
+        w(f"     pue: {US_PUE}, electricity_price: {usd}}}   # {n} serving units; {note}")
     w("""
 # Transatlantic cables (ESTIMATE: generic paths, no system named or sourced; see the generator). Length = great circle
 # between the landing areas; capacity not sourced (schema default).
@@ -904,13 +917,14 @@ users:""")
         w(f"    lat: {la}   # {place} (ESTIMATE)")
         w(f"    lon: {lo}")
         w(f"    utc_offset: {utc}")
+        tokens = US_REALTIME * serving_catalogue.mean_tokens(serving_catalogue.mix_of("east")) + (1 - US_REALTIME) * serving_catalogue.mean_tokens(serving_catalogue.mix_of("west"))
         w(f"    bundles_per_second: {rate}")
-        w(f"    requests_per_bundle: 100000")
-        w(f"    tokens_per_request: 1000")
+        w(f"    requests_per_bundle: {round(100000 * 1000 / tokens)}   # 100,000 × 1,000 tokens ÷ {tokens:,.0f} tokens per request of the mix below")
+        w(f"    cohort: {round(100000 * 1000 / tokens)}")
         w(f"    realtime_share: {US_REALTIME}")
-        w(f"    prefill_share: 0.008")
         w(f"    slo_ttft: 500 ms")
         w(f"    diurnal: {diurnal}")
+        w(serving_catalogue.classes_yaml(US_REALTIME))
         w("    routes:")
         if uid == "europe":
             for cid, us_land, eu_land in US_CABLES:
@@ -934,5 +948,4 @@ calibration:
 write("overseas-reference.yaml", build_overseas())
 
 # ---------------- DeepSeek-on-H800 reference (serving model calibration; tools/serving_catalogue.py)
-import serving_catalogue  # noqa: E402  (next to this file)
 write("deepseek-h800-reference.yaml", serving_catalogue.deepseek_reference_yaml())

@@ -247,15 +247,18 @@ def _fmt(v) -> str:
     return str(v)
 
 
-def accelerators_yaml(indent: str = "", notes: bool = True) -> str:
+def accelerators_yaml(indent: str = "", notes: bool = True, overrides: dict | None = None) -> str:
     """The scenario's `accelerators:` block: per entry the derivation as comment lines (notes=True) and one flow
     mapping with a trailing comment naming its sources. hbm and weights are GB, rental USD per accelerator-hour."""
     lines = [f"{indent}accelerators:",
              f"{indent}  # DeepSeek-V3/R1 (671B MoE, FP8/INT8 weights, BF16 MLA KV) on each type; made by tools/serving_catalogue.py",
              f"{indent}  # (sources and derivations there and in bench note i15-catalogue). hbm, weights: GB; rental: USD per accelerator-hour."]
     for a in ACCELERATORS:
+        o = (overrides or {}).get(a["id"])
+        if o:
+            a = {**a, **o["values"]}
         if notes:
-            lines += [f"{indent}  # {line}" for line in NOTES[a["id"]]]
+            lines += [f"{indent}  # {line}" for line in NOTES[a["id"]]] + ([f"{indent}  # {o['note']}"] if o else [])
         body = ", ".join(f"{k}: {_fmt(a[k])}{' ' + _UNITS[k] if k in _UNITS else ''}" for k in _ORDER if k in a)
         lines.append(f"{indent}  - {{{body}}}   # {SOURCES[a['id']]}")
     return "\n".join(lines) + "\n"
@@ -454,6 +457,95 @@ def main() -> None:
         print(f"    {name:46s} {m:6.1f} ({m * g / 8:5.0f} nodes) / {p:6.1f} ({p * g / 8:5.0f} nodes)")
     print(f"  IT J per output token: decode nodes {r['j_per_output_decode']:.2f}; prefill+decode {r['j_per_output_all']:.2f}"
           f" ({r['j_per_token_all']:.3f} J per token of all tokens)")
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The default scenario's serving: request classes and the replicas that stand in for its serving units.
+# ---------------------------------------------------------------------------------------------------------------------
+CACHE_HIT = 0.563   # [A5] DeepSeek's share of input tokens hitting the KV cache; ESTIMATE: taken for the whole market
+CLASSES = {         # name: (prompt median, p90, output median, p90, source)
+    "chat": (1020, 2734, 129, 424, "Azure 2023 conversation trace [K102]"),
+    "code": (1469, 5188, 13, 55, "Azure 2023 code trace [K102]"),
+}
+CODE_SHARE_OF_REALTIME = 0.2   # ESTIMATE: code/agent work within real-time requests (no sourced split found)
+SERVING_BY_ROLE = {"east": "h20", "west": "ascend-910b"}   # ESTIMATE, see default_serving_note()
+UTILISATION_TARGET = 0.7       # ESTIMATE: a unit's replicas are sized to run at 70 % of their capacity at its full rate
+
+
+def lognormal_mean(median: float, p90: float) -> float:
+    sigma = math.log(p90 / median) / 1.2815515655446004
+    return median * math.exp(sigma * sigma / 2)
+
+
+def class_means(name: str) -> tuple[float, float]:
+    pm, p9, om, o9, _ = CLASSES[name]
+    return lognormal_mean(pm, p9), lognormal_mean(om, o9)
+
+
+def mix_of(role: str) -> dict:
+    """Request classes and their shares within a hub role's traffic: real-time (east) is chat and code, batch (west) has
+    conversation lengths (ESTIMATE: no batch trace in the facts)."""
+    return {"chat": 1 - CODE_SHARE_OF_REALTIME, "code": CODE_SHARE_OF_REALTIME} if role == "east" else {"chat": 1.0}
+
+
+def replica_capacity(acc_id: str, mix: dict) -> float:
+    """Requests per second one colocated replica serves at most with the mix: prefill (uncached tokens × (β1 + β0/chunk),
+    iterations full) and decode at max_batch share its time."""
+    a = next(x for x in ACCELERATORS if x["id"] == acc_id)
+    n = a["max_batch"]
+    it = a["step_base"] + a["step_per_decode_sequence"] * n
+    per_request = 0.0
+    for name, share in mix.items():
+        p, o = class_means(name)
+        prefill = p * (1 - CACHE_HIT) * (a["step_per_prefill_token"] + a["step_base"] / a.get("prefill_chunk", PREFILL_CHUNK))
+        per_request += share * (prefill + o * it / n)
+    return 1e6 / per_request
+
+
+def mean_tokens(mix: dict) -> float:
+    return sum(share * sum(class_means(name)) for name, share in mix.items())
+
+
+def replicas_per_unit(role: str, unit_tokens_per_s: float = 4e6, acc_id: str | None = None) -> float:
+    """Replicas that stand in for one of the default's serving units (4 M tokens/s): its requests per second at
+    UTILISATION_TARGET of a replica's capacity."""
+    mix = mix_of(role)
+    return unit_tokens_per_s / mean_tokens(mix) / (UTILISATION_TARGET * replica_capacity(acc_id or SERVING_BY_ROLE[role], mix))
+
+
+# The overseas reference's hubs: H100 everywhere (ESTIMATE), rented at capital only like the China entries' H20 and
+# Ascend (price x 1.4 server overhead / 5 years, overseas §3), so that a comparison prices accelerators on one basis.
+US_ACCELERATOR = "h100"
+US_H100_CAPITAL = capital_per_hour(30_000)
+US_OVERRIDES = {"h100": {"values": {"rental_per_hour": round(US_H100_CAPITAL, 3)},
+                         "note": f"overseas reference: rental_per_hour = capital only, $30k H100 list x 1.4 / 43,800 h = ${US_H100_CAPITAL:.3f} (overseas §3), the basis of the China entries' H20 and Ascend"}}
+
+
+def classes_yaml(realtime_share: float, indent: str = "    ") -> str:
+    rt = realtime_share
+    rows = [("chat", rt * (1 - CODE_SHARE_OF_REALTIME), "realtime", "500 ms", "100 ms"),
+            ("code", rt * CODE_SHARE_OF_REALTIME, "realtime", "500 ms", "100 ms"),
+            ("batch", 1 - rt, "batch", "3600 s", "1000 ms")]
+    out = [f"{indent}classes:"]
+    for name, share, kind, ttft, tpot in rows:
+        pm, p9, om, o9, src = CLASSES["chat" if name == "batch" else name]
+        out.append(f"{indent}  - {{name: {name}, share: {share:.6f}, kind: {kind}, prompt_median: {pm}, prompt_p90: {p9}, output_median: {om}, output_p90: {o9}, "
+                   f"cache_hit: {CACHE_HIT}, slo_ttft: {ttft}, slo_tpot: {tpot}}}   # {src}")
+    return "\n".join(out)
+
+
+def default_serving_note() -> str:
+    e, w = replicas_per_unit("east"), replicas_per_unit("west")
+    return f"""# Serving (issue 15): every hub serves DeepSeek-V3/R1 on replicas of the catalogue above (ESTIMATE choice of types):
+#   real-time (east) hubs on H20 (the NVIDIA part sold into China in 2024-25 [K80][A9]), batch (west) hubs on Ascend 910B
+#   (domestic chips get the western subsidised power, overseas sheet §1). A hub keeps its serving units as capacity: one
+#   unit (4 M tokens/s, header) = {e:.1f} H20 replicas east / {w:.1f} Ascend 910B replicas west, the replicas its requests
+#   need at {UTILISATION_TARGET:.0%} of their capacity (ESTIMATE) with the class mix below (tools/serving_catalogue.py).
+#   One replica per hub is simulated request by request and stands for the others (simulated_replicas: 1).
+# Request classes per user region: chat and code (Azure 2023 traces [K102]) split the real-time share 80/20 (ESTIMATE),
+#   batch has conversation lengths (ESTIMATE); cache hits 56.3 % as DeepSeek's [A5] (ESTIMATE for the market);
+#   requests_per_bundle keeps each region's tokens per second: 100,000 × 1,000 tokens ÷ the mix's mean tokens.
+#   SLO: TTFT 500 ms [D7c], TPOT 100 ms (ESTIMATE: twice DeepSeek's 20-22 tok/s [A5]); batch TTFT 1 h (ESTIMATE)."""
 
 
 def deepseek_reference_yaml() -> str:

@@ -1,5 +1,6 @@
 using GridActors.Kernel;
 using GridActors.Model.Serving;
+using GridActors.Model.SupplyChain;
 using Xunit.Abstractions;
 
 namespace GridActors.Model.Tests;
@@ -209,7 +210,7 @@ public class ServingSpecs(ITestOutputHelper output)
     public void Gamma_draws_have_the_mean_and_variance_of_their_shape()
     {
         var rng = Rng.FromSeed(5);
-        foreach (int k in new[] { 1, 2, 7, 100, 5000 })
+        foreach (int k in new[] { 1, 2, 7, 100, 999, 1000, 5000, 30_000 })
         {
             var x = Enumerable.Range(0, 40_000).Select(_ => Cohorts.Gamma(k, rng)).ToArray();
             double mean = x.Average(), variance = x.Average(v => (v - mean) * (v - mean));
@@ -267,5 +268,49 @@ public class ServingAdmissionSpecs(ITestOutputHelper output)
         Assert.True(PeakBatch(admitted) > 1.3 * PeakBatch(reserved));
         Assert.True(meanWait(admitted) < meanWait(reserved));
         Assert.InRange(engine.PeakKvShare, 0.5, 1.2);
+    }
+}
+
+/// <summary>Power capping [A2]: lower clocks before fewer replicas.</summary>
+public class PowerCapSpecs
+{
+    [Fact]
+    public void A_capped_replica_takes_6_5_percent_longer_for_23_percent_less_energy_above_idle()
+    {
+        var spec = new ReplicaSpec { WeightsGB = 140 };
+        const long interval = 300_000_000;
+        (ServedRequest S, double AboveIdleJ) Run(bool capped)
+        {
+            var e = new ReplicaEngine(spec, interval);
+            if (capped) e.SetCap(HubReplicas.CapTimeScale, HubReplicas.CapEnergyScale / HubReplicas.CapTimeScale);
+            e.Submit(new ReplicaRequest(1_000_000, new RequestShape(2000, 0, 200), 1, 0));
+            var done = new List<ServedRequest>();
+            e.Advance(interval, done);
+            return (done[0], e.TakeEnergyJ(interval) - spec.PowerW(false, 0) * interval / 1e6);
+        }
+        var (free, freeJ) = Run(false);
+        var (cap, capJ) = Run(true);
+        Assert.Equal(1.065, (double)cap.TtftMicros / free.TtftMicros, 3);
+        Assert.Equal(1.065, cap.TpotMicros / free.TpotMicros, 9);
+        Assert.Equal(0.77, capJ / freeJ, 3);
+    }
+
+    [Fact]
+    public void Under_a_shortfall_a_hub_caps_power_first_and_sheds_replicas_only_when_the_capped_draw_still_exceeds_the_grant()
+    {
+        var spec = ServingHubSpecs.SmallOnReplicas(cohort: 16, replicas: 10, simulated: 2);
+        var model = new SupplyChainModel(spec);
+        var hub = new HubReplicas(model, spec.Hubs[1]);
+        var acc = spec.Accelerators[0].Replica;
+        double idle = 10 * acc.PowerW(false, 0) / 1e6 * spec.Hubs[1].Pue, demand = 3 * idle;
+        double capped = idle + (demand - idle) * HubReplicas.CapEnergyScale / HubReplicas.CapTimeScale;
+        Assert.Equal(10, hub.Grant(demand, demand));
+        Assert.False(hub.Capped);
+        Assert.Equal(10, hub.Grant(capped * 1.01, demand));        // short, but the cap covers it: every replica, capped
+        Assert.True(hub.Capped);
+        Assert.Equal(5, hub.Grant(capped * 0.5, demand));          // the capped draw is still too much: half the replicas
+        Assert.True(hub.Capped);
+        Assert.Equal(10, hub.Grant(demand, demand));
+        Assert.False(hub.Capped);
     }
 }

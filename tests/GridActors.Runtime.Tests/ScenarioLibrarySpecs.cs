@@ -43,6 +43,27 @@ public class ScenarioLibrarySpecs
         Assert.True(missed.Count == 0, "missed: " + string.Join("; ", missed));
     }
 
+    [Fact]
+    public void Against_the_overseas_reference_the_electricity_price_factor_alone_is_1_01_to_1_10()
+    {
+        // The overseas fact sheet's arithmetic: electricity is a small share of the cost of a token, so US prices alone
+        // raise it by 1–10 % [overseas §5]. Four hours of each day (the cost drivers do not need the whole day).
+        CostDrivers Drivers(string file)
+        {
+            var scenario = ScenarioLoader.LoadFile(Path.Combine(Repo(), "scenarios", file));
+            var model = new SupplyChainModel(scenario.Spec);
+            var result = new SequentialExecutor().Run(model, new RunSettings(scenario.Seed, SimTime.FromHours(4)));
+            return CostDrivers.From(SupplyChainSummary.From(model, result));
+        }
+        var china = Drivers("china-token-supply-chain.yaml");
+        var us = Drivers("overseas-reference.yaml");
+        var waterfall = CostWaterfall.Of(china, us);
+        var electricity = waterfall.Steps[0];
+        Assert.Equal("electricity price", electricity.Name);
+        Assert.InRange(electricity.Factor, 1.01, 1.10);
+        Assert.Equal(waterfall.Ratio, waterfall.Steps.Aggregate(1.0, (p, f) => p * f.Factor), 9);
+    }
+
     [Theory]
     [MemberData(nameof(Files))]
     public async Task Each_scenario_runs_with_conservation_and_identical_digests_on_both_executors(string file)

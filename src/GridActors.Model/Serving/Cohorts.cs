@@ -52,11 +52,25 @@ public static class Cohorts
     }
 
     /// <summary>Request <paramref name="i"/> of the cohort with key <paramref name="key"/> of class <paramref name="c"/>.</summary>
-    public static RequestShape Request(RequestClassSpec c, ulong key, int i) => Request(c, Rng.FromSeed(Mix(key ^ (0x5A5A_0000_0000_0000UL + (ulong)(uint)i))), 0, 1);
+    public static RequestShape Request(RequestClassSpec c, ulong key, int i) =>
+        Request(c, Lengths.Of(c), Rng.FromSeed(Mix(key ^ (0x5A5A_0000_0000_0000UL + (ulong)(uint)i))), 0, 1);
+
+    /// <summary>A class's two lognormals as μ and σ, worked out once (a draw is then e^(μ + σ·z)).</summary>
+    private readonly record struct Lengths(double PromptMu, double PromptSigma, double OutputMu, double OutputSigma)
+    {
+        public static Lengths Of(RequestClassSpec c)
+        {
+            var (p, o) = (c.Prompt, c.Output);
+            return new Lengths(p.Mu, p.Sigma, o.Mu, o.Sigma);
+        }
+
+        public static double Draw(double mu, double sigma, double u) =>
+            Math.Max(1, Math.Exp(mu + sigma * Normal.Quantile(Math.Clamp(u, 1e-12, 1 - 1e-12))));
+    }
 
     /// <summary>A request of class <paramref name="c"/> from <paramref name="rng"/>; a class on a trace takes a random row,
     /// or when it replays, a random row of the <paramref name="size"/> rows of cohort <paramref name="cohort"/>.</summary>
-    private static RequestShape Request(RequestClassSpec c, Rng rng, long cohort, int size)
+    private static RequestShape Request(RequestClassSpec c, Lengths l, Rng rng, long cohort, int size)
     {
         if (c.Trace is { Count: > 0 } rows)
         {
@@ -64,8 +78,8 @@ public static class Cohorts
             var t = rows[(int)(row % rows.Count)];
             return new RequestShape(Math.Clamp(t.ContextTokens, 1, MaxTokens), c.CacheHit, Math.Clamp(t.GeneratedTokens, 1, MaxTokens));
         }
-        double prompt = Math.Min(MaxTokens, Math.Round(c.Prompt.Draw(rng.NextDouble())));
-        double output = Math.Min(MaxTokens, Math.Round(c.Output.Draw(rng.NextDouble())));
+        double prompt = Math.Min(MaxTokens, Math.Round(Lengths.Draw(l.PromptMu, l.PromptSigma, rng.NextDouble())));
+        double output = Math.Min(MaxTokens, Math.Round(Lengths.Draw(l.OutputMu, l.OutputSigma, rng.NextDouble())));
         return new RequestShape(prompt, c.CacheHit, output);
     }
 
@@ -88,11 +102,22 @@ public static class Cohorts
         return Math.Max(1, (long)Math.Round(traceSeconds * scale * 1e6));
     }
 
-    /// <summary>A Gamma(<paramref name="shape"/>, 1) draw for an integer shape ≥ 1: exponential for 1, otherwise Marsaglia
-    /// and Tsang's method (normal by Box–Muller).</summary>
+    /// <summary>Shapes from which <see cref="Gamma"/> uses the Wilson–Hilferty approximation (its relative error in the
+    /// quantiles is below 10⁻³ there) instead of Marsaglia and Tsang's exact method.</summary>
+    public const int WilsonHilfertyShape = 1000;
+
+    /// <summary>A Gamma(<paramref name="shape"/>, 1) draw for an integer shape ≥ 1: exponential for 1, Marsaglia and
+    /// Tsang's method (normal by Box–Muller) up to <see cref="WilsonHilfertyShape"/>, Wilson–Hilferty beyond.</summary>
     public static double Gamma(int shape, Rng rng)
     {
         if (shape <= 1) return -Math.Log(1.0 - rng.NextDouble());
+        if (shape >= WilsonHilfertyShape)
+        {
+            // Wilson–Hilferty: (X/k)^(1/3) is nearly normal, mean 1 − 1/(9k), variance 1/(9k); one uniform, one quantile.
+            double z = Normal.Quantile(Math.Clamp(rng.NextDouble(), 1e-15, 1 - 1e-15)), w = 1.0 / (9 * shape);
+            double cube = 1 - w + z * Math.Sqrt(w);
+            return shape * Math.Max(0, cube * cube * cube);
+        }
         double d = shape - 1.0 / 3, c = 1 / Math.Sqrt(9 * d);
         while (true)
         {
@@ -117,11 +142,13 @@ public static class Cohorts
         private readonly int[] _classes;
         private readonly double[] _cumulative;
         private readonly RequestClassSpec[] _specs;
+        private readonly Lengths[] _lengths;
 
         public ClassMix(IReadOnlyList<RequestClassSpec> classes, bool realTime)
         {
             _classes = [.. Enumerable.Range(0, classes.Count).Where(c => classes[c].RealTime == realTime)];
             _specs = [.. classes];
+            _lengths = [.. classes.Select(c => c.Trace is null ? Lengths.Of(c) : default)];
             Share = _classes.Sum(c => classes[c].Share);
             double acc = 0;
             _cumulative = [.. _classes.Select(c => acc += classes[c].Share / Share)];
@@ -145,7 +172,7 @@ public static class Cohorts
             int k = 0;
             while (k < _classes.Length - 1 && u >= _cumulative[k]) k++;
             int c = _classes[k];
-            return (c, Cohorts.Request(_specs[c], rng, cohort, size));
+            return (c, Cohorts.Request(_specs[c], _lengths[c], rng, cohort, size));
         }
 
         /// <summary>The replayed trace of this kind's only class, or null (a replay cannot be mixed with other classes).</summary>

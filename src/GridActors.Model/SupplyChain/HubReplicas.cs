@@ -42,7 +42,7 @@ public sealed class HubReplicas
     private readonly Dictionary<long, Cohort> _cohorts = [];
     private readonly SortedDictionary<(int Origin, int Class), ClassLatency> _latency = [];
     private readonly List<ServedRequest> _done = [];
-    private readonly List<long> _inProgress = [];   // cohorts whose requests are arriving, in order of admission
+    private readonly List<Cohort> _inProgress = [];   // cohorts whose requests are arriving, in order of admission
     private readonly Rng?[] _rngs;                   // per simulated replica, from the run seed at the first cohort
     private readonly double[] _unit;                 // per simulated replica: merged intensity left to its next arrival
     private long _extendedTo;
@@ -57,10 +57,12 @@ public sealed class HubReplicas
     private sealed class Cohort
     {
         public required Bundle Bundle;
+        public long Id;                   // its key in the hub (origin, bundle id)
         public ulong Key;
         public int Simulated, Done, Dropped;
         public long End, MaxEnd;          // End: when its last request arrives
         public double Rate, TtftMicrosSum;   // Rate: its requests per µs while in progress
+        public (RequestClassSpec, ClassLatency)?[]? Classes;   // its origin's classes and their records, as met (not saved)
     }
 
     public HubReplicas(SupplyChainModel model, HubSpec hub)
@@ -111,7 +113,7 @@ public sealed class HubReplicas
             }
         Extend(now);
         long id = Key(b.Origin, b.Id);
-        var c = new Cohort { Bundle = b, Key = Cohorts.Key(ctx.RunSeed, b.Origin, b.Id), End = now };
+        var c = new Cohort { Bundle = b, Id = id, Key = Cohorts.Key(ctx.RunSeed, b.Origin, b.Id), End = now };
         int usable = Math.Max(1, _usable);
         if (b.Requests == 1)
         {
@@ -124,7 +126,7 @@ public sealed class HubReplicas
             long span = Cohorts.SpanMicros(c.Key, b.Requests, b.RatePerSecond);
             c.End = now + span;
             c.Rate = b.Requests / (double)span;
-            _inProgress.Add(id);
+            _inProgress.Add(c);
             _rate += c.Rate;
         }
         _cohorts.Add(id, c);
@@ -149,7 +151,7 @@ public sealed class HubReplicas
         while (t < now)
         {
             long b = now;
-            foreach (long id in _inProgress) b = Math.Min(b, Math.Max(t, _cohorts[id].End));
+            foreach (var c in _inProgress) b = Math.Min(b, Math.Max(t, c.End));
             if (_rate > 0)
                 for (int j = 0; j < Active; j++)
                 {
@@ -159,19 +161,19 @@ public sealed class HubReplicas
                         used += _unit[j];
                         long at = Math.Min(b, t + (long)Math.Round(used / _rate));
                         double pick = _rngs[j]!.NextDouble() * _rate, acc = 0;
-                        long chosen = _inProgress[^1];
-                        foreach (long id in _inProgress)
+                        var chosen = _inProgress[^1];
+                        foreach (var c in _inProgress)
                         {
-                            acc += _cohorts[id].Rate;
-                            if (pick < acc) { chosen = id; break; }
+                            acc += c.Rate;
+                            if (pick < acc) { chosen = c; break; }
                         }
-                        Submit(j, _cohorts[chosen], chosen, at);
+                        Submit(j, chosen, chosen.Id, at);
                         _unit[j] = Cohorts.Gamma(Math.Max(1, _usable), _rngs[j]!);
                     }
                     _unit[j] -= available - used;
                 }
             t = b;
-            if (_inProgress.RemoveAll(id => _cohorts[id].End <= t) > 0) _rate = _inProgress.Sum(id => _cohorts[id].Rate);
+            if (_inProgress.RemoveAll(c => c.End <= t) > 0) _rate = _inProgress.Sum(c => c.Rate);
         }
         _extendedTo = Math.Max(_extendedTo, now);
     }
@@ -242,10 +244,9 @@ public sealed class HubReplicas
             c.MaxEnd = Math.Max(c.MaxEnd, s.EndMicros);
             c.TtftMicrosSum += s.TtftMicros;
             var b = c.Bundle;
-            var cls = Class(b.Origin, s.Request.Tag);
+            var (cls, lat) = ClassOf(c, s.Request.Tag);
             long way = b.HubArrival - b.CreatedAt;
             double ttftMs = (2 * way + s.TtftMicros) / 1000.0, tpotMs = s.TpotMicros / 1000.0;
-            var lat = LatencyOf(b.Origin, s.Request.Tag);
             lat.Ttft.Add(ttftMs, weight);
             if (s.Request.Shape.OutputTokens > 1) lat.Tpot.Add(tpotMs, weight);
             if (ttftMs > cls.SloTtftMs || (s.Request.Shape.OutputTokens > 1 && tpotMs > cls.SloTpotMs)) { lat.SloMisses += weight; misses += weight; }
@@ -257,6 +258,14 @@ public sealed class HubReplicas
             ctx.AddMetric(M.WaitSum, waitSum);
             ctx.AddMetric(M.WaitCount, waits);
         }
+    }
+
+    /// <summary>Class <paramref name="tag"/> of cohort <paramref name="c"/>'s origin and its latency record (looked up once
+    /// per cohort and class).</summary>
+    private (RequestClassSpec Spec, ClassLatency Latency) ClassOf(Cohort c, int tag)
+    {
+        var classes = c.Classes ??= new (RequestClassSpec, ClassLatency)?[_model.ClassesOf(_model.IndexInKind(c.Bundle.Origin)).Count];
+        return classes[tag] ??= (Class(c.Bundle.Origin, tag), LatencyOf(c.Bundle.Origin, tag));
     }
 
     private ClassLatency LatencyOf(int origin, int cls)
@@ -352,7 +361,7 @@ public sealed class HubReplicas
         w.Write(_rngs[0] is not null);
         for (int j = 0; j < _rngs.Length; j++) { _rngs[j]?.Save(w); w.Write(_unit[j]); }
         w.Write(_inProgress.Count);
-        foreach (long id in _inProgress) w.Write(id);
+        foreach (var c in _inProgress) w.Write(c.Id);
         foreach (var e in _engines) e.Save(w);
         w.Write(_cohorts.Count);
         foreach (var (id, c) in _cohorts.OrderBy(x => x.Key))
@@ -372,7 +381,8 @@ public sealed class HubReplicas
         bool seeded = r.ReadBoolean();
         for (int j = 0; j < _rngs.Length; j++) { _rngs[j] = seeded ? Rng.Load(r) : null; _unit[j] = r.ReadDouble(); }
         _inProgress.Clear();
-        for (int n = r.ReadInt32(); n > 0; n--) _inProgress.Add(r.ReadInt64());
+        var inProgress = new long[r.ReadInt32()];
+        for (int n = 0; n < inProgress.Length; n++) inProgress[n] = r.ReadInt64();
         foreach (var e in _engines) e.Load(r);
         _cohorts.Clear();
         for (int n = r.ReadInt32(); n > 0; n--)
@@ -380,8 +390,11 @@ public sealed class HubReplicas
             var c = new Cohort { Bundle = SupplyChainCodec.ReadBundle(r) };
             c.Key = r.ReadUInt64(); c.Simulated = r.ReadInt32(); c.Done = r.ReadInt32(); c.Dropped = r.ReadInt32(); c.End = r.ReadInt64(); c.MaxEnd = r.ReadInt64();
             c.Rate = r.ReadDouble(); c.TtftMicrosSum = r.ReadDouble();
-            _cohorts.Add(Key(c.Bundle.Origin, c.Bundle.Id), c);
+            c.Id = Key(c.Bundle.Origin, c.Bundle.Id);
+            _cohorts.Add(c.Id, c);
         }
+        _inProgress.Clear();
+        foreach (long id in inProgress) _inProgress.Add(_cohorts[id]);
         _latency.Clear();
         for (int n = r.ReadInt32(); n > 0; n--) _latency[(r.ReadInt32(), r.ReadInt32())] = ClassLatency.Read(r);
     }
