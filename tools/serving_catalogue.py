@@ -601,6 +601,9 @@ users:
     bundles_per_second: {peak / 1000:.3f}   # x requests_per_bundle = {peak:,.0f} requests/s, the peak hour (see the header)
     requests_per_bundle: 1000
     cohort: 1024
+    price_input: 0.55          # DeepSeek-R1 list prices at launch, USD per million tokens: input cache miss [A14d][A5]
+    price_cached_input: 0.14   # input cache hit [A14d][A5]
+    price_output: 2.19         # output [A14d][A5]; [A5]'s "theoretical revenue" of $562,027/day is priced this way
     classes:
       - {{name: chat, share: {1 - c['share']:.4f}, prompt_median: 1020, prompt_p90: 2734, output_median: 129, output_p90: 424, cache_hit: 0.563, slo_ttft: 2000 ms, slo_tpot: 50 ms}}   # [K102] lengths, [A5] cache hits and 20-22 tok/s
       - {{name: reasoning, share: {c['share']:.4f}, prompt_median: 1020, prompt_p90: 2734, output_median: 5000, output_p90: {c['output_p90']:.0f}, cache_hit: 0.563, slo_ttft: 2000 ms, slo_tpot: 50 ms}}   # [A4] median; share and p90 fitted (D, header)

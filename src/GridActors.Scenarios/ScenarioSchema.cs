@@ -362,6 +362,12 @@ public static class ScenarioSchema
             u => u.TracePath, (u, path, rows) => u with { TracePath = path, TraceRows = rows }),
         new Choice<UserRegionSpec, bool>("trace_mode", "resample: Poisson arrivals at the region's rate, each request a random row; replay: the rows in order, cohort by cohort, at the trace's pace scaled to the region's rate",
             [("resample", false), ("replay", true)], u => u.TraceReplay, (u, v) => u with { TraceReplay = v }) { Default = "resample" },
+        new Number<UserRegionSpec>("price_input", "list price of an uncached input token, per million (revenue of requests served on replicas)", u => u.PriceInputUsdPerM, (u, v) => u with { PriceInputUsdPerM = v!.Value })
+            { Unit = "USD", Default = 0, Bounds = Bounds.NonNegative(10_000) },
+        new Number<UserRegionSpec>("price_cached_input", "list price of an input token found in the prefix cache, per million", u => u.PriceCachedInputUsdPerM, (u, v) => u with { PriceCachedInputUsdPerM = v!.Value })
+            { Unit = "USD", Default = 0, Bounds = Bounds.NonNegative(10_000) },
+        new Number<UserRegionSpec>("price_output", "list price of an output token, per million", u => u.PriceOutputUsdPerM, (u, v) => u with { PriceOutputUsdPerM = v!.Value })
+            { Unit = "USD", Default = 0, Bounds = Bounds.NonNegative(10_000) },
         new Number<UserRegionSpec>("trace_cache_hit", "share of a trace request's prompt found in the prefix cache", u => u.TraceCacheHit, (u, v) => u with { TraceCacheHit = v!.Value })
             { Dimension = Dimension.Fraction, Default = 0, Bounds = new Bounds(0, 1, MaxOpen: true) },
         new Items<UserRegionSpec, RequestClassSpec>("classes", "request classes {name, share, prompt/output median and p90, cache_hit, slo_ttft, slo_tpot, kind}; their shares sum to 1",

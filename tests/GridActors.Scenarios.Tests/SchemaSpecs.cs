@@ -87,6 +87,7 @@ public class SchemaSpecs
                 {
                     Routes = [s.Users[1].Routes[0] with { CableKm = 9876.5, TerrestrialMs = 2.3456 }, s.Users[1].Routes[1]],
                     TracePath = ShippedTrace, TraceRows = TraceFile.Load(ShippedTrace).Rows, TraceReplay = true, TraceCacheHit = 0.25,
+                    PriceInputUsdPerM = 0.55, PriceCachedInputUsdPerM = 0.14, PriceOutputUsdPerM = 2.19,
                 },
                 s.Users[2] with { Classes = [new("chat") { Share = 1, PromptMedian = 800, PromptP90 = 2000, OutputMedian = 200, OutputP90 = 600 }] },
             ],

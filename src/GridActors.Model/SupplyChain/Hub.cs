@@ -252,6 +252,9 @@ public sealed class Hub : Entity
             ctx.AddMetric(M.InputTokens, input);
             ctx.AddMetric(M.CachedTokens, cached);
             ctx.AddMetric(M.OutputTokens, output);
+            var user = _model.Spec.Users[_model.IndexInKind(b.Origin)];
+            double revenue = ((input - cached) * user.PriceInputUsdPerM + cached * user.PriceCachedInputUsdPerM + output * user.PriceOutputUsdPerM) / SupplyChainSummary.TokensPerMillion;
+            if (revenue > 0) ctx.AddMetric(M.Revenue, revenue);
             _inputThisInterval += input;
             _outputThisInterval += output;
             ctx.AddMetric(M.CostNetwork, tokens / SupplyChainSummary.TokensPerMillion * _model.Spec.NetworkUsdPerMillionTokens);

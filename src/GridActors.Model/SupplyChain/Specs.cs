@@ -143,6 +143,12 @@ public sealed record UserRegionSpec(
     public bool TraceReplay { get; init; }
     public double TraceCacheHit { get; init; }
 
+    /// <summary>List prices the region's requests pay (USD per million tokens: uncached input, cached input, output); all 0:
+    /// no list prices (no revenue, margin 1 in a cost waterfall).</summary>
+    public double PriceInputUsdPerM { get; init; }
+    public double PriceCachedInputUsdPerM { get; init; }
+    public double PriceOutputUsdPerM { get; init; }
+
     /// <summary>The classes its requests are of: <see cref="Classes"/>, or the trace's one class, or none.</summary>
     public IReadOnlyList<Serving.RequestClassSpec> ServedClasses => Classes.Count > 0 || TraceRows is null
         ? Classes

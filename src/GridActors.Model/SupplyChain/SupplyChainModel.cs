@@ -39,12 +39,6 @@ public static class M
 
     /// <summary>IT energy drawn while prefilling by the accelerators that prefill (MWh): the input tokens' share.</summary>
     public const int PrefillItEnergy = 32;
-
-    /// <summary>Metrics declared for the serving model that no entity writes yet; until one does, the summary reads 0 and
-    /// <see cref="CostDrivers.From"/> falls back to the hub servers. The metric test exempts exactly these from "every metric is
-    /// written" and fails as soon as one is written, so the list cannot go stale: remove a name when its writer lands.</summary>
-    public static readonly IReadOnlyList<string> AwaitingWriter =
-        ["revenue.usd"];
 }
 
 /// <summary>
