@@ -10,7 +10,7 @@ public class CostWaterfallSpecs
         WorkTokensPerBusyAcceleratorSecond: 1500, Utilisation: 0.6, CacheFactor: 1.3, Margin: 1);
 
     /// <summary>Drivers drawn from wide ranges (margins 1 or not, with the seed).</summary>
-    private static CostDrivers Random(Random r, bool margin) => new(
+    private static CostDrivers Draw(Rng r, bool margin) => new(
         ElectricityUsdPerMWh: 5 + 300 * r.NextDouble(), Pue: 1 + r.NextDouble(), MeanItWPerAccelerator: 100 + 2000 * r.NextDouble(),
         AcceleratorUsdPerHour: 0.1 + 10 * r.NextDouble(), WorkTokensPerBusyAcceleratorSecond: 10 + 1e5 * r.NextDouble(),
         Utilisation: 0.01 + 0.99 * r.NextDouble(), CacheFactor: 1 + 4 * r.NextDouble(), Margin: margin ? 0.5 + 3 * r.NextDouble() : 1);
@@ -24,10 +24,10 @@ public class CostWaterfallSpecs
     {
         for (int seed = 0; seed < 500; seed++)
         {
-            var r = new Random(seed);
+            var r = Rng.FromSeed((ulong)seed);
             bool margin = seed % 2 == 1;
-            var a = Random(r, margin);
-            var b = Random(r, margin);
+            var a = Draw(r, margin);
+            var b = Draw(r, margin);
             var w = CostWaterfall.Of(a, b);
             double product = w.Steps.Aggregate(1.0, (p, s) => p * s.Factor);
             double expected = b.PricePerMillionTokens / a.PricePerMillionTokens;

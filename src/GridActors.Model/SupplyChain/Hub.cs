@@ -241,14 +241,13 @@ public sealed class Hub : Entity
         if (!_inService.Remove((b.Origin, b.Id))) return; // lost when the hub failed
         var pool = _pool!;
         long firstToken = b.HubArrival + pool.MeanTtftMicros(b);
-        var (served, dropped) = pool.Finish(b);
+        var (served, dropped, input, cached, output) = pool.Finish(b);
         long now = ctx.Now.Micros;
         if (served > 0)
         {
             double tokens = b.Tokens * served / b.Requests;
             ctx.AddMetric(M.HubServed, served);
             ctx.AddMetric(M.TokensServed, tokens);
-            var (input, cached, output) = pool.Tokens(b, served);
             ctx.AddMetric(M.InputTokens, input);
             ctx.AddMetric(M.CachedTokens, cached);
             ctx.AddMetric(M.OutputTokens, output);

@@ -192,30 +192,26 @@ public sealed class HubReplicas
         return (true, Math.Max(now, c.MaxEnd));
     }
 
-    /// <summary>Closes cohort <paramref name="b"/>: its requests served and dropped.</summary>
-    public (int Served, int Dropped) Finish(Bundle b)
+    /// <summary>Closes cohort <paramref name="b"/>: its requests served and dropped, and the tokens the served ones stand for
+    /// (input, of which cached, and output; also added to its classes' records).</summary>
+    public (int Served, int Dropped, double Input, double Cached, double Output) Finish(Bundle b)
     {
         long id = Key(b.Origin, b.Id);
         var c = _cohorts[id];
         _cohorts.Remove(id);
         int dropped = c.Simulated == 0 ? 0 : (int)Math.Round((double)b.Requests * c.Dropped / c.Simulated);
+        double inputs = 0, cacheds = 0, outputs = 0;
         foreach (var (cls, input, cached, output) in MixOf(b).Tokens(b.Requests - dropped))
         {
             var lat = LatencyOf(b.Origin, cls);
             lat.InputTokens += input;
             lat.CachedTokens += cached;
             lat.OutputTokens += output;
+            inputs += input;
+            cacheds += cached;
+            outputs += output;
         }
-        return (b.Requests - dropped, dropped);
-    }
-
-    /// <summary>Tokens <paramref name="served"/> requests of cohort <paramref name="b"/> stand for: input (of which cached)
-    /// and output.</summary>
-    public (double Input, double Cached, double Output) Tokens(Bundle b, int served)
-    {
-        double input = 0, cached = 0, output = 0;
-        foreach (var t in MixOf(b).Tokens(served)) { input += t.Input; cached += t.Cached; output += t.Output; }
-        return (input, cached, output);
+        return (b.Requests - dropped, dropped, inputs, cacheds, outputs);
     }
 
     /// <summary>Mean time to first token at the hub of the cohort's simulated requests (µs; the typical time otherwise).</summary>
