@@ -481,8 +481,11 @@ calibration:
     return "\n".join(out)
 
 # ---------------- the scenario text
+BATCH_LATENCY_FIRST = "{policy: latency-first}"
+
+
 def build(name="china-token-supply-chain", header=DEFAULT_HEADER, policy="latency-first", plants_over=None,
-          plants_comment="", hubs_over=None, hubs_comment="", realtime=None, users_comment=""):
+          plants_comment="", hubs_over=None, hubs_comment="", realtime=None, users_comment="", batch=BATCH_LATENCY_FIRST):
     """The default scenario, or a variant of it: plants_over = {plant id: (GW, note)};
     hubs_over = {hub id: dict(servers=, pue=, usd_mwh=, capital=, note=)}; realtime = {user id: share}."""
     plants_over, hubs_over, realtime = plants_over or {}, hubs_over or {}, realtime or {}
@@ -495,6 +498,10 @@ time:
   dispatch_interval: 5 min
   seed: 1
 policy: {policy}
+# Batch work is held by the batch scheduler to its deadline (24 h from creation, ESTIMATE: overnight batch APIs
+# promise completion within a day) and released by its policy; held work is released 2 h before its deadline
+# whatever the signals (ESTIMATE: a day's queue at a western hub drains well within that).
+batch: {batch}
 network:
   fiber_us_per_km: 4.9            # sourced [C16]
   usd_per_million_tokens: 0.001   # ESTIMATE upper bound [overseas §6: negligible]
@@ -680,20 +687,32 @@ surplus_plants = {p["id"]: (round(p["gw"] * NW_SCALE, 1), f"× {NW_SCALE} 2030-s
                   for p in PLANTS if p["region"] in ("gansu", "ningxia") and p["typ"] in ("wind", "solar")}
 surplus_hubs = {"gansu-qingyang": dict(servers=500, note="2030 plan 800k racks × 2.5 kW = 2,000 MW IT [S5] → 500 units (derived)")}
 surplus_rt = {u[0]: SURPLUS_RT for u in users}
-for policy in ("latency-first", "green-aware"):
-    file = f"renewable-surplus-{policy}.yaml"
-    other = f"renewable-surplus-{'green-aware' if policy == 'latency-first' else 'latency-first'}.yaml"
-    text = build(name=f"renewable-surplus-{policy}", policy=policy, plants_over=surplus_plants, hubs_over=surplus_hubs, realtime=surplus_rt,
+SURPLUS_MEMBERS = {
+    # member: (routing policy, batch section, what it does)
+    "latency-first": ("latency-first", "{policy: latency-first}",
+                      "batch released on arrival to the nearest western hub with a short queue"),
+    "space-only": ("green-aware", "{policy: green-aware, shift: space}",
+                   "batch released on arrival to the hub whose region curtails most (else the cheapest): shifted in space only"),
+    "time-only": ("latency-first", "{policy: green-aware, shift: time}",
+                  "batch held until the hub it would go to anyway can take it from renewable output its region would curtail: shifted in time only"),
+    "green-aware": ("green-aware", "{policy: green-aware, shift: time+space}",
+                    "batch held and released to any hub whose region would curtail renewable output: shifted in time and space"),
+    "price-aware": ("cost-first", "{policy: price-aware, shift: time+space}",
+                    "batch held and released to hubs whose locational price is among the past day's cheapest quarter"),
+}
+for member, (policy, batch, does) in SURPLUS_MEMBERS.items():
+    file = f"renewable-surplus-{member}.yaml"
+    others = ", ".join(f"renewable-surplus-{m}.yaml" for m in SURPLUS_MEMBERS if m != member)
+    text = build(name=f"renewable-surplus-{member}", policy=policy, plants_over=surplus_plants, hubs_over=surplus_hubs, realtime=surplus_rt, batch=batch,
         plants_comment=f"\n# RENEWABLE SURPLUS: Gansu and Ningxia wind and solar × {NW_SCALE} (see the header).",
         hubs_comment="\n# RENEWABLE SURPLUS: gansu-qingyang at its 2030 plan (see the header).",
         users_comment=f"\n# RENEWABLE SURPLUS: realtime_share {SURPLUS_RT} everywhere (ESTIMATE; default 0.7 China, 0.6 elsewhere).")
-    write(file, retitle(text, file, f"""high western renewables (2030-style build-out in Gansu and Ningxia), batch {policy}.
-Question: when the north-west curtails solar and wind, how much of that curtailment does green-aware
-batch placement absorb compared with latency-first, and what does it cost in latency and USD per
-million tokens? Under latency-first, batch goes to the nearest western hub with a short queue
-(mostly Helinger and Gui'an); under green-aware, to the hub whose region curtails most (else the
-cheapest). Real-time work goes to the nearest eastern hub under both.
-This file and {other} are identical except for the policy.
+    write(file, retitle(text, file, f"""high western renewables (2030-style build-out in Gansu and Ningxia), batch {member}.
+Question: when the north-west curtails solar and wind, how much of that curtailment does batch work
+shifted in time, in space or in both absorb compared with latency-first, and what does it cost in
+latency, USD and gCO2 per token? This member: {does}.
+Real-time work goes to the nearest eastern hub in every member.
+The members ({others}) are identical except for the routing policy and the batch section.
 Differences from the default (china-token-supply-chain.yaml):
   - Gansu and Ningxia wind and solar × {NW_SCALE}: Inner Mongolia's sourced 2025→2030 growth
     (147.6 GW new energy [R8] → >300 GW target [R9]) applied to them (ESTIMATE). Inner Mongolia stays

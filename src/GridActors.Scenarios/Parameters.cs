@@ -209,6 +209,9 @@ public sealed class Duration<T>(string key, string help, Func<T, long> get, Func
     /// <summary>Bounds checked elsewhere (fault fields: <see cref="FaultRules"/>); only documented here.</summary>
     public string? BoundsDoc { get; init; }
 
+    /// <summary>Leave the key out when writing a spec that has the default.</summary>
+    public bool OmitDefault { get; init; }
+
     public override string Shape => "duration";
     public override string? DefaultText => Default is long d ? Text(d) : null;
     public override string? BoundsText => BoundsDoc ?? (Min == long.MinValue && Max == long.MaxValue ? null
@@ -249,7 +252,7 @@ public sealed class Duration<T>(string key, string help, Func<T, long> get, Func
         return set(spec, t.Micros);
     }
 
-    internal override YamlOut? Write(T spec) => new YamlScalar(Text(get(spec)));
+    internal override YamlOut? Write(T spec) => OmitDefault && get(spec) == Default ? null : new YamlScalar(Text(get(spec)));
 }
 
 /// <summary>A run seed: a whole number in [0, 2^64).</summary>
@@ -514,6 +517,26 @@ public sealed class Section<T>(string key, string help, ParameterSet<T> set) : P
     }
 
     internal override YamlOut? Write(T spec) => Set.Write(spec);
+}
+
+/// <summary>A mapping that may be left out: then nothing is read (no defaults apply) and nothing is written
+/// (<paramref name="present"/> says whether a spec has it).</summary>
+public sealed class OptionalSection<T>(string key, string help, ParameterSet<T> set, Func<T, bool> present) : Param<T>(key, help), INested
+{
+    public ParameterSet<T> Set { get; } = set;
+    ParameterSet INested.Set => Set;
+    public override string Shape => "mapping";
+    public override string? DefaultText => "none";
+
+    internal override T Read(T spec, YamlNode? node, ReadContext ctx)
+    {
+        if (node is null) return spec;
+        if (node is YamlMappingNode map) return Set.Read(map, spec, ctx).Spec;
+        ctx.Error(node, $"'{Key}' must be a mapping");
+        return spec;
+    }
+
+    internal override YamlOut? Write(T spec) => present(spec) ? Set.Write(spec) : null;
 }
 
 /// <summary>A list of mappings, each read into a <typeparamref name="TItem"/> with its own parameter set (plants, routes…).</summary>

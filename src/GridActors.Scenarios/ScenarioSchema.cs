@@ -61,6 +61,29 @@ public static class ScenarioSchema
             { Default = 10 * SimTime.MicrosPerSecond, Min = 1000, Max = Day },
     ]);
 
+    private static BatchSchedulerSpec BatchOf(ScenarioSettings d) => d.Spec.Batch ?? BatchSchedulerSpec.Default;
+
+    private static ScenarioSettings WithBatch(ScenarioSettings d, Func<BatchSchedulerSpec, BatchSchedulerSpec> change) =>
+        d with { Spec = d.Spec with { Batch = change(BatchOf(d)) } };
+
+    /// <summary>The batch scheduler (<see cref="BatchScheduler"/>): present only when the scenario has a 'batch' section,
+    /// which must name its policy.</summary>
+    public static readonly ParameterSet<ScenarioSettings> Batch = new("'batch'", Blank,
+    [
+        new Choice<ScenarioSettings, BatchPolicy>("policy", "when held batch work is released: latency-first (on arrival), green-aware (to hubs whose region would curtail renewables) or price-aware (at the cheapest locational prices of the past day)",
+            [("latency-first", BatchPolicy.LatencyFirst), ("green-aware", BatchPolicy.GreenAware), ("price-aware", BatchPolicy.PriceAware)],
+            d => BatchOf(d).Policy, (d, v) => WithBatch(d, b => b with { Policy = v })) { Required = true },
+        new Choice<ScenarioSettings, BatchShift>("shift", "what green-aware and price-aware may move: time (other hours, same hub), space (other hubs, on arrival) or time+space",
+            [("time+space", BatchShift.TimeAndSpace), ("time", BatchShift.Time), ("space", BatchShift.Space)],
+            d => BatchOf(d).Shift, (d, v) => WithBatch(d, b => b with { Shift = v })) { Default = "time+space" },
+        new Duration<ScenarioSettings>("deadline", "deadline of batch work from its creation (user regions may set their own 'batch_deadline')",
+            d => BatchOf(d).DeadlineMicros, (d, v) => WithBatch(d, b => b with { DeadlineMicros = v })) { Default = 24 * SimTime.MicrosPerHour, Min = SimTime.MicrosPerMinute, Max = 30 * Day },
+        new Duration<ScenarioSettings>("slack", "held work is released this long before its deadline, whatever the signals",
+            d => BatchOf(d).SlackMicros, (d, v) => WithBatch(d, b => b with { SlackMicros = v })) { Default = 2 * SimTime.MicrosPerHour, Min = 0, Max = 30 * Day },
+        new Duration<ScenarioSettings>("period", "how often the scheduler decides",
+            d => BatchOf(d).PeriodMicros, (d, v) => WithBatch(d, b => b with { PeriodMicros = v })) { Default = SimTime.MicrosPerMinute, Min = SimTime.MicrosPerSecond, Max = Day },
+    ]);
+
     /// <summary>The weather fields solar and wind plants sample (<see cref="WeatherField"/>). The lengths are the e-folding
     /// lengths of the weights with which field nodes combine; the correlation of two sites is ≈ 0.8 at one length, 0.46 at
     /// two, 0.19 at three and below 0.01 at five (before plant noise). Defaults: ESTIMATEs of calibration-facts §8 (hourly
@@ -345,6 +368,8 @@ public static class ScenarioSchema
             { Unit = "1/s", Required = true, Bounds = Bounds.Positive(MaxBundlesPerSecond) },
         new Number<UserRegionSpec>("requests_per_bundle", "requests a bundle stands for", u => u.RequestsPerBundle, (u, v) => u with { RequestsPerBundle = v!.Value })
             { Default = 1, Bounds = Bounds.Within(1, MaxRequestsPerBundle) },
+        new Duration<UserRegionSpec>("batch_deadline", "deadline of this region's batch work (0: the 'batch' section's)", u => u.BatchDeadlineMicros, (u, v) => u with { BatchDeadlineMicros = v })
+            { Default = 0, Min = 0, Max = 30 * Day, OmitDefault = true },
         new Count<UserRegionSpec>("cohort", "requests one cohort of its classes stands for (1: request by request); a cohort holds requests of one kind, real-time or batch",
             u => u.CohortSize, (u, v) => u with { CohortSize = v }) { Default = 16, Min = 1, Max = 10_000_000 },
         new Number<UserRegionSpec>("realtime_share", "share of real-time (vs batch) bundles", u => u.RealTimeShare, (u, v) => u with { RealTimeShare = v!.Value })
@@ -510,6 +535,7 @@ public static class ScenarioSchema
             { Default = RoutingPolicies.LatencyFirst.Name },
         new Section<ScenarioSettings>("network", "network-wide settings", Network),
         new Section<ScenarioSettings>("weather", "spatially correlated weather of solar and wind plants", Weather),
+        new OptionalSection<ScenarioSettings>("batch", "the batch scheduler: holds batch work to its deadline and releases it by policy (absent: batch goes straight to hubs)", Batch, d => d.Spec.Batch is not null),
         new Items<ScenarioSettings, RegionSpec>("regions", "grid regions (provinces)", Region, d => d.Spec.Regions, (d, v) => d with { Spec = d.Spec with { Regions = v } }),
         new Items<ScenarioSettings, LinkSpec>("links", "UHV transmission links", Link, d => d.Spec.Links, (d, v) => d with { Spec = d.Spec with { Links = v } }),
         new Items<ScenarioSettings, PlantSpec>("plants", "generation aggregates", Plant, d => d.Spec.Plants, (d, v) => d with { Spec = d.Spec with { Plants = v } })

@@ -12,6 +12,7 @@ public class EntityKindSpecs
         var spec = Small(RoutingPolicies.LatencyFirst, new FaultSpec("cable-cut", "apg", 10 * Minute, 10 * Minute)) with
         {
             Storage = [Storage("ningxia-battery", "ningxia", StorageType.Battery, 100, 400)],
+            Batch = BatchSchedulerSpec.Default,
         };
         var model = new SupplyChainModel(spec);
         var result = new SequentialExecutor().Run(model, Settings(1 * Hour));

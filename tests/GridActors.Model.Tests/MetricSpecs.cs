@@ -6,9 +6,9 @@ namespace GridActors.Model.Tests;
 
 public class MetricSpecs
 {
-    /// <summary>The small scenario with a fault of every kind, a short queue at the western hub, a start-up cost, and the
-    /// eastern hub on accelerators serving request classes (ServingHubSpecs), so that every drop reason, a reroute, a
-    /// start-up and every other counter happens within two hours.</summary>
+    /// <summary>The small scenario with a fault of every kind, a short queue at the western hub, a start-up cost, the
+    /// eastern hub on accelerators serving request classes (ServingHubSpecs) and a batch scheduler with a short deadline,
+    /// so that every drop reason, a reroute, a start-up, late batch work and every other counter happens within two hours.</summary>
     public static SupplyChainSpec SmallWithFaults()
     {
         var small = Small(RoutingPolicies.LatencyFirst,
@@ -17,7 +17,8 @@ public class MetricSpecs
             new FaultSpec("hub-failure", "yrd", 30 * Minute, 10 * Minute),
             new FaultSpec("cable-cut", "apg", 60 * Minute, 20 * Minute),
             new FaultSpec("plant-outage", "ningxia-coal", 15 * Minute, 30 * Minute, Fraction: 0.5),
-            new FaultSpec("link-trip", "lingzhou-shaoxing", 70 * Minute, 10 * Minute));
+            new FaultSpec("link-trip", "lingzhou-shaoxing", 70 * Minute, 10 * Minute),
+            new FaultSpec("cable-cut", "ncp", 65 * Minute, 10 * Minute));   // with APG cut too, North America has no route
         // Start-ups: the Ningxia coal restarts the units lost in its outage.
         var replicas = ServingHubSpecs.SmallOnReplicas(cohort: 16, replicas: 4, simulated: 1);
         return small with
@@ -30,6 +31,8 @@ public class MetricSpecs
             })],
             Hubs = [small.Hubs[0] with { QueueLimit = 5 }, replicas.Hubs[1] with { MaxWaitMicros = 50_000 }],
             Plants = [.. small.Plants.Select(p => p.Id == "ningxia-coal" ? p with { StartupCostUsdPerMW = 10 } : p)],
+            // Batch held to a 20-minute deadline and released only then (late); at 65–75 min North America's is dropped.
+            Batch = BatchSchedulerSpec.Default with { Policy = BatchPolicy.GreenAware, Shift = BatchShift.Time, DeadlineMicros = 20 * Minute, SlackMicros = 0 },
         };
     }
 

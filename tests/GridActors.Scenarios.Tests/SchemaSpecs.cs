@@ -89,8 +89,9 @@ public class SchemaSpecs
                     TracePath = ShippedTrace, TraceRows = TraceFile.Load(ShippedTrace).Rows, TraceReplay = true, TraceCacheHit = 0.25,
                     PriceInputUsdPerM = 0.55, PriceCachedInputUsdPerM = 0.14, PriceOutputUsdPerM = 2.19,
                 },
-                s.Users[2] with { Classes = [new("chat") { Share = 1, PromptMedian = 800, PromptP90 = 2000, OutputMedian = 200, OutputP90 = 600 }] },
+                s.Users[2] with { Classes = [new("chat") { Share = 1, PromptMedian = 800, PromptP90 = 2000, OutputMedian = 200, OutputP90 = 600 }], BatchDeadlineMicros = 6 * Hour },
             ],
+            Batch = new BatchSchedulerSpec(BatchPolicy.PriceAware, BatchShift.Time, 20 * Hour, 90 * 60_000_000L, 2 * 60_000_000L),
             Calibration =
             [
                 new CalibrationTarget("curtailed", "curtailment_share", "ningxia", null, null, PlantType.Solar, 0.1 + 0.2, null, "[K39] Ningxia, H1 2025"),

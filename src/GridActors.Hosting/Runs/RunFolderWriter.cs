@@ -140,6 +140,12 @@ public static class RunSummaries
             BatchTurnaroundMs = P(s.BatchTurnaround),
             BatchTurnaroundMsByRegion = s.BatchTurnaroundByRegion.ToDictionary(kv => kv.Key, kv => P(kv.Value)),
             SloViolationRate = Math.Round(s.SloViolationRate, 6),
+            Batch = scenario.Spec.Batch is { } batch
+                ? new BatchSummary(batch.Policy switch { BatchPolicy.GreenAware => "green-aware", BatchPolicy.PriceAware => "price-aware", _ => "latency-first" },
+                    batch.Shift switch { BatchShift.Time => "time", BatchShift.Space => "space", _ => "time+space" },
+                    Math.Round(s.BatchHeld), Math.Round(s.BatchReleased), Math.Round(s.BatchHeldAtEnd), Math.Round(s.BatchDone),
+                    new Dictionary<string, double> { ["late"] = Math.Round(s.BatchLate), ["no-capacity"] = Math.Round(s.BatchDropped) })
+                : null,
             Invariants = new InvariantSummary(s.EnergyConserved, s.RequestsConserved, s.EnergyImbalance, s.RequestImbalance),
             Calibration = CalibrationOf(scenario.Spec, s),
             Injections = injections,

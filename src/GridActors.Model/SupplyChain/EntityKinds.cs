@@ -76,12 +76,15 @@ public static class EntityKinds
         s => [.. s.Users.Select(u => u.Id)], (m, i) => new UserRegion(m, i), UserReport.Read, CsvTable.Of<UserSample>("users.csv"),
         [FaultKinds.DemandSpike]);
 
+    public static readonly EntityKind Scheduler = new("scheduler", "batch scheduler", 4,
+        s => s.Batch is null ? [] : [BatchScheduler.Id], (m, _) => new BatchScheduler(m), SchedulerReport.Read, CsvTable.Of<SchedulerSample>("scheduler.csv"), []);
+
     public static readonly EntityKind Storage = new("storage", "storage", 1,
         s => [.. s.Storage.Select(x => x.Id)], (m, i) => new Storage(m, i), StorageReport.Read, CsvTable.Of<StorageSample>("storage.csv"), []);
 
     /// <summary>Every kind, in id order: a model numbers its entities kind after kind in this order (storage last, so
     /// that the ids of topologies without storage are those they had before storage existed).</summary>
-    public static readonly IReadOnlyList<EntityKind> All = [Timeline, Plant, Region, Link, Hub, Cable, Users, Storage];
+    public static readonly IReadOnlyList<EntityKind> All = [Timeline, Plant, Region, Link, Hub, Cable, Users, Storage, Scheduler];
 
     /// <summary>The kind named <paramref name="name"/> (<c>plant</c>), or null.</summary>
     public static EntityKind? ByName(string name) => All.FirstOrDefault(k => k.Name == name);

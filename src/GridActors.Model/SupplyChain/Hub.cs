@@ -28,6 +28,7 @@ public sealed class Hub : Entity
     private int _usable;        // servers the granted power can run (≤ _up)
     private double _grantMW;
     private double _greenSurplusMW;
+    private double _absorbableMW, _priceUsdPerMWh, _marginalJPerToken, _headroomMW;   // for the batch scheduler (see HubStatus)
     private double _tokensThisInterval, _inputThisInterval, _outputThisInterval;
     private double _demandMW;
     private bool _throttled;
@@ -92,6 +93,7 @@ public sealed class Hub : Entity
             case PowerGrant g when _pool is not null:
                 _grantMW = g.MW;
                 _greenSurplusMW = g.GreenSurplusMW;
+                (_absorbableMW, _priceUsdPerMWh) = (g.AbsorbableMW, g.RegionPriceUsdPerMWh);
                 bool wasCapped = _pool.Capped;
                 _usable = Math.Min(_up, _pool.Grant(g.MW, _demandMW));
                 if (_pool.Capped != wasCapped)
@@ -101,6 +103,7 @@ public sealed class Hub : Entity
             case PowerGrant g:
                 _grantMW = g.MW;
                 _greenSurplusMW = g.GreenSurplusMW;
+                (_absorbableMW, _priceUsdPerMWh) = (g.AbsorbableMW, g.RegionPriceUsdPerMWh);
                 double h = _model.IntervalHours;
                 ctx.AddMetric(M.HubEnergy, g.MW * h);
                 ctx.AddMetric(M.CostElectricity, g.MW * h * _spec.ElectricityUsdPerMWh);
@@ -153,6 +156,12 @@ public sealed class Hub : Entity
     {
         long k = _model.IntervalOf(ctx.Now.Micros);
         var bill = _pool?.Bill(ctx, ctx.Now.Micros) ?? default;
+        if (_pool is not null && k > 0)
+        {
+            // Energy a token added last interval: the facility energy above the replicas' idle draw per token served.
+            double aboveIdleJ = Math.Max(0, bill.ItMWh - _pool.IdleMW * _model.IntervalHours) * _spec.Pue * SupplyChainSummary.JoulesPerMWh;
+            if (_tokensThisInterval > 0) _marginalJPerToken = aboveIdleJ / _tokensThisInterval;
+        }
         if (k > 0)
             _series.Add(new HubSample(ctx.Now.TotalHours, _grantMW, _usable, Busy, QueuedRequests, _tokensThisInterval,
                 bill.ItMWh, bill.PrefillAcceleratorHours, bill.BusyAcceleratorHours, _inputThisInterval, _outputThisInterval));
@@ -170,7 +179,8 @@ public sealed class Hub : Entity
             ctx.AddMetric(M.CostCapital, capital);
             ctx.AddMetric(M.AcceleratorHours, acceleratorHours);
             _demandMW = _pool.DemandMW();
-            ctx.Send(new EntityId(_region), SupplyChainModel.EnergyDelay, new Demand(ctx.Self.Value, k, _demandMW),
+            _headroomMW = _pool.HeadroomMW();
+            ctx.Send(new EntityId(_region), SupplyChainModel.EnergyDelay, new Demand(ctx.Self.Value, k, _demandMW, _headroomMW),
                 new ChannelId(SupplyChainModel.ChannelEnergy));
             ctx.ScheduleSelf(new SimTime(_model.Spec.DispatchIntervalMicros), Tick.Instance);
             return;
@@ -182,14 +192,19 @@ public sealed class Hub : Entity
         _peakBusy = Busy;
         double it = _up * _spec.IdleMWPerServer + wanted * (_spec.FullMWPerServer - _spec.IdleMWPerServer);
         _demandMW = it * _spec.Pue;
-        ctx.Send(new EntityId(_region), SupplyChainModel.EnergyDelay, new Demand(ctx.Self.Value, k, _demandMW),
+        _headroomMW = (_up - wanted) * (_spec.FullMWPerServer - _spec.IdleMWPerServer) * _spec.Pue;
+        _marginalJPerToken = _spec.TokensPerSecondPerServer > 0 ? (_spec.FullMWPerServer - _spec.IdleMWPerServer) * _spec.Pue * 1e6 / _spec.TokensPerSecondPerServer : 0;
+        ctx.Send(new EntityId(_region), SupplyChainModel.EnergyDelay, new Demand(ctx.Self.Value, k, _demandMW, _headroomMW),
             new ChannelId(SupplyChainModel.ChannelEnergy));
         ctx.ScheduleSelf(new SimTime(_model.Spec.DispatchIntervalMicros), Tick.Instance);
     }
 
     private void PublishStatus(IEventContext ctx)
     {
-        var status = new HubStatus(ctx.Self.Value, QueuedRequests, _spec.Servers, _up == 0 ? 0 : Math.Max(_usable, 0), _up > 0, _greenSurplusMW, CostIndex);
+        var status = new HubStatus(ctx.Self.Value, QueuedRequests, _spec.Servers, _up == 0 ? 0 : Math.Max(_usable, 0), _up > 0, _greenSurplusMW, CostIndex)
+        {
+            AbsorbableMW = _absorbableMW, PriceUsdPerMWh = _priceUsdPerMWh, HeadroomMW = _headroomMW, MarginalJPerToken = _marginalJPerToken,
+        };
         foreach (int u in _subscribers)
             ctx.Send(new EntityId(u), SupplyChainModel.MinNetworkDelay, status, new ChannelId(SupplyChainModel.ChannelControl));
     }
@@ -296,6 +311,7 @@ public sealed class Hub : Entity
     public override void Save(BinaryWriter w)
     {
         w.Write(_up); w.Write(_usable); w.Write(_grantMW); w.Write(_greenSurplusMW); w.Write(_tokensThisInterval); w.Write(_inputThisInterval); w.Write(_outputThisInterval); w.Write(_demandMW); w.Write(_peakBusy); w.Write(_throttled); w.Write(_lastOverflowRecord);
+        w.Write(_absorbableMW); w.Write(_priceUsdPerMWh); w.Write(_marginalJPerToken); w.Write(_headroomMW);
         w.Write(_realTime.Count); foreach (var b in _realTime) SupplyChainCodec.WriteBundle(w, b);
         w.Write(_batch.Count); foreach (var b in _batch) SupplyChainCodec.WriteBundle(w, b);
         w.Write(_inService.Count); foreach (var b in _inService.Values) SupplyChainCodec.WriteBundle(w, b);
@@ -306,6 +322,7 @@ public sealed class Hub : Entity
     public override void Load(BinaryReader r)
     {
         _up = r.ReadInt32(); _usable = r.ReadInt32(); _grantMW = r.ReadDouble(); _greenSurplusMW = r.ReadDouble(); _tokensThisInterval = r.ReadDouble(); _inputThisInterval = r.ReadDouble(); _outputThisInterval = r.ReadDouble(); _demandMW = r.ReadDouble(); _peakBusy = r.ReadInt32(); _throttled = r.ReadBoolean(); _lastOverflowRecord = r.ReadInt64();
+        _absorbableMW = r.ReadDouble(); _priceUsdPerMWh = r.ReadDouble(); _marginalJPerToken = r.ReadDouble(); _headroomMW = r.ReadDouble();
         _realTime.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _realTime.Enqueue(SupplyChainCodec.ReadBundle(r));
         _batch.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _batch.Enqueue(SupplyChainCodec.ReadBundle(r));
         _inService.Clear(); for (int n = r.ReadInt32(); n > 0; n--) { var b = SupplyChainCodec.ReadBundle(r); _inService[(b.Origin, b.Id)] = b; }

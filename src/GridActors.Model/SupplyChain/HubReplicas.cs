@@ -317,6 +317,12 @@ public sealed class HubReplicas
         return (it, busyHours, prefillHours, prefillMWh);
     }
 
+    /// <summary>IT power of the replicas up at idle (MW).</summary>
+    public double IdleMW => _up * IdleReplicaW / 1e6;
+
+    /// <summary>Facility power the replicas up could still add over last interval's draw, decoding full batches (MW).</summary>
+    public double HeadroomMW() => Math.Max(0, _up * MaxReplicaW / 1e6 - _lastItMW) * _hub.Pue;
+
     /// <summary>Facility power to ask for the next interval (MW).</summary>
     public double DemandMW()
     {

@@ -20,8 +20,9 @@ public sealed record Offer(int Plant, long Interval, double MW, double Cost, boo
     public double ReserveCost { get; init; }
 }
 
-/// <summary>Hub → region: the power it wants this interval.</summary>
-public sealed record Demand(int Hub, long Interval, double MW);
+/// <summary>Hub → region: the power it wants this interval, and <paramref name="FlexUpMW"/>, how much more it could take
+/// (its replicas' headroom) if the region had power it would otherwise curtail.</summary>
+public sealed record Demand(int Hub, long Interval, double MW, double FlexUpMW = 0);
 
 /// <summary>Region → link → region: surplus offered over a link (MW at the sender, then MW delivered), its mean cost and
 /// carbon intensity (per MWh delivered once past the link), and <paramref name="FloorMW"/>, the part the receiver must take
@@ -42,10 +43,32 @@ public sealed record StorageBid(int Storage, long Interval, double ChargeMW, dou
 public sealed record StorageDispatch(long Interval, double MW, double Price);
 
 /// <summary>Region → hub: power granted this interval; <paramref name="GreenSurplusMW"/> is renewable power the region had to curtail.</summary>
-public sealed record PowerGrant(long Interval, double MW, double GreenSurplusMW);
+public sealed record PowerGrant(long Interval, double MW, double GreenSurplusMW)
+{
+    /// <summary>The hub's share of that curtailed power, up to the flexible load it offered (<see cref="Demand.FlexUpMW"/>):
+    /// load it could add without anything else being generated.</summary>
+    public double AbsorbableMW { get; init; }
 
-/// <summary>Hub → users: periodic status used by routing (stale by the publishing delay, as in reality).</summary>
-public sealed record HubStatus(int Hub, int Queued, int Servers, int UsableServers, bool Up, double GreenSurplusMW, double CostIndex);
+    /// <summary>The region's price this interval (USD/MWh; see <see cref="Region"/>).</summary>
+    public double RegionPriceUsdPerMWh { get; init; }
+}
+
+/// <summary>Hub → users and the batch scheduler: periodic status used by routing (stale by the publishing delay, as in reality).</summary>
+public sealed record HubStatus(int Hub, int Queued, int Servers, int UsableServers, bool Up, double GreenSurplusMW, double CostIndex)
+{
+    /// <summary>Power it could add this interval from renewable output its region would curtail (MW at the facility).</summary>
+    public double AbsorbableMW { get; init; }
+
+    /// <summary>Its region's price this interval (USD/MWh).</summary>
+    public double PriceUsdPerMWh { get; init; }
+
+    /// <summary>Power its replicas could still add at full batch (MW at the facility).</summary>
+    public double HeadroomMW { get; init; }
+
+    /// <summary>Facility energy one more token costs it (J: the power its replicas add above idle per token served,
+    /// last interval; 0 when unknown).</summary>
+    public double MarginalJPerToken { get; init; }
+}
 
 /// <summary>Cable → users: a cable went down or came back.</summary>
 public sealed record CableStatus(int Cable, bool Up);
@@ -54,7 +77,7 @@ public sealed record CableStatus(int Cable, bool Up);
 public sealed record FaultSignal(FaultKind Kind, bool Begin, double Fraction, double Multiplier, long RampMicros, long DurationMicros);
 
 /// <summary>Why a bundle of requests was dropped.</summary>
-public enum DropReason : byte { None, QueueOverflow, HubDown, NoRoute, CableCut }
+public enum DropReason : byte { None, QueueOverflow, HubDown, NoRoute, CableCut, DeadlineMissed }
 
 /// <summary>
 /// A bundle of requests (a cohort of <see cref="Requests"/> identical requests) travelling user → (cable) → hub
@@ -73,6 +96,9 @@ public sealed record Bundle(
 
     /// <summary>The origin's request rate when the cohort was made (1/s): its requests' arrival offsets are drawn at it.</summary>
     public double RatePerSecond { get; init; }
+
+    /// <summary>Batch work held by the batch scheduler: when it must be done (µs; 0: no deadline).</summary>
+    public long Deadline { get; init; }
 }
 
 /// <summary>Hub self-event: a bundle finished service on a server.</summary>
@@ -97,12 +123,13 @@ public sealed class SupplyChainCodec : IPayloadCodec
             case null: w.Write((byte)0); break;
             case Tick: w.Write((byte)1); break;
             case Offer o: w.Write((byte)2); w.Write(o.Plant); w.Write(o.Interval); w.Write(o.MW); w.Write(o.Cost); w.Write(o.Renewable); w.Write(o.FloorMW); w.Write(o.ReserveMW); w.Write(o.ReserveCost); break;
-            case Demand d: w.Write((byte)3); w.Write(d.Hub); w.Write(d.Interval); w.Write(d.MW); break;
+            case Demand d: w.Write((byte)3); w.Write(d.Hub); w.Write(d.Interval); w.Write(d.MW); w.Write(d.FlexUpMW); break;
             case ExportOffer e: w.Write((byte)4); w.Write(e.Link); w.Write(e.Interval); w.Write(e.MW); w.Write(e.Cost); w.Write(e.FloorMW); w.Write(e.CarbonKgPerMWh); break;
             case ImportAccept a: w.Write((byte)5); w.Write(a.Link); w.Write(a.Interval); w.Write(a.MW); break;
             case Dispatch d: w.Write((byte)6); w.Write(d.Interval); w.Write(d.MW); w.Write(d.Price); break;
-            case PowerGrant g: w.Write((byte)7); w.Write(g.Interval); w.Write(g.MW); w.Write(g.GreenSurplusMW); break;
-            case HubStatus h: w.Write((byte)8); w.Write(h.Hub); w.Write(h.Queued); w.Write(h.Servers); w.Write(h.UsableServers); w.Write(h.Up); w.Write(h.GreenSurplusMW); w.Write(h.CostIndex); break;
+            case PowerGrant g: w.Write((byte)7); w.Write(g.Interval); w.Write(g.MW); w.Write(g.GreenSurplusMW); w.Write(g.AbsorbableMW); w.Write(g.RegionPriceUsdPerMWh); break;
+            case HubStatus h: w.Write((byte)8); w.Write(h.Hub); w.Write(h.Queued); w.Write(h.Servers); w.Write(h.UsableServers); w.Write(h.Up); w.Write(h.GreenSurplusMW); w.Write(h.CostIndex);
+                w.Write(h.AbsorbableMW); w.Write(h.PriceUsdPerMWh); w.Write(h.HeadroomMW); w.Write(h.MarginalJPerToken); break;
             case CableStatus c: w.Write((byte)9); w.Write(c.Cable); w.Write(c.Up); break;
             case FaultSignal f: w.Write((byte)10); w.Write((byte)f.Kind); w.Write(f.Begin); w.Write(f.Fraction); w.Write(f.Multiplier); w.Write(f.RampMicros); w.Write(f.DurationMicros); break;
             case Bundle b: w.Write((byte)11); WriteBundle(w, b); break;
@@ -112,6 +139,7 @@ public sealed class SupplyChainCodec : IPayloadCodec
             case StorageBid b: w.Write((byte)15); w.Write(b.Storage); w.Write(b.Interval); w.Write(b.ChargeMW); w.Write(b.DischargeMW); w.Write(b.Cost); break;
             case CohortDue c: w.Write((byte)17); w.Write(c.Origin); w.Write(c.Id); break;
             case CohortTick c: w.Write((byte)18); w.Write(c.RealTime); break;
+            case SchedulerTick: w.Write((byte)19); break;
             case StorageDispatch d: w.Write((byte)16); w.Write(d.Interval); w.Write(d.MW); w.Write(d.Price); break;
             default: throw new InvalidOperationException($"no codec for payload {payload.GetType().Name}");
         }
@@ -125,12 +153,13 @@ public sealed class SupplyChainCodec : IPayloadCodec
             0 => null,
             1 => Tick.Instance,
             2 => new Offer(r.ReadInt32(), r.ReadInt64(), r.ReadDouble(), r.ReadDouble(), r.ReadBoolean(), r.ReadDouble()) { ReserveMW = r.ReadDouble(), ReserveCost = r.ReadDouble() },
-            3 => new Demand(r.ReadInt32(), r.ReadInt64(), r.ReadDouble()),
+            3 => new Demand(r.ReadInt32(), r.ReadInt64(), r.ReadDouble(), r.ReadDouble()),
             4 => new ExportOffer(r.ReadInt32(), r.ReadInt64(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble()),
             5 => new ImportAccept(r.ReadInt32(), r.ReadInt64(), r.ReadDouble()),
             6 => new Dispatch(r.ReadInt64(), r.ReadDouble(), r.ReadDouble()),
-            7 => new PowerGrant(r.ReadInt64(), r.ReadDouble(), r.ReadDouble()),
-            8 => new HubStatus(r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadBoolean(), r.ReadDouble(), r.ReadDouble()),
+            7 => new PowerGrant(r.ReadInt64(), r.ReadDouble(), r.ReadDouble()) { AbsorbableMW = r.ReadDouble(), RegionPriceUsdPerMWh = r.ReadDouble() },
+            8 => new HubStatus(r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadBoolean(), r.ReadDouble(), r.ReadDouble())
+                { AbsorbableMW = r.ReadDouble(), PriceUsdPerMWh = r.ReadDouble(), HeadroomMW = r.ReadDouble(), MarginalJPerToken = r.ReadDouble() },
             9 => new CableStatus(r.ReadInt32(), r.ReadBoolean()),
             10 => new FaultSignal((FaultKind)r.ReadByte(), r.ReadBoolean(), r.ReadDouble(), r.ReadDouble(), r.ReadInt64(), r.ReadInt64()),
             11 => ReadBundle(r),
@@ -141,6 +170,7 @@ public sealed class SupplyChainCodec : IPayloadCodec
             16 => new StorageDispatch(r.ReadInt64(), r.ReadDouble(), r.ReadDouble()),
             17 => new CohortDue(r.ReadInt32(), r.ReadInt64()),
             18 => new CohortTick(r.ReadBoolean()),
+            19 => SchedulerTick.Instance,
             _ => throw new InvalidDataException($"unknown supply-chain message tag {tag}"),
         };
     }
@@ -150,13 +180,13 @@ public sealed class SupplyChainCodec : IPayloadCodec
         w.Write(b.Id); w.Write(b.Origin); w.Write(b.Hub); w.Write(b.Cable); w.Write(b.Requests); w.Write(b.Tokens);
         w.Write(b.RealTime); w.Write(b.CreatedAt); w.Write(b.HubArrival); w.Write(b.ServiceStart); w.Write(b.FirstToken);
         w.Write(b.Done); w.Write((byte)b.Drop); w.Write(b.OneWayMicros); w.Write(b.CableMicros);
-        w.Write(b.Class); w.Write(b.RatePerSecond);
+        w.Write(b.Class); w.Write(b.RatePerSecond); w.Write(b.Deadline);
     }
 
     public static Bundle ReadBundle(BinaryReader r) => new(
         r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadDouble(), r.ReadBoolean(),
         r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), (DropReason)r.ReadByte(), r.ReadDouble(), r.ReadInt64())
-    { Class = r.ReadInt32(), RatePerSecond = r.ReadDouble() };
+    { Class = r.ReadInt32(), RatePerSecond = r.ReadDouble(), Deadline = r.ReadInt64() };
 }
 
 /// <summary>Hub self-event: publish status to the user regions.</summary>
@@ -168,3 +198,10 @@ public sealed class PublishTick
 
 /// <summary>Timeline self-event: fault <see cref="Fault"/> begins or ends.</summary>
 public sealed record TimelineStep(int Fault, bool Begin);
+
+/// <summary>Batch scheduler self-event: decide what to release.</summary>
+public sealed class SchedulerTick
+{
+    public static readonly SchedulerTick Instance = new();
+    private SchedulerTick() { }
+}

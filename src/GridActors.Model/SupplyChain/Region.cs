@@ -440,8 +440,12 @@ public sealed class Region : Entity
         if (_bids.Count > 0) supplied += discharged;
         double served = Math.Min(load, supplied);
         double f = load > 0 ? served / load : 1;
+        // Flexible demand: the renewable output about to be curtailed is offered to the hubs, pro rata to the load each
+        // could add (it draws it by taking released batch work; its next demand then asks for it).
+        double flex = _demands.Sum(d => d.FlexUpMW), share = flex > 0 ? Math.Min(1, curtailed / flex) : 0;
         foreach (var d in _demands)
-            ctx.Send(new EntityId(d.Hub), SupplyChainModel.EnergyDelay, new PowerGrant(_interval, d.MW * f, curtailed), energy);
+            ctx.Send(new EntityId(d.Hub), SupplyChainModel.EnergyDelay,
+                new PowerGrant(_interval, d.MW * f, curtailed) { AbsorbableMW = d.FlexUpMW * share, RegionPriceUsdPerMWh = price }, energy);
         _series.Add(new RegionSample(ctx.Now.TotalHours, load, served, _importUsed, exported, curtailed, price, Carbon(localUsed, supplied), marginalCarbon));
         _stage = Stage.Done;
     }

@@ -18,6 +18,22 @@ public sealed class RoutingView(IReadOnlyList<RouteOption> usable, IReadOnlyList
 
     /// <summary>The status hub <paramref name="hub"/> last published, or null if none arrived yet.</summary>
     public HubStatus? StatusOf(int hub) => heard.TryGetValue(hub, out var h) ? h : null;
+
+    /// <summary>A hub "has capacity" for routing while fewer than this many bundles wait per usable serving unit
+    /// (as last published). ESTIMATE: a short queue, so that real-time work is not stuck behind it.</summary>
+    public const double ShortQueueBundlesPerServer = 0.5;
+
+    /// <summary>The view of <paramref name="routes"/> for a region whose bundles hold <paramref name="requestsPerBundle"/>
+    /// requests: usable where the cable is up and the hub not reported down; with capacity where the hub last reported a
+    /// short queue. Null when no route is usable.</summary>
+    public static RoutingView? Of(IEnumerable<RouteOption> routes, IReadOnlySet<int> cablesDown, IReadOnlyDictionary<int, HubStatus> heard, double requestsPerBundle)
+    {
+        var usable = routes.Where(r => (r.Cable < 0 || !cablesDown.Contains(r.Cable)) && (!heard.TryGetValue(r.Hub, out var h) || h.Up)).ToArray();
+        if (usable.Length == 0) return null;
+        bool HasCapacity(RouteOption r) => !heard.TryGetValue(r.Hub, out var h)
+            || (h.Up && h.UsableServers > 0 && h.Queued < ShortQueueBundlesPerServer * h.UsableServers * Math.Max(1, requestsPerBundle));
+        return new RoutingView(usable, usable.Where(HasCapacity).ToArray(), heard);
+    }
 }
 
 /// <summary>How a user region places bundles on hubs. One class per policy; scenario files name it (<see cref="Name"/>).</summary>

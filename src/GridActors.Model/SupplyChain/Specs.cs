@@ -134,6 +134,9 @@ public sealed record UserRegionSpec(
     /// <summary>Requests one cohort of its classes stands for (1: request by request).</summary>
     public int CohortSize { get; init; } = 16;
 
+    /// <summary>Deadline of its batch work from creation (µs; 0: the batch scheduler's <see cref="BatchSchedulerSpec.DeadlineMicros"/>).</summary>
+    public long BatchDeadlineMicros { get; init; }
+
     /// <summary>A request trace (Azure LLM inference layout, <see cref="TracePath"/>) the region's requests follow instead of
     /// classes: one real-time class named "trace" with <see cref="TraceCacheHit"/>, the region's TTFT objective and a TPOT
     /// objective of 100 ms, whose lengths are the trace's rows, resampled or replayed (<see cref="TraceReplay"/>).</summary>
@@ -194,4 +197,30 @@ public sealed record SupplyChainSpec(
 
     /// <summary>The accelerator catalogue hubs on accelerators refer to.</summary>
     public IReadOnlyList<Serving.AcceleratorSpec> Accelerators { get; init; } = [];
+
+    /// <summary>The batch scheduler, or null: batch cohorts then go straight to the hub the routing policy picks.</summary>
+    public BatchSchedulerSpec? Batch { get; init; }
+}
+
+/// <summary>How the batch scheduler releases the batch work it holds (see <see cref="BatchScheduler"/>).</summary>
+public enum BatchPolicy : byte
+{
+    /// <summary>Release on arrival, to the hub the routing policy picks.</summary>
+    LatencyFirst,
+    /// <summary>Release to hubs whose region would curtail renewable power (in time, space or both: <see cref="BatchShift"/>).</summary>
+    GreenAware,
+    /// <summary>Release when a hub's locational price is among the cheapest of the past day (p25), to the cheapest hub.</summary>
+    PriceAware,
+}
+
+/// <summary>Where and when green-aware and price-aware release may move batch work: to other hours at the hub it would go
+/// to anyway (<c>time</c>), to other hubs at arrival (<c>space</c>), or both.</summary>
+public enum BatchShift : byte { TimeAndSpace, Time, Space }
+
+/// <summary>The batch scheduler: its policy, how it may shift work, the default deadline (from a cohort's creation), the
+/// slack before the deadline at which held work is released whatever the signals (ESTIMATE in scenarios: service time
+/// plus margin), and how often it decides (µs).</summary>
+public sealed record BatchSchedulerSpec(BatchPolicy Policy, BatchShift Shift, long DeadlineMicros, long SlackMicros, long PeriodMicros)
+{
+    public static readonly BatchSchedulerSpec Default = new(BatchPolicy.LatencyFirst, BatchShift.TimeAndSpace, 24 * Kernel.SimTime.MicrosPerHour, 2 * Kernel.SimTime.MicrosPerHour, Kernel.SimTime.MicrosPerMinute);
 }

@@ -34,6 +34,13 @@ public sealed class SupplyChainSummary
     /// servers): IT energy drawn (MWh, facility energy ÷ PUE), accelerator-hours provisioned and busy, input tokens, the input tokens
     /// served from the prefix cache, output tokens, and list-price revenue (USD; 0: no list prices).</summary>
     public double ItMWh, AcceleratorHours, BusyAcceleratorHours, InputTokens, CachedTokens, OutputTokens, RevenueUsd;
+
+    /// <summary>Batch work with deadlines (requests; see <see cref="BatchScheduler"/>): taken in and released by the
+    /// scheduler, still held at the end, completed, completed after the deadline, dropped at the deadline.</summary>
+    public double BatchHeld, BatchReleased, BatchHeldAtEnd, BatchDone, BatchLate, BatchDropped;
+
+    /// <summary>The batch scheduler's hourly series, or null without one.</summary>
+    public Series<SchedulerSample>? SchedulerSeries;
     /// <summary>IT energy drawn while prefilling, by the accelerators that prefill with their share of node overhead (MWh).</summary>
     public double PrefillItMWh;
 
@@ -149,7 +156,13 @@ public sealed class SupplyChainSummary
             ["hub-down"] = Metric(M.DropHubDown),
             ["no-route"] = Metric(M.DropNoRoute),
             ["cable-cut"] = Metric(M.DropCableCut),
+            ["deadline-missed"] = Metric(M.DropDeadline),
         };
+        s.BatchHeld = Metric(M.BatchHeld);
+        s.BatchReleased = Metric(M.BatchReleased);
+        s.BatchDone = Metric(M.BatchDone);
+        s.BatchLate = Metric(M.BatchLate);
+        s.BatchDropped = Metric(M.DropDeadline);
         s.Dropped = s.DroppedBy.Values.Sum();
         s.InFlightAtEnd = (Metric(M.NetRequestsSent) - Metric(M.NetRequestsReceived)) + (Metric(M.NetResponsesSent) - Metric(M.NetResponsesReceived));
         s.TokensServed = Metric(M.TokensServed);

@@ -22,6 +22,7 @@ public static class M
         "energy.it_mwh", "serving.accelerator_hours", "serving.busy_accelerator_hours",
         "tokens.input", "tokens.cached", "tokens.output", "revenue.usd",
         "energy.prefill_it_mwh",
+        "requests.dropped.deadline_missed", "batch.held", "batch.released", "batch.done", "batch.late",
     ];
 
     public const int HubEnergy = 0, Carbon = 1;
@@ -39,6 +40,10 @@ public static class M
 
     /// <summary>IT energy drawn while prefilling by the accelerators that prefill (MWh): the input tokens' share.</summary>
     public const int PrefillItEnergy = 32;
+
+    /// <summary>Batch work with deadlines (requests): dropped because no hub could take it before its deadline, taken in
+    /// and released by the batch scheduler, completed, and of those completed after their deadline.</summary>
+    public const int DropDeadline = 33, BatchHeld = 34, BatchReleased = 35, BatchDone = 36, BatchLate = 37;
 }
 
 /// <summary>
@@ -203,6 +208,12 @@ public sealed class SupplyChainModel : ISimModel, ITopology
                     Add(HubSubscribers, r.Hub, user + u);
                     if (r.Cable is { } c) Add(CableSubscribers, c, user + u);
                 }
+            // The batch scheduler (after every user region in id order) hears every hub and cable the users hear.
+            if (s.Batch is not null)
+            {
+                int scheduler = m.First(EntityKinds.Scheduler);
+                foreach (var list in HubSubscribers.Values.Concat(CableSubscribers.Values)) list.Add(scheduler);
+            }
         }
 
         private static void Add(Dictionary<string, List<int>> d, string key, int user)
@@ -245,7 +256,37 @@ public sealed class SupplyChainModel : ISimModel, ITopology
             }
         foreach (var f in Spec.Faults)
             foreach (var t in FaultTargets(f)) yield return (TimelineId, t, net);
+        if (Spec.Batch is not null)
+        {
+            int scheduler = First(EntityKinds.Scheduler);
+            for (int u = 0; u < Spec.Users.Count; u++)
+            {
+                yield return (user + u, scheduler, net);
+                foreach (var r in Spec.Users[u].Routes)
+                {
+                    yield return (scheduler, HubId(r.Hub), net);
+                    if (r.Cable is { } c) yield return (scheduler, CableId(c), net);
+                }
+            }
+        }
     }
+
+    /// <summary>The routes of user region <paramref name="user"/> (index among user regions): hub, cable and one-way delays.</summary>
+    public RouteOption[] RoutesOf(int user)
+    {
+        var spec = Spec.Users[user];
+        return [.. spec.Routes.Select(r =>
+        {
+            int cable = r.Cable is null ? -1 : CableId(r.Cable);
+            long cableMicros = r.Cable is null ? 0 : CableMicros(Spec.Cables[IndexInKind(cable)], r.CableKm);
+            long terrestrial = Math.Max(MinNetworkDelay.Micros, (long)Math.Round(r.TerrestrialMs * 1000));
+            int hub = HubId(r.Hub);
+            return new RouteOption(hub, Spec.Hubs[IndexInKind(hub)].East, cable, cableMicros, terrestrial);
+        })];
+    }
+
+    /// <summary>The batch scheduler's entity id (the model must have one).</summary>
+    public int SchedulerId => First(EntityKinds.Scheduler);
 
     /// <summary>Rough events per entity, by kind (user regions, hubs and cables carry the request traffic).</summary>
     public double Weight(int id) => KindOf(id).Weight;

@@ -18,10 +18,6 @@ namespace GridActors.Model.SupplyChain;
 /// </summary>
 public sealed class UserRegion : Entity
 {
-    /// <summary>A hub "has capacity" for routing while fewer than this many bundles wait per usable serving unit
-    /// (as last published). ESTIMATE: a short queue, so that real-time work is not stuck behind it.</summary>
-    public const double ShortQueueBundlesPerServer = 0.5;
-
     private const int Arrived = 0, Completed = 1, Dropped = 2, SloViolations = 3, TtftSumMs = 4;
 
     private readonly SupplyChainModel _model;
@@ -43,14 +39,7 @@ public sealed class UserRegion : Entity
         _model = model;
         _spec = model.Spec.Users[index];
         _policy = model.Spec.Policy;
-        _routes = _spec.Routes.Select(r =>
-        {
-            int cable = r.Cable is null ? -1 : model.CableId(r.Cable);
-            long cableMicros = r.Cable is null ? 0 : model.CableMicros(model.Spec.Cables[model.IndexInKind(cable)], r.CableKm);
-            long terrestrial = Math.Max(SupplyChainModel.MinNetworkDelay.Micros, (long)Math.Round(r.TerrestrialMs * 1000));
-            int hub = model.HubId(r.Hub);
-            return new RouteOption(hub, model.Spec.Hubs[model.IndexInKind(hub)].East, cable, cableMicros, terrestrial);
-        }).ToArray();
+        _routes = model.RoutesOf(index);
     }
 
     public LatencyHistogram Ttft => _ttft;
@@ -146,6 +135,11 @@ public sealed class UserRegion : Entity
         ctx.AddMetric(M.TokensArrived, tokens);
         _hourCounts[Arrived] += requests;
         long id = _nextId++; // unique together with the origin (this entity): see Bundle
+        if (!realTime && _model.Spec.Batch is not null)
+        {
+            ToScheduler(ctx, new Bundle(id, ctx.Self.Value, -1, -1, requests, tokens, false, ctx.Now.Micros));
+            return;
+        }
         var route = Choose(realTime);
         if (route is null)
         {
@@ -174,10 +168,15 @@ public sealed class UserRegion : Entity
         ctx.AddMetric(M.Arrived, requests);
         ctx.AddMetric(M.TokensArrived, tokens);
         _hourCounts[Arrived] += requests;
-        var route = Choose(realTime);
         long span = mix.Replayed is { } rows
             ? Cohorts.ReplaySpanMicros(rows, id, requests, rate)
             : Cohorts.SpanMicros(Cohorts.Key(ctx.RunSeed, ctx.Self.Value, id), requests, rate);
+        if (!realTime && _model.Spec.Batch is not null)
+        {
+            ToScheduler(ctx, new Bundle(id, ctx.Self.Value, -1, -1, requests, tokens, false, ctx.Now.Micros) { Class = 0, RatePerSecond = rate });
+            return span;
+        }
+        var route = Choose(realTime);
         if (route is null)
         {
             ctx.AddMetric(M.DropNoRoute, requests);
@@ -194,6 +193,15 @@ public sealed class UserRegion : Entity
         return span;
     }
 
+    /// <summary>Hands batch work to the batch scheduler with its deadline (the region's own, or the scheduler's).</summary>
+    private void ToScheduler(IEventContext ctx, Bundle job)
+    {
+        long deadline = _spec.BatchDeadlineMicros > 0 ? _spec.BatchDeadlineMicros : _model.Spec.Batch!.DeadlineMicros;
+        ctx.AddMetric(M.NetRequestsSent, job.Requests);
+        ctx.Send(new EntityId(_model.SchedulerId), SupplyChainModel.MinNetworkDelay, job with { Deadline = ctx.Now.Micros + deadline },
+            new ChannelId(SupplyChainModel.ChannelControl));
+    }
+
     private long BestOneWay(int hub)
     {
         long best = long.MaxValue;
@@ -201,20 +209,8 @@ public sealed class UserRegion : Entity
         return best;
     }
 
-    private bool Usable(RouteOption r) => (r.Cable < 0 || !_cablesDown.Contains(r.Cable)) && (!_hubs.TryGetValue(r.Hub, out var h) || h.Up);
-
-    private bool HasCapacity(RouteOption r)
-    {
-        if (!_hubs.TryGetValue(r.Hub, out var h)) return true;
-        return h.Up && h.UsableServers > 0 && h.Queued < ShortQueueBundlesPerServer * h.UsableServers * Math.Max(1, _spec.RequestsPerBundle);
-    }
-
-    private RouteOption? Choose(bool realTime)
-    {
-        var usable = _routes.Where(Usable).ToArray();
-        if (usable.Length == 0) return null;
-        return _policy.Choose(new RoutingView(usable, usable.Where(HasCapacity).ToArray(), _hubs), realTime);
-    }
+    private RouteOption? Choose(bool realTime) =>
+        RoutingView.Of(_routes, _cablesDown, _hubs, _spec.RequestsPerBundle) is { } view ? _policy.Choose(view, realTime) : null;
 
     private UserSample HourSample()
     {
@@ -233,12 +229,18 @@ public sealed class UserRegion : Entity
                 DropReason.QueueOverflow => M.DropQueue,
                 DropReason.HubDown => M.DropHubDown,
                 DropReason.CableCut => M.DropCableCut,
+                DropReason.DeadlineMissed => M.DropDeadline,
                 _ => M.DropNoRoute,
             }, b.Requests);
             _hourCounts[Dropped] += b.Requests;
             return;
         }
         ctx.AddMetric(M.Completed, b.Requests);
+        if (b.Deadline > 0)
+        {
+            ctx.AddMetric(M.BatchDone, b.Requests);
+            if (ctx.Now.Micros > b.Deadline) ctx.AddMetric(M.BatchLate, b.Requests);
+        }
         double ttftMs = (b.FirstToken - b.CreatedAt + (ctx.Now.Micros - b.Done)) / 1000.0;
         _hourCounts[Completed] += b.Requests;
         _hourCounts[TtftSumMs] += ttftMs * b.Requests;

@@ -120,6 +120,12 @@ public sealed record InvariantSummary(bool EnergyConserved, bool RequestsConserv
 /// nothing to compute it from, which is a miss), the band (either end may be open) and where the band comes from.</summary>
 public sealed record CalibrationInfo(string Id, string Metric, string Scope, double? Value, double? Low, double? High, bool Pass, string Source);
 
+/// <summary>Batch work with deadlines (requests): taken in by the scheduler (<c>arrived</c>), released to hubs, still held
+/// at the end (<c>waiting</c>), completed (<c>done</c>), and missed by reason (<c>late</c>: completed after the deadline;
+/// <c>no-capacity</c>: dropped at the deadline because no hub could take it); arrived = released + waiting. The policy and
+/// the shift are the scenario's.</summary>
+public sealed record BatchSummary(string Policy, string Shift, double Arrived, double Released, double Waiting, double Done, IReadOnlyDictionary<string, double> Missed);
+
 /// <summary>A fault injected into the run (times in simulated seconds since the start).</summary>
 public sealed record InjectionInfo(int Index, string Kind, string Target, double AtSeconds, double DurationSeconds, double Fraction, double Multiplier);
 
@@ -156,6 +162,8 @@ public sealed record SummaryFile
     public Percentiles? BatchTurnaroundMs { get; init; }
     public IReadOnlyDictionary<string, Percentiles>? BatchTurnaroundMsByRegion { get; init; }
     public double? SloViolationRate { get; init; }
+    /// <summary>Batch work with deadlines, when the scenario has a batch scheduler (null otherwise and in older folders).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public BatchSummary? Batch { get; init; }
     public InvariantSummary? Invariants { get; init; }
     /// <summary>Every calibration target of the scenario, in its order (empty when it has none).</summary>
     public IReadOnlyList<CalibrationInfo> Calibration { get; init; } = [];
