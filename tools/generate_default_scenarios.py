@@ -8,15 +8,17 @@ import serving_catalogue  # noqa: E402  (next to this file)
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 SHARED = os.path.join(ROOT, "..", "shared", "data")   # shared/data next to the repository (optional: used for cross-checks)
 
-# A cohort stands for about one second of its region's requests at the mean rate (whole bundles, at least one): hubs
-# publish their status every 10 s, so routing cannot tell finer cohorts apart, and a hub serves a cohort's requests one by
-# one on its simulated replicas either way. Smaller cohorts only add events (a cohort of one bundle made the default day
-# 11.5 M events, one second 5.0 M). Simulation grain, not a calibrated figure.
+# A cohort stands for about one second of its region's requests at the mean rate (at least one request): hubs publish
+# their status every 10 s, so routing cannot tell finer cohorts apart, and a hub serves a cohort's requests one by one on
+# its simulated replicas either way. Smaller cohorts only add events (a cohort of one bundle made the default day 11.5 M
+# events, one second 5.0 M). Until issue 16 a cohort was whole bundles (at least one), which for the small foreign regions of
+# sourced demand (0.008–0.07 bundles/s) would have been 14–130 s of their requests routed as one. Simulation grain, not a
+# calibrated figure.
 COHORT_NOTE = "about 1 s of requests at the mean rate (simulation grain; see the generator)"
 
 
 def cohort_size(bundles_per_second, requests_per_bundle):
-    return requests_per_bundle * max(1, round(bundles_per_second))
+    return max(1, round(bundles_per_second * requests_per_bundle))
 
 def gc(a, b):
     (la1, lo1), (la2, lo2) = a, b
@@ -44,8 +46,9 @@ DEFAULT_HEADER = """# china-token-supply-chain.yaml — the default GridActors s
 # ~1,275 tokens/s per accelerator and 1.275 kW per accelerator (DGX H100 per-GPU max [overseas §4])
 # that is ~3,140 accelerators and 4 MW of IT power at full load (≈1.0 J/token, the blended default
 # [A5 estimate]); idle power 30 % (ESTIMATE). Units per cluster follow the clusters' IT capacity
-# (racks × 2.5 kW [S5]) where sourced. Bundle rates follow token volumes: China ~1.4e14 tokens/day
-# [A23] and global API volumes [A21][A22] (shares by region are ESTIMATES [user_regions]).
+# (racks × 2.5 kW [S5]) where sourced. Demand (issue 16, see "User regions"): China 1.4e14 tokens/day
+# [A23]; foreign users: what hubs in China serve them, OpenRouter's Chinese-model volume [A22]
+# scaled up for other channels (ESTIMATE); shares by region are ESTIMATES [user_regions].
 # Energy prices are converted at 7.2 CNY/USD (ESTIMATE).
 # Serving (issue 15): the hubs serve on accelerator replicas and the users send request classes; each serving unit above
 # becomes the replicas its requests need (see "Serving" before the hubs); the grid's sizing still counts the units.
@@ -399,8 +402,72 @@ cables = [("sjc2", 10500, 126, "[C1]"), ("sjc", 8900, 28, "[C2]"), ("apg", 10400
   ("aag", 20000, 10, "[C10]; length ESTIMATE"), ("peace", 21500, 96, "[C7]; reaches China via the China–Pakistan fibre"),
   ("smw3", 39000, 0.5, "ESTIMATE [C12]"), ("cn_pk_fiber", 2950, 1, "[C13]; capacity ESTIMATE"), ("cmi_myanmar", 1500, 1, "[C14]; capacity ESTIMATE")]
 
+# ---------------- demand (issue 16: sourced demand)
+# A bundle = 100,000 requests × 1,000 tokens (ESTIMATE grain; requests_per_bundle keeps its tokens for each class mix).
+BUNDLE_TOKENS = 100000 * 1000
+DAY_S = 86400
+# Domestic: China's national daily token calls were >140 T/day in March 2026 (National Data Administration) [A23]; the
+# model counts a token as the calls count it, input (cache hits included) + output. Split over the four Chinese user regions
+# by reference-topology.yaml's share_domestic (30/35/25/10 %, ESTIMATE: no provincial split of [A23] was found).
+DOMESTIC_TOKENS_PER_DAY = 1.4e14   # [A23]
+DOMESTIC_SHARE = {"cn_north": 0.30, "cn_east": 0.35, "cn_south": 0.25, "cn_southwest": 0.10}   # [user_regions] ESTIMATE
+# Foreign: tokens of foreign users served from hubs in China. The one sourced volume is OpenRouter's: Chinese models served
+# 4.69 T tokens in the week of 9–15 March 2026 [A22] = 0.670 T/day. Two ESTIMATE factors turn it into the volume served from
+# China to foreign users on every channel:
+#  - CHANNEL_SCALE = 4 (ESTIMATE, range 2–10): all the channels through which foreign users call Chinese models (the labs'
+#    own APIs, Chinese clouds' international marketplaces, other aggregators, OpenRouter) ÷ OpenRouter. For US models
+#    OpenRouter is a small channel: its 3.29 T/week of US-model tokens [A22] (0.47 T/day) are ~1/18 of OpenAI's API alone
+#    (8.6 T/day, Oct 2025 [A21]). It over-weights open and Chinese models [A22] (≈ 1/3 open-weight tokens, up to ~30 %
+#    Chinese in some weeks [A21]): foreign developers reach Chinese models through aggregators far more than US ones, so
+#    the multiple is much smaller than for US models; 4 puts OpenRouter at a quarter of it.
+#  - CHINA_SERVED_SHARE = 0.5 (ESTIMATE, range 0.3–0.8): the share of those tokens served from hubs in China. Open-weight
+#    Chinese models are also served by third-party hosts abroad (on OpenRouter as on US cloud marketplaces) and the Chinese
+#    clouds serve international users partly from overseas regions; only first-party endpoints in China count here.
+#    Self-hosted open weights abroad are not in any of these figures and are not served from China either.
+# So foreign = 0.670 T/day × 4 × 0.5 = 1.34 T/day (range 0.670 × 2 × 0.3 = 0.40 to 0.670 × 10 × 0.8 = 5.4 T/day), split by
+# the reference shares of foreign demand [user_regions, ESTIMATE]. (Before issue 16 the default sent 52 T/day abroad.)
+OPENROUTER_CN_TOKENS_PER_WEEK = 4.69e12   # [A22] week of 9–15 March 2026
+CHANNEL_SCALE, CHANNEL_SCALE_RANGE = 4.0, (2.0, 10.0)              # ESTIMATE, see above
+CHINA_SERVED_SHARE, CHINA_SERVED_RANGE = 0.5, (0.3, 0.8)          # ESTIMATE, see above
+OPENROUTER_CN_PER_DAY = OPENROUTER_CN_TOKENS_PER_WEEK / 7
+FOREIGN_TOKENS_PER_DAY = OPENROUTER_CN_PER_DAY * CHANNEL_SCALE * CHINA_SERVED_SHARE
+FOREIGN_RANGE = (OPENROUTER_CN_PER_DAY * CHANNEL_SCALE_RANGE[0] * CHINA_SERVED_RANGE[0],
+                 OPENROUTER_CN_PER_DAY * CHANNEL_SCALE_RANGE[1] * CHINA_SERVED_RANGE[1])
+FOREIGN_SHARE = {"north_america": 0.45, "europe": 0.22, "se_asia": 0.12, "ne_asia": 0.08, "south_asia_me": 0.08, "latam_other": 0.05}   # [user_regions] ESTIMATE
+assert abs(sum(DOMESTIC_SHARE.values()) - 1) < 1e-9 and abs(sum(FOREIGN_SHARE.values()) - 1) < 1e-9
+def bundles_per_second(uid):
+    tokens = DOMESTIC_TOKENS_PER_DAY * DOMESTIC_SHARE[uid] if uid in DOMESTIC_SHARE else FOREIGN_TOKENS_PER_DAY * FOREIGN_SHARE[uid]
+    return float(f"{tokens / DAY_S / BUNDLE_TOKENS:.4g}")   # 4 significant digits
+# Class mix: real-time (interactive) work is 0.6 and batch inference 0.3 of tokens in reference-topology.yaml's workloads
+# (ESTIMATE; the other 0.1 is training compute, not tokens), so real-time is 2/3 of the inference tokens, in every user
+# region. realtime_share is a share of requests: real-time requests (chat and code [K102]) are longer than batch ones, so
+# the request share that carries 2/3 of the tokens is a little less (derived from the classes' mean lengths below).
+REALTIME_TOKEN_SHARE = 0.6 / (0.6 + 0.3)   # [workloads] ESTIMATE
+def realtime_request_share(token_share=REALTIME_TOKEN_SHARE):
+    a = serving_catalogue.mean_tokens(serving_catalogue.mix_of("east"))   # tokens per real-time request
+    b = serving_catalogue.mean_tokens(serving_catalogue.mix_of("west"))   # tokens per batch request
+    return round(token_share * b / (a * (1 - token_share) + token_share * b), 4)
+REALTIME_SHARE = realtime_request_share()
+# Diurnal profile (local hour, every user region): the shape of reference-topology.yaml's diurnal_profile_local_hour
+# (ESTIMATE; lowest 02:00–05:00, inside DeepSeek's off-peak window 00:30–08:30 Beijing time [D2]; highest late morning and
+# mid-afternoon, as US API load peaks ~08:00–14:00 ET [D4]), whose own peak/mean is 1.25, scaled about its mean so that
+# peak/mean is DeepSeek's 278/226.75 = 1.23 [A5] and the mean is exactly 1 (3 decimals; the rounding goes to the hour
+# it changes least).
+DIURNAL_SHAPE = [0.79, 0.71, 0.66, 0.63, 0.63, 0.66, 0.75, 0.89, 1.05, 1.18, 1.24, 1.25, 1.20, 1.22, 1.25, 1.24, 1.20, 1.14, 1.10, 1.12, 1.14, 1.08, 0.99, 0.89]
+DIURNAL_PEAK_TO_MEAN = round(278 / 226.75, 2)   # [A5] 1.23
+def diurnal_profile(shape=DIURNAL_SHAPE, peak=DIURNAL_PEAK_TO_MEAN):
+    m = sum(shape) / len(shape)
+    k = (peak - 1) / (max(shape) / m - 1)
+    prof = [round(1 + k * (x / m - 1), 3) for x in shape]
+    err = round(len(prof) - sum(prof), 3)   # put the rounding remainder on the entry nearest the mean (it changes no extreme)
+    i = min(range(len(prof)), key=lambda j: abs(prof[j] - 1))
+    prof[i] = round(prof[i] + err, 3)
+    assert abs(sum(prof) - len(prof)) < 1e-9 and abs(max(prof) - peak) < 0.0015, (sum(prof), max(prof))
+    return prof
+DIURNAL = diurnal_profile()
+diurnal = "[" + ", ".join(f"{x:g}" for x in DIURNAL) + "]"
+
 # ---------------- users
-diurnal = "[0.79, 0.71, 0.66, 0.63, 0.63, 0.66, 0.75, 0.89, 1.05, 1.18, 1.24, 1.25, 1.20, 1.22, 1.25, 1.24, 1.20, 1.14, 1.10, 1.12, 1.14, 1.08, 0.99, 0.89]"
 LAND = {"shanghai": (31.5, 121.9), "qingdao": (36.1, 120.4), "hong_kong": (22.2, 114.2), "urumqi": (43.8, 87.6), "ruili": (24.0, 97.85)}
 def routes_dom(city):
     rs = []
@@ -415,25 +482,25 @@ def routes_intl(spec):
     return rs
 east = ["bth-zhangjiakou", "yrd-demo-zone", "yrd-wuhu", "gba-shaoguan", "chengyu-tianfu", "chengyu-chongqing"]
 users = [
- ("cn_north", 8, 4.9, 0.7, (39.9, 116.4), None, "Beijing; 30 % of China"),
- ("cn_east", 8, 5.7, 0.7, (31.2, 121.5), None, "Shanghai; 35 %"),
- ("cn_south", 8, 4.0, 0.7, (22.5, 114.05), None, "Shenzhen/HK; 25 %"),
- ("cn_southwest", 8, 1.6, 0.7, (30.66, 104.07), None, "Chengdu; 10 %"),
- ("north_america", -6, 2.7, 0.6, None, [("ncp", 10500, "shanghai", ["yrd-demo-zone", "bth-zhangjiakou", "ningxia-zhongwei", "inner-mongolia-helinger"]),
+ ("cn_north", 8, bundles_per_second("cn_north"), REALTIME_SHARE, (39.9, 116.4), None, "Beijing; 30 % of China's tokens"),
+ ("cn_east", 8, bundles_per_second("cn_east"), REALTIME_SHARE, (31.2, 121.5), None, "Shanghai; 35 %"),
+ ("cn_south", 8, bundles_per_second("cn_south"), REALTIME_SHARE, (22.5, 114.05), None, "Shenzhen/HK; 25 %"),
+ ("cn_southwest", 8, bundles_per_second("cn_southwest"), REALTIME_SHARE, (30.66, 104.07), None, "Chengdu; 10 %"),
+ ("north_america", -6, bundles_per_second("north_america"), REALTIME_SHARE, None, [("ncp", 10500, "shanghai", ["yrd-demo-zone", "bth-zhangjiakou", "ningxia-zhongwei", "inner-mongolia-helinger"]),
       ("tpe", 10500, "qingdao", ["yrd-demo-zone", "bth-zhangjiakou", "inner-mongolia-helinger"]),
-      ("plcn", 12800, "hong_kong", ["gba-shaoguan", "guizhou-guian"]), ("aag", 13500, "hong_kong", ["gba-shaoguan", "guizhou-guian"])], "45 % of global"),
- ("europe", 1, 1.3, 0.6, None, [("aae1", 14000, "hong_kong", ["gba-shaoguan", "guizhou-guian", "yrd-demo-zone"]),
+      ("plcn", 12800, "hong_kong", ["gba-shaoguan", "guizhou-guian"]), ("aag", 13500, "hong_kong", ["gba-shaoguan", "guizhou-guian"])], "45 % of the foreign tokens"),
+ ("europe", 1, bundles_per_second("europe"), REALTIME_SHARE, None, [("aae1", 14000, "hong_kong", ["gba-shaoguan", "guizhou-guian", "yrd-demo-zone"]),
       ("peace", 18000, "urumqi", ["ningxia-zhongwei", "gansu-qingyang", "chengyu-tianfu"]),
-      ("smw3", 15000, "hong_kong", ["gba-shaoguan", "guizhou-guian"])], "22 %"),
- ("se_asia", 8, 0.72, 0.6, None, [("sjc2", 2900, "hong_kong", ["gba-shaoguan", "guizhou-guian", "yrd-demo-zone"]),
+      ("smw3", 15000, "hong_kong", ["gba-shaoguan", "guizhou-guian"])], "22 % of the foreign tokens"),
+ ("se_asia", 8, bundles_per_second("se_asia"), REALTIME_SHARE, None, [("sjc2", 2900, "hong_kong", ["gba-shaoguan", "guizhou-guian", "yrd-demo-zone"]),
       ("adc", 2900, "hong_kong", ["gba-shaoguan", "guizhou-guian"]), ("apg", 3800, "shanghai", ["yrd-demo-zone", "ningxia-zhongwei"]),
       ("sjc", 2900, "hong_kong", ["gba-shaoguan"]), ("cmi_myanmar", 2500, "ruili", ["chengyu-tianfu", "guizhou-guian"])], "12 %"),
- ("ne_asia", 9, 0.48, 0.6, None, [("apg", 2000, "shanghai", ["yrd-demo-zone", "bth-zhangjiakou", "ningxia-zhongwei"]),
+ ("ne_asia", 9, bundles_per_second("ne_asia"), REALTIME_SHARE, None, [("apg", 2000, "shanghai", ["yrd-demo-zone", "bth-zhangjiakou", "ningxia-zhongwei"]),
       ("ncp", 2100, "shanghai", ["yrd-demo-zone", "inner-mongolia-helinger"]), ("sjc2", 2500, "shanghai", ["yrd-demo-zone"]),
       ("tpe", 900, "qingdao", ["bth-zhangjiakou", "yrd-demo-zone"])], "8 %"),
- ("south_asia_me", 4.5, 0.48, 0.6, None, [("cn_pk_fiber", 2950, "urumqi", ["ningxia-zhongwei", "gansu-qingyang", "chengyu-tianfu"]),
+ ("south_asia_me", 4.5, bundles_per_second("south_asia_me"), REALTIME_SHARE, None, [("cn_pk_fiber", 2950, "urumqi", ["ningxia-zhongwei", "gansu-qingyang", "chengyu-tianfu"]),
       ("aae1", 6000, "hong_kong", ["gba-shaoguan", "guizhou-guian"]), ("smw3", 6500, "hong_kong", ["gba-shaoguan"])], "8 %"),
- ("latam_other", -3, 0.3, 0.6, None, [("ncp", 17500, "shanghai", ["yrd-demo-zone", "inner-mongolia-helinger"]),
+ ("latam_other", -3, bundles_per_second("latam_other"), REALTIME_SHARE, None, [("ncp", 17500, "shanghai", ["yrd-demo-zone", "inner-mongolia-helinger"]),
       ("plcn", 19800, "hong_kong", ["gba-shaoguan", "guizhou-guian"])], "5 %; via North America (cable_km includes ~7,000 km to the US, ESTIMATE)"),
 ]
 
@@ -464,7 +531,8 @@ def check_user_centres():
 def calibration_section(hubs_east):
     out = ["""
 # Calibration targets: model vs the sourced band, evaluated by every run (summary.json `calibration`, the report) and by
-# `gridactors calibrate` (exit 5 when one misses). Bands and sources as in issue 14.
+# `gridactors calibrate` (exit 5 when one misses). Bands and sources as in issue 14; the demand targets at the end (issue 16)
+# are explained in the generator ("Demand targets").
 calibration:
   - {id: unserved, metric: unserved_share, high: 0.0001, source: "ESTIMATE: no rationing on the 2025 record peak days [K51]; target < 0.01 % of demand"}
   - {id: curtailment-national, metric: curtailment_share, low: 0.03, high: 0.10, source: "[R4][K39] H1 2025: wind 5.7 %, solar 6.6 %"}
@@ -478,7 +546,28 @@ calibration:
         out.append(f"  - {{id: not-pinned-{lid}, metric: link_hours_at_capacity, link: {lid}, high: 20, source: \"ESTIMATE: no source says the line runs at its rating; UHV averaged 53 % [K67]\"}}")
     for h in hubs_east:
         out.append(f"  - {{id: unthrottled-{h}, metric: hub_throttled_hours, hub: {h}, high: 0, source: \"ESTIMATE: eastern hubs are not rationed on a normal day\"}}")
+    out.append(demand_targets())
     return "\n".join(out)
+
+# Demand targets (issue 16): the volumes the users send must come back as tokens served, and the serving load must keep the
+# diurnal swing it was given. Bands:
+#  - domestic: 140 T/day [A23] − 5 % (the model's own shortfall: requests still queued or in flight at the end of the day)
+#    to + 20 % (">140 T" is a floor, and the volume grew from 100 T/day at end-2025 to >140 T in March 2026 [A23], so the
+#    June day may be higher);
+#  - foreign: the ESTIMATE range of the scale-up above ("demand"), 0.40–5.4 T/day;
+#  - serving peak/mean: DeepSeek's 278/226.75 = 1.23 [A5] ± 0.07. [A5] is a node count of one provider on one day (nodes
+#    carry headroom and lag load), the model's is tokens served by every hub per clock hour, mostly Chinese users in one
+#    time zone; ± 0.07 (about a third of the 0.23 swing) allows for the difference.
+DOMESTIC_BAND = (DOMESTIC_TOKENS_PER_DAY * 0.95, DOMESTIC_TOKENS_PER_DAY * 1.20)
+PEAK_TO_MEAN_BAND = (DIURNAL_PEAK_TO_MEAN - 0.07, DIURNAL_PEAK_TO_MEAN + 0.07)
+def demand_targets():
+    (dlo, dhi), (flo, fhi), (plo, phi) = DOMESTIC_BAND, FOREIGN_RANGE, PEAK_TO_MEAN_BAND
+    def e(x, digits): return f"{x:.{digits}g}".replace("e+", "e")
+    return "\n".join([
+        f"  - {{id: tokens-domestic, metric: tokens_per_day, users: domestic, low: {e(dlo, 3)}, high: {e(dhi, 3)}, source: \"[A23] China >140 T tokens/day, March 2026; -5 % (requests still queued at the end) to +20 % (a floor, growing fast)\"}}",
+        f"  - {{id: tokens-foreign, metric: tokens_per_day, users: foreign, low: {e(flo, 2)}, high: {e(fhi, 2)}, source: \"ESTIMATE: OpenRouter's Chinese-model volume 4.69 T/week [A22] x 2-10 for other channels x 0.3-0.8 served from China (central {FOREIGN_TOKENS_PER_DAY / 1e12:.2f} T/day; see the users' comment)\"}}",
+        f"  - {{id: serving-peak-to-mean, metric: serving_peak_to_mean, low: {plo:.2f}, high: {phi:.2f}, source: \"[A5] DeepSeek peak/mean nodes 278/226.75 = 1.23, ± 0.07 (nodes of one provider vs tokens of all hubs)\"}}",
+    ])
 
 # ---------------- the scenario text
 BATCH_LATENCY_FIRST = "{policy: latency-first}"
@@ -584,12 +673,25 @@ cables:""")
         w(f"  - {{id: {id}, length: {km} km, capacity: {tbps} Tbps}}   # {note}")
 
     w(f"""
-# User regions [user_regions, ESTIMATE shares]. A bundle = 100,000 requests × 1,000 tokens (ESTIMATE).
-# China: 1.4e14 tokens/day [A23] = 1.62e9 tokens/s = 16.2 bundles/s, split 30/35/25/10 % (ESTIMATE).
-# Global (non-China) API volume served from China: 4.7e12 tokens/week of CN models on OpenRouter [A22]
-# is a floor; ESTIMATE 6 bundles/s in total, split by the reference shares.
-# Diurnal profile: ESTIMATE normalised to mean 1 with peak/mean 1.25 [A5] (local hour).
-# SLO: TTFT p95 500 ms for interactive work [D7c]; real-time share 0.6–0.7 [workloads, ESTIMATE].
+# User regions [user_regions, ESTIMATE shares]. A bundle = 100,000 requests × 1,000 tokens (ESTIMATE);
+# bundles_per_second = tokens per day ÷ 86,400 s ÷ 1e8 tokens per bundle (4 significant digits).
+# Domestic: China's national daily token calls >140 T/day, March 2026 [A23] = 1.4e14 tokens/day
+#   = {DOMESTIC_TOKENS_PER_DAY / DAY_S / BUNDLE_TOKENS:.2f} bundles/s, split 30/35/25/10 % (ESTIMATE [user_regions]).
+# Foreign (served from hubs in China): Chinese models on OpenRouter 4.69 T tokens in the week of 9–15 March 2026
+#   [A22] = {OPENROUTER_CN_PER_DAY / 1e12:.3f} T/day, × {CHANNEL_SCALE:g} for the other channels (the labs' own APIs, Chinese clouds'
+#   international marketplaces, other aggregators; ESTIMATE, range {CHANNEL_SCALE_RANGE[0]:g}–{CHANNEL_SCALE_RANGE[1]:g}: OpenRouter's US-model tokens are ~1/18
+#   of OpenAI's API alone [A21][A22], and it over-weights Chinese and open models [A22], so their multiple is far
+#   smaller) × {CHINA_SERVED_SHARE:g} served from China (ESTIMATE, range {CHINA_SERVED_RANGE[0]:g}–{CHINA_SERVED_RANGE[1]:g}: third-party hosts and clouds abroad serve the
+#   open weights too; self-hosting abroad is not served from China) = {FOREIGN_TOKENS_PER_DAY / 1e12:.2f} T/day (range {FOREIGN_RANGE[0] / 1e12:.2f}–{FOREIGN_RANGE[1] / 1e12:.1f})
+#   = {FOREIGN_TOKENS_PER_DAY / DAY_S / BUNDLE_TOKENS:.4f} bundles/s, split by the reference shares 45/22/12/8/8/5 % (ESTIMATE [user_regions]).
+#   Reasoning in full in tools/generate_default_scenarios.py ("demand").
+#   The hubs keep their sourced sizes (not resized to this demand): at 141 T tokens/day instead of the 192 T before
+#   issue 16 they serve fewer tokens on the same replicas, so energy and cost per token are higher.
+# Diurnal profile (local hour): reference-topology.yaml's shape (ESTIMATE; trough inside DeepSeek's off-peak window
+#   00:30–08:30 [D2]) scaled to mean 1 and peak/mean {DIURNAL_PEAK_TO_MEAN} = DeepSeek's 278/226.75 nodes [A5] (D).
+# Class mix: real-time 0.6 and batch 0.3 of tokens [workloads, ESTIMATE] → 2/3 of tokens real-time everywhere, i.e.
+#   realtime_share {REALTIME_SHARE} of requests (real-time requests are longer; derived from the classes' mean lengths).
+# SLO: TTFT p95 500 ms for interactive work [D7c].
 # Latencies: terrestrial = great-circle km × 1.35 [C16] × 4.9 µs/km + 0.5 ms equipment (ESTIMATE);
 # cable_km = distance along the cable between the users' landing and the Chinese landing (ESTIMATE).
 # lat/lon = the users' centre for the report's map: a representative city [user_regions] (ESTIMATE
@@ -680,7 +782,7 @@ Question: how well do the other eastern hubs absorb real-time traffic, and what 
 # default: at its 2030 target it curtails ~20 % (trial run), far more than any batch placement can
 # absorb, and its hub (Helinger) is the one latency-first already fills, so the pair would show no
 # difference. Qingyang gets its 2030 plan (800k racks × 2.5 kW = 2,000 MW IT [S5] → 500 units); batch
-# grows to half of all bundles (realtime_share 0.5, ESTIMATE; default 0.6–0.7).
+# grows to half of all bundles (realtime_share 0.5, ESTIMATE; the default's carries 2/3 of the tokens in real time).
 NW_SCALE = round(300.0 / (96.4 + 51.2), 2)   # 2.03
 SURPLUS_RT = 0.5
 surplus_plants = {p["id"]: (round(p["gw"] * NW_SCALE, 1), f"× {NW_SCALE} 2030-style build-out (ESTIMATE, factor from [R8][R9])")
@@ -706,7 +808,7 @@ for member, (policy, batch, does) in SURPLUS_MEMBERS.items():
     text = build(name=f"renewable-surplus-{member}", policy=policy, plants_over=surplus_plants, hubs_over=surplus_hubs, realtime=surplus_rt, batch=batch,
         plants_comment=f"\n# RENEWABLE SURPLUS: Gansu and Ningxia wind and solar × {NW_SCALE} (see the header).",
         hubs_comment="\n# RENEWABLE SURPLUS: gansu-qingyang at its 2030 plan (see the header).",
-        users_comment=f"\n# RENEWABLE SURPLUS: realtime_share {SURPLUS_RT} everywhere (ESTIMATE; default 0.7 China, 0.6 elsewhere).")
+        users_comment=f"\n# RENEWABLE SURPLUS: realtime_share {SURPLUS_RT} everywhere (ESTIMATE; default {REALTIME_SHARE}).")
     write(file, retitle(text, file, f"""high western renewables (2030-style build-out in Gansu and Ningxia), batch {member}.
 Question: when the north-west curtails solar and wind, how much of that curtailment does batch work
 shifted in time, in space or in both absorb compared with latency-first, and what does it cost in
@@ -719,7 +821,7 @@ Differences from the default (china-token-supply-chain.yaml):
     at the default: at its 2030 target it would curtail ~20 % of its output (trial run), more than
     any batch placement can absorb, in the region whose hub latency-first already fills.
   - gansu-qingyang at its 2030 plan: 800k racks × 2.5 kW = 2,000 MW IT [S5] → 500 units (derived).
-  - realtime_share {SURPLUS_RT} in every user region (ESTIMATE: more batch and agentic work; default 0.6–0.7).
+  - realtime_share {SURPLUS_RT} in every user region (ESTIMATE: more batch and agentic work; default {REALTIME_SHARE}).
   - Same day (June solstice: the most solar), demand, grid, cables and routes."""))
 
 # ---------------- overseas reference: a US-centred topology of its own
@@ -813,7 +915,8 @@ for rid, _, load, _, _ in US_REGIONS:
 # the US 3:1 between east (Eastern + Central time zones) and west (Mountain + Pacific) (ESTIMATE: roughly where the
 # population lives). Same bundle size, tokens, prefill share, SLO and diurnal shape as the default.
 US_TOTAL_BUNDLES = round(sum(u[2] for u in users), 2)
-US_REALTIME = 0.6          # the default's share for its non-China regions [workloads, ESTIMATE]
+US_CHINA_BUNDLES = sum(u[2] for u in users if u[0] in DOMESTIC_SHARE)
+US_REALTIME = REALTIME_SHARE   # the default's share [workloads, ESTIMATE]
 NA_SHARE = 45 / (45 + 22)
 US_USERS = [  # id, utc offset (June), bundles/s, centre (lat, lon, place), note
  ("us_east", -4, round(US_TOTAL_BUNDLES * NA_SHARE * 0.75, 2), (40.7, -74.0, "New York"), "Eastern + Central time zones: 3/4 of North America (ESTIMATE)"),
@@ -933,10 +1036,11 @@ cables:""")
         w(f"  - {{id: {cid}, length: {km} km}}   # {a.replace('_', ' ').title()} ↔ {b.title()} landings (ESTIMATE), great circle")
     w(f"""
 # User regions. A bundle = 100,000 requests × 1,000 tokens (the default's ESTIMATE). Total {US_TOTAL_BUNDLES} bundles/s = the
-# default's ten regions together (China 16.2 + foreign 6.0), split 45:22 North America : Europe (the default's reference
-# shares of foreign demand [user_regions, ESTIMATE]) and 3:1 US east : west (ESTIMATE). realtime_share {US_REALTIME} (the
-# default's share for non-China regions, ESTIMATE). Diurnal profile: the default's (ESTIMATE, peak/mean 1.25 [A5]; US
-# API load peaks ~08:00–14:00 ET [D4]). SLO: TTFT p95 500 ms for interactive work [D7c].
+# default's ten regions together (China {US_CHINA_BUNDLES:.2f} + foreign {US_TOTAL_BUNDLES - US_CHINA_BUNDLES:.2f}: the default's sourced demand, {(DOMESTIC_TOKENS_PER_DAY + FOREIGN_TOKENS_PER_DAY) / 1e12:.0f} T tokens/day),
+# split 45:22 North America : Europe (the default's reference shares of foreign demand [user_regions, ESTIMATE]) and 3:1
+# US east : west (ESTIMATE). realtime_share {US_REALTIME} (the default's: 2/3 of tokens real-time [workloads, ESTIMATE]).
+# Diurnal profile: the default's (peak/mean {DIURNAL_PEAK_TO_MEAN} [A5]; US API load peaks ~08:00–14:00 ET [D4]). SLO: TTFT p95 500 ms
+# for interactive work [D7c].
 # Latencies: terrestrial = great-circle km × 1.35 [C16] × 4.9 µs/km + 0.5 ms equipment (ESTIMATE), from the users'
 # centre to the hub, or for Europe from the centre to the European landing plus from the US landing to the hub.
 # lat/lon = the users' centre for the report's map (ESTIMATE representative city; not used by the simulation).

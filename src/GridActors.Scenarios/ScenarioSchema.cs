@@ -451,12 +451,14 @@ public static class ScenarioSchema
         new Text<CalibrationTarget>("id", "target id (letters, digits, '_', '-', '.'; unique in the file)", t => t.Id, (t, v) => t with { Id = v }) { Required = true },
         new Choice<CalibrationTarget, string>("metric", "what is measured (README: \"Calibration targets\")",
             [.. Model.SupplyChain.Calibration.Metrics.Select(m => (m.Name, m.Name))], t => t.Metric, (t, v) => t with { Metric = v }) { Required = true },
-        new Text<CalibrationTarget>(CalibrationMetric.RegionKey, "scope: a grid region (a user region for p99_ttft_ms)", t => t.Region, (t, v) => t with { Region = v })
+        new Text<CalibrationTarget>(CalibrationMetric.RegionKey, "scope: a grid region (a user region for p99_ttft_ms, stream_tokens_per_s and tokens_per_day)", t => t.Region, (t, v) => t with { Region = v })
             { Absent = "all" },
         new Ref<CalibrationTarget>(CalibrationMetric.LinkKey, "scope: a UHV link (link metrics)", EntityKinds.Link, t => t.Link, (t, v) => t with { Link = v }) { Optional = true },
         new Ref<CalibrationTarget>(CalibrationMetric.HubKey, "scope: a hub (hub metrics)", EntityKinds.Hub, t => t.Hub, (t, v) => t with { Hub = v }) { Optional = true },
         new Choice<CalibrationTarget, PlantType?>(CalibrationMetric.PlantTypeKey, "scope: one plant type (curtailment_share)", CalibrationPlantTypes,
             t => t.PlantType, (t, v) => t with { PlantType = v }) { Absent = "wind and solar" },
+        new Choice<CalibrationTarget, string?>(CalibrationMetric.UsersKey, "scope: a kind of user region (tokens_per_day): domestic (no route takes a cable) or foreign (a route takes a cable)",
+            [.. Model.SupplyChain.Calibration.UserKinds.Select(k => (k, (string?)k))], t => t.Users, (t, v) => t with { Users = v }) { Absent = "all" },
         new Measure<CalibrationTarget>("low", "lowest value in the band, in the metric's unit", BoundUnit, t => t.Low, (t, v) => t with { Low = v })
             { ShapeText = "number in the metric's unit (a share: 3 % or 0.03)", Absent = "no lower end" },
         new Measure<CalibrationTarget>("high", "highest value in the band, in the metric's unit", BoundUnit, t => t.High, (t, v) => t with { High = v })
@@ -478,9 +480,10 @@ public static class ScenarioSchema
             yield return ("source", $"'source' must cite a fact tag such as [K39] or start with ESTIMATE, got '{t.Source}'");
         if (Model.SupplyChain.Calibration.Metric(t.Metric) is not { } m) yield break; // unknown: reported by 'metric'
         var given = (t.Region is null ? 0 : CalibrationScopes.Region) | (t.Link is null ? 0 : CalibrationScopes.Link)
-            | (t.Hub is null ? 0 : CalibrationScopes.Hub) | (t.PlantType is null ? 0 : CalibrationScopes.PlantType);
+            | (t.Hub is null ? 0 : CalibrationScopes.Hub) | (t.PlantType is null ? 0 : CalibrationScopes.PlantType) | (t.Users is null ? 0 : CalibrationScopes.Users);
         foreach (var (scope, key) in new[] { (CalibrationScopes.Region, CalibrationMetric.RegionKey), (CalibrationScopes.Link, CalibrationMetric.LinkKey),
-                     (CalibrationScopes.Hub, CalibrationMetric.HubKey), (CalibrationScopes.PlantType, CalibrationMetric.PlantTypeKey) })
+                     (CalibrationScopes.Hub, CalibrationMetric.HubKey), (CalibrationScopes.PlantType, CalibrationMetric.PlantTypeKey),
+                     (CalibrationScopes.Users, CalibrationMetric.UsersKey) })
         {
             if ((given & scope) != 0 && (m.Takes & scope) == 0)
                 yield return (key, $"metric '{m.Name}' takes no '{key}' (its scope: {m.ScopeDoc})");

@@ -60,6 +60,7 @@ public class CalibrationSpecs
             T("tokens_served"), T("tokens_served", region: "grid"), T("tokens_served", region: "desert"),
             T("energy_per_token_j"), T("energy_per_token_j", region: "desert"),
             T("cost_per_million_tokens_usd"), T("p99_ttft_ms"), T("p99_ttft_ms", region: "u"),
+            T("tokens_per_day"), T("serving_peak_to_mean"),
         };
         var spec = Known(targets);
         var (s, _) = Run(spec);
@@ -98,6 +99,8 @@ public class CalibrationSpecs
         Assert.Equal(s.CostPerMillionTokens(s.CostElectricity + s.CostCapital + s.CostNetwork), v["cost_per_million_tokens_usd/all"]);
         Assert.Equal(s.P99, v["p99_ttft_ms/all"]);
         Assert.Equal(s.TtftByRegion["u"].Percentile(0.99), v["p99_ttft_ms/u"]);
+        Assert.Null(v["tokens_per_day/all"]);                         // hubs of serving units keep no class records
+        Assert.True(v["serving_peak_to_mean/all"] >= 1, $"peak/mean {v["serving_peak_to_mean/all"]}");
     }
 
     [Fact]
@@ -131,5 +134,61 @@ public class CalibrationSpecs
         Assert.Equal("national", T("unserved_share").ScopeText);
         Assert.Equal("region=qinghai, plant_type=solar", T("curtailment_share", region: "qinghai", type: PlantType.Solar).ScopeText);
         Assert.Equal("link=tie", T("link_mean_flow_mw", link: "tie").ScopeText);
+        Assert.Equal("users=foreign", (T("tokens_per_day") with { Users = Calibration.Foreign }).ScopeText);
+    }
+
+    private static CalibrationTarget Tokens(string? userRegion = null, string? users = null) =>
+        new($"tokens/{userRegion ?? "all"}/{users ?? "any"}", "tokens_per_day", userRegion, null, null, null, null, null, "ESTIMATE", users);
+
+    [Fact]
+    public void Tokens_per_day_add_the_class_records_of_domestic_or_foreign_user_regions_over_a_day()
+    {
+        // The small scenario on replicas: cn_east reaches both hubs over land (domestic), ne_asia and north_america over
+        // cables (foreign). Two hours, so a day is 12 times the tokens on record.
+        var spec = ServingHubSpecs.SmallOnReplicas() with
+        {
+            Calibration = [Tokens(), Tokens(users: Calibration.Domestic), Tokens(users: Calibration.Foreign), Tokens("ne_asia"), Tokens("ne_asia", Calibration.Domestic)],
+        };
+        var (s, _) = Run(spec);
+        var v = Calibration.Evaluate(spec, s).ToDictionary(r => r.Target.Id, r => r.Value);
+        double Day(params string[] users) =>
+            12 * s.ByClass.Where(x => users.Contains(x.Key[..x.Key.IndexOf('/')])).Sum(x => x.Value.InputTokens + x.Value.OutputTokens);
+        Assert.Equal(2.0, s.SimulatedHours);
+        Assert.Equal(Day("cn_east"), v["tokens/all/domestic"]!.Value, 1e-9 * Day("cn_east"));
+        Assert.Equal(Day("ne_asia", "north_america"), v["tokens/all/foreign"]!.Value, 1e-9 * Day("ne_asia", "north_america"));
+        Assert.Equal(v["tokens/all/domestic"]!.Value + v["tokens/all/foreign"]!.Value, v["tokens/all/any"]!.Value, 1e-9 * v["tokens/all/any"]!.Value);
+        Assert.Equal(Day("ne_asia"), v["tokens/ne_asia/any"]!.Value, 1e-9 * Day("ne_asia"));
+        Assert.Null(v["tokens/ne_asia/domestic"]);   // a foreign region is no domestic one: nothing to count
+        // The value known in advance: cn_east sends 4 bundles of 10 requests a second at its classes' mean lengths, flat all
+        // day; all but the requests still in service at the end come back served.
+        var u = spec.Users[0];
+        double perDay = u.BundlesPerSecond * u.RequestsPerBundle * 86_400 * u.Classes.Sum(c => c.Share * (c.MeanPrompt + c.MeanOutput));
+        Assert.InRange(v["tokens/all/domestic"]!.Value / perDay, 0.97, 1.01);
+    }
+
+    [Fact]
+    public void The_serving_peak_to_mean_is_the_busiest_hours_tokens_over_the_mean()
+    {
+        // Every user region at 1.2 × its rate in the first hour (UTC) and 0.8 × in the second: the hubs record 23 intervals
+        // of 5 min (the 24th after the end), 12 at 1.2 and 11 at 0.8, so the mean is 23.2 / 23 and peak/mean 1.2 × 23 / 23.2 = 1.190.
+        double[] diurnal = [1.2, 0.8, .. Enumerable.Repeat(1.0, 22)];
+        var small = ServingHubSpecs.SmallOnReplicas();
+        var spec = small with
+        {
+            Users = [.. small.Users.Select(u => u with { UtcOffsetHours = 0, Diurnal = diurnal })],
+            Calibration =
+            [
+                new("all", "serving_peak_to_mean", null, null, null, null, null, null, "ESTIMATE"),
+                new("yrd", "serving_peak_to_mean", null, null, "yrd", null, null, null, "ESTIMATE"),
+            ],
+        };
+        var (s, _) = Run(spec);
+        var v = Calibration.Evaluate(spec, s).ToDictionary(r => r.Target.Id, r => r.Value);
+        Assert.Equal(23, s.SeriesOf<HubSample>("hub/yrd").Count(r => s.IsComplete(r.Hours - s.IntervalHours)));
+        Assert.InRange(v["all"]!.Value, 0.98 * 1.2 * 23 / 23.2, 1.02 * 1.2 * 23 / 23.2);
+        Assert.InRange(v["yrd"]!.Value, 0.95 * 1.2 * 23 / 23.2, 1.05 * 1.2 * 23 / 23.2);
+        // Flat demand: peak/mean only as far above 1 as the hour-to-hour noise of the arrivals.
+        var flat = ServingHubSpecs.SmallOnReplicas() with { Calibration = [spec.Calibration[0]] };
+        Assert.InRange(Calibration.Evaluate(flat, Run(flat).Summary)[0].Value!.Value, 1.0, 1.03);
     }
 }

@@ -57,6 +57,12 @@ public class CalibrationSchemaSpecs
           "'low': 'h' is not a unit of power in '3 h': use one of W, kW, MW, GW, TW" },
         { "{id: a b, metric: unserved_share, high: 0.01 %, source: ESTIMATE}", "id: ^a b",
           "calibration target id 'a b' may only contain letters, digits, '_', '-' and '.'" },
+        { "{id: a, metric: tokens_per_day, users: abroad, low: 1e12, source: ESTIMATE}", "users: ^abroad",
+          "'users' must be domestic or foreign, got 'abroad'" },
+        { "{id: a, metric: tokens_served, users: foreign, low: 1, source: ESTIMATE}", "users: ^foreign",
+          "metric 'tokens_served' takes no 'users' (its scope: region)" },
+        { "{id: a, metric: tokens_per_day, region: ningxia, low: 1e12, source: ESTIMATE}", "region: ^ningxia",
+          "'region' refers to unknown user region 'ningxia' (tokens_per_day is scoped by user region)" },
     };
 
     [Theory]
@@ -90,10 +96,12 @@ public class CalibrationSchemaSpecs
             "{id: yrd, metric: hub_throttled_hours, hub: yrd, high: 30 min, source: ESTIMATE}",
             "{id: ept, metric: energy_per_token_j, region: zhejiang, low: 1 kJ, source: ESTIMATE}",
             "{id: p99, metric: p99_ttft_ms, region: ne_asia, high: 1.5 s, source: ESTIMATE}",
-            "{id: tokens, metric: tokens_served, low: 1e9, source: ESTIMATE}");
+            "{id: tokens, metric: tokens_served, low: 1e9, source: ESTIMATE}",
+            "{id: foreign, metric: tokens_per_day, users: foreign, low: 4e11, high: 5.4e12, source: ESTIMATE}",
+            "{id: peak, metric: serving_peak_to_mean, low: 1.16, high: 1.3, source: \"[A5]\"}");
         var with = ScenarioLoader.Load("s.yaml", text).Spec;
         var t = with.Calibration;
-        Assert.Equal(["unserved", "qinghai-solar", "flow", "pinned", "yrd", "ept", "p99", "tokens"], t.Select(x => x.Id));
+        Assert.Equal(["unserved", "qinghai-solar", "flow", "pinned", "yrd", "ept", "p99", "tokens", "foreign", "peak"], t.Select(x => x.Id));
         Assert.Equal((null, 0.0001), (t[0].Low, t[0].High));
         Assert.Equal(("ningxia", PlantType.Solar, 0.08), (t[1].Region, t[1].PlantType, t[1].Low));
         Assert.Equal(("lingzhou-shaoxing", 500.0, 1100.0), (t[2].Link, t[2].Low, t[2].High));
@@ -104,6 +112,8 @@ public class CalibrationSchemaSpecs
         Assert.Equal(1e9, t[7].Low);
         Assert.Equal("national", t[0].ScopeText);
         Assert.Equal("region=ningxia, plant_type=solar", t[1].ScopeText);
+        Assert.Equal((Calibration.Foreign, 4e11, 5.4e12, "users=foreign"), (t[8].Users, t[8].Low, t[8].High, t[8].ScopeText));
+        Assert.Equal((1.16, 1.3), (t[9].Low, t[9].High));
         // The section changes nothing in the topology: the spec without it is the spec of the file without it.
         SchemaSpecs.AssertDeepEqual(ScenarioLoader.Load("s.yaml", SmallText).Spec, with with { Calibration = [] }, "spec");
     }
@@ -115,7 +125,8 @@ public class CalibrationSchemaSpecs
         Assert.Equal(
             ["unserved_share", "curtailment_share", "hydro_spill_share", "link_mean_flow_mw", "link_hours_at_capacity", "hub_throttled_hours",
              "tokens_served", "energy_per_token_j", "cost_per_million_tokens_usd", "p99_ttft_ms",
-             "prefill_tokens_per_node_s", "decode_tokens_per_node_s", "stream_tokens_per_s", "it_energy_per_output_token_j"],
+             "prefill_tokens_per_node_s", "decode_tokens_per_node_s", "stream_tokens_per_s", "it_energy_per_output_token_j",
+             "tokens_per_day", "serving_peak_to_mean"],
             Calibration.Metrics.Select(m => m.Name));
         var readme = File.ReadAllText(Path.Combine(ScenarioLoaderSpecs.Repo(), "README.md"));
         const string begin = "<!-- calibration-metrics:begin (generated from ScenarioSchema.CalibrationMetricsMarkdown(); CalibrationSchemaSpecs checks it) -->\n";

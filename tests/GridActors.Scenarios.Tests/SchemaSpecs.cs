@@ -97,6 +97,7 @@ public class SchemaSpecs
                 new CalibrationTarget("curtailed", "curtailment_share", "ningxia", null, null, PlantType.Solar, 0.1 + 0.2, null, "[K39] Ningxia, H1 2025"),
                 new CalibrationTarget("flow", "link_mean_flow_mw", null, "lingzhou-shaoxing", null, null, 1234.5678, 1e4, "ESTIMATE"),
                 new CalibrationTarget("yrd.not-throttled", "hub_throttled_hours", null, null, "yrd", null, null, 0, "ESTIMATE: \"none\""),
+                new CalibrationTarget("abroad", "tokens_per_day", null, null, null, null, 4e11, 5.4e12, "ESTIMATE", Users: Calibration.Foreign),
             ],
         };
     }

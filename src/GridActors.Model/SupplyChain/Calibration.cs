@@ -10,8 +10,10 @@ namespace GridActors.Model.SupplyChain;
 /// <param name="PlantType">Wind or solar for <c>curtailment_share</c>, or null for both.</param>
 /// <param name="Low">Lowest value in the band (null: no lower end), in the metric's <see cref="CalibrationMetric.Unit"/>.</param>
 /// <param name="High">Highest value in the band (null: no upper end).</param>
+/// <param name="Users">A kind of user region (<see cref="Calibration.Domestic"/> or <see cref="Calibration.Foreign"/>), or null for all.</param>
 public sealed record CalibrationTarget(
-    string Id, string Metric, string? Region, string? Link, string? Hub, PlantType? PlantType, double? Low, double? High, string Source)
+    string Id, string Metric, string? Region, string? Link, string? Hub, PlantType? PlantType, double? Low, double? High, string Source,
+    string? Users = null)
 {
     /// <summary>The scope as text: <c>national</c>, or e.g. <c>region=qinghai, plant_type=solar</c>.</summary>
     public string ScopeText
@@ -23,6 +25,7 @@ public sealed record CalibrationTarget(
             if (Link is not null) parts.Add($"{CalibrationMetric.LinkKey}={Link}");
             if (Hub is not null) parts.Add($"{CalibrationMetric.HubKey}={Hub}");
             if (PlantType is { } t) parts.Add($"{CalibrationMetric.PlantTypeKey}={t.ToString().ToLowerInvariant()}");
+            if (Users is not null) parts.Add($"{CalibrationMetric.UsersKey}={Users}");
             return parts.Count == 0 ? "national" : string.Join(", ", parts);
         }
     }
@@ -47,6 +50,7 @@ public enum CalibrationScopes
     Link = 2,
     Hub = 4,
     PlantType = 8,
+    Users = 16,
 }
 
 /// <summary>
@@ -55,12 +59,12 @@ public enum CalibrationScopes
 /// region for latency), the plant types it accepts, and how a run's summary gives its value.
 /// </summary>
 /// <param name="Unit">Unit of the value: <c>""</c> for a share (0–1, written <c>3 %</c> or <c>0.03</c>), else <c>MW</c>, <c>h</c>,
-/// <c>J</c>, <c>ms</c>, <c>tokens</c>, <c>USD</c>.</param>
+/// <c>J</c>, <c>ms</c>, <c>tokens</c>, <c>tokens/day</c>, <c>USD</c>, <c>×</c> (a ratio).</param>
 public sealed record CalibrationMetric(
     string Name, string Help, string Unit, CalibrationScopes Optional, CalibrationScopes Required, EntityKind RegionKind,
     IReadOnlyList<PlantType> PlantTypes, Func<CalibrationTarget, CalibrationInputs, double?> Evaluate)
 {
-    public const string RegionKey = "region", LinkKey = "link", HubKey = "hub", PlantTypeKey = "plant_type";
+    public const string RegionKey = "region", LinkKey = "link", HubKey = "hub", PlantTypeKey = "plant_type", UsersKey = "users";
 
     /// <summary>A share: a fraction in [0, 1].</summary>
     public bool IsShare => Unit.Length == 0;
@@ -79,6 +83,8 @@ public sealed record CalibrationMetric(
             "USD" => F(v, "0.0000") + " USD",
             "tokens" => F(v, "#,0") + " tokens",
             "tok/s" => F(v, "#,0") + " tok/s",
+            "tokens/day" => F(v / 1e12, "#,0.###") + " T tokens/day",
+            "×" => F(v, "0.###") + "×",
             _ => F(v, "G6") + " " + Unit,
         };
     }
@@ -111,6 +117,7 @@ public sealed record CalibrationMetric(
             Add(CalibrationScopes.Link, LinkKey);
             Add(CalibrationScopes.Hub, HubKey);
             Add(CalibrationScopes.PlantType, PlantTypeKey, string.Join(" or ", PlantTypes.Select(t => t.ToString().ToLowerInvariant())));
+            Add(CalibrationScopes.Users, UsersKey, string.Join(" or ", Calibration.UserKinds));
             return parts.Count == 0 ? "none" : string.Join(", ", parts);
         }
     }
@@ -130,6 +137,21 @@ public static class Calibration
     public const double AtCapacityShare = 0.99;
 
     private static readonly PlantType[] VariableRenewables = [PlantType.Wind, PlantType.Solar];
+
+    /// <summary>The kinds of user region a target's <c>users</c> key names: <see cref="Domestic"/> ones reach every hub they
+    /// route to over land (no route takes a cable), <see cref="Foreign"/> ones have a route over a cable.</summary>
+    public const string Domestic = "domestic", Foreign = "foreign";
+
+    public static readonly IReadOnlyList<string> UserKinds = [Domestic, Foreign];
+
+    /// <summary>Whether user region <paramref name="u"/> is of kind <paramref name="kind"/> (null: any).</summary>
+    public static bool IsOfKind(UserRegionSpec u, string? kind) => kind switch
+    {
+        null => true,
+        Domestic => u.Routes.All(r => r.Cable is null),
+        Foreign => u.Routes.Any(r => r.Cable is not null),
+        _ => throw new ArgumentException($"unknown kind of user region '{kind}' ({string.Join(" or ", UserKinds)})"),
+    };
 
     public static readonly IReadOnlyList<CalibrationMetric> Metrics =
     [
@@ -162,6 +184,10 @@ public static class Calibration
             CalibrationScopes.Region, CalibrationScopes.None, EntityKinds.Users, [], (t, x) => x.StreamTokensPerSecond(t.Region)),
         new("it_energy_per_output_token_j", "IT energy drawn (before PUE) ÷ output tokens, at hubs on accelerators (hubs.csv); hub: that hub's", "J",
             CalibrationScopes.Hub, CalibrationScopes.None, EntityKinds.Region, [], (t, x) => x.ItEnergyPerOutputTokenJ(t.Hub)),
+        new("tokens_per_day", "tokens (input and output) served to user regions, per 24 h of simulated time (summary.json latencyMsByClass: requests of classes served on replicas); region: a user region; users: domestic (no route takes a cable) or foreign (a route takes a cable) user regions", "tokens/day",
+            CalibrationScopes.Region | CalibrationScopes.Users, CalibrationScopes.None, EntityKinds.Users, [], (t, x) => x.TokensPerDay(t.Region, t.Users)),
+        new("serving_peak_to_mean", "tokens the hubs served in their busiest clock hour ÷ in their mean hour (hubs.csv, complete intervals); hub: that hub's", "×",
+            CalibrationScopes.Hub, CalibrationScopes.None, EntityKinds.Region, [], (t, x) => x.ServingPeakToMean(t.Hub)),
     ];
 
     /// <summary>The metric named <paramref name="name"/>, or null.</summary>
@@ -319,6 +345,42 @@ public sealed class CalibrationInputs(SupplyChainSpec spec, SupplyChainSummary s
         double mwh = 0, output = 0;
         foreach (var (_, row) in ServingRows(hub)) { mwh += row.ItMWh; output += row.OutputTokens; }
         return output > 0 ? mwh * SupplyChainSummary.JoulesPerMWh / output : null;
+    }
+
+    /// <summary>Input and output tokens of the class records of the user regions in scope, scaled to 24 h of simulated time;
+    /// null when none of them has a class record (no requests of classes served on replicas).</summary>
+    public double? TokensPerDay(string? userRegion, string? kind)
+    {
+        var users = spec.Users.Where(u => (userRegion is null || u.Id == userRegion) && Calibration.IsOfKind(u, kind))
+            .Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
+        double tokens = 0;
+        bool any = false;
+        foreach (var (key, l) in s.ByClass)
+        {
+            if (!users.Contains(key[..key.IndexOf('/')])) continue;
+            tokens += l.InputTokens + l.OutputTokens;
+            any = true;
+        }
+        return any && s.SimulatedHours > 0 ? tokens * 24 / s.SimulatedHours : null;
+    }
+
+    /// <summary>The hubs' (or <paramref name="hub"/>'s) tokens served per dispatch interval, averaged within each clock hour
+    /// since the start (a hub records interval k−1 at the start of interval k; complete intervals only): the largest hourly
+    /// mean ÷ the mean over every interval. Null with fewer than two hours on record or no tokens.</summary>
+    public double? ServingPeakToMean(string? hub)
+    {
+        var byInterval = new SortedDictionary<long, double>();
+        foreach (var h in spec.Hubs.Where(h => hub is null || h.Id == hub))
+            foreach (var row in Complete<HubSample>(EntityKinds.Hub, h.Id, x => x.Hours - s.IntervalHours))
+            {
+                long k = (long)Math.Round((row.Hours - s.IntervalHours) / s.IntervalHours);
+                if (k < 0) continue;
+                byInterval[k] = byInterval.GetValueOrDefault(k) + row.TokensServed;
+            }
+        var hours = byInterval.GroupBy(x => (long)Math.Floor(x.Key * s.IntervalHours + 1e-9)).Select(g => g.Average(x => x.Value)).ToList();
+        if (hours.Count < 2) return null;
+        double mean = byInterval.Values.Average();
+        return mean > 0 ? hours.Max() / mean : null;
     }
 
     public double? P99TtftMs(string? userRegion)

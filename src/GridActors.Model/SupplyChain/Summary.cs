@@ -93,6 +93,9 @@ public sealed class SupplyChainSummary
     public SortedDictionary<string, double> CurtailmentShareByRegion =>
         new(WindSolarByRegion.Where(x => x.Value.Available > 0).ToDictionary(x => x.Key, x => x.Value.Curtailed / x.Value.Available), StringComparer.Ordinal);
 
+    /// <summary>Simulated time the run covered (h).</summary>
+    public double SimulatedHours { get; private set; }
+
     /// <summary>Length of a dispatch interval (h).</summary>
     public double IntervalHours { get; private set; }
 
@@ -129,6 +132,7 @@ public sealed class SupplyChainSummary
         s._plants = spec.Plants.ToDictionary(p => p.Id, StringComparer.Ordinal);
         s._intervalMicros = spec.DispatchIntervalMicros;
         s.IntervalHours = model.IntervalHours;
+        s.SimulatedHours = result.End.Micros / (double)SimTime.MicrosPerHour;
         // An interval's message rounds take ~7 energy delays; count only intervals completed before the end.
         long settle = 10 * SupplyChainModel.EnergyDelay.Micros;
         s.CompleteIntervals = (int)Math.Max(0, (result.End.Micros - settle) / spec.DispatchIntervalMicros + 1);
