@@ -26,7 +26,7 @@ internal static class RunLoader
         // Columns come from the model's sample types, which the writer uses too; older folders may lack the optional ones.
         var plants = CsvFile.Open(runDir, EntityKinds.Plant.Csv!, "available_mw");
         var links = CsvFile.Open(runDir, EntityKinds.Link.Csv!, "delivered_mw", "loss_mw");
-        var hubs = CsvFile.Open(runDir, EntityKinds.Hub.Csv!);
+        var hubs = CsvFile.Open(runDir, EntityKinds.Hub.Csv!, [.. HubSample.CarbonColumns]);
         var users = CsvFile.Open(runDir, EntityKinds.Users.Csv!, "completed", "dropped");
         var faultsCsv = CsvFile.Open(runDir, RunFolderFiles.Faults, [.. FaultStep.CsvColumns]);
 

@@ -41,8 +41,16 @@ public sealed record StorageBid(int Storage, long Interval, double ChargeMW, dou
 /// <summary>Region → storage: power to discharge (positive) or charge (negative) this interval, and the region's price.</summary>
 public sealed record StorageDispatch(long Interval, double MW, double Price);
 
-/// <summary>Region → hub: power granted this interval; <paramref name="GreenSurplusMW"/> is renewable power the region had to curtail.</summary>
-public sealed record PowerGrant(long Interval, double MW, double GreenSurplusMW);
+/// <summary>Region → hub: power granted this interval; <paramref name="GreenSurplusMW"/> is renewable power the region had to curtail.
+/// The interval's clearing travels with it (see <see cref="Region"/>'s notes): <see cref="PriceUsdPerMWh"/>, the locational price
+/// (marginal cost; 0 when only floors and renewables were used), <see cref="CarbonKgPerMWh"/>, the mean intensity of what served
+/// the region's load, and <see cref="MarginalCarbonKgPerMWh"/>, the intensity of the supply that set the price.</summary>
+public sealed record PowerGrant(long Interval, double MW, double GreenSurplusMW)
+{
+    public double PriceUsdPerMWh { get; init; }
+    public double CarbonKgPerMWh { get; init; }
+    public double MarginalCarbonKgPerMWh { get; init; }
+}
 
 /// <summary>Hub → users: periodic status used by routing (stale by the publishing delay, as in reality).</summary>
 public sealed record HubStatus(int Hub, int Queued, int Servers, int UsableServers, bool Up, double GreenSurplusMW, double CostIndex);
@@ -101,7 +109,10 @@ public sealed class SupplyChainCodec : IPayloadCodec
             case ExportOffer e: w.Write((byte)4); w.Write(e.Link); w.Write(e.Interval); w.Write(e.MW); w.Write(e.Cost); w.Write(e.FloorMW); w.Write(e.CarbonKgPerMWh); break;
             case ImportAccept a: w.Write((byte)5); w.Write(a.Link); w.Write(a.Interval); w.Write(a.MW); break;
             case Dispatch d: w.Write((byte)6); w.Write(d.Interval); w.Write(d.MW); w.Write(d.Price); break;
-            case PowerGrant g: w.Write((byte)7); w.Write(g.Interval); w.Write(g.MW); w.Write(g.GreenSurplusMW); break;
+            case PowerGrant g:
+                w.Write((byte)7); w.Write(g.Interval); w.Write(g.MW); w.Write(g.GreenSurplusMW);
+                w.Write(g.PriceUsdPerMWh); w.Write(g.CarbonKgPerMWh); w.Write(g.MarginalCarbonKgPerMWh);
+                break;
             case HubStatus h: w.Write((byte)8); w.Write(h.Hub); w.Write(h.Queued); w.Write(h.Servers); w.Write(h.UsableServers); w.Write(h.Up); w.Write(h.GreenSurplusMW); w.Write(h.CostIndex); break;
             case CableStatus c: w.Write((byte)9); w.Write(c.Cable); w.Write(c.Up); break;
             case FaultSignal f: w.Write((byte)10); w.Write((byte)f.Kind); w.Write(f.Begin); w.Write(f.Fraction); w.Write(f.Multiplier); w.Write(f.RampMicros); w.Write(f.DurationMicros); break;
@@ -129,7 +140,8 @@ public sealed class SupplyChainCodec : IPayloadCodec
             4 => new ExportOffer(r.ReadInt32(), r.ReadInt64(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble()),
             5 => new ImportAccept(r.ReadInt32(), r.ReadInt64(), r.ReadDouble()),
             6 => new Dispatch(r.ReadInt64(), r.ReadDouble(), r.ReadDouble()),
-            7 => new PowerGrant(r.ReadInt64(), r.ReadDouble(), r.ReadDouble()),
+            7 => new PowerGrant(r.ReadInt64(), r.ReadDouble(), r.ReadDouble())
+            { PriceUsdPerMWh = r.ReadDouble(), CarbonKgPerMWh = r.ReadDouble(), MarginalCarbonKgPerMWh = r.ReadDouble() },
             8 => new HubStatus(r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadBoolean(), r.ReadDouble(), r.ReadDouble()),
             9 => new CableStatus(r.ReadInt32(), r.ReadBoolean()),
             10 => new FaultSignal((FaultKind)r.ReadByte(), r.ReadBoolean(), r.ReadDouble(), r.ReadDouble(), r.ReadInt64(), r.ReadInt64()),
