@@ -100,7 +100,19 @@ internal static class RunLoader
         ],
         // Folders written before calibration targets existed have none.
         Calibration = [.. (s.Calibration ?? []).Select(c => c with { Id = c.Id ?? "", Metric = c.Metric ?? "", Scope = c.Scope ?? "", Source = c.Source ?? "" })],
+        Carbon = s.Carbon is not { } c ? null : new CarbonInfo(c.GPerMillionTokens, c.MarginalGPerMillionTokens,
+            PerToken(c.GPerTokenByHub, c.MarginalGPerTokenByHub), PerToken(c.GPerTokenByUserRegion, c.MarginalGPerTokenByUserRegion),
+            c.AttributedT, c.MarginalAttributedT, c.UnattributedT, c.Tokens),
     };
+
+    /// <summary>Grams per token by id (mean and marginal), in the order of the mean's map, then ids only the marginal's has.</summary>
+    private static List<CarbonPerToken> PerToken(IReadOnlyDictionary<string, double>? mean, IReadOnlyDictionary<string, double>? marginal)
+    {
+        mean ??= new Dictionary<string, double>();
+        marginal ??= new Dictionary<string, double>();
+        return [.. mean.Keys.Concat(marginal.Keys.Where(k => !mean.ContainsKey(k))).Where(k => k is not null)
+            .Select(k => new CarbonPerToken(k, mean.TryGetValue(k, out var g) ? g : null, marginal.TryGetValue(k, out var m) ? m : null))];
+    }
 
     /// <summary>The cost drivers of summary.json, or null and why: the run had none (its reason), the folder predates them, or a
     /// driver is missing.</summary>
