@@ -17,7 +17,7 @@ internal sealed record CarbonPerToken(string Id, double? G, double? MarginalG);
 
 /// <summary>summary.json's carbon per token (see <see cref="Format.CarbonSummary"/>).</summary>
 internal sealed record CarbonInfo(double? GPerMillionTokens, double? MarginalGPerMillionTokens, IReadOnlyList<CarbonPerToken> ByHub,
-    IReadOnlyList<CarbonPerToken> ByUserRegion, double? AttributedT, double? MarginalAttributedT, double? UnattributedT, double? Tokens);
+    IReadOnlyList<CarbonPerToken> ByUserRegion, double? AttributedT, double? MarginalAttributedT, double? UnattributedT, double? Tokens, double? IdleHubsT);
 
 internal sealed class RunSummary
 {

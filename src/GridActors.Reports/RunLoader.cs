@@ -102,7 +102,7 @@ internal static class RunLoader
         Calibration = [.. (s.Calibration ?? []).Select(c => c with { Id = c.Id ?? "", Metric = c.Metric ?? "", Scope = c.Scope ?? "", Source = c.Source ?? "" })],
         Carbon = s.Carbon is not { } c ? null : new CarbonInfo(c.GPerMillionTokens, c.MarginalGPerMillionTokens,
             PerToken(c.GPerTokenByHub, c.MarginalGPerTokenByHub), PerToken(c.GPerTokenByUserRegion, c.MarginalGPerTokenByUserRegion),
-            c.AttributedT, c.MarginalAttributedT, c.UnattributedT, c.Tokens),
+            c.AttributedT, c.MarginalAttributedT, c.UnattributedT, c.Tokens, c.IdleHubsT),
     };
 
     /// <summary>Grams per token by id (mean and marginal), in the order of the mean's map, then ids only the marginal's has.</summary>

@@ -240,13 +240,15 @@ internal static class RunReport
                 E(r.Id), Num(r.G * PerMillion, "#,0.##"), Num(r.MarginalG * PerMillion, "#,0.##"), Num(r.G, "0.###E+0"),
             ]), numeric: Cols(1, 2, 3), attrs: $"data-table=\"{name}\""));
         }
-        var unattributed = c.UnattributedT is > 0 ? $" Hubs that served no token leave {Num(c.UnattributedT, "#,0.###")} t unattributed." : "";
+        var unattributed = (c.IdleHubsT is > 0 ? $" Hubs that served no token drew {Num(c.IdleHubsT, "#,0.###")} t of it, spread over every user region's tokens." : "")
+            + (c.UnattributedT is > 0 ? $" {Num(c.UnattributedT, "#,0.###")} t reached no token." : "");
         return Section("carbon", "8. Carbon per token", sb.ToString(),
             $"Over all hubs: <b>{Num(c.GPerMillionTokens, "#,0.##")} g CO₂ per million tokens</b> at the regions' mean intensity, " +
             $"{Num(c.MarginalGPerMillionTokens, "#,0.##")} g at the marginal intensity; {Num(c.AttributedT, "#,0.###")} t attributed to " +
             $"{Si(c.Tokens)} tokens (the grid's whole emissions: {Num(d.Summary.CarbonT, "#,0")} t).{unattributed} " +
             "Each hub's energy of a dispatch interval × its region's intensity of that interval goes to the tokens it served in the interval, " +
-            "and on to the user regions they came from; the carbon of intervals without tokens is spread over the hub's tokens of the run.");
+            "and on to the user regions they came from; the carbon of intervals without tokens is spread over the hub's tokens of the run " +
+            "(hubs that served none count in the total and the user regions, not in the hub table).");
     }
 
     private const double PerMillion = 1e6;

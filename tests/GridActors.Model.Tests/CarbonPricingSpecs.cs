@@ -131,7 +131,7 @@ public class CarbonPricingSpecs
     }
 
     /// <summary>Σ over user regions = Σ over hubs = Σ over hubs and closed intervals of energy × the region's intensity of the
-    /// interval (less what hubs without tokens leave unattributed), for the mean and the marginal intensity.</summary>
+    /// interval, for the mean and the marginal intensity.</summary>
     private static void AssertConserved(SupplyChainSummary s)
     {
         var c = s.Carbon;
@@ -152,10 +152,11 @@ public class CarbonPricingSpecs
         Close(mwh, c.EnergyMWh);
         Close(drawn, c.DrawnKg);
         Close(drawnMarginal, c.DrawnMarginalKg);
-        Close(drawn, c.ByHub.Values.Sum(t => t.Kg) + c.UnattributedKg);
-        Close(drawn, c.ByUserRegion.Values.Sum(t => t.Kg) + c.UnattributedKg);
-        Close(drawnMarginal, c.ByHub.Values.Sum(t => t.MarginalKg) + c.UnattributedMarginalKg);
-        Close(drawnMarginal, c.ByUserRegion.Values.Sum(t => t.MarginalKg) + c.UnattributedMarginalKg);
+        Assert.Equal(0, c.UnattributedKg);   // tokens were served
+        Close(drawn, c.ByHub.Values.Sum(t => t.Kg));
+        Close(drawn, c.ByUserRegion.Values.Sum(t => t.Kg));
+        Close(drawnMarginal, c.ByHub.Values.Sum(t => t.MarginalKg));
+        Close(drawnMarginal, c.ByUserRegion.Values.Sum(t => t.MarginalKg));
         Close(tokens, c.ByHub.Values.Sum(t => t.Tokens));
         Close(tokens, c.ByUserRegion.Values.Sum(t => t.Tokens));
         Assert.True(tokens <= s.TokensServed * (1 + 1e-12) && tokens > 0.95 * s.TokensServed, $"{tokens} of {s.TokensServed} tokens attributed");
@@ -198,15 +199,39 @@ public class CarbonPricingSpecs
     }
 
     [Fact]
-    public void A_hub_that_serves_no_token_leaves_its_carbon_unattributed_and_the_sums_still_hold()
+    public void A_hub_that_serves_no_token_adds_its_carbon_to_every_user_regions_tokens_and_the_sums_still_hold()
     {
-        var spec = OneRegion(HubPricing.Tariff, replicas: false);
-        spec = spec with { Hubs = [.. spec.Hubs, Hub("idle", "r", 30, 105, east: false, 5, 20_000, 0.5, 1.2) with { Pue = 1.2 }] };
+        // The idle hub (no route reaches it) sits in a region of its own, so the rest of the run is the same as without it
+        // (entities of each kind keep their order, streams are keyed by name).
+        var one = OneRegion(HubPricing.Tariff, replicas: false);
+        var spec = one with
+        {
+            Regions = [.. one.Regions, Region("r2", 150)],
+            Plants =
+            [
+                .. one.Plants, Plant("r2-hydro", "r2", PlantType.Hydro, 100, 30, 105) with { CapacityFactor = 1 },
+                Plant("r2-coal", "r2", PlantType.Coal, 100, 30, 105) with { MarginalCostUsdPerMWh = CoalCost, CarbonKgPerMWh = CoalCarbon },
+            ],
+            Hubs = [.. one.Hubs, Hub("idle", "r2", 30, 105, east: false, 5, 20_000, 0.5, 1.2) with { Pue = 1.2 }],
+        };
         var (s, _) = Run(spec, 4 * Hour);
+        var (alone, _) = Run(one, 4 * Hour);
         AssertConserved(s);
-        Assert.Equal(new[] { "h" }, s.Carbon.ByHub.Keys);
+        Assert.Equal(new[] { "h", "idle" }, s.Carbon.ByHub.Keys);
+        Assert.Equal(0, s.Carbon.ByHub["idle"].Tokens);
         double idleKg = s.SeriesOf<HubSample>("hub/idle").Sum(h => h.CarbonKg);
         Assert.True(idleKg > 0);
-        Close(idleKg, s.Carbon.UnattributedKg);
+        Close(idleKg, s.Carbon.ByHub["idle"].Kg);
+        Close(idleKg, s.Carbon.IdleHubsKg);
+        Assert.Equal(0, s.Carbon.UnattributedKg);
+        // Each user region gets the idle hub's carbon in proportion to its tokens, on top of what it had without it.
+        double tokens = s.Carbon.Tokens;
+        foreach (var (user, t) in s.Carbon.ByUserRegion)
+        {
+            var before = alone.Carbon.ByUserRegion[user];
+            Assert.Equal(before.Tokens, t.Tokens);
+            Close(before.Kg + idleKg * t.Tokens / tokens, t.Kg);
+        }
+        Close((alone.Carbon.AttributedKg + idleKg) * 1000 / tokens * 1e6, s.Carbon.GPerMillionTokens);
     }
 }

@@ -34,7 +34,7 @@ public sealed class RunFixture : IDisposable
           "marginalGPerTokenByHub": { "hub-east": {{F(1.4e-4 * scale)}}, "hub-west": {{F(1.1e-4 * scale)}} },
           "gPerTokenByUserRegion": { "cn_home": {{F(6.5e-5 * scale)}}, "overseas": {{F(8.2e-5 * scale)}} },
           "marginalGPerTokenByUserRegion": { "cn_home": {{F(1.2e-4 * scale)}}, "overseas": {{F(1.45e-4 * scale)}} },
-          "attributedT": {{F(18.125 * scale)}}, "marginalAttributedT": {{F(32.75 * scale)}}, "unattributedT": 1.5, "tokens": 2.5e11 },
+          "attributedT": {{F(18.125 * scale)}}, "marginalAttributedT": {{F(32.75 * scale)}}, "unattributedT": 0, "tokens": 2.5e11, "idleHubsT": 1.5 },
         """;
 
     public string Run(string name = "run", double horizonHours = 4, bool topology = true, bool faults = true, Costs? costs = null, double intervalHours = 1.0 / 12,

@@ -161,7 +161,8 @@ public static class RunSummaries
         return new CarbonSummary(G9(c.GPerMillionTokens), G9(c.MarginalGPerMillionTokens),
             By(c.ByHub, t => t.GPerToken), By(c.ByHub, t => t.MarginalGPerToken),
             By(c.ByUserRegion, t => t.GPerToken), By(c.ByUserRegion, t => t.MarginalGPerToken),
-            Math.Round(c.AttributedKg / 1000, 6), Math.Round(c.AttributedMarginalKg / 1000, 6), Math.Round(c.UnattributedKg / 1000, 6), Math.Round(c.Tokens));
+            Math.Round(c.AttributedKg / 1000, 6), Math.Round(c.AttributedMarginalKg / 1000, 6), Math.Round(c.UnattributedKg / 1000, 6), Math.Round(c.Tokens),
+            Math.Round(c.IdleHubsKg / 1000, 6));
     }
 
     /// <summary>The run's cost drivers, unrounded (a comparison recomputes the cost from them), or why it has none.</summary>

@@ -13,13 +13,17 @@ namespace GridActors.Model.SupplyChain;
 ///   the user regions they came from in proportion to their tokens.</item>
 /// <item>An interval in which the hub served no tokens (idle, down, or its work still in service) keeps its carbon as the
 ///   hub's idle carbon; the run's summary spreads it over the hub's tokens of the whole run in proportion to each user
-///   region's tokens, so every kilogram a hub drew reaches tokens. Only a hub that served no token at all leaves its
-///   carbon unattributed (<see cref="CarbonAttribution.UnattributedKg"/>).</item>
+///   region's tokens, so a hub's grams per token are all its carbon over all its tokens.</item>
+/// <item>A hub that served no token in the whole run (capacity kept for the network's tokens) counts in
+///   <see cref="CarbonAttribution.ByHub"/> with its carbon and no tokens (no grams per token), and its carbon is spread
+///   over every user region's tokens of the run in proportion to them (<see cref="CarbonAttribution.IdleHubsKg"/>), so
+///   the network's grams per token are all hub carbon over all tokens — leaving a hub idle does not hide its carbon.
+///   Only a run that served no token at all leaves carbon unattributed (<see cref="CarbonAttribution.UnattributedKg"/>).</item>
 /// <item>The interval the run ends in is not closed: its energy and tokens are not attributed (as energy figures count
 ///   complete intervals), so the tokens here can fall a little short of <c>tokens.served</c>.</item>
 /// </list>
 /// Hence, exactly up to rounding: Σ over user regions = Σ over hubs = Σ over hubs and closed intervals of energy ×
-/// intensity (<see cref="CarbonAttribution.DrawnKg"/>) − what hubs without tokens leave unattributed.
+/// intensity (<see cref="CarbonAttribution.DrawnKg"/>), less what a run without tokens leaves unattributed.
 /// </summary>
 public sealed class HubCarbon
 {
@@ -143,20 +147,21 @@ public sealed record HubCarbonReport(double MWh, double DrawnKg, double DrawnMar
     }
 
     /// <summary>Adds hub <paramref name="hub"/>'s account to the run's: the idle carbon spread over its user regions by
-    /// their tokens (unattributed when it served none).</summary>
+    /// their tokens; when it served none, all its carbon for <see cref="CarbonAttribution.SpreadIdleHubs"/>.</summary>
     public void AddTo(CarbonAttribution c, string hub)
     {
         c.EnergyMWh += MWh;
         c.DrawnKg += DrawnKg;
         c.DrawnMarginalKg += DrawnMarginalKg;
+        var tally = c.Hub(hub);
         double tokens = ByUserRegion.Sum(x => x.Tokens);
         if (!(tokens > 0))
         {
-            c.UnattributedKg += DrawnKg;
-            c.UnattributedMarginalKg += DrawnMarginalKg;
+            tally.Add(0, DrawnKg, DrawnMarginalKg);
+            c.IdleHubsKg += DrawnKg;
+            c.IdleHubsMarginalKg += DrawnMarginalKg;
             return;
         }
-        var tally = c.Hub(hub);
         foreach (var (user, t, kg, marginal) in ByUserRegion)
         {
             double share = t / tokens;
@@ -177,8 +182,29 @@ public sealed class CarbonAttribution
     /// <summary>Hub facility energy over closed intervals (MWh) and that energy × the regions' mean and marginal intensities (kg).</summary>
     public double EnergyMWh, DrawnKg, DrawnMarginalKg;
 
-    /// <summary>Carbon of hubs that served no token in the run (kg, mean and marginal).</summary>
+    /// <summary>Carbon of hubs that served no token in the run (kg, mean and marginal), spread over every user region.</summary>
+    public double IdleHubsKg, IdleHubsMarginalKg;
+
+    /// <summary>Carbon no token carries (kg, mean and marginal): the idle hubs' when the run served no token at all.</summary>
     public double UnattributedKg, UnattributedMarginalKg;
+
+    /// <summary>Once every hub is added: spreads the carbon of hubs that served no token over every user region's tokens in
+    /// proportion to them (unattributed when there are none).</summary>
+    public void SpreadIdleHubs()
+    {
+        double tokens = ByUserRegion.Values.Sum(t => t.Tokens);
+        if (!(tokens > 0))
+        {
+            UnattributedKg = IdleHubsKg;
+            UnattributedMarginalKg = IdleHubsMarginalKg;
+            return;
+        }
+        foreach (var t in ByUserRegion.Values)
+        {
+            double share = t.Tokens / tokens;
+            t.Add(0, IdleHubsKg * share, IdleHubsMarginalKg * share);
+        }
+    }
 
     public CarbonTally Hub(string id) => ByHub.TryGetValue(id, out var t) ? t : ByHub[id] = new CarbonTally();
     public CarbonTally UserRegion(string id) => ByUserRegion.TryGetValue(id, out var t) ? t : ByUserRegion[id] = new CarbonTally();
@@ -186,9 +212,9 @@ public sealed class CarbonAttribution
     /// <summary>Tokens the carbon was attributed to (those of closed intervals).</summary>
     public double Tokens => ByHub.Values.Sum(t => t.Tokens);
 
-    /// <summary>Carbon attributed to tokens (kg, mean and marginal intensity).</summary>
-    public double AttributedKg => ByHub.Values.Sum(t => t.Kg);
-    public double AttributedMarginalKg => ByHub.Values.Sum(t => t.MarginalKg);
+    /// <summary>Carbon attributed to tokens (kg, mean and marginal intensity): every hub's, idle hubs' included.</summary>
+    public double AttributedKg => ByUserRegion.Values.Sum(t => t.Kg);
+    public double AttributedMarginalKg => ByUserRegion.Values.Sum(t => t.MarginalKg);
 
     /// <summary>Grams of CO₂ per million tokens over every hub (mean and marginal intensity; 0 without tokens).</summary>
     public double GPerMillionTokens => Tokens > 0 ? AttributedKg * 1000 / Tokens * SupplyChainSummary.TokensPerMillion : 0;

@@ -141,6 +141,8 @@ public sealed class SupplyChainSummary
             report.AddTo(s, key[kind.Prefix.Length..]);
         }
 
+        s.Carbon.SpreadIdleHubs();
+
         s.HubMWh = Metric(M.HubEnergy);
         s.CarbonT = Metric(M.Carbon);
         s.Arrived = Metric(M.Arrived);
