@@ -72,7 +72,12 @@ internal static class Comparison
             new("Transmission losses (MWh)", sa.LossesMWh, sb.LossesMWh, v => Num(v, "#,0")),
             new("Hub energy (MWh)", sa.HubMWh, sb.HubMWh, v => Num(v, "#,0")),
             new("Carbon (t CO₂)", sa.CarbonT, sb.CarbonT, v => Num(v, "#,0")),
+            new("Carbon per M tokens (g CO₂)", sa.Carbon?.GPerMillionTokens, sb.Carbon?.GPerMillionTokens, v => Num(v, "#,0.##")),
+            new("… at marginal intensity (g CO₂)", sa.Carbon?.MarginalGPerMillionTokens, sb.Carbon?.MarginalGPerMillionTokens, v => Num(v, "#,0.##")),
+            new("Carbon attributed to tokens (t CO₂)", sa.Carbon?.AttributedT, sb.Carbon?.AttributedT, v => Num(v, "#,0.###")),
         ]);
+        foreach (var user in UserRegionsWithCarbon(a, b))
+            rows.Add(new Row($"Carbon per M tokens {user} (g CO₂)", PerMillion(sa, user), PerMillion(sb, user), v => Num(v, "#,0.##")));
         var table = Table(["metric", "A", "B", "Δ (B − A)", "Δ %", "B / A"], rows.Select(r =>
         {
             double? delta = r.A is double x && r.B is double y ? y - x : null;
@@ -129,6 +134,13 @@ internal static class Comparison
         var v = Math.Round(share * 100, 1);
         return (v == 0 ? 0 : v).ToString("0.#", CultureInfo.InvariantCulture) + "%";
     }
+
+    private static List<string> UserRegionsWithCarbon(RunData a, RunData b) =>
+        (a.Summary.Carbon?.ByUserRegion ?? []).Concat(b.Summary.Carbon?.ByUserRegion ?? []).Select(x => x.Id).Distinct().ToList();
+
+    /// <summary>Grams of CO₂ per million tokens of <paramref name="user"/>'s tokens in a run (null: none).</summary>
+    private static double? PerMillion(RunSummary s, string user) =>
+        s.Carbon?.ByUserRegion.FirstOrDefault(x => x.Id == user)?.G is double g ? g * 1e6 : null;
 
     private static List<string> Regions(RunData a, RunData b) =>
         a.Summary.LatencyByRegion.Select(r => r.Region).Concat(b.Summary.LatencyByRegion.Select(r => r.Region)).Distinct().ToList();

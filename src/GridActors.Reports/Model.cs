@@ -12,6 +12,13 @@ internal sealed record RunInfo(string RunId, string Scenario, string Seed, strin
 
 internal sealed record RegionLatency(string Region, double? P50, double? P95, double? P99);
 
+/// <summary>Grams of CO₂ per token of one hub or user region, at the mean and the marginal intensity.</summary>
+internal sealed record CarbonPerToken(string Id, double? G, double? MarginalG);
+
+/// <summary>summary.json's carbon per token (see <see cref="Format.CarbonSummary"/>).</summary>
+internal sealed record CarbonInfo(double? GPerMillionTokens, double? MarginalGPerMillionTokens, IReadOnlyList<CarbonPerToken> ByHub,
+    IReadOnlyList<CarbonPerToken> ByUserRegion, double? AttributedT, double? MarginalAttributedT, double? UnattributedT, double? Tokens, double? IdleHubsT);
+
 internal sealed class RunSummary
 {
     public string? Digest { get; init; }
@@ -44,6 +51,8 @@ internal sealed class RunSummary
     public double? SloViolationRate { get; init; }
     public IReadOnlyList<(string Name, string Value)> Invariants { get; init; } = [];
     public IReadOnlyList<Format.CalibrationInfo> Calibration { get; init; } = [];
+    /// <summary>Carbon per token, or null (folders written before it).</summary>
+    public CarbonInfo? Carbon { get; init; }
 }
 
 /// <summary>One fault as it happened in the run (faults.csv): begin → end, or open until the horizon.</summary>

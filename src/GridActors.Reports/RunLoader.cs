@@ -26,7 +26,7 @@ internal static class RunLoader
         // Columns come from the model's sample types, which the writer uses too; older folders may lack the optional ones.
         var plants = CsvFile.Open(runDir, EntityKinds.Plant.Csv!, "available_mw");
         var links = CsvFile.Open(runDir, EntityKinds.Link.Csv!, "delivered_mw", "loss_mw");
-        var hubs = CsvFile.Open(runDir, EntityKinds.Hub.Csv!);
+        var hubs = CsvFile.Open(runDir, EntityKinds.Hub.Csv!, [.. HubSample.CarbonColumns]);
         var users = CsvFile.Open(runDir, EntityKinds.Users.Csv!, "completed", "dropped");
         var faultsCsv = CsvFile.Open(runDir, RunFolderFiles.Faults, [.. FaultStep.CsvColumns]);
 
@@ -100,7 +100,19 @@ internal static class RunLoader
         ],
         // Folders written before calibration targets existed have none.
         Calibration = [.. (s.Calibration ?? []).Select(c => c with { Id = c.Id ?? "", Metric = c.Metric ?? "", Scope = c.Scope ?? "", Source = c.Source ?? "" })],
+        Carbon = s.Carbon is not { } c ? null : new CarbonInfo(c.GPerMillionTokens, c.MarginalGPerMillionTokens,
+            PerToken(c.GPerTokenByHub, c.MarginalGPerTokenByHub), PerToken(c.GPerTokenByUserRegion, c.MarginalGPerTokenByUserRegion),
+            c.AttributedT, c.MarginalAttributedT, c.UnattributedT, c.Tokens, c.IdleHubsT),
     };
+
+    /// <summary>Grams per token by id (mean and marginal), in the order of the mean's map, then ids only the marginal's has.</summary>
+    private static List<CarbonPerToken> PerToken(IReadOnlyDictionary<string, double>? mean, IReadOnlyDictionary<string, double>? marginal)
+    {
+        mean ??= new Dictionary<string, double>();
+        marginal ??= new Dictionary<string, double>();
+        return [.. mean.Keys.Concat(marginal.Keys.Where(k => !mean.ContainsKey(k))).Where(k => k is not null)
+            .Select(k => new CarbonPerToken(k, mean.TryGetValue(k, out var g) ? g : null, marginal.TryGetValue(k, out var m) ? m : null))];
+    }
 
     /// <summary>The cost drivers of summary.json, or null and why: the run had none (its reason), the folder predates them, or a
     /// driver is missing.</summary>

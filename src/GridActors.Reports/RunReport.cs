@@ -13,7 +13,7 @@ internal static class RunReport
     public static readonly (string Id, string Title)[] Toc =
     [
         ("generation", "Generation"), ("links", "UHV links"), ("hubs", "Hubs"), ("tokens", "Tokens"), ("latency", "Latency"),
-        ("slo", "SLO"), ("cost", "Cost"), ("faults", "Faults"), ("map", "Map"), ("calibration", "Calibration"),
+        ("slo", "SLO"), ("cost", "Cost"), ("carbon", "Carbon"), ("faults", "Faults"), ("map", "Map"), ("calibration", "Calibration"),
     ];
 
     public static string Header(RunData d, string heading, string? extraMeta = null)
@@ -52,6 +52,8 @@ internal static class RunReport
         sb.Append(Tile("Unserved load", s.UnservedMWh is double u ? Charts.Si(u) + " MWh" : "—", null, s.UnservedMWh > 0 ? "bad" : null));
         sb.Append(Tile("Hub energy", s.HubMWh is double h ? Charts.Si(h) + " MWh" : "—"));
         sb.Append(Tile("Carbon", s.CarbonT is double ct ? Charts.Si(ct) + " t CO₂" : "—"));
+        if (s.Carbon is { } carbon)
+            sb.Append(Tile("Carbon per M tokens", Num(carbon.GPerMillionTokens, "#,0.#") + " g CO₂", $"marginal {Num(carbon.MarginalGPerMillionTokens, "#,0.#")} g"));
         sb.Append(Tile("Faults", d.Faults.Count.ToString(CultureInfo.InvariantCulture), d.Faults.Count == 0 ? "none" : string.Join(", ", d.Faults.Select(f => f.Kind).Distinct()), d.Faults.Count > 0 ? "bad" : null));
         if (s.Calibration.Count > 0)
         {
@@ -79,6 +81,7 @@ internal static class RunReport
         sb.Append(Latency(d));
         sb.Append(Slo(d));
         sb.Append(Cost(d));
+        sb.Append(Carbon(d));
         sb.Append(Faults(d));
         sb.Append(Map(d));
         sb.Append(CalibrationTargets(d));
@@ -211,6 +214,45 @@ internal static class RunReport
             "<div>" + Table(["component", "USD / M tokens", "share"], rows, numeric: Cols(1, 2)) + "</div></div>");
     }
 
+    /// <summary>Carbon per token by hub and by user region (summary.json's <c>carbon</c>): a table and grouped bars (mean and
+    /// marginal intensity) for each, in grams per million tokens.</summary>
+    private static string Carbon(RunData d)
+    {
+        if (d.Summary.Carbon is not { } c)
+            return Section("carbon", "8. Carbon per token",
+                "<p class=\"note\" data-carbon=\"none\">This run folder has no carbon per token (summary.json written before it). Re-run the scenario to get it.</p>\n");
+        var sb = new StringBuilder();
+        foreach (var (what, name, rows, energy) in new[]
+                 {
+                     ("hub", "carbon-by-hub", c.ByHub, "its energy"),
+                     ("user region", "carbon-by-user-region", c.ByUserRegion, "the energy of the hubs that served it"),
+                 })
+        {
+            var cats = rows.Select(r => r.Id).ToList();
+            var svg = Charts.Bars(name, $"Carbon per million tokens by {what}", "g CO₂ per million tokens", cats,
+            [
+                new BarSet("mean intensity", rows.Select(r => (r.G ?? 0) * PerMillion).ToList(), "#59a14f"),
+                new BarSet("marginal intensity", rows.Select(r => (r.MarginalG ?? 0) * PerMillion).ToList(), "#9c755f"),
+            ]);
+            sb.Append(Figure(svg, $"Grams of CO₂ per million tokens served by each {what}: {energy} × the hub region's mean (green) or marginal (brown) intensity of each interval, per token."));
+            sb.Append(Table([what, "g CO₂ / M tokens", "marginal g CO₂ / M tokens", "g CO₂ / token"], rows.Select(r => (IReadOnlyList<string>)
+            [
+                E(r.Id), Num(r.G * PerMillion, "#,0.##"), Num(r.MarginalG * PerMillion, "#,0.##"), Num(r.G, "0.###E+0"),
+            ]), numeric: Cols(1, 2, 3), attrs: $"data-table=\"{name}\""));
+        }
+        var unattributed = (c.IdleHubsT is > 0 ? $" Hubs that served no token drew {Num(c.IdleHubsT, "#,0.###")} t of it, spread over every user region's tokens." : "")
+            + (c.UnattributedT is > 0 ? $" {Num(c.UnattributedT, "#,0.###")} t reached no token." : "");
+        return Section("carbon", "8. Carbon per token", sb.ToString(),
+            $"Over all hubs: <b>{Num(c.GPerMillionTokens, "#,0.##")} g CO₂ per million tokens</b> at the regions' mean intensity, " +
+            $"{Num(c.MarginalGPerMillionTokens, "#,0.##")} g at the marginal intensity; {Num(c.AttributedT, "#,0.###")} t attributed to " +
+            $"{Si(c.Tokens)} tokens (the grid's whole emissions: {Num(d.Summary.CarbonT, "#,0")} t).{unattributed} " +
+            "Each hub's energy of a dispatch interval × its region's intensity of that interval goes to the tokens it served in the interval, " +
+            "and on to the user regions they came from; the carbon of intervals without tokens is spread over the hub's tokens of the run " +
+            "(hubs that served none count in the total and the user regions, not in the hub table).");
+    }
+
+    private const double PerMillion = 1e6;
+
     public static readonly (string Name, string Color)[] CostParts = [("electricity", "#f28e2b"), ("capital", "#4e79a7"), ("network", "#59a14f")];
 
     public static string CostChart(string name, IReadOnlyList<string> categories, IReadOnlyList<RunSummary> runs) =>
@@ -224,13 +266,13 @@ internal static class RunReport
     private static string Faults(RunData d)
     {
         if (d.Faults.Count == 0)
-            return Section("faults", "8. Faults", "<p class=\"intro\">No fault began in this run (faults.csv has no events).</p>\n");
+            return Section("faults", "9. Faults", "<p class=\"intro\">No fault began in this run (faults.csv has no events).</p>\n");
         var rows = d.Faults.Select(f => (IReadOnlyList<string>)
         [
             Num(f.Index, "0"), E(f.Kind), E(f.Target), Hours(f.Begin), f.End is double e ? Hours(e) : $"— (until horizon, {Hours(d.HorizonHours)})",
             Hours((f.End ?? d.HorizonHours) - f.Begin), Num(f.Spec?.Fraction, "0.###"), Num(f.Spec?.Multiplier, "0.###"), E(f.Spec?.Source ?? "scenario"),
         ]);
-        return Section("faults", "8. Faults",
+        return Section("faults", "9. Faults",
             Table(["#", "kind", "target", "begin", "end", "duration", "fraction", "multiplier", "source"], rows, numeric: Cols(0, 3, 4, 5, 6, 7)),
             "Each fault is shaded as a red band on every time chart above (begin → end; a fault without an end lasts until the horizon).");
     }
@@ -240,7 +282,7 @@ internal static class RunReport
     {
         var targets = d.Summary.Calibration;
         if (targets.Count == 0)
-            return Section("calibration", "10. Calibration",
+            return Section("calibration", "11. Calibration",
                 "<p class=\"intro\" data-calibration=\"none\">This scenario has no calibration targets (no <code>calibration:</code> section in its file).</p>\n");
         var rows = targets.Select(c => (IReadOnlyList<string>)
         [
@@ -248,7 +290,7 @@ internal static class RunReport
             c.Pass ? "<span class=\"pass\">pass</span>" : "<span class=\"miss\">MISS</span>", E(c.Source),
         ]);
         int met = targets.Count(c => c.Pass);
-        return Section("calibration", "10. Calibration",
+        return Section("calibration", "11. Calibration",
             Table(["target", "metric", "scope", "model", "band", "result", "source"], rows, numeric: Cols(3), attrs: "data-table=\"calibration\""),
             $"The scenario's calibration targets evaluated on this run (summary.json): <b>{met} of {targets.Count}</b> within their band. " +
             "Energy metrics cover complete dispatch intervals; a target without a value had nothing to be computed from and counts as missed.");
@@ -263,10 +305,10 @@ internal static class RunReport
     private static string Map(RunData d)
     {
         if (d.Topology is null)
-            return Section("map", "9. Topology map",
+            return Section("map", "10. Topology map",
                 "<p class=\"note\" data-map=\"skipped\">Map skipped: this run folder has no topology.json (runs written before it existed). Re-run the scenario to get the map.</p>\n");
         var svg = MapSvg.Build(d.Topology, d.Faults);
-        return Section("map", "9. Topology map",
+        return Section("map", "10. Topology map",
             Figure(svg, "Equirectangular projection fitted to the plants, hubs and regions. Plants: circles (area ∝ capacity, colour = type); hubs: squares; " +
                 "regions: dots; UHV links: grey lines; subsea cables: curves from each user region to the hubs it reaches through that cable. " +
                 "Red, dashed, ✕: elements that failed in this run. Hover an element for details.", "map"));

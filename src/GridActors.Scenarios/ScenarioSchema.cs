@@ -37,6 +37,8 @@ public static class ScenarioSchema
     public const double MaxRequestsPerBundle = 1e6, MaxTokensPerRequest = 1e9;
     private const long Day = 24 * SimTime.MicrosPerHour;
 
+    private static readonly IReadOnlyList<(string, HubPricing?)> PricingOptions = [("tariff", HubPricing.Tariff), ("locational", HubPricing.Locational)];
+
     private static readonly IReadOnlyList<(string, PlantType)> PlantTypes =
         [.. Enum.GetValues<PlantType>().Select(t => (t.ToString().ToLowerInvariant(), t))];
 
@@ -251,6 +253,8 @@ public static class ScenarioSchema
             h => h.SimulatedReplicas, (h, v) => h with { SimulatedReplicas = v }) { Default = 2, Min = 1, Max = 10_000 },
         new Number<HubSpec>("max_wait", "longest a request waits for admission to a replica before it is dropped", h => h.MaxWaitMicros / 1000.0, (h, v) => h with { MaxWaitMicros = (long)Math.Round(v!.Value * 1000) })
             { Dimension = Dimension.Duration, Unit = "ms", Default = 60_000, Bounds = Bounds.Positive(86_400_000) },
+        new Choice<HubSpec, HubPricing?>("pricing", "what this hub pays for electricity: tariff ('electricity_price') or locational (its region's price of the interval the energy is drawn in)",
+            PricingOptions, h => h.Pricing, (h, v) => h with { Pricing = v }) { Absent = "the top-level 'hub_pricing'" },
     ])
     {
         Check = h => h.Accelerator is not null
@@ -536,6 +540,9 @@ public static class ScenarioSchema
         new Choice<ScenarioSettings, IRoutingPolicy>("policy", "routing policy: " + string.Join("; ", RoutingPolicies.All.Select(p => $"{p.Name} — {p.Help}")),
             [.. RoutingPolicies.All.Select(p => (p.Name, p))], d => d.Spec.Policy, (d, v) => d with { Spec = d.Spec with { Policy = v } })
             { Default = RoutingPolicies.LatencyFirst.Name },
+        new Choice<ScenarioSettings, HubPricing>("hub_pricing", "what hubs pay for electricity unless a hub's 'pricing' says otherwise: tariff (its flat 'electricity_price') or locational (its region's price of the dispatch interval the energy is drawn in: the marginal supply's cost, 0 when only must-run output and renewables were used)",
+            [("tariff", HubPricing.Tariff), ("locational", HubPricing.Locational)], d => d.Spec.HubPricing, (d, v) => d with { Spec = d.Spec with { HubPricing = v } })
+            { Default = "tariff", OmitDefault = true },
         new Section<ScenarioSettings>("network", "network-wide settings", Network),
         new Section<ScenarioSettings>("weather", "spatially correlated weather of solar and wind plants", Weather),
         new OptionalSection<ScenarioSettings>("batch", "the batch scheduler: holds batch work to its deadline and releases it by policy (absent: batch goes straight to hubs)", Batch, d => d.Spec.Batch is not null),

@@ -32,6 +32,15 @@ public class RunCommandSpecs
                     Assert.True(root.GetProperty("costPerMillionTokensUsd").TryGetProperty(key, out _), key);
                 foreach (var key in new[] { "p50", "p95", "p99" })
                     Assert.True(root.GetProperty("latencyMs").TryGetProperty(key, out _), key);
+                var carbon = root.GetProperty("carbon");
+                Assert.True(carbon.GetProperty("gPerMillionTokens").GetDouble() > 0);
+                Assert.True(carbon.GetProperty("marginalGPerMillionTokens").GetDouble() > 0);
+                foreach (var key in new[] { "gPerTokenByHub", "marginalGPerTokenByHub" })
+                    Assert.Equal(["yrd", "zhongwei"], carbon.GetProperty(key).EnumerateObject().Select(p => p.Name));
+                foreach (var key in new[] { "gPerTokenByUserRegion", "marginalGPerTokenByUserRegion" })
+                    Assert.Equal(["cn_east", "ne_asia", "north_america"], carbon.GetProperty(key).EnumerateObject().Select(p => p.Name));
+                Assert.True(carbon.GetProperty("attributedT").GetDouble() > 0);
+                Assert.Equal(0, carbon.GetProperty("unattributedT").GetDouble());
                 Assert.True(root.GetProperty("tokens").GetProperty("served").GetDouble() > 0);
                 Assert.True(root.GetProperty("invariants").GetProperty("energyConserved").GetBoolean());
                 Assert.True(root.GetProperty("invariants").GetProperty("requestsConserved").GetBoolean());

@@ -9,7 +9,7 @@ public sealed class ReportSpecs : IDisposable
     public static readonly string[] RunCharts =
     [
         "generation-mix", "link-utilisation", "hub-power", "hub-utilisation", "hub-queue", "hub-tokens",
-        "latency-by-region", "ttft-by-region", "slo-violations", "cost-breakdown", "topology-map",
+        "latency-by-region", "ttft-by-region", "slo-violations", "cost-breakdown", "carbon-by-hub", "carbon-by-user-region", "topology-map",
     ];
 
     public static readonly string[] TimeCharts =
@@ -113,6 +113,44 @@ public sealed class ReportSpecs : IDisposable
         var summary = Path.Combine(old, "summary.json");
         File.WriteAllText(summary, File.ReadAllText(summary).Replace("\"calibration\":", "\"notCalibration\":"));
         Assert.Contains("data-calibration=\"none\"", File.ReadAllText(ReportBuilder.WriteRunReport(old)));
+    }
+
+    [Fact]
+    public void The_carbon_section_shows_grams_per_million_tokens_by_hub_and_by_user_region_in_tables_and_bars()
+    {
+        var html = File.ReadAllText(ReportBuilder.WriteRunReport(_fx.Run()));
+        var section = Page.Section(html, "carbon");
+        Assert.Contains("<a href=\"#carbon\">Carbon</a>", html);
+        Assert.Contains("<b>72.5 g CO₂ per million tokens</b>", section);
+        Assert.Contains("131 g at the marginal intensity; 18.125 t attributed to 250G tokens (the grid's whole emissions: 9,000 t)", section);
+        Assert.Contains("Hubs that served no token drew 1.5 t of it, spread over every user region's tokens.", section);
+        Assert.DoesNotContain("reached no token", section);
+        var hubs = Page.TableRows(section, "carbon-by-hub");
+        Assert.Equal(2, hubs.Count);
+        Assert.Equal(["hub-east", "91", "140", "9.1E-5"], hubs[0]);
+        Assert.Equal(["hub-west", "32", "110", "3.2E-5"], hubs[1]);
+        var users = Page.TableRows(section, "carbon-by-user-region");
+        Assert.Equal(2, users.Count);
+        Assert.Equal(["cn_home", "65", "120", "6.5E-5"], users[0]);
+        Assert.Equal(["overseas", "82", "145", "8.2E-5"], users[1]);
+        foreach (var chart in new[] { "carbon-by-hub", "carbon-by-user-region" })
+        {
+            var svg = Page.Chart(section, chart);
+            Assert.Contains(">mean intensity</text>", svg);
+            Assert.Contains(">marginal intensity</text>", svg);
+            Assert.True(Page.Marks(svg) >= 4, $"{chart} has {Page.Marks(svg)} marks");
+        }
+        Assert.Contains("72.5 g CO₂", html);   // the key figures' tile
+    }
+
+    [Fact]
+    public void A_folder_written_before_carbon_per_token_says_so_instead_of_charts()
+    {
+        var html = File.ReadAllText(ReportBuilder.WriteRunReport(_fx.Run("old", carbon: null)));
+        var section = Page.Section(html, "carbon");
+        Assert.Contains("data-carbon=\"none\"", section);
+        Assert.DoesNotContain("<svg", section);
+        Assert.DoesNotContain("Carbon per M tokens", html);
     }
 
     [Fact]
@@ -230,7 +268,7 @@ public sealed class ReportSpecs : IDisposable
     public void Comparison_has_deltas_the_cost_ratio_and_the_electricity_share()
     {
         var a = _fx.Run("cn", costs: new RunFixture.Costs(1.0, 0.2, 0.7, 0.1));
-        var b = _fx.Run("overseas", costs: new RunFixture.Costs(2.0, 0.8, 1.1, 0.1), faults: false);
+        var b = _fx.Run("overseas", costs: new RunFixture.Costs(2.0, 0.8, 1.1, 0.1), faults: false, carbon: 2);
         var path = ReportBuilder.WriteComparison(a, b, Path.Combine(_fx.Root, "compare.html"));
         var html = File.ReadAllText(path);
         Assert.Contains("data-table=\"comparison\"", html);
@@ -242,6 +280,13 @@ public sealed class ReportSpecs : IDisposable
         Assert.Contains("Curtailed (MWh)", html);
         Assert.Contains("Energy per token (J)", html);
         Assert.Contains("+100.0%", html); // total cost delta %
+        // Carbon per million tokens of both runs, overall, at the marginal intensity and by user region (B's is twice A's).
+        var carbon = Page.TableRows(html, "comparison").Where(r => r[0].StartsWith("Carbon per M tokens", StringComparison.Ordinal) || r[0].StartsWith("… at marginal", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["Carbon per M tokens (g CO₂)", "72.5", "145", "<span class=\"pos\">+72.5</span>", "+100.0%", "2×"], carbon[0]);
+        Assert.Equal(4, carbon.Count);
+        Assert.Equal(["… at marginal intensity (g CO₂)", "131", "262"], carbon[1].Take(3));
+        Assert.Equal(["Carbon per M tokens cn_home (g CO₂)", "65", "130"], carbon[2].Take(3));
+        Assert.Equal(["Carbon per M tokens overseas (g CO₂)", "82", "164"], carbon[3].Take(3));
         var ia = html.IndexOf("20260101-000000-cn-s7", StringComparison.Ordinal);
         var ib = html.IndexOf("20260101-000000-overseas-s7", StringComparison.Ordinal);
         Assert.True(ia >= 0 && ib > ia, "A comes first");

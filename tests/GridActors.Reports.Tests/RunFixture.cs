@@ -27,8 +27,18 @@ public sealed class RunFixture : IDisposable
         ]
         """;
 
+    /// <summary>The fixture's carbon per token in summary.json (grams per token ×<c>scale</c>).</summary>
+    public static string CarbonJson(double scale = 1) => $$"""
+        "carbon": { "gPerMillionTokens": {{F(72.5 * scale)}}, "marginalGPerMillionTokens": {{F(131 * scale)}},
+          "gPerTokenByHub": { "hub-east": {{F(9.1e-5 * scale)}}, "hub-west": {{F(3.2e-5 * scale)}} },
+          "marginalGPerTokenByHub": { "hub-east": {{F(1.4e-4 * scale)}}, "hub-west": {{F(1.1e-4 * scale)}} },
+          "gPerTokenByUserRegion": { "cn_home": {{F(6.5e-5 * scale)}}, "overseas": {{F(8.2e-5 * scale)}} },
+          "marginalGPerTokenByUserRegion": { "cn_home": {{F(1.2e-4 * scale)}}, "overseas": {{F(1.45e-4 * scale)}} },
+          "attributedT": {{F(18.125 * scale)}}, "marginalAttributedT": {{F(32.75 * scale)}}, "unattributedT": 0, "tokens": 2.5e11, "idleHubsT": 1.5 },
+        """;
+
     public string Run(string name = "run", double horizonHours = 4, bool topology = true, bool faults = true, Costs? costs = null, double intervalHours = 1.0 / 12,
-        string calibration = CalibrationJson, bool drivers = true)
+        string calibration = CalibrationJson, bool drivers = true, double? carbon = 1)
     {
         var dir = Path.Combine(Root, name);
         Directory.CreateDirectory(dir);
@@ -47,6 +57,7 @@ public sealed class RunFixture : IDisposable
               "energyPerTokenJ": { "facility": 7.2, "input": null, "output": null },
               "costPerMillionTokensUsd": { "total": {{F(costs.Total)}}, "electricity": {{F(costs.Electricity)}}, "capital": {{F(costs.Capital)}}, "network": {{F(costs.Network)}} },
               {{(drivers ? DriversJson(600 * costs.Electricity) : "")}}
+              {{(carbon is double scale ? CarbonJson(scale) : "")}}
               "latencyMs": { "p50": 300, "p95": 1200, "p99": 2400 },
               "latencyMsByRegion": { "cn_home": { "p50": 150, "p95": 600, "p99": 900 }, "overseas": { "p50": 450, "p95": 1900, "p99": 3900 } },
               "sloViolationRate": 0.12,

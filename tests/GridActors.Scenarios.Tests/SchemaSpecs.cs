@@ -36,6 +36,7 @@ public class SchemaSpecs
             NetworkUsdPerMillionTokens = 0.1 + 0.2,
             HubStatusPeriodMicros = 7_500_000,
             FiberMicrosPerKm = 5.1,
+            HubPricing = HubPricing.Locational,
             Weather = new WeatherSpec(WindCorrelationKm: 432.1, SolarCorrelationKm: 0.1 + 0.2 + 100, PlantNoise: 0.1 + 0.2),
             Regions = [s.Regions[0] with { LoadProfile = profile, UtcOffsetHours = 7.5 }, s.Regions[1]],
             Plants =
@@ -67,7 +68,7 @@ public class SchemaSpecs
             ],
             Hubs =
             [
-                s.Hubs[0] with { Pue = 1.234567, QueueLimit = 777 },
+                s.Hubs[0] with { Pue = 1.234567, QueueLimit = 777, Pricing = HubPricing.Tariff },
                 s.Hubs[1] with { Accelerator = "h800-pd", Replicas = 7, SimulatedReplicas = 3, MaxWaitMicros = 12_345_000, Servers = 0, TokensPerSecondPerServer = 0, IdleMWPerServer = 0, FullMWPerServer = 0 },
             ],
             Cables = [s.Cables[0] with { RouteFactor = 1.4, CapacityTbps = 12.5 }, s.Cables[1]],

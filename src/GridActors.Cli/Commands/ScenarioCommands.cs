@@ -179,6 +179,7 @@ public sealed class RunCommand : AsyncCommand<RunSettingsCli>
                     $"{F(l.Ttft.Percentile(0.5))} / {F(l.Ttft.Percentile(0.95))}, {F(l.Tpot.Percentile(0.5))} / {F(l.Tpot.Percentile(0.95))}");
         }
         t.AddRow("USD per million tokens", F(s.CostPerMillionTokens(s.CostElectricity + s.CostCapital + s.CostNetwork), "0.0000"));
+        t.AddRow("g CO₂ per million tokens (marginal)", $"{F(s.Carbon.GPerMillionTokens)} ({F(s.Carbon.MarginalGPerMillionTokens)})");
         t.AddRow("energy conserved / requests conserved", $"{s.EnergyConserved} / {s.RequestsConserved}");
         AnsiConsole.Write(t);
         Console.Out.WriteLine("digest " + r.Digest);

@@ -130,6 +130,7 @@ public static class RunSummaries
             CostPerMillionTokensUsd = new CostSummary(
                 Math.Round(s.CostPerMillionTokens(s.CostElectricity + s.CostCapital + s.CostNetwork), 6), Math.Round(s.CostPerMillionTokens(s.CostElectricity), 6),
                 Math.Round(s.CostPerMillionTokens(s.CostCapital), 6), Math.Round(s.CostPerMillionTokens(s.CostNetwork), 6)),
+            Carbon = CarbonOf(s.Carbon),
             CostDrivers = drivers,
             CostDriversUnavailable = noDrivers,
             LatencyMs = new Percentiles(Math.Round(s.P50, 2), Math.Round(s.P95, 2), Math.Round(s.P99, 2)),
@@ -154,6 +155,20 @@ public static class RunSummaries
             Failovers = cluster.Failovers,
             CrossNode = cluster.CrossNode,
         };
+    }
+
+    /// <summary>Carbon per token as summary.json writes it: grams to 9 significant digits (a token's are ~1e-4 g), tonnes to
+    /// the gram.</summary>
+    public static CarbonSummary CarbonOf(CarbonAttribution c)
+    {
+        static double G9(double v) => double.Parse(v.ToString("G9", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        static Dictionary<string, double> By(SortedDictionary<string, CarbonTally> d, Func<CarbonTally, double> f) =>
+            d.Where(kv => kv.Value.Tokens > 0).ToDictionary(kv => kv.Key, kv => G9(f(kv.Value)), StringComparer.Ordinal);
+        return new CarbonSummary(G9(c.GPerMillionTokens), G9(c.MarginalGPerMillionTokens),
+            By(c.ByHub, t => t.GPerToken), By(c.ByHub, t => t.MarginalGPerToken),
+            By(c.ByUserRegion, t => t.GPerToken), By(c.ByUserRegion, t => t.MarginalGPerToken),
+            Math.Round(c.AttributedKg / 1000, 6), Math.Round(c.AttributedMarginalKg / 1000, 6), Math.Round(c.UnattributedKg / 1000, 6), Math.Round(c.Tokens),
+            Math.Round(c.IdleHubsKg / 1000, 6));
     }
 
     /// <summary>The run's cost drivers, unrounded (a comparison recomputes the cost from them), or why it has none.</summary>

@@ -10,6 +10,11 @@ namespace GridActors.Model.SupplyChain;
 /// its region for the power it needs and publishes its status to the user regions.
 /// A hub on accelerators (<see cref="HubSpec.Accelerator"/>) serves cohorts of request classes on replicas with
 /// continuous batching instead (<see cref="HubReplicas"/>): same queues, power asked for and billed as drawn.
+/// <para>Electricity is billed per dispatch interval at its flat tariff (<see cref="HubSpec.ElectricityUsdPerMWh"/>) or, with
+/// <see cref="HubPricing.Locational"/>, at the price of its region's interval in which the energy was drawn (carried by that
+/// interval's <see cref="PowerGrant"/>): serving units pay for the power granted when the grant arrives; replicas pay for what
+/// they drew at the start of the next interval, still at the price of the interval drawn in (the next grant comes later).
+/// The cost index published for routing stays on the tariff. Carbon per token: see <see cref="HubCarbon"/>.</para>
 /// </summary>
 public sealed class Hub : Entity
 {
@@ -28,9 +33,13 @@ public sealed class Hub : Entity
     private int _usable;        // servers the granted power can run (≤ _up)
     private double _grantMW;
     private double _greenSurplusMW;
-    private double _absorbableMW, _priceUsdPerMWh, _marginalJPerToken, _headroomMW;   // for the batch scheduler (see HubStatus)
+    private double _absorbableMW, _marginalJPerToken, _headroomMW;   // for the batch scheduler (see HubStatus)
     private double _tokensThisInterval, _inputThisInterval, _outputThisInterval;
     private double _demandMW;
+    private readonly bool _locational;
+    // The interval being drawn: its region's clearing (from its grant) and, on serving units, the energy granted for it.
+    private double _priceUsdPerMWh, _carbonKgPerMWh, _marginalKgPerMWh, _intervalMWh;
+    private readonly HubCarbon _carbon;
     private bool _throttled;
     private long _lastOverflowRecord = -1;
     private int _peakBusy;
@@ -45,6 +54,8 @@ public sealed class Hub : Entity
         _up = _pool?.Replicas ?? _spec.Servers;
         _usable = _up;
         _subscribers = model.SubscribersOf(_spec.Id, cable: false);
+        _locational = model.Spec.PricingOf(_spec) == HubPricing.Locational;
+        _carbon = new HubCarbon(_subscribers);
     }
 
     private readonly int[] _subscribers;
@@ -54,7 +65,21 @@ public sealed class Hub : Entity
     public int InServiceRequests => _inService.Values.Sum(b => b.Requests);
     public Series<HubSample> Series => _series;
 
-    /// <summary>USD per million tokens at full load: electricity plus capital.</summary>
+    /// <summary>What the hub pays per MWh drawn in the interval of the last grant: its tariff, or the interval's locational price.</summary>
+    private double PaidUsdPerMWh => _locational ? _priceUsdPerMWh : _spec.ElectricityUsdPerMWh;
+
+    /// <summary>Keeps the clearing of the interval granted: the price and intensities of the energy drawn in it.</summary>
+    private void Clearing(PowerGrant g)
+    {
+        _grantMW = g.MW;
+        _greenSurplusMW = g.GreenSurplusMW;
+        _priceUsdPerMWh = g.PriceUsdPerMWh;
+        _carbonKgPerMWh = g.CarbonKgPerMWh;
+        _marginalKgPerMWh = g.MarginalCarbonKgPerMWh;
+        _absorbableMW = g.AbsorbableMW;
+    }
+
+    /// <summary>USD per million tokens at full load: electricity (at the tariff) plus capital.</summary>
     public double CostIndex
     {
         get
@@ -91,9 +116,7 @@ public sealed class Hub : Entity
                 ctx.ScheduleSelf(new SimTime(_model.Spec.HubStatusPeriodMicros), PublishTick.Instance);
                 break;
             case PowerGrant g when _pool is not null:
-                _grantMW = g.MW;
-                _greenSurplusMW = g.GreenSurplusMW;
-                (_absorbableMW, _priceUsdPerMWh) = (g.AbsorbableMW, g.RegionPriceUsdPerMWh);
+                Clearing(g);
                 bool wasCapped = _pool.Capped;
                 _usable = Math.Min(_up, _pool.Grant(g.MW, _demandMW));
                 if (_pool.Capped != wasCapped)
@@ -101,12 +124,10 @@ public sealed class Hub : Entity
                 SetThrottled(ctx, _usable < _up, g.MW);
                 break;
             case PowerGrant g:
-                _grantMW = g.MW;
-                _greenSurplusMW = g.GreenSurplusMW;
-                (_absorbableMW, _priceUsdPerMWh) = (g.AbsorbableMW, g.RegionPriceUsdPerMWh);
-                double h = _model.IntervalHours;
-                ctx.AddMetric(M.HubEnergy, g.MW * h);
-                ctx.AddMetric(M.CostElectricity, g.MW * h * _spec.ElectricityUsdPerMWh);
+                Clearing(g);
+                _intervalMWh = g.MW * _model.IntervalHours;
+                ctx.AddMetric(M.HubEnergy, _intervalMWh);
+                ctx.AddMetric(M.CostElectricity, _intervalMWh * PaidUsdPerMWh);
                 // Throttle only when power is short: a full grant lets every working server run.
                 double it = g.MW / _spec.Pue - _up * _spec.IdleMWPerServer;
                 double perServer = _spec.FullMWPerServer - _spec.IdleMWPerServer;
@@ -162,19 +183,25 @@ public sealed class Hub : Entity
             double aboveIdleJ = Math.Max(0, bill.ItMWh - _pool.IdleMW * _model.IntervalHours) * _spec.Pue * SupplyChainSummary.JoulesPerMWh;
             if (_tokensThisInterval > 0) _marginalJPerToken = aboveIdleJ / _tokensThisInterval;
         }
+        // The interval that just ended: its energy (replicas: metered now; serving units: granted), at its clearing.
+        double mwh = _pool is not null ? bill.ItMWh * _spec.Pue : _intervalMWh;
         if (k > 0)
+        {
+            var (kg, marginalKg) = _carbon.Close(mwh, _carbonKgPerMWh, _marginalKgPerMWh);
             _series.Add(new HubSample(ctx.Now.TotalHours, _grantMW, _usable, Busy, QueuedRequests, _tokensThisInterval,
-                bill.ItMWh, bill.PrefillAcceleratorHours, bill.BusyAcceleratorHours, _inputThisInterval, _outputThisInterval));
+                bill.ItMWh, bill.PrefillAcceleratorHours, bill.BusyAcceleratorHours, _inputThisInterval, _outputThisInterval,
+                mwh, PaidUsdPerMWh, kg, marginalKg));
+        }
         _tokensThisInterval = _inputThisInterval = _outputThisInterval = 0;
+        _intervalMWh = 0;
         if (_pool is not null)
         {
             var (itMWh, busyHours, _, prefillMWh) = bill;
             ctx.AddMetric(M.PrefillItEnergy, prefillMWh);
-            double mwh = itMWh * _spec.Pue;
             ctx.AddMetric(M.HubEnergy, mwh);
             ctx.AddMetric(M.ItEnergy, itMWh);
             ctx.AddMetric(M.BusyAcceleratorHours, busyHours);
-            ctx.AddMetric(M.CostElectricity, mwh * _spec.ElectricityUsdPerMWh);
+            ctx.AddMetric(M.CostElectricity, mwh * PaidUsdPerMWh);
             var (capital, acceleratorHours) = _pool.Capital(_model.IntervalHours);
             ctx.AddMetric(M.CostCapital, capital);
             ctx.AddMetric(M.AcceleratorHours, acceleratorHours);
@@ -273,6 +300,7 @@ public sealed class Hub : Entity
             _outputThisInterval += output;
             ctx.AddMetric(M.CostNetwork, tokens / SupplyChainSummary.TokensPerMillion * _model.Spec.NetworkUsdPerMillionTokens);
             _tokensThisInterval += tokens;
+            _carbon.Served(b.Origin, tokens);
             Respond(ctx, b with { Requests = served, Tokens = tokens, FirstToken = firstToken, Done = now });
         }
         if (dropped > 0)
@@ -286,6 +314,7 @@ public sealed class Hub : Entity
         ctx.AddMetric(M.TokensServed, b.Tokens);
         ctx.AddMetric(M.CostNetwork, b.Tokens / SupplyChainSummary.TokensPerMillion * _model.Spec.NetworkUsdPerMillionTokens);
         _tokensThisInterval += b.Tokens;
+        _carbon.Served(b.Origin, b.Tokens);
         Respond(ctx, b with { Done = ctx.Now.Micros });
         TryStart(ctx);
     }
@@ -311,7 +340,9 @@ public sealed class Hub : Entity
     public override void Save(BinaryWriter w)
     {
         w.Write(_up); w.Write(_usable); w.Write(_grantMW); w.Write(_greenSurplusMW); w.Write(_tokensThisInterval); w.Write(_inputThisInterval); w.Write(_outputThisInterval); w.Write(_demandMW); w.Write(_peakBusy); w.Write(_throttled); w.Write(_lastOverflowRecord);
-        w.Write(_absorbableMW); w.Write(_priceUsdPerMWh); w.Write(_marginalJPerToken); w.Write(_headroomMW);
+        w.Write(_absorbableMW); w.Write(_marginalJPerToken); w.Write(_headroomMW);
+        w.Write(_priceUsdPerMWh); w.Write(_carbonKgPerMWh); w.Write(_marginalKgPerMWh); w.Write(_intervalMWh);
+        _carbon.Save(w);
         w.Write(_realTime.Count); foreach (var b in _realTime) SupplyChainCodec.WriteBundle(w, b);
         w.Write(_batch.Count); foreach (var b in _batch) SupplyChainCodec.WriteBundle(w, b);
         w.Write(_inService.Count); foreach (var b in _inService.Values) SupplyChainCodec.WriteBundle(w, b);
@@ -322,7 +353,9 @@ public sealed class Hub : Entity
     public override void Load(BinaryReader r)
     {
         _up = r.ReadInt32(); _usable = r.ReadInt32(); _grantMW = r.ReadDouble(); _greenSurplusMW = r.ReadDouble(); _tokensThisInterval = r.ReadDouble(); _inputThisInterval = r.ReadDouble(); _outputThisInterval = r.ReadDouble(); _demandMW = r.ReadDouble(); _peakBusy = r.ReadInt32(); _throttled = r.ReadBoolean(); _lastOverflowRecord = r.ReadInt64();
-        _absorbableMW = r.ReadDouble(); _priceUsdPerMWh = r.ReadDouble(); _marginalJPerToken = r.ReadDouble(); _headroomMW = r.ReadDouble();
+        _absorbableMW = r.ReadDouble(); _marginalJPerToken = r.ReadDouble(); _headroomMW = r.ReadDouble();
+        _priceUsdPerMWh = r.ReadDouble(); _carbonKgPerMWh = r.ReadDouble(); _marginalKgPerMWh = r.ReadDouble(); _intervalMWh = r.ReadDouble();
+        _carbon.Load(r);
         _realTime.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _realTime.Enqueue(SupplyChainCodec.ReadBundle(r));
         _batch.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _batch.Enqueue(SupplyChainCodec.ReadBundle(r));
         _inService.Clear(); for (int n = r.ReadInt32(); n > 0; n--) { var b = SupplyChainCodec.ReadBundle(r); _inService[(b.Origin, b.Id)] = b; }
@@ -342,6 +375,10 @@ public sealed class Hub : Entity
         d["grantMW"] = _grantMW;
         d["demandMW"] = _demandMW;
         d["greenSurplusMW"] = _greenSurplusMW;
+        d["pricing"] = _locational ? "locational" : "tariff";
+        d["priceUsdPerMWh"] = PaidUsdPerMWh;
+        d["carbonKgPerMWh"] = _carbonKgPerMWh;
+        d["marginalCarbonKgPerMWh"] = _marginalKgPerMWh;
         if (_pool is not null)
         {
             d["replicasUp"] = _pool.Up;
@@ -357,6 +394,7 @@ public sealed class Hub : Entity
         w.Write(QueuedRequests + InServiceRequests);
         _series.Save(w);
         w.Write(_pool?.PeakKvShare ?? 0);
+        _carbon.WriteReport(w, user => _model.Spec.Users[_model.IndexInKind(user)].Id);
         var latency = _pool?.Latency;
         w.Write(latency?.Count ?? 0);
         if (latency is null) return;
@@ -372,23 +410,31 @@ public sealed class Hub : Entity
 
 /// <summary>A hub's dispatch interval: power granted (MW), serving units (replicas) usable and busy (bundles or cohorts in
 /// service), requests queued and tokens served; on accelerators also the IT energy drawn (MWh), accelerator-hours spent
-/// prefilling and busy (anything running), and input and output tokens served (0 for a hub of serving units).</summary>
+/// prefilling and busy (anything running), and input and output tokens served (0 for a hub of serving units); the facility
+/// energy billed for the interval (MWh), the price paid for it (USD/MWh: tariff or locational), and its carbon at the
+/// region's mean and marginal intensity (kg; <see cref="HubCarbon"/>). A row is recorded at the start of the next interval.</summary>
 public readonly record struct HubSample(double Hours, double GrantMW, double UsableServers, double BusyServers, double QueuedRequests, double TokensServed,
-    double ItMWh = 0, double PrefillAcceleratorHours = 0, double BusyAcceleratorHours = 0, double InputTokens = 0, double OutputTokens = 0)
+    double ItMWh = 0, double PrefillAcceleratorHours = 0, double BusyAcceleratorHours = 0, double InputTokens = 0, double OutputTokens = 0,
+    double EnergyMWh = 0, double PriceUsdPerMWh = 0, double CarbonKg = 0, double MarginalCarbonKg = 0)
     : ISample<HubSample>
 {
     public static IReadOnlyList<string> Columns { get; } =
         ["hours", "grant_mw", "usable_servers", "busy_servers", "queued_requests", "tokens_served",
-         "it_mwh", "prefill_accelerator_hours", "busy_accelerator_hours", "input_tokens", "output_tokens"];
+         "it_mwh", "prefill_accelerator_hours", "busy_accelerator_hours", "input_tokens", "output_tokens",
+         "energy_mwh", "price_usd_per_mwh", "carbon_kg", "marginal_carbon_kg"];
 
-    public double[] Values() => [Hours, GrantMW, UsableServers, BusyServers, QueuedRequests, TokensServed, ItMWh, PrefillAcceleratorHours, BusyAcceleratorHours, InputTokens, OutputTokens];
+    /// <summary>The columns folders written before carbon per token lack (read as NaN).</summary>
+    public static IReadOnlyList<string> CarbonColumns { get; } = ["energy_mwh", "price_usd_per_mwh", "carbon_kg", "marginal_carbon_kg"];
 
-    public static HubSample FromValues(ReadOnlySpan<double> v) => new(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]);
+    public double[] Values() => [Hours, GrantMW, UsableServers, BusyServers, QueuedRequests, TokensServed, ItMWh, PrefillAcceleratorHours, BusyAcceleratorHours, InputTokens, OutputTokens,
+        EnergyMWh, PriceUsdPerMWh, CarbonKg, MarginalCarbonKg];
+
+    public static HubSample FromValues(ReadOnlySpan<double> v) => new(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14]);
 }
 
-/// <summary>What a hub reports: requests still queued or in service at the end, and its series.</summary>
+/// <summary>What a hub reports: requests still queued or in service at the end, its series, its carbon account.</summary>
 public sealed record HubReport(int QueuedAtEnd, Series<HubSample> Series, IReadOnlyList<(string Region, string Class, bool RealTime, ClassLatency Latency)> Classes,
-    double KvPeakShare = 0) : IEntityReport
+    double KvPeakShare, HubCarbonReport Carbon) : IEntityReport
 {
     ISeries IEntityReport.Series => Series;
 
@@ -397,14 +443,16 @@ public sealed record HubReport(int QueuedAtEnd, Series<HubSample> Series, IReadO
         int queued = r.ReadInt32();
         var series = Series<HubSample>.Read(r);
         double kvPeak = r.ReadDouble();
+        var carbon = HubCarbonReport.Read(r);
         var classes = new List<(string, string, bool, ClassLatency)>();
         for (int n = r.ReadInt32(); n > 0; n--) classes.Add((r.ReadString(), r.ReadString(), r.ReadBoolean(), ClassLatency.Read(r)));
-        return new HubReport(queued, series, classes, kvPeak);
+        return new HubReport(queued, series, classes, kvPeak, carbon);
     }
 
     public void AddTo(SupplyChainSummary s, string id)
     {
         s.QueuedAtEnd += QueuedAtEnd;
+        Carbon.AddTo(s.Carbon, id);
         s.KvPeakShare = Math.Max(s.KvPeakShare, KvPeakShare);
         foreach (var (region, cls, realTime, l) in Classes) s.AddClassLatency(region, cls, realTime, l);
     }

@@ -42,15 +42,19 @@ public sealed record StorageBid(int Storage, long Interval, double ChargeMW, dou
 /// <summary>Region → storage: power to discharge (positive) or charge (negative) this interval, and the region's price.</summary>
 public sealed record StorageDispatch(long Interval, double MW, double Price);
 
-/// <summary>Region → hub: power granted this interval; <paramref name="GreenSurplusMW"/> is renewable power the region had to curtail.</summary>
+/// <summary>Region → hub: power granted this interval; <paramref name="GreenSurplusMW"/> is renewable power the region had to curtail.
+/// The interval's clearing travels with it (see <see cref="Region"/>'s notes): <see cref="PriceUsdPerMWh"/>, the locational price
+/// (marginal cost; 0 when only floors and renewables were used), <see cref="CarbonKgPerMWh"/>, the mean intensity of what served
+/// the region's load, and <see cref="MarginalCarbonKgPerMWh"/>, the intensity of the supply that set the price.</summary>
 public sealed record PowerGrant(long Interval, double MW, double GreenSurplusMW)
 {
+    public double PriceUsdPerMWh { get; init; }
+    public double CarbonKgPerMWh { get; init; }
+    public double MarginalCarbonKgPerMWh { get; init; }
+
     /// <summary>The hub's share of that curtailed power, up to the flexible load it offered (<see cref="Demand.FlexUpMW"/>):
     /// load it could add without anything else being generated.</summary>
     public double AbsorbableMW { get; init; }
-
-    /// <summary>The region's price this interval (USD/MWh; see <see cref="Region"/>).</summary>
-    public double RegionPriceUsdPerMWh { get; init; }
 }
 
 /// <summary>Hub → users and the batch scheduler: periodic status used by routing (stale by the publishing delay, as in reality).</summary>
@@ -127,7 +131,10 @@ public sealed class SupplyChainCodec : IPayloadCodec
             case ExportOffer e: w.Write((byte)4); w.Write(e.Link); w.Write(e.Interval); w.Write(e.MW); w.Write(e.Cost); w.Write(e.FloorMW); w.Write(e.CarbonKgPerMWh); break;
             case ImportAccept a: w.Write((byte)5); w.Write(a.Link); w.Write(a.Interval); w.Write(a.MW); break;
             case Dispatch d: w.Write((byte)6); w.Write(d.Interval); w.Write(d.MW); w.Write(d.Price); break;
-            case PowerGrant g: w.Write((byte)7); w.Write(g.Interval); w.Write(g.MW); w.Write(g.GreenSurplusMW); w.Write(g.AbsorbableMW); w.Write(g.RegionPriceUsdPerMWh); break;
+            case PowerGrant g:
+                w.Write((byte)7); w.Write(g.Interval); w.Write(g.MW); w.Write(g.GreenSurplusMW);
+                w.Write(g.PriceUsdPerMWh); w.Write(g.CarbonKgPerMWh); w.Write(g.MarginalCarbonKgPerMWh); w.Write(g.AbsorbableMW);
+                break;
             case HubStatus h: w.Write((byte)8); w.Write(h.Hub); w.Write(h.Queued); w.Write(h.Servers); w.Write(h.UsableServers); w.Write(h.Up); w.Write(h.GreenSurplusMW); w.Write(h.CostIndex);
                 w.Write(h.AbsorbableMW); w.Write(h.PriceUsdPerMWh); w.Write(h.HeadroomMW); w.Write(h.MarginalJPerToken); break;
             case CableStatus c: w.Write((byte)9); w.Write(c.Cable); w.Write(c.Up); break;
@@ -157,7 +164,8 @@ public sealed class SupplyChainCodec : IPayloadCodec
             4 => new ExportOffer(r.ReadInt32(), r.ReadInt64(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble()),
             5 => new ImportAccept(r.ReadInt32(), r.ReadInt64(), r.ReadDouble()),
             6 => new Dispatch(r.ReadInt64(), r.ReadDouble(), r.ReadDouble()),
-            7 => new PowerGrant(r.ReadInt64(), r.ReadDouble(), r.ReadDouble()) { AbsorbableMW = r.ReadDouble(), RegionPriceUsdPerMWh = r.ReadDouble() },
+            7 => new PowerGrant(r.ReadInt64(), r.ReadDouble(), r.ReadDouble())
+            { PriceUsdPerMWh = r.ReadDouble(), CarbonKgPerMWh = r.ReadDouble(), MarginalCarbonKgPerMWh = r.ReadDouble(), AbsorbableMW = r.ReadDouble() },
             8 => new HubStatus(r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadBoolean(), r.ReadDouble(), r.ReadDouble())
                 { AbsorbableMW = r.ReadDouble(), PriceUsdPerMWh = r.ReadDouble(), HeadroomMW = r.ReadDouble(), MarginalJPerToken = r.ReadDouble() },
             9 => new CableStatus(r.ReadInt32(), r.ReadBoolean()),

@@ -17,7 +17,8 @@ namespace GridActors.Model.SupplyChain;
 ///     much it takes;
 /// (3) once every outbound link reported what was taken, charges its storages from the surplus (must-run output nobody
 ///     took first, then renewables that would be curtailed), dispatches its plants and storages, grants its hubs their
-///     power (pro rata when short) and records load, service, flows, curtailment, its price and its carbon intensity.
+///     power (pro rata when short) with the interval's price and carbon intensities, and records load, service, flows,
+///     curtailment, its price and its carbon intensity.
 /// Every step is triggered by counted messages, so the clearing never depends on arrival order; ties in the merit order
 /// are broken by kind (renewables, other plants, imports, storage) and then entity id.
 /// <para>Rules, documented here once:</para>
@@ -440,13 +441,15 @@ public sealed class Region : Entity
         if (_bids.Count > 0) supplied += discharged;
         double served = Math.Min(load, supplied);
         double f = load > 0 ? served / load : 1;
+        double carbon = Carbon(localUsed, supplied);
         // Flexible demand: the renewable output about to be curtailed is offered to the hubs, pro rata to the load each
         // could add (it draws it by taking released batch work; its next demand then asks for it).
         double flex = _demands.Sum(d => d.FlexUpMW), share = flex > 0 ? Math.Min(1, curtailed / flex) : 0;
         foreach (var d in _demands)
             ctx.Send(new EntityId(d.Hub), SupplyChainModel.EnergyDelay,
-                new PowerGrant(_interval, d.MW * f, curtailed) { AbsorbableMW = d.FlexUpMW * share, RegionPriceUsdPerMWh = price }, energy);
-        _series.Add(new RegionSample(ctx.Now.TotalHours, load, served, _importUsed, exported, curtailed, price, Carbon(localUsed, supplied), marginalCarbon));
+                new PowerGrant(_interval, d.MW * f, curtailed)
+                { PriceUsdPerMWh = price, CarbonKgPerMWh = carbon, MarginalCarbonKgPerMWh = marginalCarbon, AbsorbableMW = d.FlexUpMW * share }, energy);
+        _series.Add(new RegionSample(ctx.Now.TotalHours, load, served, _importUsed, exported, curtailed, price, carbon, marginalCarbon));
         _stage = Stage.Done;
     }
 

@@ -87,6 +87,12 @@ public enum StorageType { PumpedHydro, Battery }
 public sealed record StorageSpec(string Id, string Region, StorageType Type, double PowerMW, double EnergyMWh, double Efficiency,
     double InitialSoc, double Lat, double Lon);
 
+/// <summary>What a hub pays for its electricity (<see cref="HubSpec.Pricing"/>, <see cref="SupplyChainSpec.HubPricing"/>):
+/// its flat <see cref="HubSpec.ElectricityUsdPerMWh"/> tariff, or the locational price of its region's dispatch interval
+/// in which the energy was drawn (<see cref="RegionSample.PriceUsdPerMWh"/>: the marginal supply's cost; 0 when only floors
+/// and renewables served the region, as in hours of surplus).</summary>
+public enum HubPricing { Tariff, Locational }
+
 /// <summary>
 /// A computing hub: <paramref name="Servers"/> serving units (each a scaled group of accelerators) with
 /// their token rate and power, PUE, electricity price, capital cost, queues.
@@ -108,6 +114,9 @@ public sealed record HubSpec(
 
     /// <summary>Longest a request waits for admission to a replica before it is dropped (µs).</summary>
     public long MaxWaitMicros { get; init; } = 60_000_000;
+
+    /// <summary>What this hub pays for electricity, or null: the scenario's <see cref="SupplyChainSpec.HubPricing"/>.</summary>
+    public HubPricing? Pricing { get; init; }
 }
 
 /// <summary>A subsea or cross-border cable between a foreign side and a Chinese landing.</summary>
@@ -197,6 +206,12 @@ public sealed record SupplyChainSpec(
 
     /// <summary>The accelerator catalogue hubs on accelerators refer to.</summary>
     public IReadOnlyList<Serving.AcceleratorSpec> Accelerators { get; init; } = [];
+
+    /// <summary>What hubs pay for electricity unless they say otherwise (<see cref="HubSpec.Pricing"/>).</summary>
+    public HubPricing HubPricing { get; init; }
+
+    /// <summary>What hub <paramref name="hub"/> pays for electricity: its own choice, else the scenario's.</summary>
+    public HubPricing PricingOf(HubSpec hub) => hub.Pricing ?? HubPricing;
 
     /// <summary>The batch scheduler, or null: batch cohorts then go straight to the hub the routing policy picks.</summary>
     public BatchSchedulerSpec? Batch { get; init; }

@@ -74,6 +74,8 @@ public sealed class SupplyChainSummary
     /// <summary>Turnaround (creation to response) of batch requests, by user region and overall (ms).</summary>
     public Dictionary<string, LatencyHistogram> BatchTurnaroundByRegion = [];
     public LatencyHistogram BatchTurnaround = new();
+    /// <summary>Carbon per token: hub carbon attributed to the tokens of each hub and user region (<see cref="HubCarbon"/>).</summary>
+    public CarbonAttribution Carbon { get; } = new();
     /// <summary>Each entity's time series, by entity key (rows of its kind's run-folder CSV).</summary>
     public Dictionary<string, ISeries> SeriesByEntity = [];
     public List<(double Hours, int Fault, bool Begin)> FaultLog = [];
@@ -149,6 +151,8 @@ public sealed class SupplyChainSummary
             if (report.Series is { } series) s.SeriesByEntity[key] = series;
             report.AddTo(s, key[kind.Prefix.Length..]);
         }
+
+        s.Carbon.SpreadIdleHubs();
 
         s.HubMWh = Metric(M.HubEnergy);
         s.CarbonT = Metric(M.Carbon);

@@ -96,6 +96,18 @@ public sealed class EnergyPerTokenConverter : JsonConverter<EnergyPerToken>
     }
 }
 
+/// <summary>Carbon per token (rules: <c>GridActors.Model.SupplyChain.HubCarbon</c>): the facility energy a hub draws in a dispatch
+/// interval × its region's mean (or marginal) carbon intensity of that interval, attributed to the tokens the hub served in the
+/// interval and on to the user regions whose tokens they were. Grams of CO₂ per token by hub and by user region, per million
+/// tokens over all hubs, the same at the marginal intensity, the tonnes attributed to tokens (mean and marginal), the tonnes no
+/// token carries (only when the run served none), the tokens attributed to (those of complete intervals), and the tonnes of
+/// hubs that served no token (in the total, spread over every user region's tokens). Null in folders written before it.</summary>
+public sealed record CarbonSummary(
+    double? GPerMillionTokens, double? MarginalGPerMillionTokens,
+    IReadOnlyDictionary<string, double>? GPerTokenByHub, IReadOnlyDictionary<string, double>? MarginalGPerTokenByHub,
+    IReadOnlyDictionary<string, double>? GPerTokenByUserRegion, IReadOnlyDictionary<string, double>? MarginalGPerTokenByUserRegion,
+    double? AttributedT, double? MarginalAttributedT, double? UnattributedT, double? Tokens, double? IdleHubsT = null);
+
 /// <summary>One request class of one user region, served on replicas: time to first token and per output token (ms),
 /// requests, and the share over an objective.</summary>
 public sealed record ClassLatencyInfo(Percentiles Ttft, Percentiles Tpot, double Requests, double SloMissRate, double InputTokens, double OutputTokens);
@@ -150,6 +162,8 @@ public sealed record SummaryFile
     public TokenSummary? Tokens { get; init; }
     public EnergyPerToken? EnergyPerTokenJ { get; init; }
     public CostSummary? CostPerMillionTokensUsd { get; init; }
+    /// <summary>Carbon per token (null in folders written before it).</summary>
+    public CarbonSummary? Carbon { get; init; }
     /// <summary>The cost drivers (null in folders written before them, and when the run has none: see
     /// <see cref="CostDriversUnavailable"/>).</summary>
     public CostDriversInfo? CostDrivers { get; init; }
