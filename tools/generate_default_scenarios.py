@@ -574,7 +574,7 @@ BATCH_LATENCY_FIRST = "{policy: latency-first}"
 
 
 def build(name="china-token-supply-chain", header=DEFAULT_HEADER, policy="latency-first", plants_over=None,
-          plants_comment="", hubs_over=None, hubs_comment="", realtime=None, users_comment="", batch=BATCH_LATENCY_FIRST):
+          plants_comment="", hubs_over=None, hubs_comment="", realtime=None, users_comment="", batch=BATCH_LATENCY_FIRST, time_extra="", top_extra="", horizon="24 h"):
     """The default scenario, or a variant of it: plants_over = {plant id: (GW, note)};
     hubs_over = {hub id: dict(servers=, pue=, usd_mwh=, capital=, note=)}; realtime = {user id: share}."""
     plants_over, hubs_over, realtime = plants_over or {}, hubs_over or {}, realtime or {}
@@ -583,10 +583,10 @@ def build(name="china-token-supply-chain", header=DEFAULT_HEADER, policy="latenc
     w(header.replace("Routing: latency-first.", f"Routing: {policy}.") + f"""name: {name}
 time:
   start: 2026-06-21
-  horizon: 24 h
+  horizon: {horizon}
   dispatch_interval: 5 min
-  seed: 1
-policy: {policy}
+  seed: 1{time_extra}
+policy: {policy}{top_extra}
 # Batch work is held by the batch scheduler to its deadline (24 h from creation, ESTIMATE: overnight batch APIs
 # promise completion within a day) and released by its policy; held work is released 2 h before its deadline
 # whatever the signals (ESTIMATE: a day's queue at a western hub drains well within that).
@@ -806,6 +806,8 @@ for member, (policy, batch, does) in SURPLUS_MEMBERS.items():
     file = f"renewable-surplus-{member}.yaml"
     others = ", ".join(f"renewable-surplus-{m}.yaml" for m in SURPLUS_MEMBERS if m != member)
     text = build(name=f"renewable-surplus-{member}", policy=policy, plants_over=surplus_plants, hubs_over=surplus_hubs, realtime=surplus_rt, batch=batch,
+        horizon="48 h", time_extra="\n  demand_until: 24 h   # one day of demand, then a day in which the work in hand drains: every member serves the same work",
+        top_extra="\nhub_pricing: locational   # hubs pay their region's price of the interval (0 when it would curtail): what makes shifting pay",
         plants_comment=f"\n# RENEWABLE SURPLUS: Gansu and Ningxia wind and solar × {NW_SCALE} (see the header).",
         hubs_comment="\n# RENEWABLE SURPLUS: gansu-qingyang at its 2030 plan (see the header).",
         users_comment=f"\n# RENEWABLE SURPLUS: realtime_share {SURPLUS_RT} everywhere (ESTIMATE; default {REALTIME_SHARE}).")
@@ -813,7 +815,9 @@ for member, (policy, batch, does) in SURPLUS_MEMBERS.items():
 Question: when the north-west curtails solar and wind, how much of that curtailment does batch work
 shifted in time, in space or in both absorb compared with latency-first, and what does it cost in
 latency, USD and gCO2 per token? This member: {does}.
-Real-time work goes to the nearest eastern hub in every member.
+Real-time work goes to the nearest eastern hub in every member. Two days: the first with demand, the second
+draining the work in hand (time-shifted work waits up to 22 h), so every member serves the same work and
+cost and carbon per token compare like for like; hubs pay locational prices.
 The members ({others}) are identical except for the routing policy and the batch section.
 Differences from the default (china-token-supply-chain.yaml):
   - Gansu and Ningxia wind and solar × {NW_SCALE}: Inner Mongolia's sourced 2025→2030 growth

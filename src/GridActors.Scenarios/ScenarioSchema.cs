@@ -51,6 +51,8 @@ public static class ScenarioSchema
         new Duration<ScenarioSettings>("dispatch_interval", "energy dispatch interval", d => d.Spec.DispatchIntervalMicros, (d, v) => d with { Spec = d.Spec with { DispatchIntervalMicros = v } })
             { Default = 5 * SimTime.MicrosPerMinute, Min = 10 * SupplyChainModel.EnergyDelay.Micros, Max = Day },
         new Seed<ScenarioSettings>("seed", "run seed", d => d.Seed, (d, v) => d with { Seed = v }) { Default = 1 },
+        new Duration<ScenarioSettings>("demand_until", "user regions make no new requests from then on (0: all along); the rest of the horizon drains the work in hand, so that runs which defer work can be compared on the same work",
+            d => d.Spec.DemandUntilMicros, (d, v) => d with { Spec = d.Spec with { DemandUntilMicros = v } }) { Default = 0, Min = 0, Max = MaxHorizonMicros, OmitDefault = true },
     ]);
 
     public static readonly ParameterSet<ScenarioSettings> Network = new("'network'", Blank,

@@ -14,7 +14,7 @@ public class BatchSchedulerSpecs(ITestOutputHelper output)
     /// western hub (zhongwei, Ningxia) under latency-first routing, and a batch scheduler.</summary>
     private static SupplyChainSpec Surplus(BatchSchedulerSpec batch)
     {
-        var s = ServingHubSpecs.SmallOnReplicas(cohort: 200, replicas: 16, simulated: 2);
+        var s = ServingHubSpecs.SmallOnReplicas(cohort: 200, replicas: 32, simulated: 2);
         return s with
         {
             Plants = [.. s.Plants.Select(p => p.Id == "ningxia-solar" ? p with { CapacityMW = 6000 } : p)],

@@ -7,7 +7,7 @@ namespace GridActors.Runtime.Tests;
 /// <summary>Every shipped scenario validates, runs with conservation, and gives the same digest on both executors.</summary>
 public class ScenarioLibrarySpecs
 {
-    private static string Repo([System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
+    internal static string Repo([System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", ".."));
 
     public static IEnumerable<object[]> Files =>

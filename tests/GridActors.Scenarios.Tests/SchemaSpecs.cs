@@ -93,6 +93,7 @@ public class SchemaSpecs
                 s.Users[2] with { Classes = [new("chat") { Share = 1, PromptMedian = 800, PromptP90 = 2000, OutputMedian = 200, OutputP90 = 600 }], BatchDeadlineMicros = 6 * Hour },
             ],
             Batch = new BatchSchedulerSpec(BatchPolicy.PriceAware, BatchShift.Time, 20 * Hour, 90 * 60_000_000L, 2 * 60_000_000L),
+            DemandUntilMicros = 45 * 60_000_000L,
             Calibration =
             [
                 new CalibrationTarget("curtailed", "curtailment_share", "ningxia", null, null, PlantType.Solar, 0.1 + 0.2, null, "[K39] Ningxia, H1 2025"),

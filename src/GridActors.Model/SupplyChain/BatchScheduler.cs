@@ -9,20 +9,23 @@ namespace GridActors.Model.SupplyChain;
 /// work along its origin's route, so responses go back to the origin as for any request. Rules:
 /// <list type="bullet">
 /// <item>Every <see cref="BatchSchedulerSpec.PeriodMicros"/> it decides. Work whose deadline less the slack falls before the
-///   next decision is released whatever the signals, to the hub the routing policy picks for its origin (so work never
-///   misses its deadline while a hub can take it); work past its deadline that no usable route can take is dropped
+///   next decision is released whatever the signals, where latency-first would send it — the nearest western hub with a
+///   short queue, else the nearest hub (not the greenest or cheapest: a day's held work sent to one hub overflows its
+///   queues) — so work never misses its deadline while a hub can take it; work past its deadline that no usable route can take is dropped
 ///   (<see cref="DropReason.DeadlineMissed"/>).</item>
 /// <item><see cref="BatchPolicy.LatencyFirst"/>: every cohort is released on arrival. With <see cref="BatchShift.Space"/>,
 ///   green-aware and price-aware release on arrival too, to the greenest (cheapest) hub, as the routing policies do.</item>
 /// <item><see cref="BatchPolicy.GreenAware"/> with time shifting: each hub gets a green release rate (tokens per second)
 ///   that follows its region's surplus — raised by what its region would still curtail (the hub's absorbable power ÷
 ///   its energy per token) and halved when its region's price is above zero (the extra load is no longer served by
-///   otherwise curtailed power) — capped by its headroom. Each decision releases rate × period tokens of held work that
+///   otherwise curtailed power) or when the hub reports itself congested (<see cref="HubStatus.Congested"/>) — capped by
+///   half its headroom, in power and in tokens per second (<see cref="HeadroomShare"/>, <see cref="HubStatus.SpareTokensPerSecond"/>). Each decision releases rate × period tokens of held work that
 ///   may go there: any origin with a usable route to it (time+space), or only work whose origin's routing policy picks
 ///   that hub anyway (time).</item>
 /// <item><see cref="BatchPolicy.PriceAware"/> with time shifting: a hub whose price is at or below the 25th percentile of
 ///   the prices heard over the past day (one sample per hub and dispatch interval; at least an hour of them) gets half its
-///   headroom's worth of held work per decision (ESTIMATE: room left for real-time load), cheapest hub first.</item>
+///   headroom's worth of held work per decision (ESTIMATE: room left for real-time load), cheapest hub first, unless it
+///   reports itself congested.</item>
 /// <item>Released work is paced: the cohorts released to one hub in one decision arrive one after the other over the
 ///   period, at the rate that spreads them evenly (so a burst of held work does not arrive at once).</item>
 /// </list>
@@ -31,8 +34,9 @@ public sealed class BatchScheduler : Entity
 {
     public const string Id = "batch";
 
-    /// <summary>Price-aware: the share of a cheap hub's headroom filled per decision (ESTIMATE: leave room for real-time load).</summary>
-    public const double PriceAwareHeadroomShare = 0.5;
+    /// <summary>The share of a hub's headroom that released work may fill (ESTIMATE: room left for real-time load and for
+    /// the requests' own bursts; at the whole headroom, green releases overflowed the replicas' queues).</summary>
+    public const double HeadroomShare = 0.5;
 
     /// <summary>Price-aware: the percentile of the past day's prices at or below which a hub counts as cheap.</summary>
     public const double CheapPercentile = 0.25;
@@ -130,7 +134,7 @@ public sealed class BatchScheduler : Entity
         for (int u = 0; u < _held.Length; u++)
         {
             var queue = _held[u];
-            var route = queue.Count > 0 && queue.Peek().Deadline - _spec.SlackMicros <= next && ViewOf(u) is { } v ? _model.Spec.Policy.Choose(v, realTime: false) : null;
+            var route = queue.Count > 0 && queue.Peek().Deadline - _spec.SlackMicros <= next && ViewOf(u) is { } v ? RoutingPolicies.NearestWest(v) : null;
             while (queue.Count > 0 && queue.Peek().Deadline - _spec.SlackMicros <= next)
             {
                 if (route is not null) Release(u, route);
@@ -164,9 +168,10 @@ public sealed class BatchScheduler : Entity
             double j = h.MarginalJPerToken > 0 ? h.MarginalJPerToken : fallbackJ;
             double rate = _greenRate.GetValueOrDefault(hub);
             if (!h.Up || j <= 0) rate = 0;
+            else if (h.Congested) rate *= 0.5;
             else if (h.AbsorbableMW > 0) rate += h.AbsorbableMW * 1e6 / j;
             else if (h.PriceUsdPerMWh > 0) rate *= 0.5;
-            if (j > 0) rate = Math.Min(rate, h.HeadroomMW * 1e6 / j);
+            if (j > 0) rate = Math.Min(rate, HeadroomShare * Math.Min(h.HeadroomMW * 1e6 / j, h.SpareTokensPerSecond));
             _greenRate[hub] = Math.Max(0, rate);
         }
         foreach (var (hub, rate) in _greenRate.OrderByDescending(x => x.Value).ThenBy(x => x.Key).ToList())
@@ -181,10 +186,10 @@ public sealed class BatchScheduler : Entity
         double threshold = sorted[(int)Math.Floor(CheapPercentile * (sorted.Length - 1))];
         double seconds = _spec.PeriodMicros / (double)SimTime.MicrosPerSecond;
         double fallbackJ = MeanMarginalJ();
-        foreach (var (hub, h) in _hubs.Where(x => x.Value.Up && x.Value.PriceUsdPerMWh <= threshold).OrderBy(x => x.Value.PriceUsdPerMWh).ThenBy(x => x.Key).ToList())
+        foreach (var (hub, h) in _hubs.Where(x => x.Value.Up && !x.Value.Congested && x.Value.PriceUsdPerMWh <= threshold).OrderBy(x => x.Value.PriceUsdPerMWh).ThenBy(x => x.Key).ToList())
         {
             double j = h.MarginalJPerToken > 0 ? h.MarginalJPerToken : fallbackJ;
-            if (j > 0) Fill(hub, PriceAwareHeadroomShare * h.HeadroomMW * 1e6 / j * seconds, release, green: false);
+            if (j > 0) Fill(hub, HeadroomShare * Math.Min(h.HeadroomMW * 1e6 / j, h.SpareTokensPerSecond) * seconds, release, green: false);
         }
     }
 

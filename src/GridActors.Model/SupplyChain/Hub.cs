@@ -33,7 +33,7 @@ public sealed class Hub : Entity
     private int _usable;        // servers the granted power can run (≤ _up)
     private double _grantMW;
     private double _greenSurplusMW;
-    private double _absorbableMW, _marginalJPerToken, _headroomMW;   // for the batch scheduler (see HubStatus)
+    private double _absorbableMW, _marginalJPerToken, _headroomMW, _waitMs, _overflowed, _spareTokensPerSecond;   // for the batch scheduler (see HubStatus)
     private double _tokensThisInterval, _inputThisInterval, _outputThisInterval;
     private double _demandMW;
     private readonly bool _locational;
@@ -59,6 +59,11 @@ public sealed class Hub : Entity
     }
 
     private readonly int[] _subscribers;
+
+    /// <summary>A hub on replicas reports itself congested when its requests waited longer than this on average for
+    /// admission last interval (ms), or some waited too long and were dropped. ESTIMATE: a second is long against the
+    /// hundreds of ms a prompt's prefill takes, short against the hub's drop limit.</summary>
+    public const double CongestedWaitMs = 1000;
 
     public int Busy => _inService.Count;
     public int QueuedRequests => _realTime.Sum(b => b.Requests) + _batch.Sum(b => b.Requests);
@@ -176,12 +181,19 @@ public sealed class Hub : Entity
     private void OnTick(IEventContext ctx)
     {
         long k = _model.IntervalOf(ctx.Now.Micros);
+        if (_pool is not null) (_waitMs, _overflowed) = _pool.Congestion;
         var bill = _pool?.Bill(ctx, ctx.Now.Micros) ?? default;
         if (_pool is not null && k > 0)
         {
             // Energy a token added last interval: the facility energy above the replicas' idle draw per token served.
             double aboveIdleJ = Math.Max(0, bill.ItMWh - _pool.IdleMW * _model.IntervalHours) * _spec.Pue * SupplyChainSummary.JoulesPerMWh;
             if (_tokensThisInterval > 0) _marginalJPerToken = aboveIdleJ / _tokensThisInterval;
+            // Spare capacity for released work: twice what it served last interval, at least what its replicas up decode
+            // at a full batch counted as all the tokens (a floor: a token's prompt part costs less than a decoded one),
+            // less what it served (so a hub doubles its batch work per interval at most).
+            double served = _tokensThisInterval / (_model.IntervalHours * 3600);
+            var r = _model.Spec.Accelerators.First(a => a.Id == _spec.Accelerator).Replica;
+            _spareTokensPerSecond = Math.Max(0, Math.Max(2 * served, _pool.Up * r.DecodeTokensPerSecond(r.MaxBatch)) - served);
         }
         // The interval that just ended: its energy (replicas: metered now; serving units: granted), at its clearing.
         double mwh = _pool is not null ? bill.ItMWh * _spec.Pue : _intervalMWh;
@@ -221,6 +233,7 @@ public sealed class Hub : Entity
         _demandMW = it * _spec.Pue;
         _headroomMW = (_up - wanted) * (_spec.FullMWPerServer - _spec.IdleMWPerServer) * _spec.Pue;
         _marginalJPerToken = _spec.TokensPerSecondPerServer > 0 ? (_spec.FullMWPerServer - _spec.IdleMWPerServer) * _spec.Pue * 1e6 / _spec.TokensPerSecondPerServer : 0;
+        _spareTokensPerSecond = (_up - wanted) * _spec.TokensPerSecondPerServer;
         ctx.Send(new EntityId(_region), SupplyChainModel.EnergyDelay, new Demand(ctx.Self.Value, k, _demandMW, _headroomMW),
             new ChannelId(SupplyChainModel.ChannelEnergy));
         ctx.ScheduleSelf(new SimTime(_model.Spec.DispatchIntervalMicros), Tick.Instance);
@@ -231,6 +244,7 @@ public sealed class Hub : Entity
         var status = new HubStatus(ctx.Self.Value, QueuedRequests, _spec.Servers, _up == 0 ? 0 : Math.Max(_usable, 0), _up > 0, _greenSurplusMW, CostIndex)
         {
             AbsorbableMW = _absorbableMW, PriceUsdPerMWh = _priceUsdPerMWh, HeadroomMW = _headroomMW, MarginalJPerToken = _marginalJPerToken,
+            Congested = _overflowed > 0 || _waitMs > CongestedWaitMs, SpareTokensPerSecond = _spareTokensPerSecond,
         };
         foreach (int u in _subscribers)
             ctx.Send(new EntityId(u), SupplyChainModel.MinNetworkDelay, status, new ChannelId(SupplyChainModel.ChannelControl));
@@ -340,7 +354,7 @@ public sealed class Hub : Entity
     public override void Save(BinaryWriter w)
     {
         w.Write(_up); w.Write(_usable); w.Write(_grantMW); w.Write(_greenSurplusMW); w.Write(_tokensThisInterval); w.Write(_inputThisInterval); w.Write(_outputThisInterval); w.Write(_demandMW); w.Write(_peakBusy); w.Write(_throttled); w.Write(_lastOverflowRecord);
-        w.Write(_absorbableMW); w.Write(_marginalJPerToken); w.Write(_headroomMW);
+        w.Write(_absorbableMW); w.Write(_marginalJPerToken); w.Write(_headroomMW); w.Write(_waitMs); w.Write(_overflowed); w.Write(_spareTokensPerSecond);
         w.Write(_priceUsdPerMWh); w.Write(_carbonKgPerMWh); w.Write(_marginalKgPerMWh); w.Write(_intervalMWh);
         _carbon.Save(w);
         w.Write(_realTime.Count); foreach (var b in _realTime) SupplyChainCodec.WriteBundle(w, b);
@@ -353,7 +367,7 @@ public sealed class Hub : Entity
     public override void Load(BinaryReader r)
     {
         _up = r.ReadInt32(); _usable = r.ReadInt32(); _grantMW = r.ReadDouble(); _greenSurplusMW = r.ReadDouble(); _tokensThisInterval = r.ReadDouble(); _inputThisInterval = r.ReadDouble(); _outputThisInterval = r.ReadDouble(); _demandMW = r.ReadDouble(); _peakBusy = r.ReadInt32(); _throttled = r.ReadBoolean(); _lastOverflowRecord = r.ReadInt64();
-        _absorbableMW = r.ReadDouble(); _marginalJPerToken = r.ReadDouble(); _headroomMW = r.ReadDouble();
+        _absorbableMW = r.ReadDouble(); _marginalJPerToken = r.ReadDouble(); _headroomMW = r.ReadDouble(); _waitMs = r.ReadDouble(); _overflowed = r.ReadDouble(); _spareTokensPerSecond = r.ReadDouble();
         _priceUsdPerMWh = r.ReadDouble(); _carbonKgPerMWh = r.ReadDouble(); _marginalKgPerMWh = r.ReadDouble(); _intervalMWh = r.ReadDouble();
         _carbon.Load(r);
         _realTime.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _realTime.Enqueue(SupplyChainCodec.ReadBundle(r));

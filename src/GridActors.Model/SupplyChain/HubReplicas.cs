@@ -53,6 +53,7 @@ public sealed class HubReplicas
     private double _lastItMW;       // IT power drawn over the last interval (MW)
     private double _typicalMicros;  // mean time of recent requests in a replica (arrival to end), µs
     private double _prefillMicros, _prefillJ;   // engines' prefill time and prefill energy already counted
+    private double _intervalWaitSum, _intervalWaits, _intervalDrops;   // admission waits (µs, weighted) and drops since the last bill
 
     private sealed class Cohort
     {
@@ -233,10 +234,12 @@ public sealed class HubReplicas
         {
             if (!_cohorts.TryGetValue(s.Request.Cohort, out var c)) continue;   // its cohort was dropped (hub failure)
             double weight = (double)Math.Max(1, _usable) / Math.Max(1, Active);   // the replicas a simulated one stands for
-            if (s.Dropped) { c.Dropped++; continue; }
+            if (s.Dropped) { c.Dropped++; _intervalDrops += weight; continue; }
             c.Done++;
             waitSum += (s.StartMicros - s.Request.ArrivalMicros) * weight;
             waits += weight;
+            _intervalWaitSum += (s.StartMicros - s.Request.ArrivalMicros) * weight;
+            _intervalWaits += weight;
             c.MaxEnd = Math.Max(c.MaxEnd, s.EndMicros);
             c.TtftMicrosSum += s.TtftMicros;
             var b = c.Bundle;
@@ -313,9 +316,14 @@ public sealed class HubReplicas
         double prefillMWh = Math.Max(0, allPrefillJ - _prefillJ) * scale / SupplyChainSummary.JoulesPerMWh;
         _prefillMicros = allPrefill;
         _prefillJ = allPrefillJ;
+        _intervalWaitSum = _intervalWaits = _intervalDrops = 0;
         _lastItMW = it / _model.IntervalHours;
         return (it, busyHours, prefillHours, prefillMWh);
     }
+
+    /// <summary>Mean admission wait (ms) of the requests admitted since the last bill, and the requests dropped for waiting
+    /// too long; read before <see cref="Bill"/> resets them.</summary>
+    public (double WaitMs, double Dropped) Congestion => (_intervalWaits > 0 ? _intervalWaitSum / _intervalWaits / 1000 : 0, _intervalDrops);
 
     /// <summary>IT power of the replicas up at idle (MW).</summary>
     public double IdleMW => _up * IdleReplicaW / 1e6;
@@ -359,7 +367,7 @@ public sealed class HubReplicas
     public void Save(BinaryWriter w)
     {
         w.Write(_up); w.Write(_usable); w.Write(_pointer); w.Write(_capped); w.Write(_lastItMW); w.Write(_typicalMicros); w.Write(_prefillMicros); w.Write(_prefillJ);
-        w.Write(_extendedTo); w.Write(_rate);
+        w.Write(_extendedTo); w.Write(_rate); w.Write(_intervalWaitSum); w.Write(_intervalWaits); w.Write(_intervalDrops);
         w.Write(_rngs[0] is not null);
         for (int j = 0; j < _rngs.Length; j++) { _rngs[j]?.Save(w); w.Write(_unit[j]); }
         w.Write(_inProgress.Count);
@@ -379,7 +387,7 @@ public sealed class HubReplicas
     {
         _up = r.ReadInt32(); _usable = r.ReadInt32(); _pointer = r.ReadInt64(); _capped = r.ReadBoolean(); _lastItMW = r.ReadDouble();
         _typicalMicros = r.ReadDouble(); _prefillMicros = r.ReadDouble(); _prefillJ = r.ReadDouble();
-        _extendedTo = r.ReadInt64(); _rate = r.ReadDouble();
+        _extendedTo = r.ReadInt64(); _rate = r.ReadDouble(); _intervalWaitSum = r.ReadDouble(); _intervalWaits = r.ReadDouble(); _intervalDrops = r.ReadDouble();
         bool seeded = r.ReadBoolean();
         for (int j = 0; j < _rngs.Length; j++) { _rngs[j] = seeded ? Rng.Load(r) : null; _unit[j] = r.ReadDouble(); }
         _inProgress.Clear();

@@ -72,6 +72,12 @@ public sealed record HubStatus(int Hub, int Queued, int Servers, int UsableServe
     /// <summary>Facility energy one more token costs it (J: the power its replicas add above idle per token served,
     /// last interval; 0 when unknown).</summary>
     public double MarginalJPerToken { get; init; }
+
+    /// <summary>Its replicas' requests waited long for admission last interval, or were dropped for it (see <see cref="Hub.CongestedWaitMs"/>).</summary>
+    public bool Congested { get; init; }
+
+    /// <summary>Tokens per second it could serve on top of last interval's (released batch work is capped by it).</summary>
+    public double SpareTokensPerSecond { get; init; }
 }
 
 /// <summary>Cable → users: a cable went down or came back.</summary>
@@ -136,7 +142,7 @@ public sealed class SupplyChainCodec : IPayloadCodec
                 w.Write(g.PriceUsdPerMWh); w.Write(g.CarbonKgPerMWh); w.Write(g.MarginalCarbonKgPerMWh); w.Write(g.AbsorbableMW);
                 break;
             case HubStatus h: w.Write((byte)8); w.Write(h.Hub); w.Write(h.Queued); w.Write(h.Servers); w.Write(h.UsableServers); w.Write(h.Up); w.Write(h.GreenSurplusMW); w.Write(h.CostIndex);
-                w.Write(h.AbsorbableMW); w.Write(h.PriceUsdPerMWh); w.Write(h.HeadroomMW); w.Write(h.MarginalJPerToken); break;
+                w.Write(h.AbsorbableMW); w.Write(h.PriceUsdPerMWh); w.Write(h.HeadroomMW); w.Write(h.MarginalJPerToken); w.Write(h.Congested); w.Write(h.SpareTokensPerSecond); break;
             case CableStatus c: w.Write((byte)9); w.Write(c.Cable); w.Write(c.Up); break;
             case FaultSignal f: w.Write((byte)10); w.Write((byte)f.Kind); w.Write(f.Begin); w.Write(f.Fraction); w.Write(f.Multiplier); w.Write(f.RampMicros); w.Write(f.DurationMicros); break;
             case Bundle b: w.Write((byte)11); WriteBundle(w, b); break;
@@ -167,7 +173,7 @@ public sealed class SupplyChainCodec : IPayloadCodec
             7 => new PowerGrant(r.ReadInt64(), r.ReadDouble(), r.ReadDouble())
             { PriceUsdPerMWh = r.ReadDouble(), CarbonKgPerMWh = r.ReadDouble(), MarginalCarbonKgPerMWh = r.ReadDouble(), AbsorbableMW = r.ReadDouble() },
             8 => new HubStatus(r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadBoolean(), r.ReadDouble(), r.ReadDouble())
-                { AbsorbableMW = r.ReadDouble(), PriceUsdPerMWh = r.ReadDouble(), HeadroomMW = r.ReadDouble(), MarginalJPerToken = r.ReadDouble() },
+                { AbsorbableMW = r.ReadDouble(), PriceUsdPerMWh = r.ReadDouble(), HeadroomMW = r.ReadDouble(), MarginalJPerToken = r.ReadDouble(), Congested = r.ReadBoolean(), SpareTokensPerSecond = r.ReadDouble() },
             9 => new CableStatus(r.ReadInt32(), r.ReadBoolean()),
             10 => new FaultSignal((FaultKind)r.ReadByte(), r.ReadBoolean(), r.ReadDouble(), r.ReadDouble(), r.ReadInt64(), r.ReadInt64()),
             11 => ReadBundle(r),

@@ -213,6 +213,9 @@ public sealed record SupplyChainSpec(
     /// <summary>What hub <paramref name="hub"/> pays for electricity: its own choice, else the scenario's.</summary>
     public HubPricing PricingOf(HubSpec hub) => hub.Pricing ?? HubPricing;
 
+    /// <summary>When user regions stop making requests (µs; 0: never): the rest of the horizon drains the work in hand.</summary>
+    public long DemandUntilMicros { get; init; }
+
     /// <summary>The batch scheduler, or null: batch cohorts then go straight to the hub the routing policy picks.</summary>
     public BatchSchedulerSpec? Batch { get; init; }
 }

@@ -58,6 +58,7 @@ public sealed class UserRegion : Entity
 
     private double Rate(long micros)
     {
+        if (_model.Spec.DemandUntilMicros > 0 && micros >= _model.Spec.DemandUntilMicros) return 0;
         double localHour = (SimTime.ToHours(micros) + _spec.UtcOffsetHours) % 24;
         if (localHour < 0) localHour += 24;
         double diurnal = _spec.Diurnal is { Length: 24 } d ? d[(int)localHour % 24] : 1.0;
