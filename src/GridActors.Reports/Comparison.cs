@@ -78,6 +78,19 @@ internal static class Comparison
         ]);
         foreach (var user in UserRegionsWithCarbon(a, b))
             rows.Add(new Row($"Carbon per M tokens {user} (g CO₂)", PerMillion(sa, user), PerMillion(sb, user), v => Num(v, "#,0.##")));
+        // Batch work with deadlines (runs with a batch scheduler): curtailment B absorbed against A, what waited, what missed.
+        if (sa.Batch is not null || sb.Batch is not null)
+        {
+            double? absorbedByB = sa.CurtailedMWh is double ca && sb.CurtailedMWh is double cb ? ca - cb : null;
+            rows.AddRange(
+            [
+                new("Curtailment absorbed by B (A − B, MWh)", 0, absorbedByB, v => Num(v, "#,0.#")),
+                new("Batch requests arrived", sa.Batch?.Arrived, sb.Batch?.Arrived, v => Si(v)),
+                new("Batch requests waiting at the end", sa.Batch?.Waiting, sb.Batch?.Waiting, v => Si(v)),
+                new("Batch deadlines missed — late", sa.Batch?.Missed.GetValueOrDefault("late"), sb.Batch?.Missed.GetValueOrDefault("late"), v => Si(v)),
+                new("Batch deadlines missed — no capacity", sa.Batch?.Missed.GetValueOrDefault("no-capacity"), sb.Batch?.Missed.GetValueOrDefault("no-capacity"), v => Si(v)),
+            ]);
+        }
         var table = Table(["metric", "A", "B", "Δ (B − A)", "Δ %", "B / A"], rows.Select(r =>
         {
             double? delta = r.A is double x && r.B is double y ? y - x : null;

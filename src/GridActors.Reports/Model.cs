@@ -30,6 +30,8 @@ internal sealed class RunSummary
     public double? UnservedMWh { get; init; }
     public double? HubMWh { get; init; }
     public double? CarbonT { get; init; }
+    /// <summary>summary.json's batch section (a run with a batch scheduler), or null.</summary>
+    public Format.BatchSummary? Batch { get; init; }
     public double? RequestsArrived { get; init; }
     public double? RequestsServed { get; init; }
     public double? RequestsDropped { get; init; }

@@ -93,6 +93,7 @@ internal static class RunLoader
         P99 = s.LatencyMs?.P99,
         LatencyByRegion = (s.LatencyMsByRegion ?? new Dictionary<string, Percentiles>()).Select(kv => new RegionLatency(kv.Key, kv.Value.P50, kv.Value.P95, kv.Value.P99)).ToList(),
         SloViolationRate = s.SloViolationRate,
+        Batch = s.Batch,
         Invariants = s.Invariants is not { } inv ? [] :
         [
             ("energyConserved", inv.EnergyConserved ? "true" : "false"), ("requestsConserved", inv.RequestsConserved ? "true" : "false"),

@@ -265,6 +265,22 @@ public sealed class ReportSpecs : IDisposable
     }
 
     [Fact]
+    public void Comparison_of_runs_with_a_batch_scheduler_shows_absorbed_curtailment_waiting_work_and_missed_deadlines()
+    {
+        var a = _fx.Run("latency", batch: """{"policy": "latency-first", "shift": "time+space", "arrived": 3000, "released": 3000, "waiting": 0, "done": 2990, "missed": {"late": 0, "no-capacity": 10}}""");
+        var b = _fx.Run("green", curtailedMWh: 640, batch: """{"policy": "green-aware", "shift": "time+space", "arrived": 3000, "released": 2800, "waiting": 200, "done": 2790, "missed": {"late": 4, "no-capacity": 0}}""");
+        var html = File.ReadAllText(ReportBuilder.WriteComparison(a, b, Path.Combine(_fx.Root, "compare-batch.html")));
+        var rows = Page.TableRows(html, "comparison").ToDictionary(r => r[0], r => r);
+        Assert.Equal(["0", "60"], rows["Curtailment absorbed by B (A − B, MWh)"].Skip(1).Take(2));
+        Assert.Equal(["0", "200"], rows["Batch requests waiting at the end"].Skip(1).Take(2));
+        Assert.Equal(["0", "4"], rows["Batch deadlines missed — late"].Skip(1).Take(2));
+        Assert.Equal(["10", "0"], rows["Batch deadlines missed — no capacity"].Skip(1).Take(2));
+        // Runs without a scheduler have no batch rows.
+        var plain = File.ReadAllText(ReportBuilder.WriteComparison(_fx.Run("p1"), _fx.Run("p2"), Path.Combine(_fx.Root, "compare-plain.html")));
+        Assert.DoesNotContain("Batch requests", plain);
+    }
+
+    [Fact]
     public void Comparison_has_deltas_the_cost_ratio_and_the_electricity_share()
     {
         var a = _fx.Run("cn", costs: new RunFixture.Costs(1.0, 0.2, 0.7, 0.1));

@@ -38,7 +38,7 @@ public sealed class RunFixture : IDisposable
         """;
 
     public string Run(string name = "run", double horizonHours = 4, bool topology = true, bool faults = true, Costs? costs = null, double intervalHours = 1.0 / 12,
-        string calibration = CalibrationJson, bool drivers = true, double? carbon = 1)
+        string calibration = CalibrationJson, bool drivers = true, double? carbon = 1, double curtailedMWh = 700, string? batch = null)
     {
         var dir = Path.Combine(Root, name);
         Directory.CreateDirectory(dir);
@@ -51,7 +51,7 @@ public sealed class RunFixture : IDisposable
         File.WriteAllText(Path.Combine(dir, "summary.json"), $$"""
             {
               "runId": "{{runId}}", "digest": "d1g3st{{name}}", "events": 12345, "simulatedSeconds": {{F(horizonHours * 3600)}},
-              "energy": { "generatedMWh": 30000, "consumedMWh": 29000, "lossesMWh": 300, "curtailedMWh": 700, "unservedMWh": 0, "hubMWh": 500, "carbonT": 9000 },
+              "energy": { "generatedMWh": 30000, "consumedMWh": 29000, "lossesMWh": 300, "curtailedMWh": {{F(curtailedMWh)}}, "unservedMWh": 0, "hubMWh": 500, "carbonT": 9000 },
               "requests": { "arrived": 1000000, "served": 990000, "dropped": 5000, "droppedBy": { "queue-overflow": 0, "hub-down": 4000, "no-route": 0, "cable-cut": 1000 } },
               "tokens": { "served": 2.5e11, "arrived": 2.6e11 },
               "energyPerTokenJ": { "facility": 7.2, "input": null, "output": null },
@@ -61,6 +61,7 @@ public sealed class RunFixture : IDisposable
               "latencyMs": { "p50": 300, "p95": 1200, "p99": 2400 },
               "latencyMsByRegion": { "cn_home": { "p50": 150, "p95": 600, "p99": 900 }, "overseas": { "p50": 450, "p95": 1900, "p99": 3900 } },
               "sloViolationRate": 0.12,
+              {{(batch is null ? "" : $"\"batch\": {batch},")}}
               "invariants": { "energyConserved": true, "requestsConserved": true, "energyImbalance": null },
               "calibration": {{calibration}},
               "aNewSection": { "whatever": 1 }
