@@ -46,8 +46,7 @@ public sealed class BatchScheduler : Entity
     private readonly RouteOption[][] _routes;       // per user region (index in kind)
     private readonly int _firstUser;
     private readonly Queue<Bundle>[] _held;         // per user region, in arrival order = deadline order (its deadline is fixed)
-    private readonly SortedDictionary<int, HubStatus> _hubs = [];
-    private readonly HashSet<int> _cablesDown = [];
+    private readonly HeardNetwork _heard = new();
     private readonly SortedDictionary<int, double> _greenRate = [];   // hub → tokens per second of held work released there
     private readonly Queue<double> _prices = new(); // price samples of the past day, oldest first
     private long _sampledInterval = -1;
@@ -93,11 +92,8 @@ public sealed class BatchScheduler : Entity
                 Decide(ctx);
                 ctx.ScheduleSelf(new SimTime(_spec.PeriodMicros), SchedulerTick.Instance);
                 break;
-            case HubStatus h:
-                _hubs[h.Hub] = h;
-                break;
-            case CableStatus c:
-                if (c.Up) _cablesDown.Remove(c.Cable); else _cablesDown.Add(c.Cable);
+            case HubStatus or CableStatus:
+                _heard.Hear(payload);
                 break;
         }
     }
@@ -114,7 +110,7 @@ public sealed class BatchScheduler : Entity
 
     private RoutingView? ViewOf(Bundle b) => ViewOf(b.Origin - _firstUser);
 
-    private RoutingView? ViewOf(int user) => RoutingView.Of(_routes[user], _cablesDown, _hubs, _model.Spec.Users[user].RequestsPerBundle);
+    private RoutingView? ViewOf(int user) => _heard.ViewOf(_routes[user], _model.Spec.Users[user].RequestsPerBundle);
 
     /// <summary>The route the routing policy picks for batch work of <paramref name="b"/>'s origin, or null.</summary>
     private RouteOption? Default(Bundle b) => ViewOf(b) is { } v ? _model.Spec.Policy.Choose(v, realTime: false) : null;
@@ -163,7 +159,7 @@ public sealed class BatchScheduler : Entity
     {
         double seconds = _spec.PeriodMicros / (double)SimTime.MicrosPerSecond;
         double fallbackJ = MeanMarginalJ();
-        foreach (var (hub, h) in _hubs)
+        foreach (var (hub, h) in _heard.Hubs)
         {
             double j = h.MarginalJPerToken > 0 ? h.MarginalJPerToken : fallbackJ;
             double rate = _greenRate.GetValueOrDefault(hub);
@@ -181,12 +177,12 @@ public sealed class BatchScheduler : Entity
     /// <summary>Price-aware time shifting: fills cheap hubs (at or below the day's p25), cheapest first.</summary>
     private void ReleaseCheap(Action<int, RouteOption> release)
     {
-        if (_prices.Count < _hubs.Count * Math.Max(1, SimTime.MicrosPerHour / _model.Spec.DispatchIntervalMicros)) return;   // under an hour heard
+        if (_prices.Count < _heard.Hubs.Count * Math.Max(1, SimTime.MicrosPerHour / _model.Spec.DispatchIntervalMicros)) return;   // under an hour heard
         var sorted = _prices.Order().ToArray();
         double threshold = sorted[(int)Math.Floor(CheapPercentile * (sorted.Length - 1))];
         double seconds = _spec.PeriodMicros / (double)SimTime.MicrosPerSecond;
         double fallbackJ = MeanMarginalJ();
-        foreach (var (hub, h) in _hubs.Where(x => x.Value.Up && !x.Value.Congested && x.Value.PriceUsdPerMWh <= threshold).OrderBy(x => x.Value.PriceUsdPerMWh).ThenBy(x => x.Key).ToList())
+        foreach (var (hub, h) in _heard.Hubs.Where(x => x.Value.Up && !x.Value.Congested && x.Value.PriceUsdPerMWh <= threshold).OrderBy(x => x.Value.PriceUsdPerMWh).ThenBy(x => x.Key).ToList())
         {
             double j = h.MarginalJPerToken > 0 ? h.MarginalJPerToken : fallbackJ;
             if (j > 0) Fill(hub, HeadroomShare * Math.Min(h.HeadroomMW * 1e6 / j, h.SpareTokensPerSecond) * seconds, release, green: false);
@@ -220,7 +216,7 @@ public sealed class BatchScheduler : Entity
 
     private double MeanMarginalJ()
     {
-        var known = _hubs.Values.Where(h => h.MarginalJPerToken > 0).Select(h => h.MarginalJPerToken).ToList();
+        var known = _heard.Hubs.Values.Where(h => h.MarginalJPerToken > 0).Select(h => h.MarginalJPerToken).ToList();
         return known.Count > 0 ? known.Average() : 0;
     }
 
@@ -230,8 +226,8 @@ public sealed class BatchScheduler : Entity
         long k = _model.IntervalOf(ctx.Now.Micros);
         if (k == _sampledInterval) return;
         _sampledInterval = k;
-        foreach (var h in _hubs.Values) _prices.Enqueue(h.PriceUsdPerMWh);
-        int keep = _hubs.Count * (int)Math.Max(1, 24 * SimTime.MicrosPerHour / _model.Spec.DispatchIntervalMicros);
+        foreach (var h in _heard.Hubs.Values) _prices.Enqueue(h.PriceUsdPerMWh);
+        int keep = _heard.Hubs.Count * (int)Math.Max(1, 24 * SimTime.MicrosPerHour / _model.Spec.DispatchIntervalMicros);
         while (_prices.Count > keep) _prices.Dequeue();
     }
 
@@ -272,8 +268,7 @@ public sealed class BatchScheduler : Entity
     public override void Save(BinaryWriter w)
     {
         foreach (var queue in _held) { w.Write(queue.Count); foreach (var b in queue) SupplyChainCodec.WriteBundle(w, b); }
-        w.Write(_hubs.Count); foreach (var h in _hubs.Values) SupplyChainCodec.Instance.Write(w, h);
-        w.Write(_cablesDown.Count); foreach (var c in _cablesDown.Order()) w.Write(c);
+        _heard.Save(w);
         w.Write(_greenRate.Count); foreach (var (h, r) in _greenRate) { w.Write(h); w.Write(r); }
         w.Write(_prices.Count); foreach (var p in _prices) w.Write(p);
         w.Write(_sampledInterval); w.Write(_hour); w.Write(_releasedHour); w.Write(_releasedGreenTokensHour); w.Write(_missedHour);
@@ -283,8 +278,7 @@ public sealed class BatchScheduler : Entity
     public override void Load(BinaryReader r)
     {
         foreach (var queue in _held) { queue.Clear(); for (int n = r.ReadInt32(); n > 0; n--) queue.Enqueue(SupplyChainCodec.ReadBundle(r)); }
-        _hubs.Clear(); for (int n = r.ReadInt32(); n > 0; n--) { var h = (HubStatus)SupplyChainCodec.Instance.Read(r)!; _hubs[h.Hub] = h; }
-        _cablesDown.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _cablesDown.Add(r.ReadInt32());
+        _heard.Load(r);
         _greenRate.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _greenRate[r.ReadInt32()] = r.ReadDouble();
         _prices.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _prices.Enqueue(r.ReadDouble());
         _sampledInterval = r.ReadInt64(); _hour = r.ReadInt64(); _releasedHour = r.ReadDouble(); _releasedGreenTokensHour = r.ReadDouble(); _missedHour = r.ReadDouble();

@@ -188,12 +188,7 @@ public sealed class Hub : Entity
             // Energy a token added last interval: the facility energy above the replicas' idle draw per token served.
             double aboveIdleJ = Math.Max(0, bill.ItMWh - _pool.IdleMW * _model.IntervalHours) * _spec.Pue * SupplyChainSummary.JoulesPerMWh;
             if (_tokensThisInterval > 0) _marginalJPerToken = aboveIdleJ / _tokensThisInterval;
-            // Spare capacity for released work: twice what it served last interval, at least what its replicas up decode
-            // at a full batch counted as all the tokens (a floor: a token's prompt part costs less than a decoded one),
-            // less what it served (so a hub doubles its batch work per interval at most).
-            double served = _tokensThisInterval / (_model.IntervalHours * 3600);
-            var r = _model.Spec.Accelerators.First(a => a.Id == _spec.Accelerator).Replica;
-            _spareTokensPerSecond = Math.Max(0, Math.Max(2 * served, _pool.Up * r.DecodeTokensPerSecond(r.MaxBatch)) - served);
+            _spareTokensPerSecond = _pool.SpareTokensPerSecond(_tokensThisInterval / (_model.IntervalHours * 3600));
         }
         // The interval that just ended: its energy (replicas: metered now; serving units: granted), at its clearing.
         double mwh = _pool is not null ? bill.ItMWh * _spec.Pue : _intervalMWh;

@@ -325,6 +325,12 @@ public sealed class HubReplicas
     /// too long; read before <see cref="Bill"/> resets them.</summary>
     public (double WaitMs, double Dropped) Congestion => (_intervalWaits > 0 ? _intervalWaitSum / _intervalWaits / 1000 : 0, _intervalDrops);
 
+    /// <summary>Tokens per second the hub could serve on top of <paramref name="served"/> (last interval's): twice that, at
+    /// least what its replicas up decode at a full batch counted as all the tokens (a floor: a token's prompt part costs
+    /// less than a decoded one), less what it served — so released batch work at most doubles per interval.</summary>
+    public double SpareTokensPerSecond(double served) =>
+        Math.Max(0, Math.Max(2 * served, _up * _acc.Replica.DecodeTokensPerSecond(_acc.Replica.MaxBatch)) - served);
+
     /// <summary>IT power of the replicas up at idle (MW).</summary>
     public double IdleMW => _up * IdleReplicaW / 1e6;
 

@@ -36,6 +36,43 @@ public sealed class RoutingView(IReadOnlyList<RouteOption> usable, IReadOnlyList
     }
 }
 
+/// <summary>What a user region or the batch scheduler has heard of the network: every hub's last status (in hub id
+/// order) and the cables reported down.</summary>
+public sealed class HeardNetwork
+{
+    private readonly SortedDictionary<int, HubStatus> _hubs = [];
+    private readonly SortedSet<int> _cablesDown = [];
+
+    public IReadOnlyDictionary<int, HubStatus> Hubs => _hubs;
+    public IReadOnlySet<int> CablesDown => _cablesDown;
+
+    /// <summary>Takes in a hub's status or a cable's; false for any other message.</summary>
+    public bool Hear(object? payload)
+    {
+        switch (payload)
+        {
+            case HubStatus h: _hubs[h.Hub] = h; return true;
+            case CableStatus c: if (c.Up) _cablesDown.Remove(c.Cable); else _cablesDown.Add(c.Cable); return true;
+            default: return false;
+        }
+    }
+
+    /// <summary>The view of <paramref name="routes"/> from what was heard (see <see cref="RoutingView.Of"/>), or null.</summary>
+    public RoutingView? ViewOf(IEnumerable<RouteOption> routes, double requestsPerBundle) => RoutingView.Of(routes, _cablesDown, _hubs, requestsPerBundle);
+
+    public void Save(BinaryWriter w)
+    {
+        w.Write(_hubs.Count); foreach (var h in _hubs.Values) SupplyChainCodec.Instance.Write(w, h);
+        w.Write(_cablesDown.Count); foreach (var c in _cablesDown) w.Write(c);
+    }
+
+    public void Load(BinaryReader r)
+    {
+        _hubs.Clear(); for (int n = r.ReadInt32(); n > 0; n--) { var h = (HubStatus)SupplyChainCodec.Instance.Read(r)!; _hubs[h.Hub] = h; }
+        _cablesDown.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _cablesDown.Add(r.ReadInt32());
+    }
+}
+
 /// <summary>How a user region places bundles on hubs. One class per policy; scenario files name it (<see cref="Name"/>).</summary>
 public interface IRoutingPolicy
 {

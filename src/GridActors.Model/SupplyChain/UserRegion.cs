@@ -24,8 +24,7 @@ public sealed class UserRegion : Entity
     private readonly UserRegionSpec _spec;
     private readonly IRoutingPolicy _policy;
     private readonly RouteOption[] _routes;
-    private readonly Dictionary<int, HubStatus> _hubs = [];
-    private readonly HashSet<int> _cablesDown = [];
+    private readonly HeardNetwork _heard = new();
     private readonly List<(double Multiplier, long Start, long Ramp)> _spikes = [];
     private long _nextId;
     private readonly LatencyHistogram _ttft = new();
@@ -92,11 +91,8 @@ public sealed class UserRegion : Entity
             case Bundle b:
                 OnResponse(ctx, b);
                 break;
-            case HubStatus h:
-                _hubs[h.Hub] = h;
-                break;
-            case CableStatus c:
-                if (c.Up) _cablesDown.Remove(c.Cable); else _cablesDown.Add(c.Cable);
+            case HubStatus or CableStatus:
+                _heard.Hear(payload);
                 break;
             case FaultSignal f when f.Kind == FaultKind.DemandSpike:
                 ctx.Record(f.Begin ? "demand-spike-began" : "demand-spike-ended", $"×{f.Multiplier}");
@@ -211,7 +207,7 @@ public sealed class UserRegion : Entity
     }
 
     private RouteOption? Choose(bool realTime) =>
-        RoutingView.Of(_routes, _cablesDown, _hubs, _spec.RequestsPerBundle) is { } view ? _policy.Choose(view, realTime) : null;
+        _heard.ViewOf(_routes, _spec.RequestsPerBundle) is { } view ? _policy.Choose(view, realTime) : null;
 
     private UserSample HourSample()
     {
@@ -262,8 +258,7 @@ public sealed class UserRegion : Entity
     {
         w.Write(_nextId); w.Write(_hour);
         foreach (var c in _hourCounts) w.Write(c);
-        w.Write(_hubs.Count); foreach (var (_, h) in _hubs.OrderBy(x => x.Key)) SupplyChainCodec.Instance.Write(w, h);
-        w.Write(_cablesDown.Count); foreach (var c in _cablesDown.Order()) w.Write(c);
+        _heard.Save(w);
         w.Write(_spikes.Count); foreach (var (m, s, r) in _spikes) { w.Write(m); w.Write(s); w.Write(r); }
         _ttft.Save(w); _batchTurnaround.Save(w); _series.Save(w);
     }
@@ -272,8 +267,7 @@ public sealed class UserRegion : Entity
     {
         _nextId = r.ReadInt64(); _hour = r.ReadInt64();
         for (int i = 0; i < _hourCounts.Length; i++) _hourCounts[i] = r.ReadDouble();
-        _hubs.Clear(); for (int n = r.ReadInt32(); n > 0; n--) { var h = (HubStatus)SupplyChainCodec.Instance.Read(r)!; _hubs[h.Hub] = h; }
-        _cablesDown.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _cablesDown.Add(r.ReadInt32());
+        _heard.Load(r);
         _spikes.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _spikes.Add((r.ReadDouble(), r.ReadInt64(), r.ReadInt64()));
         _ttft.Load(r); _batchTurnaround.Load(r); _series.Load(r);
     }
@@ -282,8 +276,8 @@ public sealed class UserRegion : Entity
     {
         d["bundlesCreated"] = _nextId;
         d["activeSpikes"] = _spikes.Count;
-        d["cablesDown"] = string.Join(",", _cablesDown.Order().Select(c => _model.EntityKey(c)));
-        d["hubsHeardFrom"] = _hubs.Count;
+        d["cablesDown"] = string.Join(",", _heard.CablesDown.Select(c => _model.EntityKey(c)));
+        d["hubsHeardFrom"] = _heard.Hubs.Count;
         d["ttftP50Ms"] = _ttft.Percentile(0.5);
         d["ttftP99Ms"] = _ttft.Percentile(0.99);
         d["realTimeRequestsServed"] = _ttft.Total;
