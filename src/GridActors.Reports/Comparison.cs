@@ -71,7 +71,7 @@ internal static class Comparison
             new("Unserved load (MWh)", sa.UnservedMWh, sb.UnservedMWh, v => Num(v, "#,0")),
             new("Transmission losses (MWh)", sa.LossesMWh, sb.LossesMWh, v => Num(v, "#,0")),
             new("Hub energy (MWh)", sa.HubMWh, sb.HubMWh, v => Num(v, "#,0")),
-            new("Carbon (t CO₂)", sa.CarbonT, sb.CarbonT, v => Num(v, "#,0")),
+            new("Grid emissions, all load (t CO₂)", sa.CarbonT, sb.CarbonT, v => Num(v, "#,0")),
             new("Carbon per M tokens (g CO₂)", sa.Carbon?.GPerMillionTokens, sb.Carbon?.GPerMillionTokens, v => Num(v, "#,0.##")),
             new("… at marginal intensity (g CO₂)", sa.Carbon?.MarginalGPerMillionTokens, sb.Carbon?.MarginalGPerMillionTokens, v => Num(v, "#,0.##")),
             new("Carbon attributed to tokens (t CO₂)", sa.Carbon?.AttributedT, sb.Carbon?.AttributedT, v => Num(v, "#,0.###")),
@@ -172,6 +172,13 @@ internal static class Comparison
             "Tokens served per second over all hubs, A vs B." + note));
         sb.Append(Figure(Charts.Time("cmp-curtailment", "Curtailment", "MW curtailed", [TA(a.Curtailment), TB(b.Curtailment)], faults, horizon),
             "Curtailed power, A vs B, MW." + note));
+        if (a.Batch is not null || b.Batch is not null)
+        {
+            var empty = new Series("", []);
+            sb.Append(Figure(Charts.Time("cmp-batch", "Batch work held", "requests held",
+                    [TA(a.Batch?.HeldRequests ?? empty), TB(b.Batch?.HeldRequests ?? empty)], faults, horizon),
+                "Batch requests the scheduler held at the end of each hour, A vs B (a run without a scheduler holds none)." + note));
+        }
         sb.Append(Figure(Charts.Time("cmp-slo", "SLO violation rate", "violations / arrivals", [TA(a.OverallSloRate), TB(b.OverallSloRate)], faults, horizon, percent: true),
             "Hourly SLO violation rate over all user regions, A vs B." + note));
         var regions = Regions(a, b);

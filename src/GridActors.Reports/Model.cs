@@ -68,6 +68,10 @@ internal sealed record LinkStat(string Id, double CapacityMW, double MeanSentMW,
 internal sealed record HubStat(string Id, double MeanGrantMW, double MeanUtil, double PeakQueue, double TokensServed,
     Series Grant, Series Utilisation, Series Queue, Series TokensPerSecond);
 
+/// <summary>The batch scheduler's hours (scheduler.csv), each stamped at the end of its hour: requests and tokens held, requests
+/// released in the hour, tokens released to hubs whose region would curtail renewables, requests dropped at their deadline.</summary>
+internal sealed record BatchSeries(Series HeldRequests, Series HeldTokens, Series ReleasedRequests, Series GreenReleasedTokens, Series MissedRequests);
+
 internal sealed record UserStat(string Id, double Arrived, double SloViolations, double Dropped, Series SloRate, Series Ttft);
 
 /// <summary>Everything a report shows about one run, aggregated and downsampled from the run folder.</summary>
@@ -86,5 +90,7 @@ internal sealed class RunData
     public required Series TotalTokensPerSecond { get; init; }
     public required IReadOnlyList<UserStat> Users { get; init; }
     public required Series OverallSloRate { get; init; }
+    /// <summary>The batch scheduler's series, or null: the run had no scheduler (no scheduler.csv).</summary>
+    public BatchSeries? Batch { get; init; }
     public double HorizonHours => Info.HorizonHours;
 }

@@ -27,6 +27,25 @@ public static class ReportBuilder
     /// no accelerator-hours) or the degenerate substitution.</summary>
     public static Model.SupplyChain.CostWaterfall CostWaterfallOf(string runDirA, string runDirB) => WaterfallReport.Of(runDirA, runDirB);
 
+    /// <summary>The comparison's headline figures of run B against run A from their summary.json: curtailment and what B
+    /// absorbed against A, the grid's emissions, carbon and cost per million tokens, tokens served and the batch accounts.</summary>
+    public static ComparisonFigures FiguresOf(string runDirA, string runDirB)
+    {
+        var a = Json.Read<Format.SummaryFile>(runDirA, Format.RunFolderFiles.Summary)!;
+        var b = Json.Read<Format.SummaryFile>(runDirB, Format.RunFolderFiles.Summary)!;
+        static Pair P(Format.SummaryFile x, Format.SummaryFile y, Func<Format.SummaryFile, double?> f) => new(f(x), f(y));
+        var curtailed = P(a, b, s => s.Energy?.CurtailedMWh);
+        return new ComparisonFigures(
+            curtailed,
+            curtailed.A is double ca && curtailed.B is double cb ? ca - cb : null,
+            P(a, b, s => s.Energy?.CarbonT),
+            P(a, b, s => s.Carbon?.GPerMillionTokens),
+            P(a, b, s => s.Carbon?.MarginalGPerMillionTokens),
+            P(a, b, s => s.CostPerMillionTokensUsd?.Total),
+            P(a, b, s => s.Tokens?.Served),
+            new BatchPair(a.Batch, b.Batch));
+    }
+
     /// <summary>Writes SWEEPDIR/report.html: the base run's report sections plus a "N−1 contingency ranking" section built
     /// from SWEEPDIR/sweep.csv and SWEEPDIR/sweep-regions.csv; baseRunDir is the base case's run folder.</summary>
     public static string WriteSweepReport(string sweepDir, string baseRunDir)
@@ -56,3 +75,15 @@ public static class ReportBuilder
         return full;
     }
 }
+
+/// <summary>A figure in run A and run B (null: the run's summary.json lacks it).</summary>
+public sealed record Pair(double? A, double? B);
+
+/// <summary>The batch accounts of A and B (null: the run had no batch scheduler).</summary>
+public sealed record BatchPair(Format.BatchSummary? A, Format.BatchSummary? B);
+
+/// <summary>What <c>compare --json</c> gives besides the waterfall: curtailment (MWh) and how much of it B absorbed against A
+/// (A − B), the grid's whole emissions (t CO₂), carbon per million tokens at the mean and marginal intensities (g), the cost per
+/// million tokens (USD, summary.json's total), tokens served, and the batch accounts.</summary>
+public sealed record ComparisonFigures(Pair CurtailedMWh, double? CurtailmentAbsorbedMWh, Pair GridCarbonT, Pair CarbonGPerMillionTokens,
+    Pair MarginalCarbonGPerMillionTokens, Pair CostPerMillionTokensUsd, Pair TokensServed, BatchPair Batch);

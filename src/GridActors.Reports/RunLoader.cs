@@ -39,12 +39,14 @@ internal static class RunLoader
         var (hubStats, totalTokens) = ReadHubs(hubs, grid, interval);
         var (userStats, overallSlo) = ReadUsers(users, hourGrid, summary);
         var faults = ReadFaults(faultsCsv, topology);
+        var batch = File.Exists(Path.Combine(runDir, EntityKinds.Scheduler.Csv!.File)) ? ReadScheduler(CsvFile.Open(runDir, EntityKinds.Scheduler.Csv!), hourGrid) : null;
 
         return new RunData
         {
             Dir = runDir, Info = info, Summary = summary, Topology = topology, Faults = faults,
             GenerationByType = byType, Curtailment = curtail, TotalGeneration = total,
             Links = linkStats, Hubs = hubStats, TotalTokensPerSecond = totalTokens, Users = userStats, OverallSloRate = overallSlo,
+            Batch = batch,
         };
     }
 
@@ -308,6 +310,25 @@ internal static class RunLoader
     {
         public readonly RatioSeries Slo = new(grid), Ttft = new(grid);
         public double Arrived, Violations, Dropped;
+    }
+
+    /// <summary>scheduler.csv: one row per hour (its index in <c>hour</c>), stamped at the end of the hour and averaged per bucket
+    /// when the run has more hours than a chart has points.</summary>
+    private static BatchSeries ReadScheduler(CsvFile csv, TimeGrid grid)
+    {
+        var map = csv.Map<SchedulerSample>();
+        var columns = SchedulerSample.Columns;
+        var series = columns.Skip(1).Select(_ => new MeanSeries(grid)).ToArray();
+        var values = new double[columns.Count];
+        foreach (var row in csv.Rows())
+        {
+            for (int c = 0; c < columns.Count; c++) values[c] = map[c] < 0 ? double.NaN : row.Number(map[c]);
+            if (double.IsNaN(values[0]))
+                throw new ReportException($"{csv.Name}: line {row.Line}: hour must be a number");
+            for (int c = 1; c < columns.Count; c++) series[c - 1].Add(values[0] + 1, values[c]);
+        }
+        return new BatchSeries(series[0].ToSeries("held requests"), series[1].ToSeries("held tokens"), series[2].ToSeries("released requests"),
+            series[3].ToSeries("released to surplus hubs (tokens)"), series[4].ToSeries("missed requests"));
     }
 
     private static IReadOnlyList<FaultSpan> ReadFaults(CsvFile csv, Topology? topo)

@@ -13,7 +13,7 @@ internal static class RunReport
     public static readonly (string Id, string Title)[] Toc =
     [
         ("generation", "Generation"), ("links", "UHV links"), ("hubs", "Hubs"), ("tokens", "Tokens"), ("latency", "Latency"),
-        ("slo", "SLO"), ("cost", "Cost"), ("carbon", "Carbon"), ("faults", "Faults"), ("map", "Map"), ("calibration", "Calibration"),
+        ("slo", "SLO"), ("cost", "Cost"), ("carbon", "Carbon"), ("batch", "Batch work"), ("faults", "Faults"), ("map", "Map"), ("calibration", "Calibration"),
     ];
 
     public static string Header(RunData d, string heading, string? extraMeta = null)
@@ -82,6 +82,7 @@ internal static class RunReport
         sb.Append(Slo(d));
         sb.Append(Cost(d));
         sb.Append(Carbon(d));
+        sb.Append(BatchWork(d));
         sb.Append(Faults(d));
         sb.Append(Map(d));
         sb.Append(CalibrationTargets(d));
@@ -253,6 +254,41 @@ internal static class RunReport
 
     private const double PerMillion = 1e6;
 
+    /// <summary>Batch work with deadlines (summary.json's <c>batch</c>, scheduler.csv): the account, the work held over time
+    /// against what was released, and the tokens released to hubs whose region would curtail renewables.</summary>
+    private static string BatchWork(RunData d)
+    {
+        const string Title = "9. Batch work";
+        if (d.Summary.Batch is not { } b)
+            return Section("batch", Title, "<p class=\"note\" data-batch=\"none\">This run has no batch scheduler (no <code>batch:</code> section " +
+                "in its scenario): batch requests went to the hubs on arrival.</p>\n");
+        double late = b.Missed.GetValueOrDefault("late"), noCapacity = b.Missed.GetValueOrDefault("no-capacity");
+        var table = Table(["policy", "shift", "arrived", "released", "done", "waiting at the end", "missed — late", "missed — no capacity"],
+            [[E(b.Policy), E(b.Shift), Si(b.Arrived), Si(b.Released), Si(b.Done), Si(b.Waiting), Si(late), Si(noCapacity)]],
+            numeric: Cols(2, 3, 4, 5, 6, 7), attrs: "data-table=\"batch\"");
+        var sb = new StringBuilder(table);
+        if (d.Batch is { } s)
+        {
+            sb.Append(Figure(Charts.Time("batch-held", "Batch work held and released", "requests held",
+                    [new Trace(s.HeldRequests, "#4e79a7", 2)], d.Faults, d.HorizonHours,
+                    right: [new Trace(s.ReleasedRequests, "#f28e2b"), new Trace(s.MissedRequests, "#d62728", 1.8, Dashed: true)], rightTitle: "requests per hour"),
+                "Requests the scheduler held at the end of each hour (blue, left axis), and per hour the requests it released to hubs " +
+                "(orange) and dropped at their deadline (red, dashed), right axis." + FaultNote(d)));
+            sb.Append(Figure(Charts.Time("batch-green", "Batch tokens and surplus power", "tokens held",
+                    [new Trace(s.HeldTokens, "#4e79a7", 2)], d.Faults, d.HorizonHours,
+                    right: [new Trace(s.GreenReleasedTokens, "#59a14f")], rightTitle: "tokens per hour"),
+                "Tokens of the held work (blue, left axis) and, per hour, tokens released to hubs because their region would curtail " +
+                "renewable power (green, right axis)."));
+        }
+        else sb.Append("<p class=\"note\">This run folder has no scheduler.csv, so the work held over time is not shown.</p>\n");
+        var missed = late + noCapacity;
+        return Section("batch", Title, sb.ToString(),
+            $"Policy <b>{E(b.Policy)}</b>, shift <b>{E(b.Shift)}</b>: {Si(b.Arrived)} batch requests arrived, {Si(b.Done)} were done, " +
+            $"{Si(b.Waiting)} still waited at the end and <b>{Si(missed)} missed their deadline</b> ({Si(late)} finished late, " +
+            $"{Si(noCapacity)} dropped at it for want of capacity). Arrived = released + waiting + dropped at the deadline; the late are " +
+            "among the done; released work that a hub or cable dropped counts with the run's drops.");
+    }
+
     public static readonly (string Name, string Color)[] CostParts = [("electricity", "#f28e2b"), ("capital", "#4e79a7"), ("network", "#59a14f")];
 
     public static string CostChart(string name, IReadOnlyList<string> categories, IReadOnlyList<RunSummary> runs) =>
@@ -266,13 +302,13 @@ internal static class RunReport
     private static string Faults(RunData d)
     {
         if (d.Faults.Count == 0)
-            return Section("faults", "9. Faults", "<p class=\"intro\">No fault began in this run (faults.csv has no events).</p>\n");
+            return Section("faults", "10. Faults", "<p class=\"intro\">No fault began in this run (faults.csv has no events).</p>\n");
         var rows = d.Faults.Select(f => (IReadOnlyList<string>)
         [
             Num(f.Index, "0"), E(f.Kind), E(f.Target), Hours(f.Begin), f.End is double e ? Hours(e) : $"— (until horizon, {Hours(d.HorizonHours)})",
             Hours((f.End ?? d.HorizonHours) - f.Begin), Num(f.Spec?.Fraction, "0.###"), Num(f.Spec?.Multiplier, "0.###"), E(f.Spec?.Source ?? "scenario"),
         ]);
-        return Section("faults", "9. Faults",
+        return Section("faults", "10. Faults",
             Table(["#", "kind", "target", "begin", "end", "duration", "fraction", "multiplier", "source"], rows, numeric: Cols(0, 3, 4, 5, 6, 7)),
             "Each fault is shaded as a red band on every time chart above (begin → end; a fault without an end lasts until the horizon).");
     }
@@ -282,7 +318,7 @@ internal static class RunReport
     {
         var targets = d.Summary.Calibration;
         if (targets.Count == 0)
-            return Section("calibration", "11. Calibration",
+            return Section("calibration", "12. Calibration",
                 "<p class=\"intro\" data-calibration=\"none\">This scenario has no calibration targets (no <code>calibration:</code> section in its file).</p>\n");
         var rows = targets.Select(c => (IReadOnlyList<string>)
         [
@@ -290,7 +326,7 @@ internal static class RunReport
             c.Pass ? "<span class=\"pass\">pass</span>" : "<span class=\"miss\">MISS</span>", E(c.Source),
         ]);
         int met = targets.Count(c => c.Pass);
-        return Section("calibration", "11. Calibration",
+        return Section("calibration", "12. Calibration",
             Table(["target", "metric", "scope", "model", "band", "result", "source"], rows, numeric: Cols(3), attrs: "data-table=\"calibration\""),
             $"The scenario's calibration targets evaluated on this run (summary.json): <b>{met} of {targets.Count}</b> within their band. " +
             "Energy metrics cover complete dispatch intervals; a target without a value had nothing to be computed from and counts as missed.");
@@ -305,10 +341,10 @@ internal static class RunReport
     private static string Map(RunData d)
     {
         if (d.Topology is null)
-            return Section("map", "10. Topology map",
+            return Section("map", "11. Topology map",
                 "<p class=\"note\" data-map=\"skipped\">Map skipped: this run folder has no topology.json (runs written before it existed). Re-run the scenario to get the map.</p>\n");
         var svg = MapSvg.Build(d.Topology, d.Faults);
-        return Section("map", "10. Topology map",
+        return Section("map", "11. Topology map",
             Figure(svg, "Equirectangular projection fitted to the plants, hubs and regions. Plants: circles (area ∝ capacity, colour = type); hubs: squares; " +
                 "regions: dots; UHV links: grey lines; subsea cables: curves from each user region to the hubs it reaches through that cable. " +
                 "Red, dashed, ✕: elements that failed in this run. Hover an element for details.", "map"));

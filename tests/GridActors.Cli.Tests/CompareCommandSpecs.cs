@@ -53,6 +53,15 @@ public sealed class CompareCommandSpecs : IDisposable
         Assert.All(factors.Skip(1), f => Assert.Equal(1.0, f["factor"]!.GetValue<double>(), 9));
         Assert.Equal(product, factors[^1]["cumulative"]!.GetValue<double>(), 12);
 
+        // The figures beside the waterfall come from the two summaries: the same grid, so nothing absorbed; small has no scheduler.
+        var figures = o["figures"]!;
+        double Summary(string run, params string[] path) =>
+            path.Aggregate(JsonNode.Parse(File.ReadAllText(Path.Combine(run, "summary.json")))!, (n, k) => n[k]!).GetValue<double>();
+        Assert.Equal(Summary(a, "energy", "curtailedMWh"), figures["curtailedMWh"]!["a"]!.GetValue<double>(), 9);
+        Assert.Equal(Summary(b, "carbon", "gPerMillionTokens"), figures["carbonGPerMillionTokens"]!["b"]!.GetValue<double>(), 9);
+        Assert.Equal(Summary(a, "energy", "curtailedMWh") - Summary(b, "energy", "curtailedMWh"), figures["curtailmentAbsorbedMWh"]!.GetValue<double>(), 9);
+        Assert.Null(figures["batch"]!["a"]);
+
         // Without --json the page is written and its path printed, as before.
         var page = await CliRunner.RunAsync("compare", a, b, "--out", Path.Combine(_dir, "cmp.html"));
         Assert.True(page.ExitCode == 0, page.Stderr);

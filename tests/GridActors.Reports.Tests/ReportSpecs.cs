@@ -281,6 +281,52 @@ public sealed class ReportSpecs : IDisposable
     }
 
     [Fact]
+    public void Run_report_shows_the_batch_account_and_the_work_held_and_released_over_time()
+    {
+        var dir = _fx.Run("batch-run", horizonHours: 8, batch: """{"policy": "green-aware", "shift": "time+space", "arrived": 3000, "released": 2800, "waiting": 200, "done": 2790, "missed": {"late": 4, "no-capacity": 10}}""");
+        var html = File.ReadAllText(ReportBuilder.WriteRunReport(dir));
+        var section = Page.Section(html, "batch");
+        Assert.Equal(["green-aware", "time+space", "3000", "2800", "2790", "200", "4", "10"], Page.TableRows(section, "batch")[0]);
+        Assert.Contains("<b>14 missed their deadline</b>", section);
+        // One point per hour of scheduler.csv, stamped at the end of its hour; the held work peaks at 4,000 requests.
+        foreach (var name in new[] { "batch-held", "batch-green" })
+        {
+            var svg = Page.Chart(section, name);
+            Assert.Equal(8, Page.LongestSeries(svg));
+            Assert.DoesNotContain("data-nodata", svg);
+        }
+        Assert.Contains("held requests", Page.Chart(section, "batch-held"));
+        Assert.Contains("released to surplus hubs (tokens)", Page.Chart(section, "batch-green"));
+        // A run without a scheduler says so instead of drawing empty charts.
+        var plain = Page.Section(File.ReadAllText(ReportBuilder.WriteRunReport(_fx.Run("no-batch"))), "batch");
+        Assert.Contains("data-batch=\"none\"", plain);
+        Assert.DoesNotContain("data-chart", plain);
+    }
+
+    [Fact]
+    public void Comparison_figures_give_absorbed_curtailment_carbon_cost_and_both_batch_accounts()
+    {
+        var a = _fx.Run("fig-a", batch: """{"policy": "latency-first", "shift": "time+space", "arrived": 3000, "released": 3000, "waiting": 0, "done": 2990, "missed": {"late": 0, "no-capacity": 10}}""");
+        var b = _fx.Run("fig-b", curtailedMWh: 640, carbon: 0.5, batch: """{"policy": "green-aware", "shift": "time", "arrived": 3000, "released": 2800, "waiting": 200, "done": 2790, "missed": {"late": 4, "no-capacity": 0}}""");
+        var f = ReportBuilder.FiguresOf(a, b);
+        Assert.Equal(new Pair(700, 640), f.CurtailedMWh);
+        Assert.Equal(60, f.CurtailmentAbsorbedMWh!.Value, 9);
+        Assert.Equal(new Pair(72.5, 36.25), f.CarbonGPerMillionTokens);
+        Assert.Equal(new Pair(131, 65.5), f.MarginalCarbonGPerMillionTokens);
+        Assert.Equal(new Pair(9000, 9000), f.GridCarbonT);
+        Assert.Equal("latency-first", f.Batch.A!.Policy);
+        Assert.Equal(("green-aware", "time", 200.0, 4.0), (f.Batch.B!.Policy, f.Batch.B.Shift, f.Batch.B.Waiting, f.Batch.B.Missed["late"]));
+        // Runs without a scheduler have no batch accounts; the paired chart of held work is drawn only when one has.
+        var plain = ReportBuilder.FiguresOf(_fx.Run("fig-p1"), _fx.Run("fig-p2"));
+        Assert.Equal(new BatchPair(null, null), plain.Batch);
+        var page = File.ReadAllText(ReportBuilder.WriteComparison(a, b, Path.Combine(_fx.Root, "compare-fig.html")));
+        var held = Page.Chart(page, "cmp-batch");
+        Assert.True(held.Split("<polyline").Length - 1 >= 2, "A and B each draw their held work");
+        Assert.Equal(4, Page.LongestSeries(held));
+        Assert.DoesNotContain("cmp-batch", File.ReadAllText(ReportBuilder.WriteComparison(_fx.Run("fig-p1"), _fx.Run("fig-p2"), Path.Combine(_fx.Root, "compare-fig-plain.html"))));
+    }
+
+    [Fact]
     public void Comparison_has_deltas_the_cost_ratio_and_the_electricity_share()
     {
         var a = _fx.Run("cn", costs: new RunFixture.Costs(1.0, 0.2, 0.7, 0.1));

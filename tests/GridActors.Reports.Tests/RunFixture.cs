@@ -138,6 +138,19 @@ public sealed class RunFixture : IDisposable
                 users.Append(CultureInfo.InvariantCulture, $"{id},{h},{100000 + h * 1000},{99000 + h * 1000},{(id == "overseas" && h >= 2 ? 500 : 0)},{(id == "overseas" ? 20000 + h * 3000 : 5000)},{(id == "overseas" ? 800 + h * 100 : 300 + h * 10)}\n");
         File.WriteAllText(Path.Combine(dir, "users.csv"), users.ToString());
 
+        if (batch is not null)
+        {
+            // The scheduler's hours: work piles up for the first half, drains in the second; 10 requests miss at hour 2.
+            var hours = (int)Math.Ceiling(horizonHours);
+            var scheduler = new StringBuilder("entity,hour,held_requests,held_tokens,released_requests,green_released_tokens,missed_requests\n");
+            for (var h = 0; h < hours; h++)
+            {
+                double held = h < hours / 2 ? 1000 * (h + 1) : 1000 * (hours - h - 1);
+                scheduler.Append(CultureInfo.InvariantCulture, $"batch,{h},{F(held)},{F(held * 500)},{(h < hours / 2 ? 100 : 1200)},{F(2e5 * h)},{(h == 2 ? 10 : 0)}\n");
+            }
+            File.WriteAllText(Path.Combine(dir, "scheduler.csv"), scheduler.ToString());
+        }
+
         File.WriteAllText(Path.Combine(dir, "faults.csv"), faults
             ? "hours,fault,kind,target,event\n1,0,hub-failure,hub-west,begin\n2,0,hub-failure,hub-west,end\n2.5,1,cable-cut,cab1,begin\n"
             : "hours,fault,kind,target,event\n");

@@ -60,5 +60,10 @@ public class BatchShiftingSpecs(ITestOutputHelper output)
         // Marginal (consequential) intensity: what the shifted load actually changes. The average (attributional) figure
         // is reported, not asserted: it moves with where the rest of the work is served (see the issue-16 notes).
         Assert.True(green.Summary.Carbon.MarginalGPerMillionTokens < latencyFirst.Summary.Carbon.MarginalGPerMillionTokens);
+        // And the physical check behind it: the whole grid (every load) emits less under green-aware although its hubs
+        // serve at least as many tokens — the shifted work runs on output that would be curtailed instead of on fossil plants.
+        output.WriteLine($"grid emissions {latencyFirst.Summary.CarbonT:0} → {green.Summary.CarbonT:0} t; tokens {latencyFirst.Summary.TokensServed:0.###E+0} → {green.Summary.TokensServed:0.###E+0}");
+        Assert.True(green.Summary.TokensServed >= latencyFirst.Summary.TokensServed);
+        Assert.True(green.Summary.CarbonT < latencyFirst.Summary.CarbonT, $"grid emissions {green.Summary.CarbonT:0} t ≥ {latencyFirst.Summary.CarbonT:0} t");
     }
 }

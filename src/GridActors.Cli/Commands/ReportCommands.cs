@@ -45,7 +45,7 @@ public sealed class CompareSettings : CommandSettings
     public string? Out { get; init; }
 
     [CommandOption("--json")]
-    [Description("Print the cost waterfall as one JSON object (costPerMillionTokens {a, b}, ratio, basis, factors) instead of writing the page.")]
+    [Description("Print one JSON object instead of writing the page: the cost waterfall (costPerMillionTokens {a, b}, ratio, basis, factors) and figures (curtailment absorbed, grid carbon, carbon and cost per M tokens, tokens, batch accounts of A and B).")]
     public bool Json { get; init; }
 
     public override ValidationResult Validate() =>
@@ -65,7 +65,7 @@ public sealed class CompareCommand : Command<CompareSettings>
             // A run without cost drivers is a ReportException: bad input (exit 2), with the run and the reason.
             var w = ReportBuilder.CostWaterfallOf(a, b);
             Console.Out.WriteLine(JsonSerializer.Serialize(new WaterfallOutput(new CostPair(w.CostA, w.CostB), w.Ratio, w.Basis,
-                [.. w.Steps.Select(x => new FactorOutput(x.Name, x.A, x.B, x.Factor, x.Cumulative))]), RunFolderJson.Compact));
+                [.. w.Steps.Select(x => new FactorOutput(x.Name, x.A, x.B, x.Factor, x.Cumulative))], ReportBuilder.FiguresOf(a, b)), RunFolderJson.Compact));
             return 0;
         }
         string Name(string d) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(d)));
@@ -84,5 +84,6 @@ public sealed record CostPair(double A, double B);
 public sealed record FactorOutput(string Name, double A, double B, double Factor, double Cumulative);
 
 /// <summary><c>compare --json</c>: the factors multiply to <see cref="Ratio"/>, B ÷ A of the cost per token (<see cref="Basis"/>
-/// "cost") or, when a run has list prices, of the price per token ("price").</summary>
-public sealed record WaterfallOutput(CostPair CostPerMillionTokens, double Ratio, string Basis, IReadOnlyList<FactorOutput> Factors);
+/// "cost") or, when a run has list prices, of the price per token ("price");
+/// <see cref="Figures"/>: curtailment absorbed, grid emissions, carbon and cost per token, batch accounts of A and B.</summary>
+public sealed record WaterfallOutput(CostPair CostPerMillionTokens, double Ratio, string Basis, IReadOnlyList<FactorOutput> Factors, ComparisonFigures Figures);
