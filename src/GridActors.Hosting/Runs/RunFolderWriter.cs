@@ -115,7 +115,7 @@ public static class RunSummaries
                 new CurtailmentByType(Math.Round(s.CurtailedWindMWh, 3), Math.Round(s.CurtailedSolarMWh, 3), Math.Round(s.HydroSpillMWh, 3)),
                 s.CurtailmentShareByRegion.ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 6)),
                 new StorageSummary(Math.Round(s.StorageChargedMWh, 3), Math.Round(s.StorageDischargedMWh, 3), Math.Round(s.StorageLossesMWh, 3)),
-                Math.Round(s.StartupCostUsd, 3)),
+                Math.Round(s.StartupCostUsd, 3), Math.Round(s.FlexShedMWh, 3)),
             Requests = new RequestSummary(s.Arrived, s.Served, s.QueuedAtEnd, s.InFlightAtEnd, s.Dropped, s.DroppedBy, s.Rerouted,
                 new HubRequestSummary(s.HubReceived, s.HubServed, s.HubDropped)),
             HubWaitMs = new MeanSummary(Math.Round(s.HubWaitMsMean, 3)),

@@ -214,7 +214,7 @@ public sealed class Hub : Entity
             ctx.AddMetric(M.AcceleratorHours, acceleratorHours);
             _demandMW = _pool.DemandMW();
             _headroomMW = _pool.HeadroomMW();
-            ctx.Send(new EntityId(_region), SupplyChainModel.EnergyDelay, new Demand(ctx.Self.Value, k, _demandMW, _headroomMW),
+            ctx.Send(new EntityId(_region), SupplyChainModel.EnergyDelay, new Demand(ctx.Self.Value, k, _demandMW, _headroomMW, _pool.SheddableMW(_demandMW)),
                 new ChannelId(SupplyChainModel.ChannelEnergy));
             ctx.ScheduleSelf(new SimTime(_model.Spec.DispatchIntervalMicros), Tick.Instance);
             return;

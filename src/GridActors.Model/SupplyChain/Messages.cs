@@ -20,9 +20,10 @@ public sealed record Offer(int Plant, long Interval, double MW, double Cost, boo
     public double ReserveCost { get; init; }
 }
 
-/// <summary>Hub → region: the power it wants this interval, and <paramref name="FlexUpMW"/>, how much more it could take
-/// (its replicas' headroom) if the region had power it would otherwise curtail.</summary>
-public sealed record Demand(int Hub, long Interval, double MW, double FlexUpMW = 0);
+/// <summary>Hub → region: the power it wants this interval; <paramref name="FlexUpMW"/>, how much more it could take
+/// (its replicas' headroom) if the region had power it would otherwise curtail; and <paramref name="FlexDownMW"/>, how much
+/// of <paramref name="MW"/> it could shed if the region were short (the power cap's saving, serving every replica).</summary>
+public sealed record Demand(int Hub, long Interval, double MW, double FlexUpMW = 0, double FlexDownMW = 0);
 
 /// <summary>Region → link → region: surplus offered over a link (MW at the sender, then MW delivered), its mean cost and
 /// carbon intensity (per MWh delivered once past the link), and <paramref name="FloorMW"/>, the part the receiver must take
@@ -133,7 +134,7 @@ public sealed class SupplyChainCodec : IPayloadCodec
             case null: w.Write((byte)0); break;
             case Tick: w.Write((byte)1); break;
             case Offer o: w.Write((byte)2); w.Write(o.Plant); w.Write(o.Interval); w.Write(o.MW); w.Write(o.Cost); w.Write(o.Renewable); w.Write(o.FloorMW); w.Write(o.ReserveMW); w.Write(o.ReserveCost); break;
-            case Demand d: w.Write((byte)3); w.Write(d.Hub); w.Write(d.Interval); w.Write(d.MW); w.Write(d.FlexUpMW); break;
+            case Demand d: w.Write((byte)3); w.Write(d.Hub); w.Write(d.Interval); w.Write(d.MW); w.Write(d.FlexUpMW); w.Write(d.FlexDownMW); break;
             case ExportOffer e: w.Write((byte)4); w.Write(e.Link); w.Write(e.Interval); w.Write(e.MW); w.Write(e.Cost); w.Write(e.FloorMW); w.Write(e.CarbonKgPerMWh); break;
             case ImportAccept a: w.Write((byte)5); w.Write(a.Link); w.Write(a.Interval); w.Write(a.MW); break;
             case Dispatch d: w.Write((byte)6); w.Write(d.Interval); w.Write(d.MW); w.Write(d.Price); break;
@@ -166,7 +167,7 @@ public sealed class SupplyChainCodec : IPayloadCodec
             0 => null,
             1 => Tick.Instance,
             2 => new Offer(r.ReadInt32(), r.ReadInt64(), r.ReadDouble(), r.ReadDouble(), r.ReadBoolean(), r.ReadDouble()) { ReserveMW = r.ReadDouble(), ReserveCost = r.ReadDouble() },
-            3 => new Demand(r.ReadInt32(), r.ReadInt64(), r.ReadDouble(), r.ReadDouble()),
+            3 => new Demand(r.ReadInt32(), r.ReadInt64(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble()),
             4 => new ExportOffer(r.ReadInt32(), r.ReadInt64(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble()),
             5 => new ImportAccept(r.ReadInt32(), r.ReadInt64(), r.ReadDouble()),
             6 => new Dispatch(r.ReadInt64(), r.ReadDouble(), r.ReadDouble()),

@@ -440,14 +440,21 @@ public sealed class Region : Entity
         double supplied = localUsed.Sum() + _importUsed;
         if (_bids.Count > 0) supplied += discharged;
         double served = Math.Min(load, supplied);
-        double f = load > 0 ? served / load : 1;
+        // Flexible demand, downwards: when the region is short, hubs shed what they offered (their power cap's saving)
+        // before the shortfall is spread pro rata over the rest of the load (background load and the hubs' remainder).
+        double flexDown = 0;
+        foreach (var d in _demands) flexDown += d.FlexDownMW;
+        double shed = Math.Min(Math.Max(0, load - served), flexDown), shedShare = flexDown > 0 ? shed / flexDown : 0;
+        load -= shed;
+        if (shed > 0) ctx.AddMetric(M.FlexShed, shed * _model.IntervalHours);
+        double f = load > 0 ? Math.Min(1, served / load) : 1;
         double carbon = Carbon(localUsed, supplied);
         // Flexible demand: the renewable output about to be curtailed is offered to the hubs, pro rata to the load each
         // could add (it draws it by taking released batch work; its next demand then asks for it).
         double flex = _demands.Sum(d => d.FlexUpMW), share = flex > 0 ? Math.Min(1, curtailed / flex) : 0;
         foreach (var d in _demands)
             ctx.Send(new EntityId(d.Hub), SupplyChainModel.EnergyDelay,
-                new PowerGrant(_interval, d.MW * f, curtailed)
+                new PowerGrant(_interval, (d.MW - d.FlexDownMW * shedShare) * f, curtailed)
                 { PriceUsdPerMWh = price, CarbonKgPerMWh = carbon, MarginalCarbonKgPerMWh = marginalCarbon, AbsorbableMW = d.FlexUpMW * share }, energy);
         _series.Add(new RegionSample(ctx.Now.TotalHours, load, served, _importUsed, exported, curtailed, price, carbon, marginalCarbon));
         _stage = Stage.Done;

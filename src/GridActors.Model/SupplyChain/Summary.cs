@@ -12,6 +12,9 @@ namespace GridActors.Model.SupplyChain;
 public sealed class SupplyChainSummary
 {
     public double GeneratedMWh, DispatchedMWh, ConsumedMWh, LossesMWh, CurtailedMWh, UnservedMWh, HubMWh, CarbonT;
+
+    /// <summary>Hub load short regions shed as flexible demand (MWh; not counted as unserved).</summary>
+    public double FlexShedMWh;
     /// <summary>Curtailment by kind of generation (MWh): wind, solar, and hydro spill (run-of-river output nobody took,
     /// reservoir water beyond a full reservoir); <see cref="CurtailedMWh"/> is their sum.</summary>
     public double CurtailedWindMWh, CurtailedSolarMWh, HydroSpillMWh;
@@ -155,6 +158,7 @@ public sealed class SupplyChainSummary
         s.Carbon.SpreadIdleHubs();
 
         s.HubMWh = Metric(M.HubEnergy);
+        s.FlexShedMWh = Metric(M.FlexShed);
         s.CarbonT = Metric(M.Carbon);
         s.Arrived = Metric(M.Arrived);
         s.Served = Metric(M.Completed);

@@ -23,6 +23,7 @@ public static class M
         "tokens.input", "tokens.cached", "tokens.output", "revenue.usd",
         "energy.prefill_it_mwh",
         "requests.dropped.deadline_missed", "batch.held", "batch.released", "batch.done", "batch.late",
+        "energy.flex_shed_mwh",
     ];
 
     public const int HubEnergy = 0, Carbon = 1;
@@ -44,6 +45,9 @@ public static class M
     /// <summary>Batch work with deadlines (requests): dropped because no hub could take it before its deadline, taken in
     /// and released by the batch scheduler, completed, and of those completed after their deadline.</summary>
     public const int DropDeadline = 33, BatchHeld = 34, BatchReleased = 35, BatchDone = 36, BatchLate = 37;
+
+    /// <summary>Hub load a short region shed as flexible demand (MWh): hubs that power-cap instead of leaving other load unserved.</summary>
+    public const int FlexShed = 38;
 }
 
 /// <summary>

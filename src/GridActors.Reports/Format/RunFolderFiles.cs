@@ -28,7 +28,7 @@ public sealed record RunFile
 /// curtailment share by region (curtailed ÷ available), storage flows, and the start-up cost of thermal units (USD).</summary>
 public sealed record EnergySummary(double? GeneratedMWh, double? ConsumedMWh, double? LossesMWh, double? CurtailedMWh, double? UnservedMWh, double? HubMWh, double? CarbonT,
     CurtailmentByType? CurtailedMWhByType = null, IReadOnlyDictionary<string, double>? CurtailmentShareByRegion = null, StorageSummary? Storage = null,
-    double? StartupCostUsd = null);
+    double? StartupCostUsd = null, double? FlexShedMWh = null);
 
 /// <summary>Curtailment by kind of generation (MWh): wind, solar, and hydro spill.</summary>
 public sealed record CurtailmentByType(double Wind, double Solar, double HydroSpill);
