@@ -188,6 +188,7 @@ public sealed class Hub : Entity
             // Energy a token added last interval: the facility energy above the replicas' idle draw per token served.
             double aboveIdleJ = Math.Max(0, bill.ItMWh - _pool.IdleMW * _model.IntervalHours) * _spec.Pue * SupplyChainSummary.JoulesPerMWh;
             if (_tokensThisInterval > 0) _marginalJPerToken = aboveIdleJ / _tokensThisInterval;
+            _pool.NoteMix(_inputThisInterval, _outputThisInterval);
             _spareTokensPerSecond = _pool.SpareTokensPerSecond(_tokensThisInterval / (_model.IntervalHours * 3600));
         }
         // The interval that just ended: its energy (replicas: metered now; serving units: granted), at its clearing.

@@ -51,6 +51,7 @@ public sealed class HubReplicas
     private long _pointer;          // round robin: the replica the next request goes to, modulo the usable replicas
     private bool _capped;
     private double _lastItMW;       // IT power drawn over the last interval (MW)
+    private double _inputSeen, _outputSeen;   // input and output tokens served so far: the mix for TokensPerSecondPerReplica
     private double _typicalMicros;  // mean time of recent requests in a replica (arrival to end), µs
     private double _prefillMicros, _prefillJ;   // engines' prefill time and prefill energy already counted
     private double _intervalWaitSum, _intervalWaits, _intervalDrops;   // admission waits (µs, weighted) and drops since the last bill
@@ -326,10 +327,32 @@ public sealed class HubReplicas
     public (double WaitMs, double Dropped) Congestion => (_intervalWaits > 0 ? _intervalWaitSum / _intervalWaits / 1000 : 0, _intervalDrops);
 
     /// <summary>Tokens per second the hub could serve on top of <paramref name="served"/> (last interval's): twice that, at
-    /// least what its replicas up decode at a full batch counted as all the tokens (a floor: a token's prompt part costs
-    /// less than a decoded one), less what it served — so released batch work at most doubles per interval.</summary>
+    /// least what its replicas up serve flat out for the mix of input and output tokens the hub has served so far
+    /// (<see cref="TokensPerSecondPerReplica"/>), less what it served — so released batch work at most doubles per interval
+    /// above that floor.</summary>
     public double SpareTokensPerSecond(double served) =>
-        Math.Max(0, Math.Max(2 * served, _up * _acc.Replica.DecodeTokensPerSecond(_acc.Replica.MaxBatch)) - served);
+        Math.Max(0, Math.Max(2 * served, _up * TokensPerSecondPerReplica()) - served);
+
+    /// <summary>Adds an interval's served input and output tokens to the hub's mix.</summary>
+    public void NoteMix(double input, double output)
+    {
+        _inputSeen += input;
+        _outputSeen += output;
+    }
+
+    /// <summary>Tokens (input + output) per second one replica serves flat out for the hub's mix so far, with φ the input
+    /// share: prompts at the long-prefill rate P (1 ÷ β₁, cache hits counted as prefilled: a floor) and outputs at a full
+    /// batch's decode rate D. Colocated, prefill and decode share the replica's time: 1 ÷ (φ/P + (1 − φ)/D); disaggregated,
+    /// they run side by side: min(P/φ, D/(1 − φ)). Before any token, all output (D): the most conservative mix.</summary>
+    public double TokensPerSecondPerReplica()
+    {
+        var r = _acc.Replica;
+        double decode = r.DecodeTokensPerSecond(r.MaxBatch), prefill = r.PrefillTokensPerSecond, all = _inputSeen + _outputSeen;
+        if (!(all > 0) || double.IsInfinity(prefill)) return decode;
+        double phi = _inputSeen / all;
+        if (r.Disaggregated) return Math.Min(phi > 0 ? prefill / phi : double.PositiveInfinity, phi < 1 ? decode / (1 - phi) : double.PositiveInfinity);
+        return 1 / (phi / prefill + (1 - phi) / decode);
+    }
 
     /// <summary>IT power of the replicas up at idle (MW).</summary>
     public double IdleMW => _up * IdleReplicaW / 1e6;
@@ -395,6 +418,7 @@ public sealed class HubReplicas
         }
         w.Write(_latency.Count);
         foreach (var ((o, cl), l) in _latency) { w.Write(o); w.Write(cl); l.Save(w); }
+        w.Write(_inputSeen); w.Write(_outputSeen);
     }
 
     public void Load(BinaryReader r)
@@ -421,6 +445,7 @@ public sealed class HubReplicas
         foreach (long id in inProgress) _inProgress.Add(_cohorts[id]);
         _latency.Clear();
         for (int n = r.ReadInt32(); n > 0; n--) _latency[(r.ReadInt32(), r.ReadInt32())] = ClassLatency.Read(r);
+        _inputSeen = r.ReadDouble(); _outputSeen = r.ReadDouble();
     }
 }
 
