@@ -222,11 +222,17 @@ public sealed class SupplyChainSummary
         double accounted = s.Served + s.Dropped + s.QueuedAtEnd + s.InFlightAtEnd;
         double atHubs = s.HubServed + s.HubDropped + s.QueuedAtEnd;
         bool users = Math.Abs(s.Arrived - accounted) < 0.5, hubs = Math.Abs(s.HubReceived - atHubs) < 0.5;
-        s.RequestsConserved = users && hubs;
+        // Batch work the scheduler took in: released, still held, or dropped at its deadline; no more done than released.
+        double batchAccounted = s.BatchReleased + s.BatchHeldAtEnd + s.BatchDropped;
+        bool batch = Math.Abs(s.BatchHeld - batchAccounted) < 0.5 && s.BatchDone <= s.BatchReleased + 0.5;
+        s.RequestsConserved = users && hubs && batch;
         if (!users)
             s.RequestImbalance = $"arrived {s.Arrived} ≠ served {s.Served} + dropped {s.Dropped} + queued {s.QueuedAtEnd} + in flight {s.InFlightAtEnd}";
         else if (!hubs)
             s.RequestImbalance = $"received at hubs {s.HubReceived} ≠ served there {s.HubServed} + dropped there {s.HubDropped} + queued {s.QueuedAtEnd}";
+        else if (!batch)
+            s.RequestImbalance = $"batch work held {s.BatchHeld} ≠ released {s.BatchReleased} + held at the end {s.BatchHeldAtEnd} + dropped at its deadline {s.BatchDropped}" +
+                $" (done {s.BatchDone})";
         return s;
     }
 }
