@@ -335,10 +335,13 @@ public static class ScenarioSchema
             { Dimension = Dimension.Duration, Unit = "ms", Default = 100, Bounds = Bounds.Positive(86_400_000) },
         new Choice<RequestClassSpec, bool>("kind", "real-time (served at once, eastern hubs first) or batch", [("realtime", true), ("batch", false)],
             c => c.RealTime, (c, v) => c with { RealTime = v }) { Default = "realtime" },
+        new Duration<RequestClassSpec>("deadline", "deadline of this batch class's work (0: the region's 'batch_deadline', else the 'batch' section's); a batch cohort takes the tightest of its region's batch classes",
+            c => c.DeadlineMicros, (c, v) => c with { DeadlineMicros = v }) { Default = 0, Min = 0, Max = 30 * Day, OmitDefault = true },
     ])
     {
         Check = c => (c.PromptP90 <= c.PromptMedian ? [("prompt_p90", "'prompt_p90' must exceed 'prompt_median'")] : new List<(string, string)>())
-            .Concat(c.OutputP90 <= c.OutputMedian ? [("output_p90", "'output_p90' must exceed 'output_median'")] : new List<(string, string)>()),
+            .Concat(c.OutputP90 <= c.OutputMedian ? [("output_p90", "'output_p90' must exceed 'output_median'")] : new List<(string, string)>())
+            .Concat(c.RealTime && c.DeadlineMicros > 0 ? [("deadline", "'deadline' applies to batch classes ('kind: batch'); real-time work is served at once")] : new List<(string, string)>()),
     };
 
     public static readonly ParameterSet<CableSpec> Cable = new("a cable", new CableSpec("", 0, 0, 0),

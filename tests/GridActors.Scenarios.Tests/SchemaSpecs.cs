@@ -81,7 +81,7 @@ public class SchemaSpecs
                     [
                         new("chat") { Share = 0.6, PromptMedian = 1020, PromptP90 = 2734, OutputMedian = 129, OutputP90 = 424, CacheHit = 0.563, SloTtftMs = 1500, SloTpotMs = 50 },
                         new("reasoning") { Share = 0.1 + 0.2, PromptMedian = 1020, PromptP90 = 2734, OutputMedian = 5000, OutputP90 = 14_605 },
-                        new("batch") { Share = 0.1, PromptMedian = 1469, PromptP90 = 5188, OutputMedian = 13, OutputP90 = 55, RealTime = false },
+                        new("batch") { Share = 0.1, PromptMedian = 1469, PromptP90 = 5188, OutputMedian = 13, OutputP90 = 55, RealTime = false, DeadlineMicros = 5 * Hour },
                     ],
                 },
                 s.Users[1] with

@@ -90,6 +90,23 @@ public class ServingSchemaSpecs
     }
 
     [Fact]
+    public void A_batch_class_takes_its_own_deadline_and_a_real_time_one_is_refused_at_the_key()
+    {
+        const string classes = "    classes:\n" +
+            "      - {name: chat, share: 0.7, prompt_median: 1020, prompt_p90: 2734, output_median: 129, output_p90: 424}\n" +
+            "      - {name: batch, kind: batch, deadline: 6 h, share: 0.3, prompt_median: 1469, prompt_p90: 5188, output_median: 13, output_p90: 55}\n";
+        var s = ScenarioLoader.Load("s.yaml", WithUserKeys(classes));
+        var cls = s.Spec.Users[0].Classes;
+        Assert.Equal(6 * 3600_000_000L, cls.Single(c => c.Name == "batch").DeadlineMicros);
+        Assert.Equal(0, cls.Single(c => c.Name == "chat").DeadlineMicros);
+
+        var bad = WithUserKeys(classes.Replace("prompt_median: 1020,", "deadline: 2 h, prompt_median: 1020,", StringComparison.Ordinal));
+        var errors = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load("s.yaml", bad)).Errors;
+        var e = Assert.Single(errors, x => x.Message.Contains("'deadline' applies to batch classes ('kind: batch')"));
+        Assert.Equal(Where(bad, "share: 0.7, ^deadline: 2 h").Line, e.Line);
+    }
+
+    [Fact]
     public void The_shipped_deepseek_reference_loads_with_its_catalogue_and_targets()
     {
         var s = ScenarioLoader.LoadFile(Path.Combine(Repo, "scenarios", "deepseek-h800-reference.yaml"));

@@ -51,6 +51,10 @@ public sealed record RequestClassSpec(string Name)
     public double SloTpotMs { get; init; } = 100;
     public bool RealTime { get; init; } = true;
 
+    /// <summary>Deadline of this batch class's work from its creation (µs; 0: the region's <c>batch_deadline</c>, else the
+    /// batch scheduler's). A batch cohort mixes the region's batch classes by share, so it takes the tightest of theirs.</summary>
+    public long DeadlineMicros { get; init; }
+
     /// <summary>Rows of a request trace (Azure LLM inference layout) whose context and generated lengths this class takes
     /// instead of the lognormals: a random row per request (resampled), or — <see cref="Replay"/> — the rows in their order,
     /// cohort after cohort, each cohort lasting as long as its rows did at the region's rate.</summary>

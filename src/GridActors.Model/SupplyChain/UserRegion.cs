@@ -190,10 +190,14 @@ public sealed class UserRegion : Entity
         return span;
     }
 
-    /// <summary>Hands batch work to the batch scheduler with its deadline (the region's own, or the scheduler's).</summary>
+    /// <summary>Hands batch work to the batch scheduler with its deadline: the tightest of the region's batch classes' own
+    /// (a cohort mixes them), else the region's, else the scheduler's.</summary>
     private void ToScheduler(IEventContext ctx, Bundle job)
     {
-        long deadline = _spec.BatchDeadlineMicros > 0 ? _spec.BatchDeadlineMicros : _model.Spec.Batch!.DeadlineMicros;
+        long regional = _spec.BatchDeadlineMicros > 0 ? _spec.BatchDeadlineMicros : _model.Spec.Batch!.DeadlineMicros;
+        long deadline = regional;
+        foreach (var c in _spec.ServedClasses)
+            if (!c.RealTime) deadline = Math.Min(deadline, c.DeadlineMicros > 0 ? c.DeadlineMicros : regional);
         ctx.AddMetric(M.NetRequestsSent, job.Requests);
         ctx.Send(new EntityId(_model.SchedulerId), SupplyChainModel.MinNetworkDelay, job with { Deadline = ctx.Now.Micros + deadline },
             new ChannelId(SupplyChainModel.ChannelControl));
