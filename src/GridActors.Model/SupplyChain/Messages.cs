@@ -80,14 +80,29 @@ public sealed record HubStatus(int Hub, int Queued, int Servers, int UsableServe
     public double SpareTokensPerSecond { get; init; }
 }
 
-/// <summary>Cable → users: a cable went down or came back.</summary>
+/// <summary>Cable → users, the batch scheduler and the cables of its group: a cable went down or came back (heard after
+/// the routing convergence).</summary>
 public sealed record CableStatus(int Cable, bool Up);
+
+/// <summary>Landing station or segment → users, the batch scheduler (after the routing convergence) and the cables whose
+/// routes pass through it (at once): it went down or came back.</summary>
+public sealed record PathStatus(int Element, bool Up);
+
+/// <summary>Cable self-event: the hour ended (its row of cables.csv).</summary>
+public sealed class CableTick
+{
+    public static readonly CableTick Instance = new();
+    private CableTick() { }
+}
 
 /// <summary>Timeline → entity: a fault or spike begins or ends.</summary>
 public sealed record FaultSignal(FaultKind Kind, bool Begin, double Fraction, double Multiplier, long RampMicros, long DurationMicros);
 
-/// <summary>Why a bundle of requests was dropped.</summary>
-public enum DropReason : byte { None, QueueOverflow, HubDown, NoRoute, CableCut, DeadlineMissed }
+/// <summary>Why a bundle of requests was dropped.
+/// <see cref="CableCut"/>: sent into a cut cable before routing converged; <see cref="LostInFlight"/>: on the cable when it was
+/// cut; <see cref="Congestion"/>: beyond the cable's capacity; <see cref="PathDown"/>: through a failed landing station or
+/// segment.</summary>
+public enum DropReason : byte { None, QueueOverflow, HubDown, NoRoute, CableCut, DeadlineMissed, Congestion, LostInFlight, PathDown }
 
 /// <summary>
 /// A bundle of requests (a cohort of <see cref="Requests"/> identical requests) travelling user → (cable) → hub
@@ -109,6 +124,9 @@ public sealed record Bundle(
 
     /// <summary>Batch work held by the batch scheduler: when it must be done (µs; 0: no deadline).</summary>
     public long Deadline { get; init; }
+
+    /// <summary>Which of its origin's routes it travels (index into <see cref="SupplyChainModel.RoutesOf"/>; −1: none yet).</summary>
+    public int Route { get; init; } = -1;
 }
 
 /// <summary>Hub self-event: a bundle finished service on a server.</summary>
@@ -153,6 +171,8 @@ public sealed class SupplyChainCodec : IPayloadCodec
             case CohortDue c: w.Write((byte)17); w.Write(c.Origin); w.Write(c.Id); break;
             case CohortTick c: w.Write((byte)18); w.Write(c.RealTime); break;
             case SchedulerTick: w.Write((byte)19); break;
+            case PathStatus p: w.Write((byte)20); w.Write(p.Element); w.Write(p.Up); break;
+            case CableTick: w.Write((byte)21); break;
             case StorageDispatch d: w.Write((byte)16); w.Write(d.Interval); w.Write(d.MW); w.Write(d.Price); break;
             default: throw new InvalidOperationException($"no codec for payload {payload.GetType().Name}");
         }
@@ -185,6 +205,8 @@ public sealed class SupplyChainCodec : IPayloadCodec
             17 => new CohortDue(r.ReadInt32(), r.ReadInt64()),
             18 => new CohortTick(r.ReadBoolean()),
             19 => SchedulerTick.Instance,
+            20 => new PathStatus(r.ReadInt32(), r.ReadBoolean()),
+            21 => CableTick.Instance,
             _ => throw new InvalidDataException($"unknown supply-chain message tag {tag}"),
         };
     }
@@ -194,13 +216,13 @@ public sealed class SupplyChainCodec : IPayloadCodec
         w.Write(b.Id); w.Write(b.Origin); w.Write(b.Hub); w.Write(b.Cable); w.Write(b.Requests); w.Write(b.Tokens);
         w.Write(b.RealTime); w.Write(b.CreatedAt); w.Write(b.HubArrival); w.Write(b.ServiceStart); w.Write(b.FirstToken);
         w.Write(b.Done); w.Write((byte)b.Drop); w.Write(b.OneWayMicros); w.Write(b.CableMicros);
-        w.Write(b.Class); w.Write(b.RatePerSecond); w.Write(b.Deadline);
+        w.Write(b.Class); w.Write(b.RatePerSecond); w.Write(b.Deadline); w.Write(b.Route);
     }
 
     public static Bundle ReadBundle(BinaryReader r) => new(
         r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadDouble(), r.ReadBoolean(),
         r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), (DropReason)r.ReadByte(), r.ReadDouble(), r.ReadInt64())
-    { Class = r.ReadInt32(), RatePerSecond = r.ReadDouble(), Deadline = r.ReadInt64() };
+    { Class = r.ReadInt32(), RatePerSecond = r.ReadDouble(), Deadline = r.ReadInt64(), Route = r.ReadInt32() };
 }
 
 /// <summary>Hub self-event: publish status to the user regions.</summary>

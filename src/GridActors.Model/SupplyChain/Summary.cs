@@ -80,6 +80,16 @@ public sealed class SupplyChainSummary
     public Dictionary<string, ISeries> SeriesByEntity = [];
     public List<(double Hours, int Fault, bool Begin)> FaultLog = [];
 
+    /// <summary>Each cable's report (hourly utilisation, added latency, drops), by cable id.</summary>
+    public SortedDictionary<string, CableReport> Cables = new(StringComparer.Ordinal);
+
+    /// <summary>Bytes of requests put on cables, carried by them and dropped there (tokens × bytes per token), and the
+    /// difference: bytes still crossing at the end (never negative when bytes are conserved).</summary>
+    public double BytesSent, BytesCarried, BytesDropped;
+    public double BytesInFlight => BytesSent - BytesCarried - BytesDropped;
+    public bool BytesConserved => BytesInFlight >= -1e-6 * Math.Max(1, BytesSent);
+
+
     /// <summary>The metrics this summary read, by name (every declared metric is read: a test checks it).</summary>
     public IReadOnlyCollection<string> MetricsRead => _metricsRead;
     private readonly SortedSet<string> _metricsRead = new(StringComparer.Ordinal);
@@ -165,7 +175,13 @@ public sealed class SupplyChainSummary
             ["no-route"] = Metric(M.DropNoRoute),
             ["cable-cut"] = Metric(M.DropCableCut),
             ["deadline-missed"] = Metric(M.DropDeadline),
+            ["congestion"] = Metric(M.DropCongestion),
+            ["lost-in-flight"] = Metric(M.DropLostInFlight),
+            ["path-down"] = Metric(M.DropPathDown),
         };
+        s.BytesSent = Metric(M.BytesSent);
+        s.BytesCarried = Metric(M.BytesCarried);
+        s.BytesDropped = Metric(M.BytesDropped);
         s.BatchHeld = Metric(M.BatchHeld);
         s.BatchReleased = Metric(M.BatchReleased);
         s.BatchDone = Metric(M.BatchDone);
@@ -218,11 +234,13 @@ public sealed class SupplyChainSummary
         double accounted = s.Served + s.Dropped + s.QueuedAtEnd + s.InFlightAtEnd;
         double atHubs = s.HubServed + s.HubDropped + s.QueuedAtEnd;
         bool users = Math.Abs(s.Arrived - accounted) < 0.5, hubs = Math.Abs(s.HubReceived - atHubs) < 0.5;
-        s.RequestsConserved = users && hubs;
+        s.RequestsConserved = users && hubs && s.BytesConserved;
         if (!users)
             s.RequestImbalance = $"arrived {s.Arrived} ≠ served {s.Served} + dropped {s.Dropped} + queued {s.QueuedAtEnd} + in flight {s.InFlightAtEnd}";
         else if (!hubs)
             s.RequestImbalance = $"received at hubs {s.HubReceived} ≠ served there {s.HubServed} + dropped there {s.HubDropped} + queued {s.QueuedAtEnd}";
+        else if (!s.BytesConserved)
+            s.RequestImbalance = $"bytes put on cables {s.BytesSent} < carried {s.BytesCarried} + dropped {s.BytesDropped}";
         return s;
     }
 }
