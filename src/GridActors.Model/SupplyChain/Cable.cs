@@ -13,8 +13,10 @@ namespace GridActors.Model.SupplyChain;
 /// cables of the routes through it without waiting for convergence.</para>
 /// <para><b>Load.</b> Utilisation ρ = (background + background rerouted from cut cables of its group + AI) ÷ design capacity.
 /// Background = capacity × <see cref="CableSpec.BackgroundShare"/> × the UTC hour's <see cref="NetworkSpec.BackgroundProfile"/>
-/// multiplier; a cut member of its <see cref="CableSpec.Group"/> moves <see cref="NetworkSpec.BackgroundReroute"/> of its
-/// background to the surviving members in proportion to their capacity (heard after the convergence). AI = the bytes of
+/// multiplier, spread equally over its China landing stations (those its routes pass, ESTIMATE): a station down takes its share
+/// away. A member of its <see cref="CableSpec.Group"/> that is cut (or has landings down) moves
+/// <see cref="NetworkSpec.BackgroundReroute"/> of the background it cannot carry to the other members in proportion to the
+/// capacity they still have up (heard after the convergence). AI = the bytes of
 /// the requests it carried in the previous dispatch interval (tokens × <see cref="NetworkSpec.BytesPerToken"/>, request
 /// and response together) ÷ the interval: a rate one interval stale, so that it needs no events of its own.</para>
 /// <para><b>Queueing.</b> Each crossing (request and response) waits <c>Q × ρ ÷ (1 − ρ)</c> on top of propagation — the
@@ -32,11 +34,11 @@ public sealed class Cable : Entity
     private readonly int[] _subscribers;
     private readonly int[] _peers;
     private readonly double[] _peerBackgroundTbps;   // each peer's mean background (Tbps, before the hourly profile)
-    private readonly double _groupCapacityTbps;      // capacity of every member of its group, itself included
     private readonly NetworkSpec _net;
     private bool _cut;
     private long _cutAt;
-    private readonly SortedSet<int> _peersDown = [];
+    private readonly SortedDictionary<int, double> _peerDownShare = [];   // group members with background they cannot carry
+    private readonly int[] _landings;                                      // its China landing stations (entity ids)
     private readonly SortedSet<int> _elementsDown = [];
     private double _carriedRequests;
     // AI traffic: bytes this dispatch interval and the rate of the last one.
@@ -56,7 +58,7 @@ public sealed class Cable : Entity
         int self = model.First(EntityKinds.Cable) + index;
         _peers = model.GroupPeersOf(self);
         _peerBackgroundTbps = [.. _peers.Select(p => BackgroundMean(model.Spec.Cables[model.IndexInKind(p)]))];
-        _groupCapacityTbps = _spec.CapacityTbps + _peers.Sum(p => model.Spec.Cables[model.IndexInKind(p)].CapacityTbps);
+        _landings = model.LandingsOf(self);
     }
 
     private static double BackgroundMean(CableSpec c) => c.CapacityTbps * c.BackgroundShare;
@@ -66,25 +68,39 @@ public sealed class Cable : Entity
     /// <summary>The background profile's multiplier at <paramref name="micros"/> (UTC hour; 1 without a profile).</summary>
     private double Profile(long micros) => _net.BackgroundProfile is { Length: 24 } p ? p[(int)(micros / SimTime.MicrosPerHour % 24)] : 1.0;
 
-    /// <summary>Background moved onto this cable from cut members of its group (Tbps, before the hourly profile).</summary>
+    /// <summary>Share of its own background it cannot carry: 1 when cut, else the share of its landing stations that are down
+    /// (each landing carries an equal share of its background, ESTIMATE).</summary>
+    private double DownShare()
+    {
+        if (_cut) return 1;
+        if (_landings.Length == 0 || _elementsDown.Count == 0) return 0;
+        int down = 0;
+        foreach (int l in _landings) if (_elementsDown.Contains(l)) down++;
+        return down / (double)_landings.Length;
+    }
+
+    /// <summary>Background moved onto this cable from members of its group that are cut or have landings down (Tbps, before
+    /// the hourly profile): <see cref="NetworkSpec.BackgroundReroute"/> of what they cannot carry, spread over the group in
+    /// proportion to the capacity still up.</summary>
     private double ReroutedMeanTbps()
     {
-        if (_peersDown.Count == 0 || _cut) return 0;
-        double moved = 0, survivingCapacity = _spec.CapacityTbps;
+        double mine = 1 - DownShare();
+        if (_peerDownShare.Count == 0 || mine <= 0) return 0;
+        double moved = 0, survivingCapacity = _spec.CapacityTbps * mine;
         for (int i = 0; i < _peers.Length; i++)
         {
-            var spec = _model.Spec.Cables[_model.IndexInKind(_peers[i])];
-            if (_peersDown.Contains(_peers[i])) moved += _peerBackgroundTbps[i];
-            else survivingCapacity += spec.CapacityTbps;
+            double down = _peerDownShare.GetValueOrDefault(_peers[i]);
+            moved += _peerBackgroundTbps[i] * down;
+            survivingCapacity += _model.Spec.Cables[_model.IndexInKind(_peers[i])].CapacityTbps * (1 - down);
         }
-        return moved * _net.BackgroundReroute * _spec.CapacityTbps / survivingCapacity;
+        return survivingCapacity <= 0 ? 0 : moved * _net.BackgroundReroute * _spec.CapacityTbps * mine / survivingCapacity;
     }
 
     /// <summary>Background and rerouted background at <paramref name="micros"/> (Tbps).</summary>
     private (double Background, double Rerouted) BackgroundAt(long micros)
     {
         double m = Profile(micros);
-        return (BackgroundMean(_spec) * m, ReroutedMeanTbps() * m);
+        return (BackgroundMean(_spec) * (1 - DownShare()) * m, ReroutedMeanTbps() * m);
     }
 
     /// <summary>Utilisation at <paramref name="micros"/>: all traffic ÷ design capacity.</summary>
@@ -181,13 +197,18 @@ public sealed class Cable : Entity
                 FlushHour(now);
                 ctx.ScheduleSelf(new SimTime(SimTime.MicrosPerHour), CableTick.Instance);
                 break;
-            case CableStatus c:                                      // a member of its group went down or came back
+            case CableStatus c:                                      // a member of its group changed what it can carry
                 Advance(now);
-                if (c.Up) _peersDown.Remove(c.Cable); else _peersDown.Add(c.Cable);
+                if (c.DownShare > 0) _peerDownShare[c.Cable] = c.DownShare; else _peerDownShare.Remove(c.Cable);
                 break;
-            case PathStatus p:
+            case PathStatus p:                                       // a landing station or segment of its routes
+            {
+                double before = DownShare();
+                Advance(now);
                 if (p.Up) _elementsDown.Remove(p.Element); else _elementsDown.Add(p.Element);
+                if (DownShare() != before) TellPeers(ctx);
                 break;
+            }
             case FaultSignal f when f.Kind == FaultKind.CableCut:
                 if (f.Begin == _cut) break;   // a repair that an explicit end already did (or a second cut)
                 Advance(now);
@@ -196,12 +217,18 @@ public sealed class Cable : Entity
                 ctx.Record(f.Begin ? "cable-cut" : "cable-restored", _spec.Id);
                 foreach (int u in _subscribers)
                     ctx.Send(new EntityId(u), _model.Convergence, new CableStatus(ctx.Self.Value, !_cut), new ChannelId(SupplyChainModel.ChannelControl));
-                foreach (int peer in _peers)
-                    ctx.Send(new EntityId(peer), _model.Convergence, new CableStatus(ctx.Self.Value, !_cut), new ChannelId(SupplyChainModel.ChannelControl));
+                TellPeers(ctx);
                 if (f.Begin && f.DurationMicros == 0 && _spec.RepairMicros > 0)
                     ctx.ScheduleSelf(new SimTime(_spec.RepairMicros), f with { Begin = false });
                 break;
         }
+    }
+
+    /// <summary>Tells the members of its group what share of its background they now take (after the convergence).</summary>
+    private void TellPeers(IEventContext ctx)
+    {
+        var status = new CableStatus(ctx.Self.Value, !_cut) { DownShare = DownShare() };
+        foreach (int peer in _peers) ctx.Send(new EntityId(peer), _model.Convergence, status, new ChannelId(SupplyChainModel.ChannelControl));
     }
 
     private bool PathDown(Bundle b)
@@ -245,7 +272,7 @@ public sealed class Cable : Entity
     {
         long span = Math.Max(1, now - _hourStart);
         double m = Profile(_hourStart);
-        double background = _cut ? 0 : BackgroundMean(_spec) * m;
+        double background = BackgroundMean(_spec) * (1 - DownShare()) * m;
         double rerouted = (_hourRerouteIntegral + ReroutedMeanTbps() * (now - _lastChange)) / span * m;
         double ai = _hourBytes * 8 / (span / 1e6) / 1e12;
         double rho = (background + rerouted + ai) / _spec.CapacityTbps;
@@ -257,7 +284,7 @@ public sealed class Cable : Entity
     public override void Save(BinaryWriter w)
     {
         w.Write(_cut); w.Write(_cutAt); w.Write(_carriedRequests);
-        w.Write(_peersDown.Count); foreach (var p in _peersDown) w.Write(p);
+        w.Write(_peerDownShare.Count); foreach (var (p, share) in _peerDownShare) { w.Write(p); w.Write(share); }
         w.Write(_elementsDown.Count); foreach (var e in _elementsDown) w.Write(e);
         w.Write(_interval); w.Write(_intervalBytes); w.Write(_aiTbps);
         w.Write(_hourStart); w.Write(_lastChange); w.Write(_lastNow);
@@ -268,7 +295,7 @@ public sealed class Cable : Entity
     public override void Load(BinaryReader r)
     {
         _cut = r.ReadBoolean(); _cutAt = r.ReadInt64(); _carriedRequests = r.ReadDouble();
-        _peersDown.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _peersDown.Add(r.ReadInt32());
+        _peerDownShare.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _peerDownShare[r.ReadInt32()] = r.ReadDouble();
         _elementsDown.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _elementsDown.Add(r.ReadInt32());
         _interval = r.ReadInt64(); _intervalBytes = r.ReadDouble(); _aiTbps = r.ReadDouble();
         _hourStart = r.ReadInt64(); _lastChange = r.ReadInt64(); _lastNow = r.ReadInt64();
@@ -293,15 +320,16 @@ public sealed class Cable : Entity
         d["carriedRequests"] = _carriedRequests;
         d["capacityTbps"] = _spec.CapacityTbps;
         d["aiTbps"] = _aiTbps;
-        d["groupPeersDown"] = _peersDown.Count;
+        d["groupPeersDown"] = _peerDownShare.Count;
+        d["downShare"] = DownShare();
         d["pathElementsDown"] = _elementsDown.Count;
     }
 }
 
 /// <summary>One hour of a cable (a row of cables.csv): background, background rerouted onto it from cut cables of its group
 /// (Tbps, hour means), AI traffic it carried (Gbps), mean and peak utilisation (all traffic ÷ design capacity; the peak is
-/// the highest a request saw), mean queueing delay added per crossing (ms, request-weighted; at no traffic the delay at
-/// the mean utilisation), requests carried, dropped for congestion, lost to the cut (in flight or sent before routing
+/// the highest a request saw), mean queueing delay added to a request's round trip (ms, request and response crossings,
+/// request-weighted; at no traffic one crossing's delay at the mean utilisation), requests carried, dropped for congestion, lost to the cut (in flight or sent before routing
 /// converged), dropped for a failed landing station or segment, and whether it was cut at the hour's end.</summary>
 public readonly record struct CableSample(double Hour, double BackgroundTbps, double ReroutedTbps, double AiGbps, double Utilisation,
     double PeakUtilisation, double AddedLatencyMs, double Requests, double DroppedCongestion, double LostToCut, double DroppedPathDown, double Cut)

@@ -82,7 +82,12 @@ public sealed record HubStatus(int Hub, int Queued, int Servers, int UsableServe
 
 /// <summary>Cable → users, the batch scheduler and the cables of its group: a cable went down or came back (heard after
 /// the routing convergence).</summary>
-public sealed record CableStatus(int Cable, bool Up);
+public sealed record CableStatus(int Cable, bool Up)
+{
+    /// <summary>Share of its background traffic it cannot carry: 1 when cut, else the share of its China landing stations
+    /// that are down (what the other cables of its group take over).</summary>
+    public double DownShare { get; init; } = Up ? 0 : 1;
+}
 
 /// <summary>Landing station or segment → users, the batch scheduler (after the routing convergence) and the cables whose
 /// routes pass through it (at once): it went down or came back.</summary>
@@ -161,7 +166,7 @@ public sealed class SupplyChainCodec : IPayloadCodec
                 break;
             case HubStatus h: w.Write((byte)8); w.Write(h.Hub); w.Write(h.Queued); w.Write(h.Servers); w.Write(h.UsableServers); w.Write(h.Up); w.Write(h.GreenSurplusMW); w.Write(h.CostIndex);
                 w.Write(h.AbsorbableMW); w.Write(h.PriceUsdPerMWh); w.Write(h.HeadroomMW); w.Write(h.MarginalJPerToken); w.Write(h.Congested); w.Write(h.SpareTokensPerSecond); break;
-            case CableStatus c: w.Write((byte)9); w.Write(c.Cable); w.Write(c.Up); break;
+            case CableStatus c: w.Write((byte)9); w.Write(c.Cable); w.Write(c.Up); w.Write(c.DownShare); break;
             case FaultSignal f: w.Write((byte)10); w.Write((byte)f.Kind); w.Write(f.Begin); w.Write(f.Fraction); w.Write(f.Multiplier); w.Write(f.RampMicros); w.Write(f.DurationMicros); break;
             case Bundle b: w.Write((byte)11); WriteBundle(w, b); break;
             case Completion c: w.Write((byte)12); WriteBundle(w, c.Bundle); break;
@@ -194,7 +199,7 @@ public sealed class SupplyChainCodec : IPayloadCodec
             { PriceUsdPerMWh = r.ReadDouble(), CarbonKgPerMWh = r.ReadDouble(), MarginalCarbonKgPerMWh = r.ReadDouble(), AbsorbableMW = r.ReadDouble() },
             8 => new HubStatus(r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadBoolean(), r.ReadDouble(), r.ReadDouble())
                 { AbsorbableMW = r.ReadDouble(), PriceUsdPerMWh = r.ReadDouble(), HeadroomMW = r.ReadDouble(), MarginalJPerToken = r.ReadDouble(), Congested = r.ReadBoolean(), SpareTokensPerSecond = r.ReadDouble() },
-            9 => new CableStatus(r.ReadInt32(), r.ReadBoolean()),
+            9 => new CableStatus(r.ReadInt32(), r.ReadBoolean()) { DownShare = r.ReadDouble() },
             10 => new FaultSignal((FaultKind)r.ReadByte(), r.ReadBoolean(), r.ReadDouble(), r.ReadDouble(), r.ReadInt64(), r.ReadInt64()),
             11 => ReadBundle(r),
             12 => new Completion(ReadBundle(r)),

@@ -184,6 +184,10 @@ public sealed class SupplyChainModel : ISimModel, ITopology
     public (int[] Users, int[] Cables) SubscribersOfElement(int element) =>
         _index.Value.ElementSubscribers.TryGetValue(element, out var s) ? ([.. s.Users], [.. s.Cables]) : ([], []);
 
+    /// <summary>The landing stations of cable <paramref name="cable"/> (entity ids, in id order): those its routes pass
+    /// (a route's first landing station after the cable).</summary>
+    public int[] LandingsOf(int cable) => _index.Value.CableLandings.TryGetValue(cable, out var s) ? [.. s] : [];
+
     /// <summary>The other cables of cable <paramref name="cable"/>'s group (entity ids, in id order; empty without a group).</summary>
     public int[] GroupPeersOf(int cable)
     {
@@ -207,6 +211,7 @@ public sealed class SupplyChainModel : ISimModel, ITopology
         public readonly Dictionary<string, List<int>> HubSubscribers = new(StringComparer.Ordinal);
         public readonly Dictionary<string, List<int>> CableSubscribers = new(StringComparer.Ordinal);
         public readonly SortedDictionary<int, (SortedSet<int> Users, SortedSet<int> Cables)> ElementSubscribers = [];
+        public readonly Dictionary<int, SortedSet<int>> CableLandings = [];
 
         public Index(SupplyChainModel m)
         {
@@ -232,6 +237,12 @@ public sealed class SupplyChainModel : ISimModel, ITopology
                 {
                     Add(HubSubscribers, r.Hub, user + u);
                     if (r.Cable is { } c) Add(CableSubscribers, c, user + u);
+                    if (r.Cable is { } landed && r.Via.FirstOrDefault(v => m.TryIdOf(EntityKinds.LandingStation.Key(v), out _)) is { } station)
+                    {
+                        int landedId = m.CableId(landed);
+                        if (!CableLandings.TryGetValue(landedId, out var set)) CableLandings[landedId] = set = [];
+                        set.Add(m.IdOf(EntityKinds.LandingStation, station));
+                    }
                     foreach (var v in r.Via)
                     {
                         int e = m.ElementId(v);
