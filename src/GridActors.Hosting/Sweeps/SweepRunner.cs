@@ -130,7 +130,7 @@ public static class SweepRunner
                     pairs.Add(new SweepCase($"{NameOf(pool[i])}+{NameOf(pool[j])}", [pool[i], pool[j]]));
             log($"N−2: {(phase1.Count > 0 ? "" : "base case + ")}{pairs.Count} pairs of outages, {o.Parallel} at a time → {dir}");
             var second = await RunAll(phase1.Count > 0 ? pairs : [baseCase, .. pairs], o, scenario.Path, dir, db, log, cancellation).ConfigureAwait(false);
-            outcomes = phase1.Count > 0 ? [phase1[0], .. second] : second;
+            outcomes = [.. phase1, .. second];
             ranking = SweepRanking.Rank(outcomes[0], phase1.Count > 0 ? second : second.Skip(1).ToList());
         }
         double wall = clock.Elapsed.TotalSeconds;
