@@ -873,6 +873,57 @@ is cut with it, whatever the state of the PEACE cable itself. Where does their t
 """  - {kind: segment-cut, target: cn_pk_fiber, start: 6 h}   # lasts the segment's repair time (3 d, ESTIMATE): the rest of the day
 """)
 
+# ---------------- foreign hosting (issue 17): hosts outside China serve part of the foreign users' tokens.
+# The default's foreign demand is the part served FROM China (× CHINA_SERVED_SHARE 0.5, ESTIMATE); here the foreign users
+# send all of it (× 1/0.5) and overseas hosts near them can take it: Ashburn, Virginia (North America and Latin America)
+# and Frankfurt (Europe), each sized to serve half of its users' peak demand at the catalogue's 70 % utilisation target
+# (ESTIMATE: the other half is what the default sends to China). They run DeepSeek-V3/R1 on H800-class replicas (the
+# catalogue's h800, rental $2/GPU-h [A5]; US H100 1-yr reserved $2.35 [overseas §3]). Electricity: Virginia industrial
+# 8.92 ¢/kWh [overseas §1, EIA 2023], Germany industrial 21.6 ¢/kWh [overseas §1, Eurostat H2 2024 × 1.08 FX (E)]; PUE 1.10
+# (hyperscale, Google 2023 [overseas §2]) and 1.25 (Epoch non-hyperscale default [overseas §2]). Each sits in an overseas
+# grid region of its own with one gas aggregate behind it (1 GW, ESTIMATE: the local grid, never short here).
+OVERSEAS = [  # (hub, region, lat, lon, users, usd/MWh, pue, note)
+ ("us-ashburn", "us_virginia", 39.04, -77.49, ["north_america", "latam_other"], 89.2, 1.10, "Ashburn VA; EIA VA industrial 2023; Google PUE 1.10"),
+ ("eu-frankfurt", "de_hesse", 50.11, 8.68, ["europe"], 216.0, 1.25, "Frankfurt; Eurostat DE industrial H2 2024 (E FX); Epoch PUE 1.25"),
+]
+def foreign_hosting():
+    text = base.replace("name: china-token-supply-chain", "name: foreign-hosting", 1)
+    text = retitle(text, "foreign-hosting.yaml", """Foreign users served by hosts outside China too: Ashburn (Virginia) and Frankfurt.
+Question: with all of the foreign users' Chinese-model tokens (not only the half served from China, ESTIMATE) and
+overseas hosts sized for half of their peak, which share of the foreign tokens still crosses into China (summary.json
+network.foreignTokensIntoChinaShare), and what do the cables carry? Latency-first sends real-time work to the nearest
+host with a short queue (overseas first), batch to the nearest western hub (in China).""")
+    lines = text.split("\n")
+    out, user = [], None
+    demand_scale = 1 / CHINA_SERVED_SHARE
+    for line in lines:
+        if line.startswith("  - id: "):
+            user = line.split()[2]
+        if user in FOREIGN_SHARE and line.startswith("    bundles_per_second: "):
+            line = f"    bundles_per_second: {float(line.split()[1]) * demand_scale:.4g}   # × {demand_scale:g}: all of its Chinese-model tokens (ESTIMATE, see the header)"
+        out.append(line)
+        if line == "regions:":
+            for hub, region, la, lo, users_, usd, pue, note in OVERSEAS:
+                out.append(f"  - {{id: {region}, background_load: 0 MW, utc_offset: {-5 if region == 'us_virginia' else 1}}}   # overseas grid region of {hub} (its load is the hub's)")
+        if line == "plants:":
+            for hub, region, la, lo, users_, usd, pue, note in OVERSEAS:
+                out.append(f"  - {{id: {region}_grid, region: {region}, type: gas, capacity: 1 GW, lat: {la}, lon: {lo}, marginal_cost: 60, carbon: 400}}   # ESTIMATE: the local grid behind the host")
+        if line == "hubs:":
+            for hub, region, la, lo, users_, usd, pue, note in OVERSEAS:
+                share = sum(FOREIGN_SHARE[u] for u in users_)
+                tokens_per_s = FOREIGN_TOKENS_PER_DAY * demand_scale * share / DAY_S * DIURNAL_PEAK_TO_MEAN * 0.5
+                replicas = max(1, round(serving_catalogue.replicas_per_unit("east", tokens_per_s, "h800")))
+                out.append(f"  - {{id: {hub}, region: {region}, role: east, location: overseas, lat: {la}, lon: {lo}, accelerator: h800, replicas: {replicas}, simulated_replicas: 1,")
+                out.append(f"     pue: {pue}, electricity_price: {usd}}}   # half of {'+'.join(users_)}'s peak ({tokens_per_s / 1e6:.2f} M tokens/s) at 70 % load; {note}")
+        if user in FOREIGN_SHARE and line == "    routes:":
+            la, lo, _ = USER_CENTRES[user]
+            for hub, region, hla, hlo, users_, usd, pue, note in OVERSEAS:
+                if user in users_:
+                    why = "users' centre → host, great circle (ESTIMATE" + ("; crosses the sea, not modelled as a cable)" if user == "latam_other" else ")")
+                    out.append(f"      - {{hub: {hub}, terrestrial: {ms((la, lo), (hla, hlo))} ms}}   # {why}")
+    write("foreign-hosting.yaml", "\n".join(out))
+foreign_hosting()
+
 variant("gobi-dust-storm.yaml", "gobi-dust-storm",
 """A Gobi dust storm cuts solar output in Gansu, Ningxia and Inner Mongolia by 70 % for 10 hours.
 Question: how much western curtailment disappears, how much coal replaces it, and do the western hubs'

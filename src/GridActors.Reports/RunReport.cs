@@ -103,7 +103,8 @@ internal static class RunReport
             "dropped: congestion", "lost to a cut", "dropped: landing station / segment down", "hours cut"], rows, numeric: Cols(1, 2, 3, 4, 5, 6, 7, 8));
         string intro = $"Utilisation = (background + background rerouted from cut cables of the same corridor + AI traffic) ÷ design capacity; each crossing waits " +
             $"Q·ρ/(1−ρ) (M/M/1, capped), and beyond capacity the excess share of requests is dropped (congestion). Bytes of requests put on cables: " +
-            $"{Charts.Si(n.BytesSent)}B, carried {Charts.Si(n.BytesCarried)}B, dropped {Charts.Si(n.BytesDropped)}B. Hourly rows: cables.csv.";
+            $"{Charts.Si(n.BytesSent)}B, carried {Charts.Si(n.BytesCarried)}B, dropped {Charts.Si(n.BytesDropped)}B. Hourly rows: cables.csv." +
+            (n.ForeignTokens is double ft && ft > 0 ? $" Foreign users' tokens: {Charts.Si(ft)}, of which {Pct(n.ForeignTokensIntoChinaShare, "0.0")} crossed into China (the rest served by overseas hosts)." : "");
         return Section("cables", "10b. Cables", table, intro);
     }
 

@@ -271,6 +271,8 @@ public static class ScenarioSchema
             { Dimension = Dimension.Duration, Unit = "ms", Default = 60_000, Bounds = Bounds.Positive(86_400_000) },
         new Choice<HubSpec, HubPricing?>("pricing", "what this hub pays for electricity: tariff ('electricity_price') or locational (its region's price of the interval the energy is drawn in)",
             PricingOptions, h => h.Pricing, (h, v) => h with { Pricing = v }) { Absent = "the top-level 'hub_pricing'" },
+        new Choice<HubSpec, bool>("location", "china, or overseas: a host outside China (its region is an overseas grid); foreign users it serves do not cross into China",
+            [("china", false), ("overseas", true)], h => h.Overseas, (h, v) => h with { Overseas = v }) { Default = "china", OmitDefault = true },
     ])
     {
         Check = h => h.Accelerator is not null

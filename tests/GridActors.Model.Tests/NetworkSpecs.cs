@@ -183,4 +183,23 @@ public class NetworkSpecs
             Assert.True(station > lost, $"sh_chongming {station} ≤ {cable} {lost}");
         }
     }
+
+    [Fact]
+    public void Hosts_outside_China_serve_part_of_the_foreign_tokens_and_the_summary_says_which_share_crossed_into_China()
+    {
+        var hosting = Shipped("foreign-hosting.yaml");
+        Assert.Equal(["eu-frankfurt", "us-ashburn"], hosting.Spec.Hubs.Where(h => h.Overseas).Select(h => h.Id).Order(StringComparer.Ordinal));
+        var (_, s) = Run(hosting.Spec, Hour, hosting.Seed);
+        Assert.True(s.RequestsConserved, s.RequestImbalance);
+        Assert.True(s.ForeignTokens > 0);
+        Assert.InRange(s.ForeignTokensIntoChinaShare, 0.05, 0.95);   // the overseas hosts take part, China the rest (batch at least)
+        var overseas = s.Carbon.TokensByHubAndUser.Where(x => x.Key.Hub is "us-ashburn" or "eu-frankfurt").ToList();
+        Assert.All(overseas, x => Assert.Contains(x.Key.User, new[] { "north_america", "latam_other", "europe" }));
+        Assert.Equal(s.ForeignTokens * (1 - s.ForeignTokensIntoChinaShare), overseas.Sum(x => x.Value), 3);
+        // In the default every hub is in China: every foreign token crosses into it.
+        var standard = Shipped("china-token-supply-chain.yaml");
+        var (_, d) = Run(standard.Spec, 20 * Minute, standard.Seed);
+        Assert.True(d.ForeignTokens > 0);
+        Assert.Equal(1.0, d.ForeignTokensIntoChinaShare);
+    }
 }

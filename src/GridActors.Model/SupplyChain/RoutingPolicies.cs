@@ -40,7 +40,8 @@ public sealed class RoutingView(IReadOnlyList<RouteOption> usable, IReadOnlyList
 
     /// <summary>The view of <paramref name="routes"/> for a region whose bundles hold <paramref name="requestsPerBundle"/>
     /// requests: usable where the cable is up and the hub not reported down; with capacity where the hub last reported a
-    /// short queue. Null when no route is usable.</summary>
+    /// short queue and did not report congestion (<see cref="HubStatus.Congested"/>: long admission waits or drops last
+    /// interval). Null when no route is usable.</summary>
     public static RoutingView? Of(IEnumerable<RouteOption> routes, IReadOnlySet<int> cablesDown, IReadOnlyDictionary<int, HubStatus> heard, double requestsPerBundle) =>
         Of(routes, cablesDown, NoElements, heard, requestsPerBundle);
 
@@ -53,7 +54,7 @@ public sealed class RoutingView(IReadOnlyList<RouteOption> usable, IReadOnlyList
         var usable = routes.Where(r => r.Avoids(cablesDown, elementsDown) && (!heard.TryGetValue(r.Hub, out var h) || h.Up)).ToArray();
         if (usable.Length == 0) return null;
         bool HasCapacity(RouteOption r) => !heard.TryGetValue(r.Hub, out var h)
-            || (h.Up && h.UsableServers > 0 && h.Queued < ShortQueueBundlesPerServer * h.UsableServers * Math.Max(1, requestsPerBundle));
+            || (h.Up && h.UsableServers > 0 && !h.Congested && h.Queued < ShortQueueBundlesPerServer * h.UsableServers * Math.Max(1, requestsPerBundle));
         return new RoutingView(usable, usable.Where(HasCapacity).ToArray(), heard);
     }
 }

@@ -117,6 +117,10 @@ public sealed record HubSpec(
 
     /// <summary>What this hub pays for electricity, or null: the scenario's <see cref="SupplyChainSpec.HubPricing"/>.</summary>
     public HubPricing? Pricing { get; init; }
+
+    /// <summary>A host outside China (an overseas hub with its own grid region, power price and accelerators): foreign users
+    /// it serves do not cross into China (<see cref="SupplyChainSummary.ForeignTokensIntoChinaShare"/>).</summary>
+    public bool Overseas { get; init; }
 }
 
 /// <summary>A subsea or cross-border cable between a foreign side and a Chinese landing.</summary>

@@ -89,6 +89,13 @@ public sealed class SupplyChainSummary
     public double BytesInFlight => BytesSent - BytesCarried - BytesDropped;
     public bool BytesConserved => BytesInFlight >= -1e-6 * Math.Max(1, BytesSent);
 
+    /// <summary>Tokens served to foreign user regions (a route of theirs takes a cable) by any hub, and by hubs in China
+    /// (not <see cref="HubSpec.Overseas"/>), over complete dispatch intervals (from the carbon attribution's account).</summary>
+    public double ForeignTokens, ForeignTokensInChina;
+
+    /// <summary>Share of foreign users' tokens that crossed into China (1 when every hub is in China; 0 without foreign tokens).</summary>
+    public double ForeignTokensIntoChinaShare => ForeignTokens > 0 ? ForeignTokensInChina / ForeignTokens : 0;
+
 
     /// <summary>The metrics this summary read, by name (every declared metric is read: a test checks it).</summary>
     public IReadOnlyCollection<string> MetricsRead => _metricsRead;
@@ -163,6 +170,14 @@ public sealed class SupplyChainSummary
         }
 
         s.Carbon.SpreadIdleHubs();
+        var foreign = spec.Users.Where(u => u.Routes.Any(r => r.Cable is not null)).Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
+        var overseas = spec.Hubs.Where(h => h.Overseas).Select(h => h.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var ((hub, user), tokens) in s.Carbon.TokensByHubAndUser)
+        {
+            if (!foreign.Contains(user)) continue;
+            s.ForeignTokens += tokens;
+            if (!overseas.Contains(hub)) s.ForeignTokensInChina += tokens;
+        }
 
         s.HubMWh = Metric(M.HubEnergy);
         s.CarbonT = Metric(M.Carbon);

@@ -228,7 +228,12 @@ public static class RunFolderFiles
 }
 
 /// <summary>The cables over the run: bytes of requests put on them, carried and dropped, and each cable's row.</summary>
-public sealed record NetworkSummary(double BytesSent, double BytesCarried, double BytesDropped, IReadOnlyDictionary<string, CableSummary> Cables);
+public sealed record NetworkSummary(double BytesSent, double BytesCarried, double BytesDropped, IReadOnlyDictionary<string, CableSummary> Cables)
+{
+    /// <summary>Tokens served to foreign user regions (complete intervals) and the share of them served by hubs in China.</summary>
+    public double? ForeignTokens { get; init; }
+    public double? ForeignTokensIntoChinaShare { get; init; }
+}
 
 /// <summary>One cable over the run (from cables.csv): mean and peak utilisation (all traffic ÷ design capacity), the largest
 /// hourly mean queueing delay added to a request's round trip (ms), requests carried, dropped for congestion, lost to a
