@@ -396,11 +396,88 @@ for rid, _ in regions:
         why = f"{pool['note']}; " if pool["note"] else ""
         pool["note"] = why + f"{'raised by' if before else 'sized:'} {add} GW so firm supply covers peak + hubs + {RESERVE:.0%}{ties} = {need:.1f} GW (ESTIMATE adequacy rule)"
 
-# ---------------- cables
-cables = [("sjc2", 10500, 126, "[C1]"), ("sjc", 8900, 28, "[C2]"), ("apg", 10400, 54.8, "[C3]"), ("ncp", 13000, 70, "[C4]"),
-  ("tpe", 18000, 5.12, "[C5]"), ("aae1", 25000, 40, "[C6]"), ("adc", 9988, 160, "[C8]"), ("plcn", 12800, 144, "[C10]; HK segment status not verified"),
-  ("aag", 20000, 10, "[C10]; length ESTIMATE"), ("peace", 21500, 96, "[C7]; reaches China via the China–Pakistan fibre"),
-  ("smw3", 39000, 0.5, "ESTIMATE [C12]"), ("cn_pk_fiber", 2950, 1, "[C13]; capacity ESTIMATE"), ("cmi_myanmar", 1500, 1, "[C14]; capacity ESTIMATE")]
+# ---------------- cables (issue 17: landing stations, segments, capacity and background load)
+# (id, length km, design capacity Tbps, group, China-side note). Groups are corridors whose members take over each other's
+# background traffic when one is cut (network.background_reroute).
+# PLCN is not here: only its Taiwan and Philippines segments were licensed, its Hong Kong segment never was [C10], so it
+# does not reach China; traffic over it would need a second system from Taiwan (TSE-1 [K108]), and a route crosses one cable.
+# SEA-ME-WE 3 is absent from OFCA's Dec-2024 Hong Kong list [C11]: its China landing here is Shantou (site ESTIMATE [C12]).
+# The China–Pakistan fibre is a terrestrial segment (below), not a cable: PEACE reaches China through it [C7][C13].
+cables = [("sjc2", 10500, 126, "intra-asia", "[C1]"), ("sjc", 8900, 28, "intra-asia", "[C2]"), ("apg", 10400, 54.8, "intra-asia", "[C3]"),
+  ("ncp", 13000, 70, "trans-pacific", "[C4]"), ("tpe", 18000, 5.12, "trans-pacific", "[C5]"), ("aae1", 25000, 40, "europe", "[C6]"),
+  ("adc", 9988, 160, "intra-asia", "[C8]"), ("aag", 20000, 10, "trans-pacific", "[C10]; length ESTIMATE"),
+  ("peace", 21500, 96, "europe", "[C7]; reaches China via Karachi and the China–Pakistan fibre [C13]"),
+  ("smw3", 39000, 0.96, "europe", "length ESTIMATE [C12]; capacity [K107]"), ("cmi_myanmar", 1500, 1, None, "[C14]; cross-border terrestrial, capacity ESTIMATE")]
+# Background (non-AI) load, ESTIMATE 20 % of design capacity on average: China's international outlet bandwidth was
+# 11.51 Tbps in Dec 2020 [K128] against 147.9 Tbps of design capacity of the cables landing in the mainland [K107]
+# (7.8 %, provisioned, not used), and used international bandwidth grew ~3× from 2019 to 2023 [K125]; ~2.5× on the 7.8 %
+# gives ≈ 20 % in 2025. AI traffic is ≤ 5 % of it (calibration-facts §12: ≥ 95 % background, E) — at the sourced demand
+# the AI tokens are a few Gbps per cable, so cables congest only when background traffic is rerouted onto them.
+CABLE_BACKGROUND = 0.20
+# Repair time of a cut when the fault gives none: ≈ 30 days on average 2013–2019 [K124] (East Asia 2–6 weeks, E); cables
+# through the Red Sea (AAE-1, PEACE, SEA-ME-WE 3) 120 days: 3–5 months where permits are needed (Red Sea 2024: Seacom back
+# after ≈ 4.5 months [K116][K149]).
+RED_SEA = {"aae1", "peace", "smw3"}
+def cable_repair(cid): return "120 d" if cid in RED_SEA else "30 d"
+# Background profile by UTC hour (mean 1): an ESTIMATE diurnal internet shape in China's local time (UTC+8), evening peak
+# 20:00–22:00 local = 12:00–14:00 UTC at 1.4 × the mean (no source for cable-level diurnal traffic was found).
+BG_LOCAL = [0.85, 0.7, 0.6, 0.55, 0.5, 0.5, 0.55, 0.65, 0.8, 0.95, 1.05, 1.1, 1.1, 1.05, 1.05, 1.05, 1.05, 1.1, 1.2, 1.3, 1.4, 1.4, 1.3, 1.1]
+def background_profile():
+    m = sum(BG_LOCAL) / 24
+    local = [x / m for x in BG_LOCAL]
+    utc = [round(local[(h + 8) % 24], 3) for h in range(24)]
+    err = round(24 - sum(utc), 3)
+    i = min(range(24), key=lambda j: abs(utc[j] - 1))
+    utc[i] = round(utc[i] + err, 3)
+    return utc
+BG_PROFILE = background_profile()
+
+# Landing stations (China side, and PEACE's Karachi landing) [C11][C12][K106]: (id, lat, lon, note). Positions ESTIMATE.
+# The three Tseung Kwan O stations of [C11] are one site here (one landing station: shared power, access and flood risk, ESTIMATE).
+STATIONS = [
+ ("hk_tseung_kwan_o", 22.29, 114.27, "[C11] 3 CLS; APG [C3]; SJC2 and ADC's Hong Kong landings ESTIMATE here ([C1][C8] name no station)"),
+ ("hk_chung_hom_kok", 22.22, 114.20, "[C11]; SJC [C2]"),
+ ("hk_cape_daguilar", 22.21, 114.26, "[C11]; AAE-1 [C6]"),
+ ("hk_tong_fuk", 22.23, 113.93, "[C11]; AAG [C10]"),
+ ("sh_chongming", 31.62, 121.40, "APG [C3], NCP [C4], TPE [C5]"),
+ ("sh_nanhui", 30.95, 121.85, "APG [C3], NCP [C4]"),
+ ("sh_lingang", 30.87, 121.93, "China Mobile: NCP, SJC2 [K106]"),
+ ("qingdao", 36.07, 120.38, "TPE [C5]"),
+ ("shantou", 23.35, 116.68, "SJC [C2]; SEA-ME-WE 3 and ADC's Guangdong landing ESTIMATE here [C12][C8]"),
+ ("ruili", 24.0, 97.85, "China–Myanmar border crossing of CMI [C14]"),
+ ("karachi", 24.85, 66.99, "PEACE's Pakistan landing [C7]"),
+]
+STATION_REPAIR = "3 d"   # ESTIMATE: restoring a landing station's power and terminal equipment (no source found)
+# Terrestrial segments: (id, km, repair, note). Backhaul lengths ESTIMATE (landing site to the city's core, ×1.35 route factor).
+SEGMENTS = [
+ ("hk_backhaul", 45, "12 h", "Hong Kong landings → Shenzhen (ESTIMATE length); every Hong Kong route"),
+ ("shanghai_backhaul", 70, "12 h", "Shanghai landings → Shanghai core (ESTIMATE length); every Shanghai route"),
+ ("qingdao_backhaul", 20, "12 h", "ESTIMATE length"),
+ ("shantou_backhaul", 480, "12 h", "Shantou → Guangzhou (ESTIMATE length)"),
+ ("pk_karachi_rawalpindi", 1550, "2 d", "Pakistan terrestrial link Karachi → Rawalpindi (ESTIMATE length: 1,140 km great circle × 1.35)"),
+ ("cn_pk_fiber", 2950, "3 d", "China–Pakistan fibre Rawalpindi → Khunjerab → Urumqi [C13]; repair ESTIMATE (Karakoram)"),
+]
+# Where a landing's traffic enters the Chinese network (terrestrial latency is measured from there to the hub) and the
+# segments after the landing station, in order.
+STATION_PATH = {
+ "hk_tseung_kwan_o": ("shenzhen", ["hk_backhaul"]), "hk_chung_hom_kok": ("shenzhen", ["hk_backhaul"]),
+ "hk_cape_daguilar": ("shenzhen", ["hk_backhaul"]), "hk_tong_fuk": ("shenzhen", ["hk_backhaul"]),
+ "sh_chongming": ("shanghai", ["shanghai_backhaul"]), "sh_nanhui": ("shanghai", ["shanghai_backhaul"]), "sh_lingang": ("shanghai", ["shanghai_backhaul"]),
+ "qingdao": ("qingdao", ["qingdao_backhaul"]), "shantou": ("guangzhou", ["shantou_backhaul"]),
+ "ruili": ("ruili", []), "karachi": ("urumqi", ["pk_karachi_rawalpindi", "cn_pk_fiber"]),
+}
+# Routing convergence after a fault: ESTIMATE 60 s (BGP re-convergence after a cable fault takes tens of seconds to minutes;
+# no source in shared/data).
+CONVERGENCE = "60 s"
+# Share of a cut cable's background traffic the surviving cables of its corridor take: 70 % (Hengchun 2006: China Telecom
+# back at 70 % via rerouting, Hong Kong at 70–80 % [K109]–[K113]; calibration-facts §12).
+BACKGROUND_REROUTE = 0.7
+# Bytes per token on a cable: 150 B (ESTIMATE [overseas §6]: a streamed token is ≈ 4 bytes of text plus 100–200 bytes of
+# SSE/JSON overhead; assumption-heavy).
+BYTES_PER_TOKEN = 150
+# Queueing: each crossing waits Q·ρ/(1−ρ) (M/M/1), Q = 2 ms (ESTIMATE: queueing at the landing's routers and the cable
+# terminal at low load), capped at 200 ms (ESTIMATE: deep router buffers); beyond capacity traffic is dropped.
+QUEUEING, MAX_QUEUEING = "2 ms", "200 ms"
 
 # ---------------- demand (issue 16: sourced demand)
 # A bundle = 100,000 requests × 1,000 tokens (ESTIMATE grain; requests_per_bundle keeps its tokens for each class mix).
@@ -468,7 +545,8 @@ DIURNAL = diurnal_profile()
 diurnal = "[" + ", ".join(f"{x:g}" for x in DIURNAL) + "]"
 
 # ---------------- users
-LAND = {"shanghai": (31.5, 121.9), "qingdao": (36.1, 120.4), "hong_kong": (22.2, 114.2), "urumqi": (43.8, 87.6), "ruili": (24.0, 97.85)}
+LAND = {"shanghai": (31.23, 121.47), "qingdao": (36.07, 120.38), "shenzhen": (22.54, 114.06), "guangzhou": (23.13, 113.26),
+        "urumqi": (43.8, 87.6), "ruili": (24.0, 97.85)}
 def routes_dom(city):
     rs = []
     for h in hubpos:
@@ -476,9 +554,11 @@ def routes_dom(city):
     return rs
 def routes_intl(spec):
     rs = []
-    for cable, km, land, hubs_ in spec:
+    for cable, km, station, hubs_ in spec:
+        city, segs = STATION_PATH[station]
+        via = "[" + ", ".join([station] + segs) + "]"
         for h in hubs_:
-            rs.append(f"{{hub: {h}, cable: {cable}, cable_km: {km} km, terrestrial: {ms(LAND[land], hubpos[h])} ms}}")
+            rs.append(f"{{hub: {h}, cable: {cable}, cable_km: {km} km, via: {via}, terrestrial: {ms(LAND[city], hubpos[h])} ms}}")
     return rs
 east = ["bth-zhangjiakou", "yrd-demo-zone", "yrd-wuhu", "gba-shaoguan", "chengyu-tianfu", "chengyu-chongqing"]
 users = [
@@ -486,22 +566,22 @@ users = [
  ("cn_east", 8, bundles_per_second("cn_east"), REALTIME_SHARE, (31.2, 121.5), None, "Shanghai; 35 %"),
  ("cn_south", 8, bundles_per_second("cn_south"), REALTIME_SHARE, (22.5, 114.05), None, "Shenzhen/HK; 25 %"),
  ("cn_southwest", 8, bundles_per_second("cn_southwest"), REALTIME_SHARE, (30.66, 104.07), None, "Chengdu; 10 %"),
- ("north_america", -6, bundles_per_second("north_america"), REALTIME_SHARE, None, [("ncp", 10500, "shanghai", ["yrd-demo-zone", "bth-zhangjiakou", "ningxia-zhongwei", "inner-mongolia-helinger"]),
+ ("north_america", -6, bundles_per_second("north_america"), REALTIME_SHARE, None, [("ncp", 10500, "sh_chongming", ["yrd-demo-zone", "bth-zhangjiakou", "ningxia-zhongwei", "inner-mongolia-helinger"]),
       ("tpe", 10500, "qingdao", ["yrd-demo-zone", "bth-zhangjiakou", "inner-mongolia-helinger"]),
-      ("plcn", 12800, "hong_kong", ["gba-shaoguan", "guizhou-guian"]), ("aag", 13500, "hong_kong", ["gba-shaoguan", "guizhou-guian"])], "45 % of the foreign tokens"),
- ("europe", 1, bundles_per_second("europe"), REALTIME_SHARE, None, [("aae1", 14000, "hong_kong", ["gba-shaoguan", "guizhou-guian", "yrd-demo-zone"]),
-      ("peace", 18000, "urumqi", ["ningxia-zhongwei", "gansu-qingyang", "chengyu-tianfu"]),
-      ("smw3", 15000, "hong_kong", ["gba-shaoguan", "guizhou-guian"])], "22 % of the foreign tokens"),
- ("se_asia", 8, bundles_per_second("se_asia"), REALTIME_SHARE, None, [("sjc2", 2900, "hong_kong", ["gba-shaoguan", "guizhou-guian", "yrd-demo-zone"]),
-      ("adc", 2900, "hong_kong", ["gba-shaoguan", "guizhou-guian"]), ("apg", 3800, "shanghai", ["yrd-demo-zone", "ningxia-zhongwei"]),
-      ("sjc", 2900, "hong_kong", ["gba-shaoguan"]), ("cmi_myanmar", 2500, "ruili", ["chengyu-tianfu", "guizhou-guian"])], "12 %"),
- ("ne_asia", 9, bundles_per_second("ne_asia"), REALTIME_SHARE, None, [("apg", 2000, "shanghai", ["yrd-demo-zone", "bth-zhangjiakou", "ningxia-zhongwei"]),
-      ("ncp", 2100, "shanghai", ["yrd-demo-zone", "inner-mongolia-helinger"]), ("sjc2", 2500, "shanghai", ["yrd-demo-zone"]),
-      ("tpe", 900, "qingdao", ["bth-zhangjiakou", "yrd-demo-zone"])], "8 %"),
- ("south_asia_me", 4.5, bundles_per_second("south_asia_me"), REALTIME_SHARE, None, [("cn_pk_fiber", 2950, "urumqi", ["ningxia-zhongwei", "gansu-qingyang", "chengyu-tianfu"]),
-      ("aae1", 6000, "hong_kong", ["gba-shaoguan", "guizhou-guian"]), ("smw3", 6500, "hong_kong", ["gba-shaoguan"])], "8 %"),
- ("latam_other", -3, bundles_per_second("latam_other"), REALTIME_SHARE, None, [("ncp", 17500, "shanghai", ["yrd-demo-zone", "inner-mongolia-helinger"]),
-      ("plcn", 19800, "hong_kong", ["gba-shaoguan", "guizhou-guian"])], "5 %; via North America (cable_km includes ~7,000 km to the US, ESTIMATE)"),
+      ("aag", 13500, "hk_tong_fuk", ["gba-shaoguan", "guizhou-guian"])], "45 % of the foreign tokens; PLCN does not reach China (see cables)"),
+ ("europe", 1, bundles_per_second("europe"), REALTIME_SHARE, None, [("aae1", 14000, "hk_cape_daguilar", ["gba-shaoguan", "guizhou-guian", "yrd-demo-zone"]),
+      ("peace", 15000, "karachi", ["ningxia-zhongwei", "gansu-qingyang", "chengyu-tianfu"]),
+      ("smw3", 15000, "shantou", ["gba-shaoguan", "guizhou-guian"])], "22 % of the foreign tokens; PEACE via Karachi and the China–Pakistan fibre"),
+ ("se_asia", 8, bundles_per_second("se_asia"), REALTIME_SHARE, None, [("sjc2", 2900, "hk_tseung_kwan_o", ["gba-shaoguan", "guizhou-guian", "yrd-demo-zone"]),
+      ("adc", 2900, "hk_tseung_kwan_o", ["gba-shaoguan", "guizhou-guian"]), ("apg", 3800, "sh_nanhui", ["yrd-demo-zone", "ningxia-zhongwei"]),
+      ("sjc", 2900, "hk_chung_hom_kok", ["gba-shaoguan"]), ("cmi_myanmar", 2500, "ruili", ["chengyu-tianfu", "guizhou-guian"])], "12 %"),
+ ("ne_asia", 9, bundles_per_second("ne_asia"), REALTIME_SHARE, None, [("apg", 2000, "sh_chongming", ["yrd-demo-zone", "bth-zhangjiakou", "ningxia-zhongwei"]),
+      ("ncp", 2100, "sh_nanhui", ["yrd-demo-zone", "inner-mongolia-helinger"]), ("sjc2", 2500, "sh_lingang", ["yrd-demo-zone"]),
+      ("tpe", 900, "sh_chongming", ["bth-zhangjiakou", "yrd-demo-zone"])], "8 %; TPE from Keoje lands at Chongming (and Qingdao) [C5]"),
+ ("south_asia_me", 4.5, bundles_per_second("south_asia_me"), REALTIME_SHARE, None, [("peace", 2000, "karachi", ["ningxia-zhongwei", "gansu-qingyang", "chengyu-tianfu"]),
+      ("aae1", 6000, "hk_cape_daguilar", ["gba-shaoguan", "guizhou-guian"]), ("smw3", 6500, "shantou", ["gba-shaoguan"])], "8 %; PEACE from the Arabian Sea to Karachi (cable_km ESTIMATE), then by land"),
+ ("latam_other", -3, bundles_per_second("latam_other"), REALTIME_SHARE, None, [("ncp", 17500, "sh_chongming", ["yrd-demo-zone", "inner-mongolia-helinger"]),
+      ("aag", 20500, "hk_tong_fuk", ["gba-shaoguan", "guizhou-guian"])], "5 %; via North America (cable_km includes ~7,000 km to the US, ESTIMATE)"),
 ]
 
 # Users' centres (lat, lon) for the report's map: the representative cities of reference-topology.yaml
@@ -594,6 +674,12 @@ batch: {batch}
 network:
   fiber_us_per_km: 4.9            # sourced [C16]
   usd_per_million_tokens: 0.001   # ESTIMATE upper bound [overseas §6: negligible]
+  bytes_per_token: {BYTES_PER_TOKEN}             # ESTIMATE [overseas §6]: ≈ 4 B of text + 100–200 B of SSE/JSON per streamed token
+  convergence: {CONVERGENCE}               # ESTIMATE: BGP re-convergence after a cable fault (tens of seconds to minutes)
+  background_reroute: {BACKGROUND_REROUTE}         # Hengchun 2006: traffic back at ~70 % via rerouting [K109]-[K113]
+  background_profile: [{", ".join(f"{x:g}" for x in BG_PROFILE)}]   # ESTIMATE by UTC hour: China's evening peak 12-14 UTC at 1.4 × mean
+  queueing_delay: {QUEUEING}             # ESTIMATE: M/M/1 term Q, a crossing waits Q·ρ/(1−ρ)
+  max_queueing_delay: {MAX_QUEUEING}       # ESTIMATE: deep router buffers; beyond capacity traffic is dropped (congestion)
 """)
     w("\n# Grid regions (provinces). Background loads are ESTIMATES (average provincial load, MW) shaped by an\n# ESTIMATE hourly profile (local time).\nregions:")
     prof = "[" + ", ".join(str(x) for x in load_profile) + "]"
@@ -667,10 +753,27 @@ weather:
         w(f"     pue: {pue}, electricity_price: {usd}}}   # {servers} serving units (see Serving above); {note}")
 
     w("""
-# Subsea and cross-border cables [C1]-[C14]; lengths and design capacities sourced unless marked.
+# Subsea and cross-border cables [C1]-[C14]; lengths and design capacities sourced unless marked. Background: {CABLE_BACKGROUND:.0%} of
+# design capacity on average (ESTIMATE: China's outlet bandwidth 11.51 Tbps [K128] ÷ 147.9 Tbps mainland design capacity [K107]
+# = 7.8 % in 2020, × 2.5 growth [K125]); group: the corridor that takes over a cut member's background traffic; repair: a
+# cut's duration when the fault gives none (≈ 30 days [K124]; Red Sea cables 120 days [K116][K149]).
+# PLCN is left out: only its Taiwan and Philippines segments were licensed, not Hong Kong [C10], so it does not reach China.
 cables:""")
-    for id, km, tbps, note in cables:
-        w(f"  - {{id: {id}, length: {km} km, capacity: {tbps} Tbps}}   # {note}")
+    for id, km, tbps, group, note in cables:
+        g = f", group: {group}" if group else ""
+        w(f"  - {{id: {id}, length: {km} km, capacity: {tbps} Tbps, background: {round(CABLE_BACKGROUND * 100)} %{g}, repair: {cable_repair(id)}}}   # {note}")
+    w(f"""
+# Landing stations routes pass through [C11][C12][K106] (positions ESTIMATE); a failure cuts every route through one.
+# Repair when the fault gives no duration: {STATION_REPAIR} (ESTIMATE).
+landing_stations:""")
+    for sid, la, lo, note in STATIONS:
+        w(f"  - {{id: {sid}, lat: {la}, lon: {lo}, repair: {STATION_REPAIR}}}   # {note}")
+    w("""
+# Terrestrial segments routes pass through after their landing (their length adds to the route's delay); a cut cuts every
+# route through one. Repair times ESTIMATE.
+segments:""")
+    for gid, km, rep, note in SEGMENTS:
+        w(f"  - {{id: {gid}, length: {km} km, repair: {rep}}}   # {note}")
 
     w(f"""
 # User regions [user_regions, ESTIMATE shares]. A bundle = 100,000 requests × 1,000 tokens (ESTIMATE);
@@ -693,7 +796,9 @@ cables:""")
 #   realtime_share {REALTIME_SHARE} of requests (real-time requests are longer; derived from the classes' mean lengths).
 # SLO: TTFT p95 500 ms for interactive work [D7c].
 # Latencies: terrestrial = great-circle km × 1.35 [C16] × 4.9 µs/km + 0.5 ms equipment (ESTIMATE);
-# cable_km = distance along the cable between the users' landing and the Chinese landing (ESTIMATE).
+# cable_km = distance along the cable between the users' landing and the Chinese landing (ESTIMATE); via = the landing
+# station and the segments after it; terrestrial = from where the landing's backhaul ends (Shenzhen, Shanghai, Qingdao,
+# Guangzhou, Urumqi, Ruili) to the hub.
 # lat/lon = the users' centre for the report's map: a representative city [user_regions] (ESTIMATE
 # representative points; not used by the simulation).{users_comment}
 users:""")
@@ -747,10 +852,77 @@ variant("cable-cuts-asian-evening-peak.yaml", "cable-cuts-asian-evening-peak",
 Question: what happens to p99 latency in South-East and North-East Asia and Europe, and how much traffic
 reroutes over the remaining cables or is dropped, when two of the busiest intra-Asian systems fail at
 20:00 Beijing time (12:00 UTC) during a demand spike?""",
-"""  - {kind: cable-cut, target: sjc2, start: 12 h, duration: 8 h}     # 20:00 Beijing time; repair time ESTIMATE
-  - {kind: cable-cut, target: apg, start: 12 h 30 min, duration: 8 h}
+"""  - {kind: cable-cut, target: sjc2, start: 12 h}     # 20:00 Beijing time; lasts the cable's repair time (30 d [K124]): the rest of the day
+  - {kind: cable-cut, target: apg, start: 12 h 30 min}
   - {kind: demand-spike, target: all, start: 11 h, duration: 4 h, multiplier: 1.5, ramp: 30 min}   # ESTIMATE
 """.replace("12 h 30 min", "12.5 h"))
+
+variant("trans-pacific-double-cut.yaml", "trans-pacific-double-cut",
+"""NCP and TPE, the two trans-Pacific systems landing in the mainland, cut before China's evening peak.
+Question: when both fail at 19:00 Beijing time (11:00 UTC), can the surviving trans-Pacific cable into China (AAG, via
+Hong Kong, < 10 Tbps [C10]) take 70 % of their background traffic [K109]-[K113] at the evening peak (12–14 UTC, 1.4 × the
+mean, ESTIMATE), and what does North America's AI traffic lose to added latency and congestion drops?""",
+"""  - {kind: cable-cut, target: ncp, start: 11 h}      # lasts the repair time (30 d [K124]): the rest of the day
+  - {kind: cable-cut, target: tpe, start: 11 h 10 min}
+""".replace("11 h 10 min", "11.17 h"))
+
+variant("pakistan-link-cut.yaml", "pakistan-link-cut",
+"""The China–Pakistan fibre (Rawalpindi–Khunjerab–Urumqi [C13]) is cut at 06:00 UTC.
+Question: PEACE reaches China only over this fibre [C7][C13]: every PEACE route of Europe and South Asia/Middle East
+is cut with it, whatever the state of the PEACE cable itself. Where does their traffic go, at what latency?""",
+"""  - {kind: segment-cut, target: cn_pk_fiber, start: 6 h}   # lasts the segment's repair time (3 d, ESTIMATE): the rest of the day
+""")
+
+# ---------------- foreign hosting (issue 17): hosts outside China serve part of the foreign users' tokens.
+# The default's foreign demand is the part served FROM China (× CHINA_SERVED_SHARE 0.5, ESTIMATE); here the foreign users
+# send all of it (× 1/0.5) and overseas hosts near them can take it: Ashburn, Virginia (North America and Latin America)
+# and Frankfurt (Europe), each sized to serve half of its users' peak demand at the catalogue's 70 % utilisation target
+# (ESTIMATE: the other half is what the default sends to China). They run DeepSeek-V3/R1 on H800-class replicas (the
+# catalogue's h800, rental $2/GPU-h [A5]; US H100 1-yr reserved $2.35 [overseas §3]). Electricity: Virginia industrial
+# 8.92 ¢/kWh [overseas §1, EIA 2023], Germany industrial 21.6 ¢/kWh [overseas §1, Eurostat H2 2024 × 1.08 FX (E)]; PUE 1.10
+# (hyperscale, Google 2023 [overseas §2]) and 1.25 (Epoch non-hyperscale default [overseas §2]). Each sits in an overseas
+# grid region of its own with one gas aggregate behind it (1 GW, ESTIMATE: the local grid, never short here).
+OVERSEAS = [  # (hub, region, lat, lon, users, usd/MWh, pue, note)
+ ("us-ashburn", "us_virginia", 39.04, -77.49, ["north_america", "latam_other"], 89.2, 1.10, "Ashburn VA; EIA VA industrial 2023; Google PUE 1.10"),
+ ("eu-frankfurt", "de_hesse", 50.11, 8.68, ["europe"], 216.0, 1.25, "Frankfurt; Eurostat DE industrial H2 2024 (E FX); Epoch PUE 1.25"),
+]
+def foreign_hosting():
+    text = base.replace("name: china-token-supply-chain", "name: foreign-hosting", 1)
+    text = retitle(text, "foreign-hosting.yaml", """Foreign users served by hosts outside China too: Ashburn (Virginia) and Frankfurt.
+Question: with all of the foreign users' Chinese-model tokens (not only the half served from China, ESTIMATE) and
+overseas hosts sized for half of their peak, which share of the foreign tokens still crosses into China (summary.json
+network.foreignTokensIntoChinaShare), and what do the cables carry? Latency-first sends real-time work to the nearest
+host with a short queue (overseas first), batch to the nearest western hub (in China).""")
+    lines = text.split("\n")
+    out, user = [], None
+    demand_scale = 1 / CHINA_SERVED_SHARE
+    for line in lines:
+        if line.startswith("  - id: "):
+            user = line.split()[2]
+        if user in FOREIGN_SHARE and line.startswith("    bundles_per_second: "):
+            line = f"    bundles_per_second: {float(line.split()[1]) * demand_scale:.4g}   # × {demand_scale:g}: all of its Chinese-model tokens (ESTIMATE, see the header)"
+        out.append(line)
+        if line == "regions:":
+            for hub, region, la, lo, users_, usd, pue, note in OVERSEAS:
+                out.append(f"  - {{id: {region}, background_load: 0 MW, utc_offset: {-5 if region == 'us_virginia' else 1}}}   # overseas grid region of {hub} (its load is the hub's)")
+        if line == "plants:":
+            for hub, region, la, lo, users_, usd, pue, note in OVERSEAS:
+                out.append(f"  - {{id: {region}_grid, region: {region}, type: gas, capacity: 1 GW, lat: {la}, lon: {lo}, marginal_cost: 60, carbon: 400}}   # ESTIMATE: the local grid behind the host")
+        if line == "hubs:":
+            for hub, region, la, lo, users_, usd, pue, note in OVERSEAS:
+                share = sum(FOREIGN_SHARE[u] for u in users_)
+                tokens_per_s = FOREIGN_TOKENS_PER_DAY * demand_scale * share / DAY_S * DIURNAL_PEAK_TO_MEAN * 0.5
+                replicas = max(1, round(serving_catalogue.replicas_per_unit("east", tokens_per_s, "h800")))
+                out.append(f"  - {{id: {hub}, region: {region}, role: east, location: overseas, lat: {la}, lon: {lo}, accelerator: h800, replicas: {replicas}, simulated_replicas: 1,")
+                out.append(f"     pue: {pue}, electricity_price: {usd}}}   # half of {'+'.join(users_)}'s peak ({tokens_per_s / 1e6:.2f} M tokens/s) at 70 % load; {note}")
+        if user in FOREIGN_SHARE and line == "    routes:":
+            la, lo, _ = USER_CENTRES[user]
+            for hub, region, hla, hlo, users_, usd, pue, note in OVERSEAS:
+                if user in users_:
+                    why = "users' centre → host, great circle (ESTIMATE" + ("; crosses the sea, not modelled as a cable)" if user == "latam_other" else ")")
+                    out.append(f"      - {{hub: {hub}, terrestrial: {ms((la, lo), (hla, hlo))} ms}}   # {why}")
+    write("foreign-hosting.yaml", "\n".join(out))
+foreign_hosting()
 
 variant("gobi-dust-storm.yaml", "gobi-dust-storm",
 """A Gobi dust storm cuts solar output in Gansu, Ningxia and Inner Mongolia by 70 % for 10 hours.

@@ -36,8 +36,9 @@ public static class GridActorsApp
                 .WithDescription("Re-run a completed run's scenario and seed with its journaled injections and check that the digest is reproduced.")
                 .WithExample("replay", "RUN");
             config.AddCommand<SweepCommand>("sweep")
-                .WithDescription("N−1 contingency sweep: the base case plus one run per single component out, in parallel worker processes; ranks the components by impact.")
-                .WithExample("sweep", "scenarios/china-token-supply-chain.yaml", "--contingency", "n-1", "--kinds", "cable,link", "--parallel", "2");
+                .WithDescription("N−1 / N−2 contingency sweep: the base case plus one run per single component (or pair of components) out, in parallel worker processes; ranks them by impact.")
+                .WithExample("sweep", "scenarios/china-token-supply-chain.yaml", "--contingency", "n-1", "--kinds", "cable,link", "--parallel", "2")
+                .WithExample("sweep", "scenarios/china-token-supply-chain.yaml", "--contingency", "n-2", "--kinds", "cable,landing-station", "--top", "8", "--parallel", "2");
             config.AddCommand<ReportCommand>("report")
                 .WithDescription("Write a run's self-contained report.html (charts, fault timeline, topology map); every run writes one at its end.")
                 .WithExample("report", "RUN");

@@ -21,6 +21,8 @@ internal sealed record CarbonInfo(double? GPerMillionTokens, double? MarginalGPe
 
 internal sealed class RunSummary
 {
+    /// <summary>Cables' load and losses (summary.json <c>network</c>; null in older folders and without cables).</summary>
+    public Format.NetworkSummary? Network { get; init; }
     public string? Digest { get; init; }
     public double? Events { get; init; }
     public double? GeneratedMWh { get; init; }

@@ -48,19 +48,19 @@ public static class ReportBuilder
 
     /// <summary>Writes SWEEPDIR/report.html: the base run's report sections plus a "N−1 contingency ranking" section built
     /// from SWEEPDIR/sweep.csv and SWEEPDIR/sweep-regions.csv; baseRunDir is the base case's run folder.</summary>
-    public static string WriteSweepReport(string sweepDir, string baseRunDir)
+    public static string WriteSweepReport(string sweepDir, string baseRunDir, string contingency = "N−1")
     {
         if (string.IsNullOrWhiteSpace(sweepDir) || !Directory.Exists(sweepDir)) throw new ReportException($"sweep folder {sweepDir}: directory not found");
         var sweep = SweepData.Load(sweepDir);
         var d = RunLoader.Load(baseRunDir);
-        var toc = new List<(string, string)> { ("sweep", "N−1 ranking") };
+        var toc = new List<(string, string)> { ("sweep", $"{contingency} ranking") };
         toc.AddRange(RunReport.Toc);
-        var header = RunReport.Header(d, "GridActors N−1 contingency sweep", $"<span><b>sweep</b> {Html.E(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(sweepDir))))} ({sweep.Rows.Count} contingencies)</span>");
+        var header = RunReport.Header(d, $"GridActors {contingency} contingency sweep", $"<span><b>sweep</b> {Html.E(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(sweepDir))))} ({sweep.Rows.Count} contingencies)</span>");
         var body = new StringBuilder();
-        body.Append(SweepReport.Section(sweep));
+        body.Append(SweepReport.Section(sweep, contingency));
         body.Append("<p class=\"intro\">Below: the base case's run report.</p>\n");
         body.Append(RunReport.Body(d));
-        var html = Html.Page($"GridActors N−1 sweep — {d.Info.RunId}", header + RunReport.Nav(toc), body.ToString());
+        var html = Html.Page($"GridActors {contingency} sweep — {d.Info.RunId}", header + RunReport.Nav(toc), body.ToString());
         return Write(Path.Combine(sweepDir, "report.html"), html);
     }
 

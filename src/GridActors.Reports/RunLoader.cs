@@ -68,6 +68,7 @@ internal static class RunLoader
 
     private static RunSummary ReadSummary(SummaryFile s) => new()
     {
+        Network = s.Network,
         Digest = s.Digest,
         Events = s.Events,
         GeneratedMWh = s.Energy?.GeneratedMWh,

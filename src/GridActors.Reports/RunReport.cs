@@ -13,7 +13,7 @@ internal static class RunReport
     public static readonly (string Id, string Title)[] Toc =
     [
         ("generation", "Generation"), ("links", "UHV links"), ("hubs", "Hubs"), ("tokens", "Tokens"), ("latency", "Latency"),
-        ("slo", "SLO"), ("cost", "Cost"), ("carbon", "Carbon"), ("batch", "Batch work"), ("faults", "Faults"), ("map", "Map"), ("calibration", "Calibration"),
+        ("slo", "SLO"), ("cost", "Cost"), ("carbon", "Carbon"), ("batch", "Batch work"), ("faults", "Faults"), ("map", "Map"), ("cables", "Cables"), ("calibration", "Calibration"),
     ];
 
     public static string Header(RunData d, string heading, string? extraMeta = null)
@@ -85,8 +85,28 @@ internal static class RunReport
         sb.Append(BatchWork(d));
         sb.Append(Faults(d));
         sb.Append(Map(d));
+        sb.Append(Cables(d));
         sb.Append(CalibrationTargets(d));
         return sb.ToString();
+    }
+
+    /// <summary>Each cable's load and losses over the run (summary.json <c>network</c>; hourly rows in cables.csv).</summary>
+    private static string Cables(RunData d)
+    {
+        if (d.Summary.Network is not { } n)
+            return Section("cables", "12. Cables", "<p class=\"intro\">This run folder has no cable summary (no cables, or written before issue 17).</p>\n");
+        var rows = n.Cables.OrderByDescending(c => c.Value.PeakUtilisation).ThenBy(c => c.Key, StringComparer.Ordinal).Select(c => (IReadOnlyList<string>)
+        [
+            E(c.Key), Pct(c.Value.MeanUtilisation, "0.0"), Pct(c.Value.PeakUtilisation, "0.0"), Num(c.Value.MaxAddedLatencyMs, "#,0.##"), Si(c.Value.Requests),
+            Si(c.Value.DroppedCongestion), Si(c.Value.LostToCut), Si(c.Value.DroppedPathDown), Num(c.Value.HoursCut, "0"),
+        ]);
+        var table = Table(["cable", "mean utilisation", "peak utilisation", "max added latency ms (hour mean, round trip)", "requests carried",
+            "dropped: congestion", "lost to a cut", "dropped: landing station / segment down", "hours cut"], rows, numeric: Cols(1, 2, 3, 4, 5, 6, 7, 8));
+        string intro = $"Utilisation = (background + background rerouted from cut cables of the same corridor + AI traffic) ÷ design capacity; each crossing waits " +
+            $"Q·ρ/(1−ρ) (M/M/1, capped), and beyond capacity the excess share of requests is dropped (congestion). Bytes of requests put on cables: " +
+            $"{Charts.Si(n.BytesSent)}B, carried {Charts.Si(n.BytesCarried)}B, dropped {Charts.Si(n.BytesDropped)}B. Hourly rows: cables.csv." +
+            (n.ForeignTokens is double ft && ft > 0 ? $" Foreign users' tokens: {Charts.Si(ft)}, of which {Pct(n.ForeignTokensIntoChinaShare, "0.0")} crossed into China (the rest served by overseas hosts)." : "");
+        return Section("cables", "12. Cables", table, intro);
     }
 
     private static string FaultNote(RunData d) => d.Faults.Count == 0 ? "" : " Red bands: faults (begin → end), labelled with kind and target.";
@@ -318,7 +338,7 @@ internal static class RunReport
     {
         var targets = d.Summary.Calibration;
         if (targets.Count == 0)
-            return Section("calibration", "12. Calibration",
+            return Section("calibration", "13. Calibration",
                 "<p class=\"intro\" data-calibration=\"none\">This scenario has no calibration targets (no <code>calibration:</code> section in its file).</p>\n");
         var rows = targets.Select(c => (IReadOnlyList<string>)
         [
@@ -326,7 +346,7 @@ internal static class RunReport
             c.Pass ? "<span class=\"pass\">pass</span>" : "<span class=\"miss\">MISS</span>", E(c.Source),
         ]);
         int met = targets.Count(c => c.Pass);
-        return Section("calibration", "12. Calibration",
+        return Section("calibration", "13. Calibration",
             Table(["target", "metric", "scope", "model", "band", "result", "source"], rows, numeric: Cols(3), attrs: "data-table=\"calibration\""),
             $"The scenario's calibration targets evaluated on this run (summary.json): <b>{met} of {targets.Count}</b> within their band. " +
             "Energy metrics cover complete dispatch intervals; a target without a value had nothing to be computed from and counts as missed.");

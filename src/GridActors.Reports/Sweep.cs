@@ -50,14 +50,16 @@ internal static class SweepReport
 {
     public const int TopBars = 20;
 
-    public static string Section(SweepData s)
+    /// <summary>The section for a sweep of <paramref name="label"/> contingencies (N−1: single outages; N−2: pairs).</summary>
+    public static string Section(SweepData s, string label = "N−1")
     {
+        bool pairs = label != "N−1";
         var sb = new StringBuilder();
         var top = s.Rows.Take(TopBars).ToList();
         var bars = Charts.Bars("sweep-impact", "Impact score", "impact score", top.Select(r => $"{r.Rank}. {r.Kind} {r.Component}").ToList(),
             [new BarSet("impact score", top.Select(r => r.ImpactScore).ToList(), "#c0392b")], horizontal: true, labels: true, labelFormat: "{0:0.###}",
             height: Math.Max(160, 60 + 22 * top.Count));
-        sb.Append(Figure(bars, $"Impact score of the {top.Count} highest-ranked contingencies (of {s.Rows.Count}); rank 1 is the worst single outage."));
+        sb.Append(Figure(bars, $"Impact score of the {top.Count} highest-ranked contingencies (of {s.Rows.Count}); rank 1 is the worst {(pairs ? "pair of outages" : "single outage")}."));
 
         sb.Append("<h3>Ranking</h3>\n");
         var rows = s.Rows.Select(r => (IReadOnlyList<string>)
@@ -71,8 +73,8 @@ internal static class SweepReport
 
         sb.Append("<h3>p99 change by contingency and user region (ms)</h3>\n");
         sb.Append(HeatMap(s));
-        return Html.Section("sweep", "N−1 contingency ranking", sb.ToString(),
-            $"{s.Rows.Count} single-component outages, each run against the base case below, ranked by impact score (top first).");
+        return Html.Section("sweep", $"{label} contingency ranking", sb.ToString(),
+            $"{s.Rows.Count} {(pairs ? "pairs of component outages (kinds and components joined by '+')" : "single-component outages")}, each run against the base case below, ranked by impact score (top first).");
     }
 
     private static string SignedPp(double v) => double.IsFinite(v) ? (v * 100).ToString("+0.00;−0.00;0", CultureInfo.InvariantCulture) + " pp" : "—";

@@ -386,6 +386,47 @@ public sealed class Ref<T>(string key, string help, EntityKind kind, Func<T, str
     internal override YamlOut? Write(T spec) => get(spec) is string v ? new YamlScalar(v) : null;
 }
 
+/// <summary>A list of references to entities of any of <paramref name="kinds"/> defined earlier in the file (a route's
+/// landing stations and segments). Absent: an empty list (not written).</summary>
+public sealed class RefList<T>(string key, string help, IReadOnlyList<EntityKind> kinds, Func<T, IReadOnlyList<string>> get, Func<T, IReadOnlyList<string>, T> set)
+    : Param<T>(key, help)
+{
+    public IReadOnlyList<EntityKind> Kinds { get; } = kinds;
+
+    public override string Shape => $"list of {string.Join(" or ", Kinds.Select(k => k.Noun))} ids";
+    public override string? DefaultText => "none";
+
+    internal override T Read(T spec, YamlNode? node, ReadContext ctx)
+    {
+        if (node is null) return set(spec, []);
+        if (node is not YamlSequenceNode seq)
+        {
+            ctx.Error(node, $"'{Key}' must be a list of {string.Join(" or ", Kinds.Select(k => k.Noun))} ids");
+            return spec;
+        }
+        var ids = new List<string>();
+        foreach (var child in seq.Children)
+        {
+            if (child is not YamlScalarNode { Value: { } value })
+            {
+                ctx.Error(child, $"each entry of '{Key}' must be an id");
+                continue;
+            }
+            if (!Kinds.Any(k => ctx.Known(k, value)))
+            {
+                var near = Kinds.SelectMany(ctx.KnownIds).OrderBy(k => ParameterSet.Levenshtein(value, k)).ThenBy(k => k, StringComparer.Ordinal).FirstOrDefault();
+                var hint = near is not null && ParameterSet.Levenshtein(value, near) <= Math.Max(2, value.Length / 3) ? $"; did you mean '{near}'?" : "";
+                ctx.Error(child, $"'{Key}' refers to unknown {string.Join(" or ", Kinds.Select(k => k.Noun))} '{value}'{hint}");
+            }
+            else if (ids.Contains(value, StringComparer.Ordinal)) ctx.Error(child, $"'{Key}' lists '{value}' twice");
+            ids.Add(value);
+        }
+        return set(spec, ids);
+    }
+
+    internal override YamlOut? Write(T spec) => get(spec) is { Count: > 0 } ids ? new YamlList([.. ids.Select(v => (YamlOut)new YamlScalar(v))]) : null;
+}
+
 /// <summary>One of a few named values (a plant type, a hub's role, a routing policy).</summary>
 public sealed class Choice<T, TValue>(string key, string help, IReadOnlyList<(string Name, TValue Value)> options, Func<T, TValue> get, Func<T, TValue, T> set)
     : Param<T>(key, help)

@@ -19,7 +19,7 @@ public sealed record Scenario(string Path, string Hash, SupplyChainSpec Spec, lo
 
     public string Counts =>
         $"{Spec.Plants.Count} plants, {Spec.Regions.Count} regions, {Spec.Links.Count} links, {Spec.Hubs.Count} hubs, " +
-        $"{Spec.Cables.Count} cables, {Spec.Users.Count} user regions, {Spec.Faults.Count} faults" +
+        $"{Spec.Cables.Count} cables, {(Spec.LandingStations.Count + Spec.Segments.Count > 0 ? $"{Spec.LandingStations.Count} landing stations, {Spec.Segments.Count} segments, " : "")}{Spec.Users.Count} user regions, {Spec.Faults.Count} faults" +
         (Spec.Storage.Count > 0 ? $", {Spec.Storage.Count} storages" : "");
 }
 

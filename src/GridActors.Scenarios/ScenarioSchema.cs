@@ -63,7 +63,21 @@ public static class ScenarioSchema
             { Unit = "USD", Default = 0.001, Bounds = Bounds.NonNegative(1e6) },
         new Duration<ScenarioSettings>("hub_status_period", "how often hubs publish their status to user regions", d => d.Spec.HubStatusPeriodMicros, (d, v) => d with { Spec = d.Spec with { HubStatusPeriodMicros = v } })
             { Default = 10 * SimTime.MicrosPerSecond, Min = 1000, Max = Day },
+        new Number<ScenarioSettings>("bytes_per_token", "bytes a token costs on a cable, request and response together (0: AI traffic does not load cables)", d => d.Spec.Network.BytesPerToken, (d, v) => WithNet(d, n => n with { BytesPerToken = v!.Value }))
+            { Unit = "B", Default = 0, Bounds = Bounds.NonNegative(1e6) },
+        new Duration<ScenarioSettings>("convergence", "routing convergence: time from a cable, landing station or segment going down (or back) to user regions routing around it", d => d.Spec.Network.ConvergenceMicros, (d, v) => WithNet(d, n => n with { ConvergenceMicros = v }))
+            { Default = 0, Min = 0, Max = Day },
+        new Profile<ScenarioSettings>("background_profile", "24 multipliers of cables' background traffic by UTC hour", d => d.Spec.Network.BackgroundProfile, (d, v) => WithNet(d, n => n with { BackgroundProfile = v })),
+        new Number<ScenarioSettings>("background_reroute", "share of a cut cable's background traffic that moves to the surviving cables of its group", d => d.Spec.Network.BackgroundReroute, (d, v) => WithNet(d, n => n with { BackgroundReroute = v!.Value }))
+            { Dimension = Dimension.Fraction, Default = 0, Bounds = Bounds.Share },
+        new Duration<ScenarioSettings>("queueing_delay", "queueing term Q of a cable crossing: it waits Q × ρ / (1 − ρ) at utilisation ρ (M/M/1)", d => d.Spec.Network.QueueingMicros, (d, v) => WithNet(d, n => n with { QueueingMicros = v }))
+            { Default = NetworkSpec.Default.QueueingMicros, Min = 0, Max = Day },
+        new Duration<ScenarioSettings>("max_queueing_delay", "cap of a crossing's queueing delay (full buffers); beyond capacity traffic is dropped (congestion)", d => d.Spec.Network.MaxQueueingMicros, (d, v) => WithNet(d, n => n with { MaxQueueingMicros = v }))
+            { Default = NetworkSpec.Default.MaxQueueingMicros, Min = 0, Max = Day },
     ]);
+
+    private static ScenarioSettings WithNet(ScenarioSettings d, Func<NetworkSpec, NetworkSpec> change) =>
+        d with { Spec = d.Spec with { Network = change(d.Spec.Network) } };
 
     private static BatchSchedulerSpec BatchOf(ScenarioSettings d) => d.Spec.Batch ?? BatchSchedulerSpec.Default;
 
@@ -257,6 +271,8 @@ public static class ScenarioSchema
             { Dimension = Dimension.Duration, Unit = "ms", Default = 60_000, Bounds = Bounds.Positive(86_400_000) },
         new Choice<HubSpec, HubPricing?>("pricing", "what this hub pays for electricity: tariff ('electricity_price') or locational (its region's price of the interval the energy is drawn in)",
             PricingOptions, h => h.Pricing, (h, v) => h with { Pricing = v }) { Absent = "the top-level 'hub_pricing'" },
+        new Choice<HubSpec, bool>("location", "china, or overseas: a host outside China (its region is an overseas grid); foreign users it serves do not cross into China",
+            [("china", false), ("overseas", true)], h => h.Overseas, (h, v) => h with { Overseas = v }) { Default = "china", OmitDefault = true },
     ])
     {
         Check = h => h.Accelerator is not null
@@ -353,6 +369,32 @@ public static class ScenarioSchema
             { Default = 1.35, Bounds = Bounds.Within(1, 10) },
         new Number<CableSpec>("capacity", "design capacity", c => c.CapacityTbps, (c, v) => c with { CapacityTbps = v!.Value })
             { Dimension = Dimension.DataRate, Unit = "Tbps", Default = 10, Bounds = Bounds.Positive(10_000) },
+        new Number<CableSpec>("background", "mean share of the design capacity used by non-AI traffic (shaped by network.background_profile)", c => c.BackgroundShare, (c, v) => c with { BackgroundShare = v!.Value })
+            { Dimension = Dimension.Fraction, Default = 0, Bounds = Bounds.Within(0, 10) },
+        new Text<CableSpec>("group", "corridor (e.g. trans-pacific): a cut member's background traffic moves to the surviving members (network.background_reroute)", c => c.Group, (c, v) => c with { Group = v })
+            { Absent = "none (its background is lost with it)" },
+        new Duration<CableSpec>("repair", "how long a cut lasts when the fault gives no duration (0: to the end of the run)", c => c.RepairMicros, (c, v) => c with { RepairMicros = v })
+            { Default = 0, Min = 0, Max = MaxHorizonMicros },
+    ]);
+
+    public static readonly ParameterSet<LandingStationSpec> LandingStation = new("a landing station", new LandingStationSpec("", null, null, 0),
+    [
+        new Id<LandingStationSpec>("id", "landing station id", EntityKinds.LandingStation, x => x.Id, (x, v) => x with { Id = v }) { Required = true },
+        new Number<LandingStationSpec>("lat", "latitude (for maps)", x => x.Lat, (x, v) => x with { Lat = v })
+            { Unit = "°", Optional = true, Absent = "not on the map", Bounds = Bounds.Within(-90, 90) },
+        new Number<LandingStationSpec>("lon", "longitude (for maps)", x => x.Lon, (x, v) => x with { Lon = v })
+            { Unit = "°", Optional = true, Absent = "not on the map", Bounds = Bounds.Within(-180, 180) },
+        new Duration<LandingStationSpec>("repair", "how long a failure lasts when the fault gives no duration (0: to the end of the run)", x => x.RepairMicros, (x, v) => x with { RepairMicros = v })
+            { Default = 0, Min = 0, Max = MaxHorizonMicros },
+    ]);
+
+    public static readonly ParameterSet<SegmentSpec> Segment = new("a segment", new SegmentSpec("", 0, 0),
+    [
+        new Id<SegmentSpec>("id", "segment id", EntityKinds.Segment, x => x.Id, (x, v) => x with { Id = v }) { Required = true },
+        new Number<SegmentSpec>("length", "fibre length (adds its propagation delay to every route through it)", x => x.LengthKm, (x, v) => x with { LengthKm = v!.Value })
+            { Dimension = Dimension.Length, Unit = "km", Required = true, Bounds = Bounds.Positive(MaxKm) },
+        new Duration<SegmentSpec>("repair", "how long a cut lasts when the fault gives no duration (0: to the end of the run)", x => x.RepairMicros, (x, v) => x with { RepairMicros = v })
+            { Default = 0, Min = 0, Max = MaxHorizonMicros },
     ]);
 
     public static readonly ParameterSet<RouteSpec> Route = new("a route", new RouteSpec("", null, 0, null),
@@ -363,9 +405,12 @@ public static class ScenarioSchema
             { Dimension = Dimension.Duration, Unit = "ms", Default = 1, Bounds = Bounds.Positive(10_000) },
         new Number<RouteSpec>("cable_km", "distance travelled on the cable", r => r.CableKm, (r, v) => r with { CableKm = v })
             { Dimension = Dimension.Length, Unit = "km", Optional = true, Absent = "the cable's length", Bounds = Bounds.Positive(MaxKm) },
+        new RefList<RouteSpec>("via", "landing stations and segments passed besides the cable, from the users' side (a failure of any cuts the route; a segment's length adds to its delay)",
+            [EntityKinds.LandingStation, EntityKinds.Segment], r => r.Via, (r, v) => r with { Via = v }),
     ])
     {
-        Check = r => r.CableKm is not null && r.Cable is null ? [("cable_km", "'cable_km' needs a 'cable'")] : [],
+        Check = r => r.CableKm is not null && r.Cable is null ? [("cable_km", "'cable_km' needs a 'cable'")]
+            : r.Via.Count > 0 && r.Cable is null ? [("via", "'via' needs a 'cable' (landing stations and segments are checked by the cable's entity)")] : [],
     };
 
     public static readonly ParameterSet<UserRegionSpec> User = new("a user region", new UserRegionSpec("", 0, 0, 0, 0, 0, 0, 0, [], null, true),
@@ -426,7 +471,7 @@ public static class ScenarioSchema
     public static readonly ParameterSet<FaultSpec> Fault = new("a fault", new FaultSpec("", "", 0, 0),
     [
         new Text<FaultSpec>(FaultFields.Kind, string.Join(", ", FaultKinds.Infos.Select(k => k.Name)), f => f.Kind, (f, v) => f with { Kind = v }) { Required = true },
-        new Text<FaultSpec>(FaultFields.Target, "id of the plant, link, cable, hub or user region (or 'all' for demand spikes)", f => f.Target, (f, v) => f with { Target = v }) { Required = true },
+        new Text<FaultSpec>(FaultFields.Target, "id of the plant, link, cable, hub, landing station, segment or user region (or 'all' for demand spikes)", f => f.Target, (f, v) => f with { Target = v }) { Required = true },
         new Duration<FaultSpec>(FaultFields.Start, "start time after the run start (before the horizon)", f => f.StartMicros, (f, v) => f with { StartMicros = v })
             { Required = true, BoundsDoc = "[0, horizon)" },
         new Duration<FaultSpec>(FaultFields.Duration, "how long it lasts (0 = until the end)", f => f.DurationMicros, (f, v) => f with { DurationMicros = v })
@@ -578,6 +623,10 @@ public static class ScenarioSchema
             },
         },
         new Items<ScenarioSettings, CableSpec>("cables", "subsea and cross-border cables", Cable, d => d.Spec.Cables, (d, v) => d with { Spec = d.Spec with { Cables = v } }),
+        new Items<ScenarioSettings, LandingStationSpec>("landing_stations", "cable landing stations routes pass through (shared points of failure)", LandingStation,
+            d => d.Spec.LandingStations, (d, v) => d with { Spec = d.Spec with { LandingStations = v } }),
+        new Items<ScenarioSettings, SegmentSpec>("segments", "terrestrial segments routes pass through: backhaul, cross-border fibre (shared points of failure)", Segment,
+            d => d.Spec.Segments, (d, v) => d with { Spec = d.Spec with { Segments = v } }),
         new Items<ScenarioSettings, UserRegionSpec>("users", "user regions and their routes", User, d => d.Spec.Users, (d, v) => d with { Spec = d.Spec with { Users = v } })
         {
             ItemCheck = d =>

@@ -84,11 +84,13 @@ public static class ScenarioWriter
             Storage = copies.SelectMany(i => s.Storage.Select(x => x with { Id = C(x.Id, i), Region = C(x.Region, i) })).ToList(),
             Links = copies.SelectMany(i => s.Links.Select(l => l with { Id = C(l.Id, i), From = C(l.From, i), To = C(l.To, i) })).ToList(),
             Hubs = copies.SelectMany(i => s.Hubs.Select(h => h with { Id = C(h.Id, i), Region = C(h.Region, i) })).ToList(),
-            Cables = copies.SelectMany(i => s.Cables.Select(c => c with { Id = C(c.Id, i) })).ToList(),
+            Cables = copies.SelectMany(i => s.Cables.Select(c => c with { Id = C(c.Id, i), Group = c.Group is null ? null : C(c.Group, i) })).ToList(),
+            LandingStations = copies.SelectMany(i => s.LandingStations.Select(x => x with { Id = C(x.Id, i) })).ToList(),
+            Segments = copies.SelectMany(i => s.Segments.Select(x => x with { Id = C(x.Id, i) })).ToList(),
             Users = copies.SelectMany(i => s.Users.Select(u => u with
             {
                 Id = C(u.Id, i),
-                Routes = u.Routes.Select(r => r with { Hub = C(r.Hub, i), Cable = r.Cable is null ? null : C(r.Cable, i) }).ToList(),
+                Routes = u.Routes.Select(r => r with { Hub = C(r.Hub, i), Cable = r.Cable is null ? null : C(r.Cable, i), Via = [.. r.Via.Select(v => C(v, i))] }).ToList(),
             })).ToList(),
             // A fault on "all" user regions already reaches every copy: keep it once.
             Faults = s.Faults.Where(f => f.Target == "all")

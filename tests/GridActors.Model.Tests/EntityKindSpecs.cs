@@ -13,7 +13,10 @@ public class EntityKindSpecs
         {
             Storage = [Storage("ningxia-battery", "ningxia", StorageType.Battery, 100, 400)],
             Batch = BatchSchedulerSpec.Default,
+            LandingStations = [new LandingStationSpec("nanhui", null, null, 0)],
+            Segments = [new SegmentSpec("shanghai_backhaul", 100, 0)],
         };
+        spec = spec with { Users = [spec.Users[0], spec.Users[1] with { Routes = [spec.Users[1].Routes[0] with { Via = ["nanhui", "shanghai_backhaul"] }, spec.Users[1].Routes[1]] }, spec.Users[2]] };
         var model = new SupplyChainModel(spec);
         var result = new SequentialExecutor().Run(model, Settings(1 * Hour));
         var seen = new HashSet<EntityKind>();
@@ -48,11 +51,12 @@ public class EntityKindSpecs
     [Fact]
     public void Every_fault_kind_targets_exactly_one_entity_kind_and_reaches_an_entity_of_it()
     {
-        var model = new SupplyChainModel(Small());
+        var model = new SupplyChainModel(Small() with { LandingStations = [new LandingStationSpec("nanhui", null, null, 0)], Segments = [new SegmentSpec("shanghai_backhaul", 100, 0)] });
         var targets = new Dictionary<FaultKind, string>
         {
             [FaultKind.PlantOutage] = "ningxia-coal", [FaultKind.LinkTrip] = "lingzhou-shaoxing", [FaultKind.CableCut] = "apg",
-            [FaultKind.HubFailure] = "yrd", [FaultKind.DemandSpike] = "ne_asia",
+            [FaultKind.HubFailure] = "yrd", [FaultKind.DemandSpike] = "ne_asia", [FaultKind.LandingStationFailure] = "nanhui",
+            [FaultKind.SegmentCut] = "shanghai_backhaul",
         };
         foreach (var info in FaultKinds.Infos)
         {

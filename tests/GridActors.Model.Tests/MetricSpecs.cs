@@ -18,7 +18,12 @@ public class MetricSpecs
             new FaultSpec("cable-cut", "apg", 60 * Minute, 20 * Minute),
             new FaultSpec("plant-outage", "ningxia-coal", 15 * Minute, 30 * Minute, Fraction: 0.5),
             new FaultSpec("link-trip", "lingzhou-shaoxing", 70 * Minute, 10 * Minute),
-            new FaultSpec("cable-cut", "ncp", 65 * Minute, 10 * Minute));   // with APG cut too, North America has no route
+            new FaultSpec("cable-cut", "ncp", 65 * Minute, 10 * Minute),    // with APG cut too, North America has no route
+            new FaultSpec("landing-station-failure", "nanhui", 85 * Minute, 10 * Minute),   // North-East Asia's APG route lands there
+            new FaultSpec("segment-cut", "shanghai_backhaul", 100 * Minute, 5 * Minute));
+        // Cables: NCP and APG in one group, APG at 70 % background and NCP at 50 %, all of it rerouted: while NCP is cut APG
+        // runs at (7 + 5) / 10 = 1.2 and drops a sixth of its requests for congestion; requests on a cable when it is cut are
+        // lost in flight; convergence of 20 s lets regions send into a cut cable (cable-cut drops).
         // Start-ups: the Ningxia coal restarts the units lost in its outage.
         var replicas = ServingHubSpecs.SmallOnReplicas(cohort: 16, replicas: 4, simulated: 1);
         return small with
@@ -33,7 +38,14 @@ public class MetricSpecs
             Plants = [.. small.Plants.Select(p => p.Id == "ningxia-coal" ? p with { StartupCostUsdPerMW = 10 } : p)],
             // Batch held to a 20-minute deadline and released only then (late); at 65–75 min North America's is dropped.
             Batch = BatchSchedulerSpec.Default with { Policy = BatchPolicy.GreenAware, Shift = BatchShift.Time, DeadlineMicros = 20 * Minute, SlackMicros = 0 },
-        };
+            Cables = [small.Cables[0] with { BackgroundShare = 0.7, Group = "pacific" }, small.Cables[1] with { BackgroundShare = 0.5, Group = "pacific" }],
+            LandingStations = [new LandingStationSpec("nanhui", null, null, 0)],
+            Segments = [new SegmentSpec("shanghai_backhaul", 100, 0)],
+            Network = NetworkSpec.Default with { BytesPerToken = 150, ConvergenceMicros = 20_000_000, BackgroundReroute = 1 },
+        } is var s ? s with
+        {
+            Users = [s.Users[0], s.Users[1] with { Routes = [.. s.Users[1].Routes.Select(r => r with { Via = ["nanhui", "shanghai_backhaul"] })] }, s.Users[2]],
+        } : null!;
     }
 
     [Fact]

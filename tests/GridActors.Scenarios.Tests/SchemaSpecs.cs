@@ -26,7 +26,9 @@ public class SchemaSpecs
             new FaultSpec("cable-cut", "apg", 7, 90 * Minute + 1),
             new FaultSpec("hub-failure", "yrd", 1 * Hour, 15 * Minute, Fraction: 0.1 + 0.2),
             new FaultSpec("demand-spike", "all", 10 * Minute, 2 * Hour, Multiplier: 2.5, RampMicros: 1_234_567),
-            new FaultSpec("demand-spike", "ne_asia", 0, 0, Multiplier: 0.75));
+            new FaultSpec("demand-spike", "ne_asia", 0, 0, Multiplier: 0.75),
+            new FaultSpec("landing-station-failure", "lingang", 25 * Minute, 0),
+            new FaultSpec("segment-cut", "shanghai_backhaul", 2 * Hour, 30 * Minute));
         var profile = Enumerable.Range(0, 24).Select(h => 0.7 + h * 0.0123456789).ToArray();
         return s with
         {
@@ -68,10 +70,18 @@ public class SchemaSpecs
             ],
             Hubs =
             [
-                s.Hubs[0] with { Pue = 1.234567, QueueLimit = 777, Pricing = HubPricing.Tariff },
+                s.Hubs[0] with { Pue = 1.234567, QueueLimit = 777, Pricing = HubPricing.Tariff, Overseas = true },
                 s.Hubs[1] with { Accelerator = "h800-pd", Replicas = 7, SimulatedReplicas = 3, MaxWaitMicros = 12_345_000, Servers = 0, TokensPerSecondPerServer = 0, IdleMWPerServer = 0, FullMWPerServer = 0 },
             ],
-            Cables = [s.Cables[0] with { RouteFactor = 1.4, CapacityTbps = 12.5 }, s.Cables[1]],
+            Cables =
+            [
+                s.Cables[0] with { RouteFactor = 1.4, CapacityTbps = 12.5, BackgroundShare = 0.1 + 0.2, Group = "asia pacific", RepairMicros = 21 * 24 * Hour + 7 },
+                s.Cables[1] with { Group = "asia pacific" },
+            ],
+            LandingStations = [new LandingStationSpec("lingang", 30.9, 121.9, 3 * 24 * Hour), new LandingStationSpec("nanhui", null, null, 0)],
+            Segments = [new SegmentSpec("shanghai_backhaul", 123.4, 12 * Hour + 1)],
+            Network = new NetworkSpec(BytesPerToken: 150.5, ConvergenceMicros: 90_000_001, BackgroundProfile: profile, BackgroundReroute: 0.1 + 0.6,
+                QueueingMicros: 1_500, MaxQueueingMicros: 250_000),
             Users =
             [
                 s.Users[0] with
@@ -86,7 +96,7 @@ public class SchemaSpecs
                 },
                 s.Users[1] with
                 {
-                    Routes = [s.Users[1].Routes[0] with { CableKm = 9876.5, TerrestrialMs = 2.3456 }, s.Users[1].Routes[1]],
+                    Routes = [s.Users[1].Routes[0] with { CableKm = 9876.5, TerrestrialMs = 2.3456, Via = ["lingang", "shanghai_backhaul"] }, s.Users[1].Routes[1] with { Via = ["nanhui"] }],
                     TracePath = ShippedTrace, TraceRows = TraceFile.Load(ShippedTrace).Rows, TraceReplay = true, TraceCacheHit = 0.25,
                     PriceInputUsdPerM = 0.55, PriceCachedInputUsdPerM = 0.14, PriceOutputUsdPerM = 2.19,
                 },

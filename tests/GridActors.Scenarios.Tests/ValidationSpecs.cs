@@ -32,7 +32,7 @@ public class ValidationSpecs
         { "{kind: cable-cut, target: apg, start: 1 h, duration: -2 h}", "duration: ^-2 h", "'duration' must not be negative" },
         { "{kind: cable-cut, target: apg, start: 7 h}", "start: ^7 h", "fault starts at 7 h, outside the horizon of 6 h" },
         { "{kind: hub-failure, target: atlantis, start: 1 h}", "target: ^atlantis", "hub-failure: no hub named 'atlantis' in scenario small (known: zhongwei, yrd)" },
-        { "{kind: meteor, target: apg, start: 1 h}", "kind: ^meteor", "unknown fault kind 'meteor' (expected plant-outage, link-trip, cable-cut, hub-failure, demand-spike)" },
+        { "{kind: meteor, target: apg, start: 1 h}", "kind: ^meteor", "unknown fault kind 'meteor' (expected plant-outage, link-trip, cable-cut, hub-failure, demand-spike, landing-station-failure, segment-cut)" },
     };
 
     [Theory]

@@ -16,13 +16,17 @@ public sealed class SweepSettings : CommandSettings
     public string File { get; init; } = "";
 
     [CommandOption("--contingency <KIND>")]
-    [Description("Contingency set: n-1 (one run per single component out for the whole horizon).")]
+    [Description("Contingency set: n-1 (one run per single component out for the whole horizon) or n-2 (one run per pair of components).")]
     public string? Contingency { get; init; }
 
     [CommandOption("--kinds <LIST>")]
-    [Description("Components to take out, comma-separated: cable, link, hub, plant.")]
+    [Description("Components to take out, comma-separated: cable, landing-station, segment, link, hub, plant.")]
     [DefaultValue("cable,link,hub,plant")]
     public string Kinds { get; init; } = "cable,link,hub,plant";
+
+    [CommandOption("--top <K>")]
+    [Description("N−2 only: run an N−1 sweep first and pair only its K highest-ranked components (default: all pairs).")]
+    public int? Top { get; init; }
 
     [CommandOption("--parallel <K>")]
     [Description("Runs at a time, each in its own worker process (default: the number of cores).")]
@@ -46,8 +50,10 @@ public sealed class SweepSettings : CommandSettings
 
     public override ValidationResult Validate()
     {
-        if (Contingency is null) return ValidationResult.Error("--contingency is required (n-1)");
-        if (Contingency != "n-1") return ValidationResult.Error($"--contingency must be n-1; got '{Contingency}'");
+        if (Contingency is null) return ValidationResult.Error("--contingency is required (n-1 or n-2)");
+        if (Contingency is not (SweepRunner.N1 or SweepRunner.N2)) return ValidationResult.Error($"--contingency must be n-1 or n-2; got '{Contingency}'");
+        if (Top is not null && Contingency != SweepRunner.N2) return ValidationResult.Error("--top applies to --contingency n-2 only");
+        if (Top is < 2) return ValidationResult.Error("--top must be at least 2 (a pair needs two components)");
         foreach (var k in Kinds.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             if (SweepRunner.Outage(k) is null) return ValidationResult.Error($"--kinds: unknown kind '{k}' (expected {string.Join(", ", SweepRunner.Kinds.Select(x => x.Name))})");
         if (Kinds.Split(',', StringSplitOptions.RemoveEmptyEntries).Length == 0) return ValidationResult.Error("--kinds names no kind");
@@ -58,12 +64,9 @@ public sealed class SweepSettings : CommandSettings
 }
 
 /// <summary>
-/// <c>gridactors sweep FILE --contingency n-1</c>: the base case plus one run per single component taken out for the
-/// whole horizon (<c>run --outage</c>), K worker processes at a time; then ranks the components by their impact.
-/// </summary>
-/// <summary>
-/// <c>gridactors sweep FILE --contingency n-1</c>: the base case plus one run per single component taken out for the whole
-/// horizon, K worker processes at a time; then the components ranked by their impact (<see cref="SweepRanking"/>).
+/// <c>gridactors sweep FILE --contingency n-1|n-2 [--top K]</c>: the base case plus one run per single component (N−1) or pair
+/// of components (N−2) taken out for the whole horizon, K worker processes at a time; then the cases ranked by their impact
+/// (<see cref="SweepRanking"/>).
 /// </summary>
 public sealed class SweepCommand : AsyncCommand<SweepSettings>
 {
@@ -71,7 +74,7 @@ public sealed class SweepCommand : AsyncCommand<SweepSettings>
     {
         if (ScenarioCli.Load(s.File) is null) return 1; // every error, located, before anything is written
         var kinds = s.Kinds.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToList();
-        var result = await SweepRunner.RunAsync(new SweepOptions(s.File, kinds, s.Parallel ?? Environment.ProcessorCount, s.Out, s.Until, s.Seed),
+        var result = await SweepRunner.RunAsync(new SweepOptions(s.File, kinds, s.Parallel ?? Environment.ProcessorCount, s.Out, s.Until, s.Seed, s.Contingency!, s.Top),
             Console.Error.WriteLine, cancellation).ConfigureAwait(false);
         if (s.Json) Console.Out.WriteLine(JsonSerializer.Serialize(result.Json()));
         else

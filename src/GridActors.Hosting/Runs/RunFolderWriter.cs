@@ -147,6 +147,15 @@ public static class RunSummaries
                     Math.Round(s.BatchHeld), Math.Round(s.BatchReleased), Math.Round(s.BatchHeldAtEnd), Math.Round(s.BatchDone),
                     new Dictionary<string, double> { ["late"] = Math.Round(s.BatchLate), ["no-capacity"] = Math.Round(s.BatchDropped) })
                 : null,
+            Network = s.Cables.Count == 0 ? null : new NetworkSummary(Math.Round(s.BytesSent), Math.Round(s.BytesCarried), Math.Round(s.BytesDropped),
+                s.Cables.ToDictionary(kv => kv.Key, kv =>
+                {
+                    var rows = kv.Value.Series.Rows;
+                    return new CableSummary(rows.Count == 0 ? 0 : Math.Round(rows.Average(x => x.Utilisation), 6), rows.Count == 0 ? 0 : Math.Round(rows.Max(x => x.PeakUtilisation), 6),
+                        rows.Count == 0 ? 0 : Math.Round(rows.Max(x => x.AddedLatencyMs), 3), rows.Sum(x => x.Requests), rows.Sum(x => x.DroppedCongestion),
+                        rows.Sum(x => x.LostToCut), rows.Sum(x => x.DroppedPathDown), rows.Count(x => x.Cut > 0));
+                }))
+                { ForeignTokens = Math.Round(s.ForeignTokens), ForeignTokensIntoChinaShare = Math.Round(s.ForeignTokensIntoChinaShare, 6) },
             Invariants = new InvariantSummary(s.EnergyConserved, s.RequestsConserved, s.EnergyImbalance, s.RequestImbalance),
             Calibration = CalibrationOf(scenario.Spec, s),
             Injections = injections,

@@ -10,11 +10,24 @@ using GridActors.Scenarios;
 namespace GridActors.Hosting.Sweeps;
 
 /// <summary>What a contingency sweep runs: the scenario file, which kinds of component to take out (entity kind names:
-/// plant, link, hub, cable), how many cases at a time, where to write, and optional overrides of every run's horizon and seed.</summary>
-public sealed record SweepOptions(string File, IReadOnlyList<string> Kinds, int Parallel, string? Out, string? Until, ulong? Seed);
+/// plant, link, hub, cable, landing-station, segment), how many cases at a time, where to write, and optional overrides of every
+/// run's horizon and seed. <paramref name="Contingency"/>: <c>n-1</c> (one component out per run) or <c>n-2</c> (two);
+/// <paramref name="Top"/> (N−2 only): pair only the K highest-ranked components of an N−1 sweep run first (null: all pairs).</summary>
+public sealed record SweepOptions(string File, IReadOnlyList<string> Kinds, int Parallel, string? Out, string? Until, ulong? Seed,
+    string Contingency = SweepRunner.N1, int? Top = null);
 
-/// <summary>One case of a sweep: the base case (no outage) or one component out for the whole horizon.</summary>
-public sealed record SweepCase(string Name, string? Kind, string? Target);
+/// <summary>One component taken out for the whole horizon: the fault that does it and its target.</summary>
+public sealed record SweepOutage(string Fault, string Target);
+
+/// <summary>One case of a sweep: the base case (no outage), one component out (N−1) or two (N−2), for the whole horizon.
+/// <see cref="Kind"/> and <see cref="Target"/> name them (joined by '+' for a pair).</summary>
+public sealed record SweepCase(string Name, IReadOnlyList<SweepOutage> Outages)
+{
+    public SweepCase(string name, string? kind, string? target) : this(name, kind is null || target is null ? [] : [new SweepOutage(kind, target)]) { }
+
+    public string? Kind => Outages.Count == 0 ? null : string.Join("+", Outages.Select(o => o.Fault));
+    public string? Target => Outages.Count == 0 ? null : string.Join("+", Outages.Select(o => o.Target));
+}
 
 /// <summary>A finished case: its summary (what <c>run --json</c> printed), run folder and wall time.</summary>
 public sealed record SweepOutcome(SweepCase Case, SummaryFile Summary, string RunDir, double WallSeconds);
@@ -37,21 +50,29 @@ public sealed record SweepRow(int Rank, string Kind, string Component, double Sc
 public sealed record SweepResult(string Scenario, string Out, int Runs, int Parallel, double WallSeconds, double MedianRunWallSeconds, double BaseWallSeconds,
     IReadOnlyList<SweepRow> Ranking, string? Report)
 {
+    /// <summary>n-1 or n-2, and for n-2 the K of <c>--top</c> (null: all pairs).</summary>
+    public string Contingency { get; init; } = SweepRunner.N1;
+    public int? Top { get; init; }
+
     public Dictionary<string, object?> Json() => new()
     {
-        ["scenario"] = Scenario, ["out"] = Out, ["runs"] = Runs, ["parallel"] = Parallel, ["wallSeconds"] = Math.Round(WallSeconds, 2),
+        ["scenario"] = Scenario, ["contingency"] = Contingency, ["top"] = Top, ["out"] = Out, ["runs"] = Runs, ["parallel"] = Parallel, ["wallSeconds"] = Math.Round(WallSeconds, 2),
         ["medianRunWallSeconds"] = Math.Round(MedianRunWallSeconds, 3), ["baseWallSeconds"] = Math.Round(BaseWallSeconds, 3),
         ["ranking"] = Ranking.Select(r => r.Json()).ToArray(),
     };
 }
 
 /// <summary>
-/// N−1 contingency sweeps: the base case plus one run per single component taken out for the whole horizon (<c>run --outage</c>),
-/// each in its own worker process, K at a time; then the components ranked by impact (<see cref="SweepRanking"/>), written as
-/// sweep.csv, sweep-regions.csv, sweep.json and report.html in the output folder.
+/// Contingency sweeps. N−1: the base case plus one run per single component taken out for the whole horizon (<c>run --outage</c>);
+/// N−2: the base case plus one run per pair of components (all pairs, or with <c>--top K</c> an N−1 sweep first and then the
+/// pairs among its K highest-ranked components, its ranking kept as sweep-n1.csv). Each run in its own worker process, K at a
+/// time; then the cases ranked by impact (<see cref="SweepRanking"/>), written as sweep.csv, sweep-regions.csv, sweep.json and
+/// report.html in the output folder.
 /// </summary>
 public static class SweepRunner
 {
+    public const string N1 = "n-1", N2 = "n-2";
+
     /// <summary>The entity kinds a component of which can be taken out (a fault targets it alone), from the entity-kind table.</summary>
     public static IReadOnlyList<EntityKind> Kinds { get; } = [.. EntityKinds.All.Where(k => Outage(k.Name) is not null)];
 
@@ -63,50 +84,97 @@ public static class SweepRunner
         Scenario scenario;
         try { scenario = ScenarioLoader.LoadFile(o.File); }
         catch (ScenarioException ex) { throw new UserInputException(string.Join(Environment.NewLine, ex.Errors)); }
+        if (o.Contingency is not (N1 or N2)) throw new UserInputException($"--contingency must be {N1} or {N2}; got '{o.Contingency}'");
+        if (o.Top is not null && o.Contingency != N2) throw new UserInputException("--top applies to --contingency n-2 only");
+        if (o.Top is < 2) throw new UserInputException("--top must be at least 2 (a pair needs two components)");
         var spec = scenario.Spec;
-        var cases = new List<SweepCase> { new("base", null, null) };
+        var singles = new List<SweepOutage>();
         foreach (var kind in o.Kinds.Distinct())
         {
             var fault = Outage(kind)?.Name ?? throw new UserInputException($"--kinds: unknown kind '{kind}' (expected {string.Join(", ", Kinds.Select(k => k.Name))})");
-            cases.AddRange(EntityKinds.ByName(kind)!.Ids(spec).Select(id => new SweepCase($"{fault}-{id}", fault, id)));
+            singles.AddRange(EntityKinds.ByName(kind)!.Ids(spec).Select(id => new SweepOutage(fault, id)));
         }
         string dir = o.Out ?? Path.Combine("runs", $"sweep-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{spec.Name}");
         Directory.CreateDirectory(Path.Combine(dir, "runs"));
         string db = Path.Combine(dir, "sweep.db");
         new Persistence.RunRegistry(Stores.Resolve(db, null, create: true)).EnsureSchema(); // once, before K processes open it
-        int total = cases.Count, done = 0;
-        log($"sweep of {scenario.Path}: base case + {total - 1} single outages ({string.Join(",", o.Kinds.Distinct())}), {o.Parallel} at a time → {dir}");
-
         var clock = Stopwatch.StartNew();
+        var baseCase = new SweepCase("base", null, null);
+        static string NameOf(SweepOutage x) => $"{x.Fault}-{x.Target}";
+        var singleCases = singles.Select(x => new SweepCase(NameOf(x), [x])).ToList();
+        List<SweepOutcome> outcomes;
+        List<SweepRow> ranking;
+        if (o.Contingency == N1)
+        {
+            log($"sweep of {scenario.Path}: base case + {singleCases.Count} single outages ({string.Join(",", o.Kinds.Distinct())}), {o.Parallel} at a time → {dir}");
+            outcomes = await RunAll([baseCase, .. singleCases], o, scenario.Path, dir, db, log, cancellation).ConfigureAwait(false);
+            ranking = SweepRanking.Rank(outcomes[0], outcomes.Skip(1).ToList());
+        }
+        else
+        {
+            var pool = singles;
+            List<SweepOutcome> phase1 = [];
+            if (o.Top is int k)
+            {
+                log($"sweep of {scenario.Path}, N−2 among the top {k}: first N−1, base case + {singleCases.Count} single outages ({string.Join(",", o.Kinds.Distinct())}), {o.Parallel} at a time → {dir}");
+                phase1 = await RunAll([baseCase, .. singleCases], o, scenario.Path, dir, db, log, cancellation).ConfigureAwait(false);
+                var n1 = SweepRanking.Rank(phase1[0], phase1.Skip(1).ToList());
+                SweepRanking.WriteCsv(dir, n1, "sweep-n1");
+                var byTarget = singles.ToDictionary(x => x.Fault + " " + x.Target);
+                pool = [.. n1.Take(k).Select(r => byTarget[r.Kind + " " + r.Component])];
+                log($"top {pool.Count} of the N−1 ranking: {string.Join(", ", pool.Select(x => x.Target))}");
+            }
+            var pairs = new List<SweepCase>();
+            for (int i = 0; i < pool.Count; i++)
+                for (int j = i + 1; j < pool.Count; j++)
+                    pairs.Add(new SweepCase($"{NameOf(pool[i])}+{NameOf(pool[j])}", [pool[i], pool[j]]));
+            log($"N−2: {(phase1.Count > 0 ? "" : "base case + ")}{pairs.Count} pairs of outages, {o.Parallel} at a time → {dir}");
+            var second = await RunAll(phase1.Count > 0 ? pairs : [baseCase, .. pairs], o, scenario.Path, dir, db, log, cancellation).ConfigureAwait(false);
+            outcomes = [.. phase1, .. second];
+            ranking = SweepRanking.Rank(outcomes[0], phase1.Count > 0 ? second : second.Skip(1).ToList());
+        }
+        double wall = clock.Elapsed.TotalSeconds;
+        SweepRanking.WriteCsv(dir, ranking);
+        var runWalls = outcomes.Select(x => x.WallSeconds).Order().ToArray();
+        string label = o.Contingency == N1 ? "N−1" : "N−2";
+        string? report = RunReports.TryWrite(() => Reports.ReportBuilder.WriteSweepReport(dir, outcomes[0].RunDir, label), log);
+        var result = new SweepResult(scenario.Path, dir, outcomes.Count, o.Parallel, wall, runWalls[runWalls.Length / 2], outcomes[0].WallSeconds, ranking, report)
+        {
+            Contingency = o.Contingency, Top = o.Top,
+        };
+        File.WriteAllText(Path.Combine(dir, "sweep.json"), JsonSerializer.Serialize(result.Json(), new JsonSerializerOptions { WriteIndented = true }));
+        return result;
+    }
+
+    /// <summary>Runs <paramref name="cases"/> K at a time (the first is the base case when there is one), logging progress;
+    /// throws when any failed.</summary>
+    private static async Task<List<SweepOutcome>> RunAll(List<SweepCase> cases, SweepOptions o, string file, string dir, string db, Action<string> log, CancellationToken cancellation)
+    {
+        int total = cases.Count, done = 0;
         using var gate = new SemaphoreSlim(o.Parallel);
         var failures = new List<string>();
+        var clock = Stopwatch.StartNew();
         var outcomes = await Task.WhenAll(cases.Select(async c =>
         {
             await gate.WaitAsync(cancellation).ConfigureAwait(false);
             try
             {
-                var outcome = await RunCase(c, o, scenario.Path, dir, db, cancellation).ConfigureAwait(false);
+                var outcome = await RunCase(c, o, file, dir, db, cancellation).ConfigureAwait(false);
                 int n = Interlocked.Increment(ref done);
                 lock (failures)
                 {
                     if (outcome is null) failures.Add(c.Name);
-                    log($"[{n}/{total}] {c.Name}: " + (outcome is null ? "FAILED" : $"{outcome.WallSeconds:0.0} s, {outcome.Summary.Tokens?.Served ?? 0:0.###e+0} tokens served"));
+                    double eta = n < total ? clock.Elapsed.TotalSeconds / n * (total - n) : 0;
+                    log($"[{n}/{total}] {c.Name}: " + (outcome is null ? "FAILED" : $"{outcome.WallSeconds:0.0} s, {outcome.Summary.Tokens?.Served ?? 0:0.###e+0} tokens served")
+                        + (n < total ? $" (about {eta:0} s to go)" : ""));
                 }
                 return outcome;
             }
             finally { gate.Release(); }
         })).ConfigureAwait(false);
-        double wall = clock.Elapsed.TotalSeconds;
         if (failures.Count > 0)
             throw new InvalidOperationException($"{failures.Count} of {total} runs failed ({string.Join(", ", failures.Take(5))}); their output is in {dir}/runs");
-
-        var ranking = SweepRanking.Rank(outcomes[0]!, outcomes.Skip(1).Select(x => x!).ToList());
-        SweepRanking.WriteCsv(dir, ranking);
-        var runWalls = outcomes.Select(x => x!.WallSeconds).Order().ToArray();
-        string? report = RunReports.TryWrite(() => Reports.ReportBuilder.WriteSweepReport(dir, outcomes[0]!.RunDir), log);
-        var result = new SweepResult(scenario.Path, dir, total, o.Parallel, wall, runWalls[runWalls.Length / 2], outcomes[0]!.WallSeconds, ranking, report);
-        File.WriteAllText(Path.Combine(dir, "sweep.json"), JsonSerializer.Serialize(result.Json(), new JsonSerializerOptions { WriteIndented = true }));
-        return result;
+        return [.. outcomes.Select(x => x!)];
     }
 
     private static async Task<SweepOutcome?> RunCase(SweepCase c, SweepOptions o, string file, string dir, string db, CancellationToken cancellation)
@@ -117,7 +185,7 @@ public static class SweepRunner
         if (c.Name != "base") args.Add("--no-report");
         if (o.Until is not null) args.AddRange(["--until", o.Until]);
         if (o.Seed is ulong seed) args.AddRange(["--seed", seed.ToString(CultureInfo.InvariantCulture)]);
-        if (c.Kind is not null) args.AddRange(["--outage", $"{c.Kind}:{c.Target}"]);
+        foreach (var outage in c.Outages) args.AddRange(["--outage", $"{outage.Fault}:{outage.Target}"]);
         foreach (var a in args) psi.ArgumentList.Add(a);
         var clock = Stopwatch.StartNew();
         using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start a run process");
@@ -178,7 +246,8 @@ public static class SweepRanking
         return rows.Select((r, i) => r with { Rank = i + 1 }).ToList();
     }
 
-    public static void WriteCsv(string dir, List<SweepRow> ranking)
+    /// <summary>Writes <paramref name="name"/>.csv (the ranking) and <paramref name="name"/>-regions.csv (p99 by region) in <paramref name="dir"/>.</summary>
+    public static void WriteCsv(string dir, List<SweepRow> ranking, string name = "sweep")
     {
         string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
         var sb = new StringBuilder("rank,kind,component,impact_score,tokens_lost,tokens_lost_share,slo_violation_rate_base,slo_violation_rate,slo_violation_rate_change,max_p99_change_ms,max_p99_region,curtailed_mwh_change,cost_per_m_tokens_change_usd,digest,run_dir\n");
@@ -190,8 +259,8 @@ public static class SweepRanking
             foreach (var (region, p0, p1) in r.Regions)
                 regions.AppendJoin(',', r.Component, r.Kind, region, F(p0), F(p1), F(p1 - p0)).Append('\n');
         }
-        WriteAtomically(Path.Combine(dir, "sweep.csv"), sb.ToString());
-        WriteAtomically(Path.Combine(dir, "sweep-regions.csv"), regions.ToString());
+        WriteAtomically(Path.Combine(dir, name + ".csv"), sb.ToString());
+        WriteAtomically(Path.Combine(dir, name + "-regions.csv"), regions.ToString());
     }
 
     private static void WriteAtomically(string path, string text)

@@ -92,7 +92,7 @@ public sealed class BatchScheduler : Entity
                 Decide(ctx);
                 ctx.ScheduleSelf(new SimTime(_spec.PeriodMicros), SchedulerTick.Instance);
                 break;
-            case HubStatus or CableStatus:
+            case HubStatus or CableStatus or PathStatus:
                 _heard.Hear(payload);
                 break;
         }
@@ -241,10 +241,8 @@ public sealed class BatchScheduler : Entity
     {
         ctx.AddMetric(M.BatchReleased, job.Requests);
         _releasedHour += job.Requests;
-        var bundle = job with { Hub = route.Hub, Cable = route.Cable, OneWayMicros = route.TerrestrialMicros, CableMicros = route.CableMicros, RatePerSecond = rate };
-        var net = new ChannelId(SupplyChainModel.ChannelNetwork);
-        if (route.Cable >= 0) ctx.Send(new EntityId(route.Cable), new SimTime(route.CableMicros + offset), bundle, net);
-        else ctx.Send(new EntityId(route.Hub), new SimTime(route.TerrestrialMicros + offset), bundle, net);
+        var bundle = job with { Hub = route.Hub, Cable = route.Cable, OneWayMicros = route.TerrestrialMicros, CableMicros = route.CableMicros, RatePerSecond = rate, Route = route.Index };
+        UserRegion.Send(ctx, _model, bundle, route, offset, countSent: false);   // counted when the region handed it over
     }
 
     /// <summary>Work past its deadline that no hub can take goes back to its origin as dropped.</summary>

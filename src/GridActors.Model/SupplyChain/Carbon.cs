@@ -164,6 +164,7 @@ public sealed record HubCarbonReport(double MWh, double DrawnKg, double DrawnMar
         }
         foreach (var (user, t, kg, marginal) in ByUserRegion)
         {
+            c.TokensByHubAndUser[(hub, user)] = c.TokensByHubAndUser.GetValueOrDefault((hub, user)) + t;
             double share = t / tokens;
             double all = kg + IdleKg * share, allMarginal = marginal + IdleMarginalKg * share;
             tally.Add(t, all, allMarginal);
@@ -178,6 +179,9 @@ public sealed class CarbonAttribution
 {
     public SortedDictionary<string, CarbonTally> ByHub { get; } = new(StringComparer.Ordinal);
     public SortedDictionary<string, CarbonTally> ByUserRegion { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Tokens of complete intervals by (hub, user region) they were served by and for.</summary>
+    public SortedDictionary<(string Hub, string User), double> TokensByHubAndUser { get; } = [];
 
     /// <summary>Hub facility energy over closed intervals (MWh) and that energy × the regions' mean and marginal intensities (kg).</summary>
     public double EnergyMWh, DrawnKg, DrawnMarginalKg;

@@ -69,8 +69,16 @@ public static class EntityKinds
         [FaultKinds.HubFailure]);
 
     public static readonly EntityKind Cable = new("cable", "cable", 4,
-        s => [.. s.Cables.Select(c => c.Id)], (m, i) => new Cable(m, i), CableReport.Read, null,
+        s => [.. s.Cables.Select(c => c.Id)], (m, i) => new Cable(m, i), CableReport.Read, CsvTable.Of<CableSample>("cables.csv"),
         [FaultKinds.CableCut]);
+
+    public static readonly EntityKind LandingStation = new("landing-station", "landing station", 1,
+        s => [.. s.LandingStations.Select(x => x.Id)], (m, i) => new PathElement(m, i, station: true), PathElementReport.Read, null,
+        [FaultKinds.LandingStationFailure]);
+
+    public static readonly EntityKind Segment = new("segment", "terrestrial segment", 1,
+        s => [.. s.Segments.Select(x => x.Id)], (m, i) => new PathElement(m, i, station: false), PathElementReport.Read, null,
+        [FaultKinds.SegmentCut]);
 
     public static readonly EntityKind Users = new("users", "user region", 8,
         s => [.. s.Users.Select(u => u.Id)], (m, i) => new UserRegion(m, i), UserReport.Read, CsvTable.Of<UserSample>("users.csv"),
@@ -82,9 +90,10 @@ public static class EntityKinds
     public static readonly EntityKind Storage = new("storage", "storage", 1,
         s => [.. s.Storage.Select(x => x.Id)], (m, i) => new Storage(m, i), StorageReport.Read, CsvTable.Of<StorageSample>("storage.csv"), []);
 
-    /// <summary>Every kind, in id order: a model numbers its entities kind after kind in this order (storage last, so
-    /// that the ids of topologies without storage are those they had before storage existed).</summary>
-    public static readonly IReadOnlyList<EntityKind> All = [Timeline, Plant, Region, Link, Hub, Cable, Users, Storage, Scheduler];
+    /// <summary>Every kind, in id order: a model numbers its entities kind after kind in this order (storage, the
+    /// scheduler, landing stations and segments last, so that the ids of topologies without them are those they had
+    /// before they existed).</summary>
+    public static readonly IReadOnlyList<EntityKind> All = [Timeline, Plant, Region, Link, Hub, Cable, Users, Storage, Scheduler, LandingStation, Segment];
 
     /// <summary>The kind named <paramref name="name"/> (<c>plant</c>), or null.</summary>
     public static EntityKind? ByName(string name) => All.FirstOrDefault(k => k.Name == name);

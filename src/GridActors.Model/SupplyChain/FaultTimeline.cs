@@ -71,7 +71,7 @@ public sealed record TimelineReport(Series<FaultStep> Steps) : IEntityReport
 }
 
 /// <summary>Kinds of faults; what each targets is declared in the entity-kind table (<see cref="EntityKind.Faults"/>).</summary>
-public enum FaultKind : byte { PlantOutage, LinkTrip, CableCut, HubFailure, DemandSpike }
+public enum FaultKind : byte { PlantOutage, LinkTrip, CableCut, HubFailure, DemandSpike, LandingStationFailure, SegmentCut }
 
 /// <summary>A fault kind: its name in scenario files and commands, and what it does.</summary>
 /// <param name="TargetsAll">Whether the target may be <c>all</c> (every entity of its target kind).</param>
@@ -86,12 +86,17 @@ public static class FaultKinds
 {
     public static readonly FaultKindInfo PlantOutage = new(FaultKind.PlantOutage, "plant-outage", "takes a share (fraction) of a plant's capacity out");
     public static readonly FaultKindInfo LinkTrip = new(FaultKind.LinkTrip, "link-trip", "trips a UHV link: it carries nothing");
-    public static readonly FaultKindInfo CableCut = new(FaultKind.CableCut, "cable-cut", "cuts a cable: what reaches it is dropped, user regions reroute");
+    public static readonly FaultKindInfo CableCut = new(FaultKind.CableCut, "cable-cut", "cuts a cable: what is on it is lost, what reaches it is dropped, user regions reroute after the routing convergence; without a duration it lasts the cable's repair time");
     public static readonly FaultKindInfo HubFailure = new(FaultKind.HubFailure, "hub-failure", "takes a share (fraction) of a hub's serving units down");
     public static readonly FaultKindInfo DemandSpike = new(FaultKind.DemandSpike, "demand-spike", "multiplies a user region's arrival rate (target all: every user region)", TargetsAll: true);
 
+    public static readonly FaultKindInfo LandingStationFailure = new(FaultKind.LandingStationFailure, "landing-station-failure",
+        "takes a cable landing station out: every route through it is cut (without a duration: for the station's repair time)");
+    public static readonly FaultKindInfo SegmentCut = new(FaultKind.SegmentCut, "segment-cut",
+        "cuts a terrestrial segment (backhaul, cross-border fibre): every route through it is cut (without a duration: for the segment's repair time)");
+
     /// <summary>Every fault kind, in <see cref="FaultKind"/> order.</summary>
-    public static readonly IReadOnlyList<FaultKindInfo> Infos = [PlantOutage, LinkTrip, CableCut, HubFailure, DemandSpike];
+    public static readonly IReadOnlyList<FaultKindInfo> Infos = [PlantOutage, LinkTrip, CableCut, HubFailure, DemandSpike, LandingStationFailure, SegmentCut];
 
     /// <summary>Every fault kind's name.</summary>
     public static readonly string[] All = [.. Infos.Select(i => i.Name)];

@@ -343,8 +343,11 @@ public sealed class Hub : Entity
     {
         if (b.Drop != DropReason.None) ctx.AddMetric(M.HubDropped, b.Requests);
         ctx.AddMetric(M.NetResponsesSent, b.Requests);
-        int target = b.Cable >= 0 ? b.Cable : b.Origin;
-        ctx.Send(new EntityId(target), new SimTime((long)b.OneWayMicros), b, new ChannelId(SupplyChainModel.ChannelNetwork));
+        // Over a cable the response reaches the cable entity when it has crossed (less the lookahead the cable needs to
+        // pass it on), so that a cut while it is on the cable loses it (see Cable).
+        if (b.Cable >= 0)
+            ctx.Send(new EntityId(b.Cable), new SimTime((long)b.OneWayMicros + b.CableMicros - SupplyChainModel.MinNetworkDelay.Micros), b, new ChannelId(SupplyChainModel.ChannelNetwork));
+        else ctx.Send(new EntityId(b.Origin), new SimTime((long)b.OneWayMicros), b, new ChannelId(SupplyChainModel.ChannelNetwork));
     }
 
     public override void Save(BinaryWriter w)

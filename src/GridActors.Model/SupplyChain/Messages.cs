@@ -81,14 +81,34 @@ public sealed record HubStatus(int Hub, int Queued, int Servers, int UsableServe
     public double SpareTokensPerSecond { get; init; }
 }
 
-/// <summary>Cable → users: a cable went down or came back.</summary>
-public sealed record CableStatus(int Cable, bool Up);
+/// <summary>Cable → users, the batch scheduler and the cables of its group: a cable went down or came back (heard after
+/// the routing convergence).</summary>
+public sealed record CableStatus(int Cable, bool Up)
+{
+    /// <summary>Share of its background traffic it cannot carry: 1 when cut, else the share of its China landing stations
+    /// that are down (what the other cables of its group take over).</summary>
+    public double DownShare { get; init; } = Up ? 0 : 1;
+}
+
+/// <summary>Landing station or segment → users, the batch scheduler (after the routing convergence) and the cables whose
+/// routes pass through it (at once): it went down or came back.</summary>
+public sealed record PathStatus(int Element, bool Up);
+
+/// <summary>Cable self-event: the hour ended (its row of cables.csv).</summary>
+public sealed class CableTick
+{
+    public static readonly CableTick Instance = new();
+    private CableTick() { }
+}
 
 /// <summary>Timeline → entity: a fault or spike begins or ends.</summary>
 public sealed record FaultSignal(FaultKind Kind, bool Begin, double Fraction, double Multiplier, long RampMicros, long DurationMicros);
 
-/// <summary>Why a bundle of requests was dropped.</summary>
-public enum DropReason : byte { None, QueueOverflow, HubDown, NoRoute, CableCut, DeadlineMissed }
+/// <summary>Why a bundle of requests was dropped.
+/// <see cref="CableCut"/>: sent into a cut cable before routing converged; <see cref="LostInFlight"/>: on the cable when it was
+/// cut; <see cref="Congestion"/>: beyond the cable's capacity; <see cref="PathDown"/>: through a failed landing station or
+/// segment.</summary>
+public enum DropReason : byte { None, QueueOverflow, HubDown, NoRoute, CableCut, DeadlineMissed, Congestion, LostInFlight, PathDown }
 
 /// <summary>
 /// A bundle of requests (a cohort of <see cref="Requests"/> identical requests) travelling user → (cable) → hub
@@ -110,6 +130,9 @@ public sealed record Bundle(
 
     /// <summary>Batch work held by the batch scheduler: when it must be done (µs; 0: no deadline).</summary>
     public long Deadline { get; init; }
+
+    /// <summary>Which of its origin's routes it travels (index into <see cref="SupplyChainModel.RoutesOf"/>; −1: none yet).</summary>
+    public int Route { get; init; } = -1;
 }
 
 /// <summary>Hub self-event: a bundle finished service on a server.</summary>
@@ -144,7 +167,7 @@ public sealed class SupplyChainCodec : IPayloadCodec
                 break;
             case HubStatus h: w.Write((byte)8); w.Write(h.Hub); w.Write(h.Queued); w.Write(h.Servers); w.Write(h.UsableServers); w.Write(h.Up); w.Write(h.GreenSurplusMW); w.Write(h.CostIndex);
                 w.Write(h.AbsorbableMW); w.Write(h.PriceUsdPerMWh); w.Write(h.HeadroomMW); w.Write(h.MarginalJPerToken); w.Write(h.Congested); w.Write(h.SpareTokensPerSecond); break;
-            case CableStatus c: w.Write((byte)9); w.Write(c.Cable); w.Write(c.Up); break;
+            case CableStatus c: w.Write((byte)9); w.Write(c.Cable); w.Write(c.Up); w.Write(c.DownShare); break;
             case FaultSignal f: w.Write((byte)10); w.Write((byte)f.Kind); w.Write(f.Begin); w.Write(f.Fraction); w.Write(f.Multiplier); w.Write(f.RampMicros); w.Write(f.DurationMicros); break;
             case Bundle b: w.Write((byte)11); WriteBundle(w, b); break;
             case Completion c: w.Write((byte)12); WriteBundle(w, c.Bundle); break;
@@ -154,6 +177,8 @@ public sealed class SupplyChainCodec : IPayloadCodec
             case CohortDue c: w.Write((byte)17); w.Write(c.Origin); w.Write(c.Id); break;
             case CohortTick c: w.Write((byte)18); w.Write(c.RealTime); break;
             case SchedulerTick: w.Write((byte)19); break;
+            case PathStatus p: w.Write((byte)20); w.Write(p.Element); w.Write(p.Up); break;
+            case CableTick: w.Write((byte)21); break;
             case StorageDispatch d: w.Write((byte)16); w.Write(d.Interval); w.Write(d.MW); w.Write(d.Price); break;
             default: throw new InvalidOperationException($"no codec for payload {payload.GetType().Name}");
         }
@@ -175,7 +200,7 @@ public sealed class SupplyChainCodec : IPayloadCodec
             { PriceUsdPerMWh = r.ReadDouble(), CarbonKgPerMWh = r.ReadDouble(), MarginalCarbonKgPerMWh = r.ReadDouble(), AbsorbableMW = r.ReadDouble() },
             8 => new HubStatus(r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadBoolean(), r.ReadDouble(), r.ReadDouble())
                 { AbsorbableMW = r.ReadDouble(), PriceUsdPerMWh = r.ReadDouble(), HeadroomMW = r.ReadDouble(), MarginalJPerToken = r.ReadDouble(), Congested = r.ReadBoolean(), SpareTokensPerSecond = r.ReadDouble() },
-            9 => new CableStatus(r.ReadInt32(), r.ReadBoolean()),
+            9 => new CableStatus(r.ReadInt32(), r.ReadBoolean()) { DownShare = r.ReadDouble() },
             10 => new FaultSignal((FaultKind)r.ReadByte(), r.ReadBoolean(), r.ReadDouble(), r.ReadDouble(), r.ReadInt64(), r.ReadInt64()),
             11 => ReadBundle(r),
             12 => new Completion(ReadBundle(r)),
@@ -186,6 +211,8 @@ public sealed class SupplyChainCodec : IPayloadCodec
             17 => new CohortDue(r.ReadInt32(), r.ReadInt64()),
             18 => new CohortTick(r.ReadBoolean()),
             19 => SchedulerTick.Instance,
+            20 => new PathStatus(r.ReadInt32(), r.ReadBoolean()),
+            21 => CableTick.Instance,
             _ => throw new InvalidDataException($"unknown supply-chain message tag {tag}"),
         };
     }
@@ -195,13 +222,13 @@ public sealed class SupplyChainCodec : IPayloadCodec
         w.Write(b.Id); w.Write(b.Origin); w.Write(b.Hub); w.Write(b.Cable); w.Write(b.Requests); w.Write(b.Tokens);
         w.Write(b.RealTime); w.Write(b.CreatedAt); w.Write(b.HubArrival); w.Write(b.ServiceStart); w.Write(b.FirstToken);
         w.Write(b.Done); w.Write((byte)b.Drop); w.Write(b.OneWayMicros); w.Write(b.CableMicros);
-        w.Write(b.Class); w.Write(b.RatePerSecond); w.Write(b.Deadline);
+        w.Write(b.Class); w.Write(b.RatePerSecond); w.Write(b.Deadline); w.Write(b.Route);
     }
 
     public static Bundle ReadBundle(BinaryReader r) => new(
         r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadDouble(), r.ReadBoolean(),
         r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), (DropReason)r.ReadByte(), r.ReadDouble(), r.ReadInt64())
-    { Class = r.ReadInt32(), RatePerSecond = r.ReadDouble(), Deadline = r.ReadInt64() };
+    { Class = r.ReadInt32(), RatePerSecond = r.ReadDouble(), Deadline = r.ReadInt64(), Route = r.ReadInt32() };
 }
 
 /// <summary>Hub self-event: publish status to the user regions.</summary>

@@ -1,9 +1,24 @@
 namespace GridActors.Model.SupplyChain;
 
-/// <summary>One way from a user region to a hub: over a cable (or none) plus terrestrial latency, both one-way µs.</summary>
+/// <summary>One way from a user region to a hub: over a cable (or none) plus terrestrial latency (segments included), both
+/// one-way µs.</summary>
 public sealed record RouteOption(int Hub, bool EastHub, int Cable, long CableMicros, long TerrestrialMicros)
 {
     public long OneWay => CableMicros + TerrestrialMicros;
+
+    /// <summary>Its position among its user region's routes (what a bundle carries as <see cref="Bundle.Route"/>).</summary>
+    public int Index { get; init; }
+
+    /// <summary>Landing stations and segments it passes (entity ids): if any is down, so is the route.</summary>
+    public int[] Via { get; init; } = [];
+
+    /// <summary>Whether it passes none of <paramref name="down"/> (cables, landing stations, segments reported down).</summary>
+    public bool Avoids(IReadOnlySet<int> cablesDown, IReadOnlySet<int> elementsDown)
+    {
+        if (Cable >= 0 && cablesDown.Contains(Cable)) return false;
+        foreach (int e in Via) if (elementsDown.Contains(e)) return false;
+        return true;
+    }
 }
 
 /// <summary>
@@ -25,26 +40,36 @@ public sealed class RoutingView(IReadOnlyList<RouteOption> usable, IReadOnlyList
 
     /// <summary>The view of <paramref name="routes"/> for a region whose bundles hold <paramref name="requestsPerBundle"/>
     /// requests: usable where the cable is up and the hub not reported down; with capacity where the hub last reported a
-    /// short queue. Null when no route is usable.</summary>
-    public static RoutingView? Of(IEnumerable<RouteOption> routes, IReadOnlySet<int> cablesDown, IReadOnlyDictionary<int, HubStatus> heard, double requestsPerBundle)
+    /// short queue and did not report congestion (<see cref="HubStatus.Congested"/>: long admission waits or drops last
+    /// interval). Null when no route is usable.</summary>
+    public static RoutingView? Of(IEnumerable<RouteOption> routes, IReadOnlySet<int> cablesDown, IReadOnlyDictionary<int, HubStatus> heard, double requestsPerBundle) =>
+        Of(routes, cablesDown, NoElements, heard, requestsPerBundle);
+
+    private static readonly SortedSet<int> NoElements = [];
+
+    /// <summary>As above, with the landing stations and segments reported down: a route through any of them is not usable.</summary>
+    public static RoutingView? Of(IEnumerable<RouteOption> routes, IReadOnlySet<int> cablesDown, IReadOnlySet<int> elementsDown,
+        IReadOnlyDictionary<int, HubStatus> heard, double requestsPerBundle)
     {
-        var usable = routes.Where(r => (r.Cable < 0 || !cablesDown.Contains(r.Cable)) && (!heard.TryGetValue(r.Hub, out var h) || h.Up)).ToArray();
+        var usable = routes.Where(r => r.Avoids(cablesDown, elementsDown) && (!heard.TryGetValue(r.Hub, out var h) || h.Up)).ToArray();
         if (usable.Length == 0) return null;
         bool HasCapacity(RouteOption r) => !heard.TryGetValue(r.Hub, out var h)
-            || (h.Up && h.UsableServers > 0 && h.Queued < ShortQueueBundlesPerServer * h.UsableServers * Math.Max(1, requestsPerBundle));
+            || (h.Up && h.UsableServers > 0 && !h.Congested && h.Queued < ShortQueueBundlesPerServer * h.UsableServers * Math.Max(1, requestsPerBundle));
         return new RoutingView(usable, usable.Where(HasCapacity).ToArray(), heard);
     }
 }
 
 /// <summary>What a user region or the batch scheduler has heard of the network: every hub's last status (in hub id
-/// order) and the cables reported down.</summary>
+/// order), the cables and the landing stations and segments reported down.</summary>
 public sealed class HeardNetwork
 {
     private readonly SortedDictionary<int, HubStatus> _hubs = [];
     private readonly SortedSet<int> _cablesDown = [];
+    private readonly SortedSet<int> _elementsDown = [];
 
     public IReadOnlyDictionary<int, HubStatus> Hubs => _hubs;
     public IReadOnlySet<int> CablesDown => _cablesDown;
+    public IReadOnlySet<int> ElementsDown => _elementsDown;
 
     /// <summary>Takes in a hub's status or a cable's; false for any other message.</summary>
     public bool Hear(object? payload)
@@ -53,23 +78,26 @@ public sealed class HeardNetwork
         {
             case HubStatus h: _hubs[h.Hub] = h; return true;
             case CableStatus c: if (c.Up) _cablesDown.Remove(c.Cable); else _cablesDown.Add(c.Cable); return true;
+            case PathStatus p: if (p.Up) _elementsDown.Remove(p.Element); else _elementsDown.Add(p.Element); return true;
             default: return false;
         }
     }
 
     /// <summary>The view of <paramref name="routes"/> from what was heard (see <see cref="RoutingView.Of"/>), or null.</summary>
-    public RoutingView? ViewOf(IEnumerable<RouteOption> routes, double requestsPerBundle) => RoutingView.Of(routes, _cablesDown, _hubs, requestsPerBundle);
+    public RoutingView? ViewOf(IEnumerable<RouteOption> routes, double requestsPerBundle) => RoutingView.Of(routes, _cablesDown, _elementsDown, _hubs, requestsPerBundle);
 
     public void Save(BinaryWriter w)
     {
         w.Write(_hubs.Count); foreach (var h in _hubs.Values) SupplyChainCodec.Instance.Write(w, h);
         w.Write(_cablesDown.Count); foreach (var c in _cablesDown) w.Write(c);
+        w.Write(_elementsDown.Count); foreach (var e in _elementsDown) w.Write(e);
     }
 
     public void Load(BinaryReader r)
     {
         _hubs.Clear(); for (int n = r.ReadInt32(); n > 0; n--) { var h = (HubStatus)SupplyChainCodec.Instance.Read(r)!; _hubs[h.Hub] = h; }
         _cablesDown.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _cablesDown.Add(r.ReadInt32());
+        _elementsDown.Clear(); for (int n = r.ReadInt32(); n > 0; n--) _elementsDown.Add(r.ReadInt32());
     }
 }
 

@@ -117,14 +117,59 @@ public sealed record HubSpec(
 
     /// <summary>What this hub pays for electricity, or null: the scenario's <see cref="SupplyChainSpec.HubPricing"/>.</summary>
     public HubPricing? Pricing { get; init; }
+
+    /// <summary>A host outside China (an overseas hub with its own grid region, power price and accelerators): foreign users
+    /// it serves do not cross into China (<see cref="SupplyChainSummary.ForeignTokensIntoChinaShare"/>).</summary>
+    public bool Overseas { get; init; }
 }
 
 /// <summary>A subsea or cross-border cable between a foreign side and a Chinese landing.</summary>
-public sealed record CableSpec(string Id, double LengthKm, double RouteFactor, double CapacityTbps);
+public sealed record CableSpec(string Id, double LengthKm, double RouteFactor, double CapacityTbps)
+{
+    /// <summary>Mean share of its design capacity that non-AI ("background") traffic uses; shaped over the day by
+    /// <see cref="NetworkSpec.BackgroundProfile"/>.</summary>
+    public double BackgroundShare { get; init; }
+
+    /// <summary>The corridor it belongs to (e.g. trans-pacific): when a member is cut, a share
+    /// (<see cref="NetworkSpec.BackgroundReroute"/>) of its background traffic moves to the surviving members in proportion
+    /// to their capacity. Null: its background traffic is lost with it.</summary>
+    public string? Group { get; init; }
+
+    /// <summary>How long a cut lasts when the fault gives no duration (µs; 0: until the end of the run).</summary>
+    public long RepairMicros { get; init; }
+}
+
+/// <summary>A cable landing station (or border crossing) that several cables and routes share: a failure cuts every route
+/// through it.</summary>
+public sealed record LandingStationSpec(string Id, double? Lat, double? Lon, long RepairMicros);
+
+/// <summary>A terrestrial segment (backhaul from a landing, a cross-border fibre) that routes pass through: its length adds
+/// propagation delay to each route through it; a cut cuts every route through it.</summary>
+public sealed record SegmentSpec(string Id, double LengthKm, long RepairMicros);
 
 /// <summary>One way from a user region to a hub: over a cable (or none for domestic paths) plus terrestrial
 /// latency. <paramref name="CableKm"/> is the length travelled on the cable (null: the cable's length).</summary>
-public sealed record RouteSpec(string Hub, string? Cable, double TerrestrialMs, double? CableKm);
+public sealed record RouteSpec(string Hub, string? Cable, double TerrestrialMs, double? CableKm)
+{
+    /// <summary>Landing stations and segments the route passes through besides its cable, in order from the users
+    /// (landing station → backhaul); each segment's length adds to the one-way delay.</summary>
+    public IReadOnlyList<string> Via { get; init; } = [];
+}
+
+/// <summary>Network-wide settings of the cables' traffic (see <see cref="Cable"/>).</summary>
+/// <param name="BytesPerToken">Bytes a token costs on a cable, request and response together (0: AI traffic not counted).</param>
+/// <param name="ConvergenceMicros">Time from a cable, landing station or segment going down (or coming back) to user regions
+/// routing around it (routing convergence); until then they keep sending into it.</param>
+/// <param name="BackgroundProfile">24 multipliers of background traffic by UTC hour (mean 1), or null: flat.</param>
+/// <param name="BackgroundReroute">Share of a cut cable's background traffic that moves to the surviving cables of its group.</param>
+/// <param name="QueueingMicros">The queueing term at zero load (µs): the delay added at utilisation ρ is
+/// <c>QueueingMicros × ρ / (1 − ρ)</c> (M/M/1 waiting time), capped at <paramref name="MaxQueueingMicros"/>.</param>
+/// <param name="MaxQueueingMicros">Cap of the added delay (µs): full buffers; traffic beyond capacity is dropped (congestion).</param>
+public sealed record NetworkSpec(double BytesPerToken, long ConvergenceMicros, double[]? BackgroundProfile, double BackgroundReroute,
+    long QueueingMicros, long MaxQueueingMicros)
+{
+    public static readonly NetworkSpec Default = new(0, 0, null, 0, 1000, 100_000);
+}
 
 /// <summary>
 /// A population of users. Requests are modelled as bundles of <paramref name="RequestsPerBundle"/> requests
@@ -218,6 +263,15 @@ public sealed record SupplyChainSpec(
 
     /// <summary>The batch scheduler, or null: batch cohorts then go straight to the hub the routing policy picks.</summary>
     public BatchSchedulerSpec? Batch { get; init; }
+
+    /// <summary>Cable landing stations routes pass through (entities: a failure cuts every route through one).</summary>
+    public IReadOnlyList<LandingStationSpec> LandingStations { get; init; } = [];
+
+    /// <summary>Terrestrial segments routes pass through (entities: a cut cuts every route through one).</summary>
+    public IReadOnlyList<SegmentSpec> Segments { get; init; } = [];
+
+    /// <summary>Cable traffic: bytes per token, background load, queueing, routing convergence.</summary>
+    public NetworkSpec Network { get; init; } = NetworkSpec.Default;
 }
 
 /// <summary>How the batch scheduler releases the batch work it holds (see <see cref="BatchScheduler"/>).</summary>

@@ -83,6 +83,23 @@ public sealed class SupplyChainSummary
     public Dictionary<string, ISeries> SeriesByEntity = [];
     public List<(double Hours, int Fault, bool Begin)> FaultLog = [];
 
+    /// <summary>Each cable's report (hourly utilisation, added latency, drops), by cable id.</summary>
+    public SortedDictionary<string, CableReport> Cables = new(StringComparer.Ordinal);
+
+    /// <summary>Bytes of requests put on cables, carried by them and dropped there (tokens × bytes per token), and the
+    /// difference: bytes still crossing at the end (never negative when bytes are conserved).</summary>
+    public double BytesSent, BytesCarried, BytesDropped;
+    public double BytesInFlight => BytesSent - BytesCarried - BytesDropped;
+    public bool BytesConserved => BytesInFlight >= -1e-6 * Math.Max(1, BytesSent);
+
+    /// <summary>Tokens served to foreign user regions (a route of theirs takes a cable) by any hub, and by hubs in China
+    /// (not <see cref="HubSpec.Overseas"/>), over complete dispatch intervals (from the carbon attribution's account).</summary>
+    public double ForeignTokens, ForeignTokensInChina;
+
+    /// <summary>Share of foreign users' tokens that crossed into China (1 when every hub is in China; 0 without foreign tokens).</summary>
+    public double ForeignTokensIntoChinaShare => ForeignTokens > 0 ? ForeignTokensInChina / ForeignTokens : 0;
+
+
     /// <summary>The metrics this summary read, by name (every declared metric is read: a test checks it).</summary>
     public IReadOnlyCollection<string> MetricsRead => _metricsRead;
     private readonly SortedSet<string> _metricsRead = new(StringComparer.Ordinal);
@@ -156,6 +173,14 @@ public sealed class SupplyChainSummary
         }
 
         s.Carbon.SpreadIdleHubs();
+        var foreign = spec.Users.Where(u => u.Routes.Any(r => r.Cable is not null)).Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
+        var overseas = spec.Hubs.Where(h => h.Overseas).Select(h => h.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var ((hub, user), tokens) in s.Carbon.TokensByHubAndUser)
+        {
+            if (!foreign.Contains(user)) continue;
+            s.ForeignTokens += tokens;
+            if (!overseas.Contains(hub)) s.ForeignTokensInChina += tokens;
+        }
 
         s.HubMWh = Metric(M.HubEnergy);
         s.FlexShedMWh = Metric(M.FlexShed);
@@ -169,7 +194,13 @@ public sealed class SupplyChainSummary
             ["no-route"] = Metric(M.DropNoRoute),
             ["cable-cut"] = Metric(M.DropCableCut),
             ["deadline-missed"] = Metric(M.DropDeadline),
+            ["congestion"] = Metric(M.DropCongestion),
+            ["lost-in-flight"] = Metric(M.DropLostInFlight),
+            ["path-down"] = Metric(M.DropPathDown),
         };
+        s.BytesSent = Metric(M.BytesSent);
+        s.BytesCarried = Metric(M.BytesCarried);
+        s.BytesDropped = Metric(M.BytesDropped);
         s.BatchHeld = Metric(M.BatchHeld);
         s.BatchReleased = Metric(M.BatchReleased);
         s.BatchDone = Metric(M.BatchDone);
@@ -225,7 +256,7 @@ public sealed class SupplyChainSummary
         // Batch work the scheduler took in: released, still held, or dropped at its deadline; no more done than released.
         double batchAccounted = s.BatchReleased + s.BatchHeldAtEnd + s.BatchDropped;
         bool batch = Math.Abs(s.BatchHeld - batchAccounted) < 0.5 && s.BatchDone <= s.BatchReleased + 0.5;
-        s.RequestsConserved = users && hubs && batch;
+        s.RequestsConserved = users && hubs && batch && s.BytesConserved;
         if (!users)
             s.RequestImbalance = $"arrived {s.Arrived} ≠ served {s.Served} + dropped {s.Dropped} + queued {s.QueuedAtEnd} + in flight {s.InFlightAtEnd}";
         else if (!hubs)
@@ -233,6 +264,8 @@ public sealed class SupplyChainSummary
         else if (!batch)
             s.RequestImbalance = $"batch work held {s.BatchHeld} ≠ released {s.BatchReleased} + held at the end {s.BatchHeldAtEnd} + dropped at its deadline {s.BatchDropped}" +
                 $" (done {s.BatchDone})";
+        else if (!s.BytesConserved)
+            s.RequestImbalance = $"bytes put on cables {s.BytesSent} < carried {s.BytesCarried} + dropped {s.BytesDropped}";
         return s;
     }
 }

@@ -23,6 +23,8 @@ public static class M
         "tokens.input", "tokens.cached", "tokens.output", "revenue.usd",
         "energy.prefill_it_mwh",
         "requests.dropped.deadline_missed", "batch.held", "batch.released", "batch.done", "batch.late",
+        "requests.dropped.congestion", "requests.dropped.lost_in_flight", "requests.dropped.path_down",
+        "net.bytes_sent", "net.bytes_carried", "net.bytes_dropped",
         "energy.flex_shed_mwh",
     ];
 
@@ -46,8 +48,15 @@ public static class M
     /// and released by the batch scheduler, completed, and of those completed after their deadline.</summary>
     public const int DropDeadline = 33, BatchHeld = 34, BatchReleased = 35, BatchDone = 36, BatchLate = 37;
 
+    /// <summary>Requests dropped on cables: beyond capacity, on a cable when it was cut, through a failed landing station or segment.</summary>
+    public const int DropCongestion = 38, DropLostInFlight = 39, DropPathDown = 40;
+
+    /// <summary>Bytes of requests put on cables by user regions and the batch scheduler, and what the cables carried or dropped
+    /// (tokens × <see cref="NetworkSpec.BytesPerToken"/>).</summary>
+    public const int BytesSent = 41, BytesCarried = 42, BytesDropped = 43;
+
     /// <summary>Hub load a short region shed as flexible demand (MWh): hubs that power-cap instead of leaving other load unserved.</summary>
-    public const int FlexShed = 38;
+    public const int FlexShed = 44;
 }
 
 /// <summary>
@@ -174,6 +183,24 @@ public sealed class SupplyChainModel : ISimModel, ITopology
     public int[] SubscribersOf(string id, bool cable) =>
         (cable ? _index.Value.CableSubscribers : _index.Value.HubSubscribers).TryGetValue(id, out var users) ? users.ToArray() : [];
 
+    /// <summary>User regions (and the batch scheduler) with a route through landing station or segment <paramref name="element"/>
+    /// (entity id), and the cables of those routes, in id order.</summary>
+    public (int[] Users, int[] Cables) SubscribersOfElement(int element) =>
+        _index.Value.ElementSubscribers.TryGetValue(element, out var s) ? ([.. s.Users], [.. s.Cables]) : ([], []);
+
+    /// <summary>The landing stations of cable <paramref name="cable"/> (entity ids, in id order): those its routes pass
+    /// (a route's first landing station after the cable).</summary>
+    public int[] LandingsOf(int cable) => _index.Value.CableLandings.TryGetValue(cable, out var s) ? [.. s] : [];
+
+    /// <summary>The other cables of cable <paramref name="cable"/>'s group (entity ids, in id order; empty without a group).</summary>
+    public int[] GroupPeersOf(int cable)
+    {
+        var group = Spec.Cables[IndexInKind(cable)].Group;
+        if (group is null) return [];
+        int first = First(EntityKinds.Cable);
+        return [.. Enumerable.Range(0, Spec.Cables.Count).Where(i => first + i != cable && Spec.Cables[i].Group == group).Select(i => first + i)];
+    }
+
     /// <summary>Plants, hubs, inbound/outbound links and storages of a region (entity ids, in id order).</summary>
     public (int[] Plants, int[] Hubs, int[] Inbound, int[] Outbound, int[] Storages) RegionMembers(string region) =>
         _index.Value.Regions.TryGetValue(region, out var m)
@@ -187,6 +214,8 @@ public sealed class SupplyChainModel : ISimModel, ITopology
         public readonly Dictionary<string, (List<int> Plants, List<int> Hubs, List<int> Inbound, List<int> Outbound, List<int> Storages)> Regions = new(StringComparer.Ordinal);
         public readonly Dictionary<string, List<int>> HubSubscribers = new(StringComparer.Ordinal);
         public readonly Dictionary<string, List<int>> CableSubscribers = new(StringComparer.Ordinal);
+        public readonly SortedDictionary<int, (SortedSet<int> Users, SortedSet<int> Cables)> ElementSubscribers = [];
+        public readonly Dictionary<int, SortedSet<int>> CableLandings = [];
 
         public Index(SupplyChainModel m)
         {
@@ -206,18 +235,30 @@ public sealed class SupplyChainModel : ISimModel, ITopology
                 Region(s.Links[i].To).Item3.Add(link + i);
                 Region(s.Links[i].From).Item4.Add(link + i);
             }
+            int scheduler = s.Batch is null ? -1 : m.First(EntityKinds.Scheduler);
             for (int u = 0; u < s.Users.Count; u++)
                 foreach (var r in s.Users[u].Routes)
                 {
                     Add(HubSubscribers, r.Hub, user + u);
                     if (r.Cable is { } c) Add(CableSubscribers, c, user + u);
+                    if (r.Cable is { } landed && r.Via.FirstOrDefault(v => m.TryIdOf(EntityKinds.LandingStation.Key(v), out _)) is { } station)
+                    {
+                        int landedId = m.CableId(landed);
+                        if (!CableLandings.TryGetValue(landedId, out var set)) CableLandings[landedId] = set = [];
+                        set.Add(m.IdOf(EntityKinds.LandingStation, station));
+                    }
+                    foreach (var v in r.Via)
+                    {
+                        int e = m.ElementId(v);
+                        if (!ElementSubscribers.TryGetValue(e, out var subs)) ElementSubscribers[e] = subs = ([], []);
+                        subs.Users.Add(user + u);
+                        if (scheduler >= 0) subs.Users.Add(scheduler);
+                        if (r.Cable is { } cable) subs.Cables.Add(m.CableId(cable));
+                    }
                 }
             // The batch scheduler (after every user region in id order) hears every hub and cable the users hear.
-            if (s.Batch is not null)
-            {
-                int scheduler = m.First(EntityKinds.Scheduler);
+            if (scheduler >= 0)
                 foreach (var list in HubSubscribers.Values.Concat(CableSubscribers.Values)) list.Add(scheduler);
-            }
         }
 
         private static void Add(Dictionary<string, List<int>> d, string key, int user)
@@ -258,6 +299,15 @@ public sealed class SupplyChainModel : ISimModel, ITopology
                     yield return (CableId(c), HubId(r.Hub), net);
                 }
             }
+        foreach (var (element, subs) in _index.Value.ElementSubscribers)
+        {
+            foreach (int u in subs.Users) yield return (element, u, net);
+            foreach (int c in subs.Cables) yield return (element, c, net);
+        }
+        int cables = First(EntityKinds.Cable);
+        for (int c = 0; c < Spec.Cables.Count; c++)
+            foreach (int peer in GroupPeersOf(cables + c))
+                if (peer > cables + c) yield return (cables + c, peer, net);
         foreach (var f in Spec.Faults)
             foreach (var t in FaultTargets(f)) yield return (TimelineId, t, net);
         if (Spec.Batch is not null)
@@ -275,19 +325,44 @@ public sealed class SupplyChainModel : ISimModel, ITopology
         }
     }
 
-    /// <summary>The routes of user region <paramref name="user"/> (index among user regions): hub, cable and one-way delays.</summary>
+    private RouteOption[][]? _routes;
+
+    /// <summary>The routes of user region <paramref name="user"/> (index among user regions): hub, cable, the landing
+    /// stations and segments they pass and one-way delays (a segment's length adds to the terrestrial delay). Built once;
+    /// shared, never changed.</summary>
     public RouteOption[] RoutesOf(int user)
     {
+        var all = Volatile.Read(ref _routes);
+        if (all is null)
+        {
+            all = [.. Enumerable.Range(0, Spec.Users.Count).Select(BuildRoutes)];
+            Interlocked.CompareExchange(ref _routes, all, null);
+            all = _routes!;
+        }
+        return all[user];
+    }
+
+    private RouteOption[] BuildRoutes(int user)
+    {
         var spec = Spec.Users[user];
-        return [.. spec.Routes.Select(r =>
+        var segments = Spec.Segments.ToDictionary(x => x.Id, StringComparer.Ordinal);
+        return [.. spec.Routes.Select((r, i) =>
         {
             int cable = r.Cable is null ? -1 : CableId(r.Cable);
             long cableMicros = r.Cable is null ? 0 : CableMicros(Spec.Cables[IndexInKind(cable)], r.CableKm);
-            long terrestrial = Math.Max(MinNetworkDelay.Micros, (long)Math.Round(r.TerrestrialMs * 1000));
+            double segmentKm = r.Via.Sum(v => segments.TryGetValue(v, out var seg) ? seg.LengthKm : 0);
+            long terrestrial = Math.Max(MinNetworkDelay.Micros, (long)Math.Round(r.TerrestrialMs * 1000 + segmentKm * Spec.FiberMicrosPerKm));
             int hub = HubId(r.Hub);
-            return new RouteOption(hub, Spec.Hubs[IndexInKind(hub)].East, cable, cableMicros, terrestrial);
+            return new RouteOption(hub, Spec.Hubs[IndexInKind(hub)].East, cable, cableMicros, terrestrial) { Index = i, Via = [.. r.Via.Select(ElementId)] };
         })];
     }
+
+    /// <summary>The entity id of the landing station or segment named <paramref name="id"/>.</summary>
+    public int ElementId(string id) => TryIdOf(EntityKinds.LandingStation.Key(id), out int station) ? station : IdOf(EntityKinds.Segment, id);
+
+    /// <summary>How long user regions and the batch scheduler take to hear of a network element going down or back
+    /// (routing convergence; at least the network lookahead).</summary>
+    public SimTime Convergence => new(Math.Max(MinNetworkDelay.Micros, Spec.Network.ConvergenceMicros));
 
     /// <summary>The batch scheduler's entity id (the model must have one).</summary>
     public int SchedulerId => First(EntityKinds.Scheduler);

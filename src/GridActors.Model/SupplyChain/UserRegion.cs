@@ -91,7 +91,7 @@ public sealed class UserRegion : Entity
             case Bundle b:
                 OnResponse(ctx, b);
                 break;
-            case HubStatus or CableStatus:
+            case HubStatus or CableStatus or PathStatus:
                 _heard.Hear(payload);
                 break;
             case FaultSignal f when f.Kind == FaultKind.DemandSpike:
@@ -146,11 +146,23 @@ public sealed class UserRegion : Entity
         }
         if (route.OneWay > BestOneWay(route.Hub)) ctx.AddMetric(M.Rerouted, requests);
         var bundle = new Bundle(id, ctx.Self.Value, route.Hub, route.Cable, requests, tokens, realTime, ctx.Now.Micros,
-            OneWayMicros: route.TerrestrialMicros, CableMicros: route.CableMicros);
-        ctx.AddMetric(M.NetRequestsSent, requests);
+            OneWayMicros: route.TerrestrialMicros, CableMicros: route.CableMicros) { Route = route.Index };
+        Send(ctx, _model, bundle, route, 0);
+    }
+
+    /// <summary>Puts <paramref name="bundle"/> on <paramref name="route"/> after <paramref name="offset"/> µs: over its cable (counting
+    /// the bytes sent) or straight to its hub; <paramref name="countSent"/>: count its requests as sent (the batch scheduler's
+    /// were counted when their region handed them over).</summary>
+    internal static void Send(IEventContext ctx, SupplyChainModel model, Bundle bundle, RouteOption route, long offset, bool countSent = true)
+    {
+        if (countSent) ctx.AddMetric(M.NetRequestsSent, bundle.Requests);
         var net = new ChannelId(SupplyChainModel.ChannelNetwork);
-        if (route.Cable >= 0) ctx.Send(new EntityId(route.Cable), new SimTime(route.CableMicros), bundle, net);
-        else ctx.Send(new EntityId(route.Hub), new SimTime(route.TerrestrialMicros), bundle, net);
+        if (route.Cable >= 0)
+        {
+            if (model.Spec.Network.BytesPerToken > 0) ctx.AddMetric(M.BytesSent, bundle.Tokens * model.Spec.Network.BytesPerToken);
+            ctx.Send(new EntityId(route.Cable), new SimTime(route.CableMicros + offset), bundle, net);
+        }
+        else ctx.Send(new EntityId(route.Hub), new SimTime(route.TerrestrialMicros + offset), bundle, net);
     }
 
     /// <summary>Sends the next cohort of requests (see the class notes); returns the time to the next one (µs).</summary>
@@ -182,11 +194,8 @@ public sealed class UserRegion : Entity
         }
         if (route.OneWay > BestOneWay(route.Hub)) ctx.AddMetric(M.Rerouted, requests);
         var bundle = new Bundle(id, ctx.Self.Value, route.Hub, route.Cable, requests, tokens, realTime, ctx.Now.Micros,
-            OneWayMicros: route.TerrestrialMicros, CableMicros: route.CableMicros) { Class = 0, RatePerSecond = rate };
-        ctx.AddMetric(M.NetRequestsSent, requests);
-        var net = new ChannelId(SupplyChainModel.ChannelNetwork);
-        if (route.Cable >= 0) ctx.Send(new EntityId(route.Cable), new SimTime(route.CableMicros), bundle, net);
-        else ctx.Send(new EntityId(route.Hub), new SimTime(route.TerrestrialMicros), bundle, net);
+            OneWayMicros: route.TerrestrialMicros, CableMicros: route.CableMicros) { Class = 0, RatePerSecond = rate, Route = route.Index };
+        Send(ctx, _model, bundle, route, 0);
         return span;
     }
 
@@ -231,6 +240,9 @@ public sealed class UserRegion : Entity
                 DropReason.HubDown => M.DropHubDown,
                 DropReason.CableCut => M.DropCableCut,
                 DropReason.DeadlineMissed => M.DropDeadline,
+                DropReason.Congestion => M.DropCongestion,
+                DropReason.LostInFlight => M.DropLostInFlight,
+                DropReason.PathDown => M.DropPathDown,
                 _ => M.DropNoRoute,
             }, b.Requests);
             _hourCounts[Dropped] += b.Requests;

@@ -178,6 +178,9 @@ public sealed record SummaryFile
     public double? SloViolationRate { get; init; }
     /// <summary>Batch work with deadlines, when the scenario has a batch scheduler (null otherwise and in older folders).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public BatchSummary? Batch { get; init; }
+
+    /// <summary>Cables: bytes and each cable's load and losses (null without cables and in older folders).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public NetworkSummary? Network { get; init; }
     public InvariantSummary? Invariants { get; init; }
     /// <summary>Every calibration target of the scenario, in its order (empty when it has none).</summary>
     public IReadOnlyList<CalibrationInfo> Calibration { get; init; } = [];
@@ -223,3 +226,17 @@ public static class RunFolderFiles
     public const string Faults = "faults.csv";
     public const string Report = "report.html";
 }
+
+/// <summary>The cables over the run: bytes of requests put on them, carried and dropped, and each cable's row.</summary>
+public sealed record NetworkSummary(double BytesSent, double BytesCarried, double BytesDropped, IReadOnlyDictionary<string, CableSummary> Cables)
+{
+    /// <summary>Tokens served to foreign user regions (complete intervals) and the share of them served by hubs in China.</summary>
+    public double? ForeignTokens { get; init; }
+    public double? ForeignTokensIntoChinaShare { get; init; }
+}
+
+/// <summary>One cable over the run (from cables.csv): mean and peak utilisation (all traffic ÷ design capacity), the largest
+/// hourly mean queueing delay added to a request's round trip (ms), requests carried, dropped for congestion, lost to a
+/// cut (in flight or before routing converged), dropped for a failed landing station or segment, hours cut.</summary>
+public sealed record CableSummary(double MeanUtilisation, double PeakUtilisation, double MaxAddedLatencyMs, double Requests, double DroppedCongestion,
+    double LostToCut, double DroppedPathDown, double HoursCut);
