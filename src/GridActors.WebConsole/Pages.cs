@@ -127,6 +127,7 @@ public static class Pages
             <label>nodes (local processes) <input name="nodes" type="number" min="1" max="16" value="1"></label>
             <label>checkpoint every <input name="checkpointEvery" value="1h"></label>
             <label>pace (simulated s per s; 0 = full speed) <input name="pace" type="number" min="0" step="any" value="0"></label>
+            <label><span><input type="checkbox" name="open" checked> open its live view when started</span></label>
             <div class="buttons"><button type="button" id="validate">Validate</button> <button type="submit" id="start">Start</button></div>
             </form>
             <div id="launch-result" class="note"></div>

@@ -90,7 +90,10 @@
       const r = await api('POST', '/api/runs', launchBody(form));
       $('#start').disabled = false;
       showLaunch(r, d => `started ${d.runId}`);
-      if (r.ok) location.href = `/runs/${enc(r.data.runId)}`;
+      if (r.ok) {
+        $('#launch-result').innerHTML = `started <a href="/runs/${enc(r.data.runId)}">${esc(r.data.runId)}</a>`;
+        if (form.elements.open.checked) location.href = `/runs/${enc(r.data.runId)}`;
+      }
     });
   }
 
