@@ -62,6 +62,26 @@ public sealed class StoreReader(Store store)
         return list;
     }
 
+    /// <summary>The newest snapshot of every persistence id of run <paramref name="runId"/> (one row each: what a view of the latest
+    /// checkpoint needs, without reading the older ones).</summary>
+    public IReadOnlyList<SnapshotEntry> LatestSnapshots(string runId)
+    {
+        using var c = store.Open();
+        if (!StoreMaintenance.TableExists(c, "snapshot")) return [];
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT s.persistence_id, s.sequence_number, s.snapshot FROM snapshot s WHERE s." + Where(cmd, runId, null)
+            + " AND s.sequence_number = (SELECT MAX(m.sequence_number) FROM snapshot m WHERE m.persistence_id = s.persistence_id) ORDER BY s.persistence_id";
+        using var r = cmd.ExecuteReader();
+        var list = new List<SnapshotEntry>();
+        while (r.Read())
+        {
+            var bytes = (byte[])r.GetValue(2);
+            var (k, t) = SnapshotFormat.ReadHeader(bytes);
+            list.Add(new SnapshotEntry(r.GetString(0), Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture), k, t, bytes));
+        }
+        return list;
+    }
+
     private static string Where(DbCommand cmd, string runId, string? key)
     {
         Store.Param(cmd, "@p", key is null ? PersistenceIds.LikeRun(runId) : PersistenceIds.Of(runId, key));

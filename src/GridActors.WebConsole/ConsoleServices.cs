@@ -31,7 +31,14 @@ public sealed record InjectionRow(int Index, string Kind, string Target, double 
 /// <summary>A run while it goes on: the registry's record, rates, injections, what its process logged and how many faults have begun
 /// (the map changes when that does).</summary>
 public sealed record LiveRun(RunRow Run, long? Events, double? EventsPerSecond, double? SimSecondsPerSecond, IReadOnlyList<InjectionRow> Injections,
-    int FaultsBegun, bool LaunchedHere, IReadOnlyList<string> Log, bool HasReport);
+    int FaultsBegun, bool LaunchedHere, IReadOnlyList<string> Log, bool HasReport)
+{
+    /// <summary>Where the entities ran (summary.json's <c>placement</c>: node, address, host, pid, entities) once the run completed.</summary>
+    public System.Text.Json.Nodes.JsonNode? Placement { get; init; }
+
+    /// <summary>The run's fail-overs (summary.json's <c>failovers</c>) once it completed.</summary>
+    public System.Text.Json.Nodes.JsonNode? Failovers { get; init; }
+}
 
 /// <summary>The console's application services: the registry, inspector, launcher and the caches behind the live pages. Every
 /// answer comes from the same services the command line uses (RunRegistry, RunInspector, InjectionClient, Reports).</summary>
@@ -46,10 +53,15 @@ public sealed class ConsoleServices(ConsoleOptions options, RunLauncher launcher
     public RunInspector Inspector => new(Registry);
 
     private readonly ConcurrentDictionary<string, (string Hash, SupplyChainModel Model)> _models = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (int K, string Html)> _charts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (int K, string Html, double Built)> _charts = new(StringComparer.Ordinal);
+
+    /// <summary>Live charts are rebuilt at most this often (a fast run completes many checkpoints a second; each rebuild reads one
+    /// snapshot per entity and competes with the run for the cores).</summary>
+    public static readonly TimeSpan ChartsRefresh = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _chartLocks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (double Wall, double Sim, double? Rate)> _registryRates = new(StringComparer.Ordinal);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly ConcurrentDictionary<string, System.Text.Json.Nodes.JsonNode?> _summaries = new(StringComparer.Ordinal);
     private readonly string _cache = Directory.CreateTempSubdirectory("gridactors-console-").FullName;
     private DateTime _orphansChecked = DateTime.MinValue;
 
@@ -108,8 +120,13 @@ public sealed class ConsoleServices(ConsoleOptions options, RunLauncher launcher
         double now = run.SimulatedSeconds;
         int begun = model.Spec.Faults.Count(f => f.StartMicros / (double)SimTime.MicrosPerSecond <= now) + injections.Count(i => i.AtMicros / (double)SimTime.MicrosPerSecond <= now);
         bool report = run.Status == "completed" && File.Exists(Path.Combine("runs", run.RunId, "report.html"));
+        var summary = run.Status == "completed" ? _summaries.GetOrAdd(run.RunId, id => Registry.SummaryOf(id) is { } j ? System.Text.Json.Nodes.JsonNode.Parse(j) : null) : null;
         return new LiveRun(RunRow.Of(run), events, eps, simRate, [.. injections.Select(InjectionRow.Of)], begun, launched is not null,
-            launched?.Log ?? [], report);
+            launched?.Log ?? [], report)
+        {
+            Placement = summary?["placement"]?.DeepClone(),
+            Failovers = summary?["failovers"]?.DeepClone(),
+        };
     }
 
     /// <summary>The record with the simulated time of its process's last progress line when that is later than the registry's (which
@@ -148,7 +165,8 @@ public sealed class ConsoleServices(ConsoleOptions options, RunLauncher launcher
     {
         var folder = Path.Combine("runs", run.RunId);
         int key = run.Status == "completed" && File.Exists(Path.Combine(folder, "summary.json")) ? int.MaxValue : run.LastCheckpoint;
-        if (_charts.TryGetValue(run.RunId, out var cached) && cached.K == key) return cached.Html;
+        if (_charts.TryGetValue(run.RunId, out var cached)
+            && (cached.K == key || (key != int.MaxValue && _clock.Elapsed.TotalSeconds - cached.Built < ChartsRefresh.TotalSeconds))) return cached.Html;
         if (key == 0)
             return "<p class=\"note\" data-charts=\"waiting\">The charts appear at the run's first complete checkpoint (they are drawn from the store while the run goes on).</p>";
         var gate = _chartLocks.GetOrAdd(run.RunId, _ => new SemaphoreSlim(1, 1));
@@ -156,6 +174,7 @@ public sealed class ConsoleServices(ConsoleOptions options, RunLauncher launcher
         try
         {
             if (_charts.TryGetValue(run.RunId, out cached) && cached.K == key) return cached.Html;
+            double started = _clock.Elapsed.TotalSeconds;
             string html = await Task.Run(() =>
             {
                 if (key == int.MaxValue) return LiveView.Charts(folder);
@@ -167,7 +186,7 @@ public sealed class ConsoleServices(ConsoleOptions options, RunLauncher launcher
                 try { Directory.Delete(Path.Combine(_cache, run.RunId), recursive: true); } catch (IOException) { }
                 return fragment;
             }, cancellation).ConfigureAwait(false);
-            _charts[run.RunId] = (key, html);
+            _charts[run.RunId] = (key, html, started);
             return html;
         }
         finally { gate.Release(); }

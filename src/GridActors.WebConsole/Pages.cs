@@ -167,7 +167,10 @@ public static class Pages
             <table data-table="injections"><thead><tr><th>#</th><th>kind</th><th>target</th><th>at (h)</th><th>duration (h)</th><th>fraction</th><th>multiplier</th></tr></thead><tbody id="injections"></tbody></table>
             </section>
             <section><h2>Topology map</h2><div id="map" class="map-holder"></div></section>
-            <section><h2>Nodes, placement and fail-overs</h2><pre id="log" class="log"></pre></section>
+            <section><h2>Nodes, placement and fail-overs</h2>
+            <table data-table="placement"><thead><tr><th>node</th><th>address</th><th>host</th><th>pid</th><th>entities</th></tr></thead><tbody id="placement"></tbody></table>
+            <ul id="failovers"></ul>
+            <pre id="log" class="log"></pre></section>
             <section><h2>Charts</h2><div id="charts"></div></section>
             """;
         return Page("Run " + run.RunId, "run", body, run.RunId);

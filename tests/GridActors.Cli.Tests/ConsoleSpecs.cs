@@ -207,11 +207,13 @@ public class ConsoleSpecs(ChromiumFixture browser) : IClassFixture<ChromiumFixtu
         var replay = Clean(await chromium.LoadAsync($"{origin}/runs/{runId}", Until + """
             (async () => {
               await until('the completed status', () => text('[data-live="status"]') === 'completed');
+              const placement = await until('the placement', () => document.querySelectorAll('#placement tr').length);
               document.querySelector('#replay').click();
-              return { result: await until('the replay', () => /reproduced|differs|failed|refused/.test(text('#replay-result')) && text('#replay-result')) };
+              return { placement, result: await until('the replay', () => /reproduced|differs|failed|refused/.test(text('#replay-result')) && text('#replay-result')) };
             })()
             """), origin, "replay");
         Assert.Equal($"replay reproduced the digest {run.Digest}", replay["result"]!.GetValue<string>());
+        Assert.Equal(2, replay["placement"]!.GetValue<int>()); // both nodes of the cluster, from the run's summary
     }
 
     [Fact]

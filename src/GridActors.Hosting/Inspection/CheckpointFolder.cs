@@ -22,8 +22,11 @@ public static class CheckpointFolder
         var scenario = Stores.ScenarioOf(run);
         var model = new SupplyChainModel(scenario.Spec);
         var settings = new RunSettings(run.Seed, SimTime.FromSeconds(run.HorizonSeconds));
-        var snapshots = new StoreReader(registry.Store).Snapshots(run.RunId).Where(s => s.K == k)
-            .GroupBy(s => s.PersistenceId).Select(g => g.MaxBy(s => s.SequenceNr)!).ToList();
+        // The newest snapshot of each entity is checkpoint k's unless a later checkpoint is being written: those entities' k is read alone.
+        var reader = new StoreReader(registry.Store);
+        var snapshots = reader.LatestSnapshots(run.RunId)
+            .Select(s => s.K == k ? s : reader.Snapshots(run.RunId, PersistenceIds.KeyOf(run.RunId, s.PersistenceId)).LastOrDefault(x => x.K == k))
+            .OfType<SnapshotEntry>().ToList();
         var finals = new List<EntityFinal>(model.EntityCount);
         long at = 0;
         foreach (var snap in snapshots)

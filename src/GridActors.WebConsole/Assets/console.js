@@ -125,6 +125,9 @@
         `<tr data-injection="${i.index}"><td>${i.index}</td><td>${esc(i.kind)}</td><td>${esc(i.target)}</td><td class="num">${hours(i.atSeconds)}</td>` +
         `<td class="num">${i.durationSeconds > 0 ? hours(i.durationSeconds) : 'to the end'}</td><td class="num">${i.fraction}</td><td class="num">${i.multiplier}</td></tr>`).join('');
       $('#log').textContent = live.log.join('\n') || (live.launchedHere ? '' : 'This run was not launched from this console: its process log is on its own terminal.');
+      $('#placement').innerHTML = (live.placement || []).map(p =>
+        `<tr><td class="num">${esc(p.node)}</td><td class="mono">${esc(p.address)}</td><td>${esc(p.host)}</td><td class="num">${esc(p.pid)}</td><td class="num">${esc(p.entities)}</td></tr>`).join('');
+      $('#failovers').innerHTML = (live.failovers || []).map(f => `<li>${esc(JSON.stringify(f))}</li>`).join('');
       if (live.hasReport) $('#report-link').innerHTML = `<a href="/runs/${enc(runId)}/report">report</a>`;
       if (!last || last.faultsBegun !== live.faultsBegun || last.injections.length !== live.injections.length) loadMap();
       if (!last || last.run.lastCheckpoint !== r.lastCheckpoint || last.run.status !== r.status || last.hasReport !== live.hasReport) loadCharts();
