@@ -125,7 +125,7 @@ public sealed class RunRegistry(Store store)
     public IReadOnlyList<RunRecord> Orphans()
     {
         var orphans = new List<RunRecord>();
-        foreach (var run in List().Where(r => r.Status == "running" && r.Owner is not null))
+        foreach (var run in ListBrief().Where(r => r.Status == "running" && r.Owner is not null))
         {
             int colon = run.Owner!.LastIndexOf(':');
             if (colon < 0 || run.Owner[..colon] != Environment.MachineName) continue;

@@ -57,7 +57,7 @@ public sealed class ConsoleServices(ConsoleOptions options, RunLauncher launcher
 
     /// <summary>Live charts are rebuilt at most this often (a fast run completes many checkpoints a second; each rebuild reads one
     /// snapshot per entity and competes with the run for the cores).</summary>
-    public static readonly TimeSpan ChartsRefresh = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan ChartsRefresh = TimeSpan.FromSeconds(10);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _chartLocks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (double Wall, double Sim, double? Rate)> _registryRates = new(StringComparer.Ordinal);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
