@@ -39,14 +39,38 @@ public sealed class ConsoleServer : IAsyncDisposable
         var host = options.Host is "*" ? "0.0.0.0" : options.Host;
         builder.WebHost.UseUrls($"http://{(host.Contains(':', StringComparison.Ordinal) ? "[" + host + "]" : host)}:{options.Port}");
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
+        if (options.Loopback)
+        {
+            // Bound to loopback without a token: answer only requests addressed to loopback names, so a web page elsewhere cannot
+            // reach the console through a DNS name that resolves to 127.0.0.1 (DNS rebinding). ASP.NET Core's host filtering.
+            builder.Services.Configure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(o =>
+                o.AllowedHosts = ["127.0.0.1", "localhost", "[::1]", host.Contains(':', StringComparison.Ordinal) ? "[" + host + "]" : host]);
+        }
         var launcher = new RunLauncher(options);
         var app = builder.Build();
+        if (options.Loopback) app.UseHostFiltering();
+        app.Use(SameOriginWrites);
         if (options.Token is { } token) app.Use(RequireToken(token, options.Host));
         var services = new ConsoleServices(options, launcher);
         Api.Map(app, services);
         Pages.Map(app, services);
         await app.StartAsync(cancellation).ConfigureAwait(false);
         return new ConsoleServer(app, launcher);
+    }
+
+    /// <summary>Refuses a request that changes something (not GET/HEAD) sent by a page of another origin (its <c>Origin</c> header names
+    /// another host): a form on some web site must not start runs, inject faults or replay through the user's browser.</summary>
+    private static async Task SameOriginWrites(HttpContext ctx, RequestDelegate next)
+    {
+        var origin = ctx.Request.Headers.Origin.ToString();
+        if (!HttpMethods.IsGet(ctx.Request.Method) && !HttpMethods.IsHead(ctx.Request.Method) && origin.Length > 0
+            && !(Uri.TryCreate(origin, UriKind.Absolute, out var o) && string.Equals(o.Authority, ctx.Request.Host.Value, StringComparison.OrdinalIgnoreCase)))
+        {
+            ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await ctx.Response.WriteAsJsonAsync(new ApiError($"cross-origin request refused: {origin} is not this console ({ctx.Request.Host})")).ConfigureAwait(false);
+            return;
+        }
+        await next(ctx).ConfigureAwait(false);
     }
 
     /// <summary>Accepts a request that carries the token as <c>Authorization: Bearer TOKEN</c>, as <c>?token=TOKEN</c> (which sets a

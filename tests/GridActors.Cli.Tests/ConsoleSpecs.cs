@@ -264,6 +264,13 @@ public class ConsoleSpecs(ChromiumFixture browser) : IClassFixture<ChromiumFixtu
         var http = console.Http;
         object Launch(string scenario, string? executor = null, int? nodes = null) => new { scenario, executor, nodes };
 
+        // On loopback only requests addressed to a loopback name are answered (DNS rebinding).
+        var rebound = new HttpRequestMessage(HttpMethod.Get, "/api/runs") { Headers = { Host = "evil.example" } };
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(rebound)).StatusCode);
+        // A page of another origin cannot make the console do anything.
+        var crossSite = new HttpRequestMessage(HttpMethod.Post, $"/api/runs/{runId}/replay") { Headers = { { "Origin", "http://evil.example" } } };
+        await Refused(await http.SendAsync(crossSite), HttpStatusCode.Forbidden, "cross-origin request refused");
+
         await Refused(await http.GetAsync("/api/runs/no-such-run"), HttpStatusCode.NotFound, "unknown run 'no-such-run'");
         await Refused(await http.GetAsync("/api/runs/no-such-run/entities/hub/yrd?at=1h"), HttpStatusCode.NotFound, "unknown run 'no-such-run'");
         await Refused(await http.PostAsJsonAsync("/api/runs/no-such-run/injections", new { kind = "cable-cut", target = "apg" }), HttpStatusCode.NotFound, "unknown run");
