@@ -127,6 +127,12 @@ public class ConsoleSpecs(ChromiumFixture browser) : IClassFixture<ChromiumFixtu
         Assert.Contains("small.yaml: valid — 5 plants", launch["valid"]!.GetValue<string>());
         var runId = launch["runId"]!.GetValue<string>();
 
+        // Refusals of a running run come with gridactors inject's reasons, and nothing is journaled.
+        await Refused(await console.Http.PostAsJsonAsync($"/api/runs/{runId}/injections", new { kind = "cable-cut", target = "atlantis" }),
+            HttpStatusCode.BadRequest, "no cable named 'atlantis'");
+        await Refused(await console.Http.PostAsJsonAsync($"/api/runs/{runId}/injections", new { kind = "meteor-strike", target = "apg" }),
+            HttpStatusCode.BadRequest, "unknown fault kind 'meteor-strike'");
+
         // Live view: progress moves; inject a cable cut through the form; it shows in the injections table and, once simulated time
         // passes it, on the map; the charts of a checkpoint appear; the log shows both nodes.
         var live = Clean(await chromium.LoadAsync($"{origin}/runs/{runId}", Until + """
@@ -158,9 +164,15 @@ public class ConsoleSpecs(ChromiumFixture browser) : IClassFixture<ChromiumFixtu
         Assert.Contains("joined (2 worker node(s) up)", live["log"]!.GetValue<string>());
         Assert.Matches(@"incarnation 1 on 2 node\(s\)", live["log"]!.GetValue<string>());
 
+        // Checkpoint #1 is complete (the charts are drawn from it), so time 0 has passed: refused with the run's own reason.
+        await Refused(await console.Http.PostAsJsonAsync($"/api/runs/{runId}/injections", new { kind = "cable-cut", target = "ncp", at = "0s" }),
+            HttpStatusCode.BadRequest, "has already passed");
+
         // The store answers while the run goes on.
         var during = await console.Http.GetAsync($"/api/runs/{runId}/overview");
         Assert.Equal(HttpStatusCode.OK, during.StatusCode);
+        var hubNow = await console.Http.GetAsync($"/api/runs/{runId}/entities/hub/yrd?events=true");
+        Assert.True(hubNow.StatusCode == HttpStatusCode.OK, await hubNow.Content.ReadAsStringAsync());
 
         // The registry journaled the injection, like gridactors inject's.
         var registry = new RunRegistry(Store.Sqlite(Db).AsReadOnly());
