@@ -193,24 +193,17 @@ public sealed class RunRegistry(Store store)
         return cmd.ExecuteScalar() as string;
     }
 
-    public IReadOnlyList<RunRecord> List()
-    {
-        using var c = Store.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = $"SELECT * FROM {Table} ORDER BY created, run_id";
-        using var r = cmd.ExecuteReader();
-        var list = new List<RunRecord>();
-        while (r.Read()) list.Add(Read(r));
-        return list;
-    }
+    public IReadOnlyList<RunRecord> List() => Query("*");
 
     /// <summary>The registry without each run's scenario text and summary (<see cref="RunRecord.ScenarioText"/> is empty): what a
     /// list of many runs needs, at a fraction of the bytes read.</summary>
-    public IReadOnlyList<RunRecord> ListBrief()
+    public IReadOnlyList<RunRecord> ListBrief() => Query(BriefColumns);
+
+    private List<RunRecord> Query(string columns)
     {
         using var c = Store.Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = $"SELECT {BriefColumns} FROM {Table} ORDER BY created, run_id";
+        cmd.CommandText = $"SELECT {columns} FROM {Table} ORDER BY created, run_id";
         using var r = cmd.ExecuteReader();
         var list = new List<RunRecord>();
         while (r.Read()) list.Add(Read(r));

@@ -51,15 +51,7 @@ public sealed class StoreReader(Store store)
         if (!StoreMaintenance.TableExists(c, "snapshot")) return [];
         using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT persistence_id, sequence_number, snapshot FROM snapshot WHERE " + Where(cmd, runId, key) + " ORDER BY persistence_id, sequence_number";
-        using var r = cmd.ExecuteReader();
-        var list = new List<SnapshotEntry>();
-        while (r.Read())
-        {
-            var bytes = (byte[])r.GetValue(2);
-            var (k, t) = SnapshotFormat.ReadHeader(bytes);
-            list.Add(new SnapshotEntry(r.GetString(0), Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture), k, t, bytes));
-        }
-        return list;
+        return ReadSnapshots(cmd);
     }
 
     /// <summary>The newest snapshot of every persistence id of run <paramref name="runId"/> (one row each: what a view of the latest
@@ -71,6 +63,12 @@ public sealed class StoreReader(Store store)
         using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT s.persistence_id, s.sequence_number, s.snapshot FROM snapshot s WHERE s." + Where(cmd, runId, null)
             + " AND s.sequence_number = (SELECT MAX(m.sequence_number) FROM snapshot m WHERE m.persistence_id = s.persistence_id) ORDER BY s.persistence_id";
+        return ReadSnapshots(cmd);
+    }
+
+    /// <summary>Rows of (persistence_id, sequence_number, snapshot), their headers decoded.</summary>
+    private static List<SnapshotEntry> ReadSnapshots(DbCommand cmd)
+    {
         using var r = cmd.ExecuteReader();
         var list = new List<SnapshotEntry>();
         while (r.Read())

@@ -22,6 +22,9 @@ public sealed record LaunchRequest(string? Scenario, ulong? Seed = null, string?
 /// <summary>What the inject form sends: the fields of <c>gridactors inject</c>.</summary>
 public sealed record InjectBody(string? Kind, string? Target, string? At = null, string? Duration = null, double? Fraction = null, double? Multiplier = null);
 
+/// <summary>A row of the runs list that changed: the row and its table row as the runs page renders it (the page swaps it in).</summary>
+public sealed record RunRowChange(RunRow Row, string Html);
+
 /// <summary>The JSON API under <c>/api/…</c> (documented in README.md); the pages use nothing else.</summary>
 public static class Api
 {
@@ -233,7 +236,7 @@ public static class Api
     }
 
     /// <summary>Rows of the runs list that changed (or appeared) since the stream began, every <see cref="StreamInterval"/> × 2.</summary>
-    private static async IAsyncEnumerable<SseItem<IReadOnlyList<RunRow>>> RunChanges(ConsoleServices s, string? scenario, string? status,
+    private static async IAsyncEnumerable<SseItem<IReadOnlyList<RunRowChange>>> RunChanges(ConsoleServices s, string? scenario, string? status,
         [EnumeratorCancellation] CancellationToken ct)
     {
         var seen = s.Runs().ToDictionary(r => r.RunId, r => r.Updated, StringComparer.Ordinal);
@@ -241,14 +244,14 @@ public static class Api
         {
             try { await Task.Delay(StreamInterval * 2, ct).ConfigureAwait(false); }
             catch (OperationCanceledException) { yield break; }
-            var changed = new List<RunRow>();
+            var changed = new List<RunRowChange>();
             foreach (var r in s.Runs())
                 if (!seen.TryGetValue(r.RunId, out var u) || u != r.Updated)
                 {
                     seen[r.RunId] = r.Updated;
-                    if (Matches(r, scenario, status)) changed.Add(RunRow.Of(r));
+                    if (Matches(r, scenario, status)) changed.Add(new RunRowChange(RunRow.Of(r), Pages.Row(RunRow.Of(r))));
                 }
-            if (changed.Count > 0) yield return new SseItem<IReadOnlyList<RunRow>>(changed, "runs");
+            if (changed.Count > 0) yield return new SseItem<IReadOnlyList<RunRowChange>>(changed, "runs");
         }
     }
 

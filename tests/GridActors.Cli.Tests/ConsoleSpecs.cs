@@ -133,6 +133,18 @@ public class ConsoleSpecs(ChromiumFixture browser) : IClassFixture<ChromiumFixtu
         await Refused(await console.Http.PostAsJsonAsync($"/api/runs/{runId}/injections", new { kind = "meteor-strike", target = "apg" }),
             HttpStatusCode.BadRequest, "unknown fault kind 'meteor-strike'");
 
+        // The runs list shows it running and its row moves with the run (server-sent events swap the row in).
+        var listLive = Clean(await chromium.LoadAsync(origin + "/", Until + $$"""
+            (async () => {
+              const progress = () => parseFloat(document.querySelector('tr[data-run="{{runId}}"] progress')?.value ?? '-1');
+              const before = progress();
+              const after = await until('the row to move', () => progress() > before && progress());
+              return { before, after, status: document.querySelector('tr[data-run="{{runId}}"]').dataset.status };
+            })()
+            """), origin, "runs list, live");
+        Assert.Equal("running", listLive["status"]!.GetValue<string>());
+        Assert.True(listLive["after"]!.GetValue<double>() > listLive["before"]!.GetValue<double>());
+
         // Live view: progress moves; inject a cable cut through the form; it shows in the injections table and, once simulated time
         // passes it, on the map; the charts of a checkpoint appear; the log shows both nodes.
         var live = Clean(await chromium.LoadAsync($"{origin}/runs/{runId}", Until + """

@@ -34,7 +34,6 @@ public sealed class ConsoleCommand : AsyncCommand<ConsoleSettings>
         var options = new ConsoleOptions { Db = s.Db, Postgres = s.Postgres, Host = s.Host, Port = s.Port, Token = s.Token, ScenariosDir = s.Scenarios }
             .Resolve(out bool generated);
         await using var server = await ConsoleServer.StartAsync(options, cancellation).ConfigureAwait(false);
-        Console.Out.WriteLine($"console listening on {server.Url} (store {options.Store.Display})");
         if (options.Token is { } token)
         {
             Console.Out.WriteLine(options.Loopback
@@ -43,6 +42,8 @@ public sealed class ConsoleCommand : AsyncCommand<ConsoleSettings>
             if (generated) Console.Out.WriteLine($"token {token}");
             Console.Out.WriteLine($"open {server.Url}/?token={(generated ? token : "TOKEN")}");
         }
+        // Last, so whoever waits for this line (a script, the tests) has read the token lines too.
+        Console.Out.WriteLine($"console listening on {server.Url} (store {options.Store.Display})");
         await Console.Out.FlushAsync(cancellation).ConfigureAwait(false);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation, server.Stopping);
         try { await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false); }

@@ -18,17 +18,6 @@
     return { ok: r.ok, status: r.status, data, text };
   }
 
-  function rowHtml(r) {
-    const digest = (r.digest || '').slice(0, 16);
-    return `<tr data-run="${esc(r.runId)}" data-status="${esc(r.status)}"><td><input type="checkbox" name="pick" value="${esc(r.runId)}" aria-label="select ${esc(r.runId)}"></td>` +
-      `<td><a href="/runs/${enc(r.runId)}">${esc(r.runId)}</a></td><td>${esc(r.scenarioName)}</td><td class="num">${esc(r.seed)}</td><td>${esc(r.executor)}</td>` +
-      `<td class="num">${esc(r.nodes)}</td><td class="status ${esc(r.status)}" data-field="status">${esc(r.status)}</td>` +
-      `<td data-field="progress"><progress max="100" value="${r.percent}"></progress> ${hours(r.simulatedSeconds)} / ${hours(r.horizonSeconds)} h</td>` +
-      `<td data-field="checkpoint">${r.lastCheckpoint === 0 ? '—' : `#${r.lastCheckpoint} at ${hours(r.lastCheckpointSeconds)} h`}</td>` +
-      `<td class="digest" data-field="digest">${esc(digest)}</td>` +
-      `<td data-field="report">${r.status === 'completed' ? `<a href="/runs/${enc(r.runId)}/report">report</a>` : ''}</td></tr>`;
-  }
-
   function runsPage() {
     const table = $('table[data-table="runs"]');
     const q = new URLSearchParams();
@@ -37,11 +26,11 @@
     const es = new EventSource('/api/runs/stream?' + q);
     es.addEventListener('runs', e => {
       const tbody = $('tbody', table);
-      for (const r of JSON.parse(e.data)) {
+      for (const { row: r, html } of JSON.parse(e.data)) {
         const tr = $(`tr[data-run="${CSS.escape(r.runId)}"]`, tbody);
         const checked = tr ? $('input', tr).checked : false;
         const tpl = document.createElement('template');
-        tpl.innerHTML = rowHtml(r);
+        tpl.innerHTML = html; // rendered by the server, as the page's own rows
         const row = tpl.content.firstElementChild;
         $('input', row).checked = checked;
         if (tr) tr.replaceWith(row); else tbody.prepend(row);
