@@ -45,6 +45,11 @@ public static class GridActorsApp
             config.AddCommand<CompareCommand>("compare")
                 .WithDescription("Render two runs side by side (differences, cost per million tokens and its ratio, paired charts) as one HTML page.")
                 .WithExample("compare", "RUN_A", "RUN_B", "--out", "runs/china-vs-overseas.html");
+            config.AddCommand<ConsoleCommand>("console")
+                .WithDescription("Serve the web console: launch runs (clustered too), watch them live, inject faults, inspect persisted state; JSON API under /api.")
+                .WithExample("console")
+                .WithExample("console", "--port", "0", "--db", "runs/gridactors.db")
+                .WithExample("console", "--host", "0.0.0.0", "--port", "5080", "--token", "a-long-secret-token-1234");
             config.AddCommand<RunsCommand>("runs")
                 .WithDescription("List the run registry (id, scenario, seed, status, progress, last checkpoint, digest).")
                 .WithExample("runs", "--json");

@@ -113,7 +113,10 @@ public sealed class RunRegistry(Store store)
     /// <summary>Records which process coordinates the run (this one).</summary>
     public void ClaimOwnership(string runId) => Update(runId, "owner = @o", ("@o", OwnerId));
 
-    public static string OwnerId => Environment.MachineName + ":" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+    public static string OwnerId => OwnerIdOf(Environment.ProcessId);
+
+    /// <summary>How the registry names process <paramref name="pid"/> of this host as a run's coordinator.</summary>
+    public static string OwnerIdOf(int pid) => Environment.MachineName + ":" + pid.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Runs marked running whose coordinating process on this host is gone (killed, crashed): they are
@@ -122,7 +125,7 @@ public sealed class RunRegistry(Store store)
     public IReadOnlyList<RunRecord> Orphans()
     {
         var orphans = new List<RunRecord>();
-        foreach (var run in List().Where(r => r.Status == "running" && r.Owner is not null))
+        foreach (var run in ListBrief().Where(r => r.Status == "running" && r.Owner is not null))
         {
             int colon = run.Owner!.LastIndexOf(':');
             if (colon < 0 || run.Owner[..colon] != Environment.MachineName) continue;
@@ -190,18 +193,36 @@ public sealed class RunRegistry(Store store)
         return cmd.ExecuteScalar() as string;
     }
 
-    public IReadOnlyList<RunRecord> List()
+    public IReadOnlyList<RunRecord> List() => Query("*");
+
+    /// <summary>The registry without each run's scenario text and summary (<see cref="RunRecord.ScenarioText"/> is empty): what a
+    /// list of many runs needs, at a fraction of the bytes read.</summary>
+    public IReadOnlyList<RunRecord> ListBrief() => Query(BriefColumns);
+
+    private List<RunRecord> Query(string columns)
     {
         using var c = Store.Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = $"SELECT * FROM {Table} ORDER BY created, run_id";
+        cmd.CommandText = $"SELECT {columns} FROM {Table} ORDER BY created, run_id";
         using var r = cmd.ExecuteReader();
         var list = new List<RunRecord>();
         while (r.Read()) list.Add(Read(r));
         return list;
     }
 
-    public RunRecord? Get(string runId) => List().FirstOrDefault(r => r.RunId == runId);
+    /// <summary>The columns of <see cref="Read"/>'s order with the scenario text and summary left empty.</summary>
+    private const string BriefColumns = "run_id, scenario, scenario_hash, '' AS scenario_text, seed, executor, nodes, engine_version, status, simulated_seconds, "
+        + "horizon_seconds, last_checkpoint, last_checkpoint_seconds, checkpoint_every_seconds, digest, created, updated, error, CAST(NULL AS TEXT) AS summary_json, owner, control";
+
+    public RunRecord? Get(string runId)
+    {
+        using var c = Store.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = $"SELECT * FROM {Table} WHERE run_id = @id";
+        var p = cmd.CreateParameter(); p.ParameterName = "@id"; p.Value = runId; cmd.Parameters.Add(p);
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? Read(r) : null;
+    }
 
     private static RunRecord Read(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), ulong.Parse(r.GetString(4), CultureInfo.InvariantCulture),

@@ -51,6 +51,24 @@ public sealed class StoreReader(Store store)
         if (!StoreMaintenance.TableExists(c, "snapshot")) return [];
         using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT persistence_id, sequence_number, snapshot FROM snapshot WHERE " + Where(cmd, runId, key) + " ORDER BY persistence_id, sequence_number";
+        return ReadSnapshots(cmd);
+    }
+
+    /// <summary>The newest snapshot of every persistence id of run <paramref name="runId"/> (one row each: what a view of the latest
+    /// checkpoint needs, without reading the older ones).</summary>
+    public IReadOnlyList<SnapshotEntry> LatestSnapshots(string runId)
+    {
+        using var c = store.Open();
+        if (!StoreMaintenance.TableExists(c, "snapshot")) return [];
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT s.persistence_id, s.sequence_number, s.snapshot FROM snapshot s WHERE s." + Where(cmd, runId, null)
+            + " AND s.sequence_number = (SELECT MAX(m.sequence_number) FROM snapshot m WHERE m.persistence_id = s.persistence_id) ORDER BY s.persistence_id";
+        return ReadSnapshots(cmd);
+    }
+
+    /// <summary>Rows of (persistence_id, sequence_number, snapshot), their headers decoded.</summary>
+    private static List<SnapshotEntry> ReadSnapshots(DbCommand cmd)
+    {
         using var r = cmd.ExecuteReader();
         var list = new List<SnapshotEntry>();
         while (r.Read())

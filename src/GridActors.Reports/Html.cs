@@ -66,7 +66,7 @@ internal static class Html
 
     public static ISet<int> Cols(params int[] i) => i.ToHashSet();
 
-    private const string Css = """
+    internal const string Css = """
 
 :root { --ink:#222; --muted:#667; --line:#dde3ea; --bg:#f6f8fa; --card:#fff; --accent:#1f3b57; --bad:#c0392b; --good:#1e8449; }
 * { box-sizing: border-box; }

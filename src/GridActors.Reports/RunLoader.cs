@@ -139,7 +139,7 @@ internal static class RunLoader
     }
 
     /// <summary>The topology as written, with ids never null (older or hand-made files may lack some) and plant types normalised.</summary>
-    private static Topology ReadTopology(TopologyFile t) => t with
+    internal static Topology ReadTopology(TopologyFile t) => t with
     {
         Plants = [.. t.Plants.Select(p => p with { Id = p.Id ?? "", Region = p.Region ?? "", Type = NormaliseType(p.Type ?? p.Id ?? "") })],
         Regions = [.. t.Regions.Select(r => r with { Id = r.Id ?? "" })],

@@ -121,7 +121,7 @@ internal static class RunReport
         return (all.Where(top.Contains).Select(x => new Trace(x.S, x.Color)).ToList(), note);
     }
 
-    private static string Generation(RunData d)
+    internal static string Generation(RunData d)
     {
         var stacked = d.GenerationByType.Select(s => new Trace(s, Charts.TypeColor(s.Name))).ToList();
         var curtail = new Trace(d.Curtailment with { Name = "curtailed (right axis)" }, "#d62728", 1.8);
@@ -130,7 +130,7 @@ internal static class RunReport
             Figure(svg, "Dispatched power by plant type (stacked areas, left axis, MW) and curtailed power (red line, right axis, MW), mean per interval." + FaultNote(d)));
     }
 
-    private static string Links(RunData d)
+    internal static string Links(RunData d)
     {
         var topLinks = d.Links.Take(8).ToList();
         var traces = topLinks.Select((l, i) => new Trace(l.Utilisation, Charts.PaletteColor(i))).ToList();
@@ -149,7 +149,7 @@ internal static class RunReport
             Figure(svg, "Power sent / capacity per UHV link (mean per interval)." + more + FaultNote(d)) + table);
     }
 
-    private static string Hubs(RunData d)
+    internal static string Hubs(RunData d)
     {
         var (grant, n1) = Top(d.Hubs.Select(h => h.Grant), s => s.Mean, "hubs");
         var (util, n2) = Top(d.Hubs.Select(h => h.Utilisation), s => s.Mean, "hubs");
@@ -185,7 +185,7 @@ internal static class RunReport
             Figure(svg, "Tokens served per interval ÷ interval length, stacked by hub; dashed: total." + note + FaultNote(d)));
     }
 
-    private static string Latency(RunData d)
+    internal static string Latency(RunData d)
     {
         var regions = d.Summary.LatencyByRegion;
         var cats = regions.Select(r => r.Region).ToList();
@@ -204,7 +204,7 @@ internal static class RunReport
             Figure(line, "Mean time to first token per user region, per hour (users.csv)." + note + FaultNote(d)));
     }
 
-    private static string Slo(RunData d)
+    internal static string Slo(RunData d)
     {
         var (lines, note) = Top(d.Users.Select(u => u.SloRate), s => s.Mean, "regions");
         lines.Add(new Trace(d.OverallSloRate, "#222222", 2.6));

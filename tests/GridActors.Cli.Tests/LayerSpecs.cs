@@ -15,6 +15,7 @@ public class LayerSpecs
         ["GridActors.Runtime"] = typeof(Runtime.ActorExecutor).Assembly,
         ["GridActors.Persistence"] = typeof(Persistence.Store).Assembly,
         ["GridActors.Hosting"] = typeof(Hosting.EngineInfo).Assembly,
+        ["GridActors.WebConsole"] = typeof(WebConsole.ConsoleServer).Assembly,
         ["gridactors"] = typeof(GridActorsApp).Assembly,
     };
 
@@ -25,6 +26,7 @@ public class LayerSpecs
     [InlineData("GridActors.Model")]
     [InlineData("GridActors.Scenarios")]
     [InlineData("GridActors.Reports")]
+    [InlineData("GridActors.WebConsole")]
     [InlineData("gridactors")]
     public void Layers_below_the_runtime_and_the_command_line_do_not_reference_akka(string assembly)
     {
@@ -39,6 +41,7 @@ public class LayerSpecs
     [InlineData("GridActors.Reports", new[] { "GridActors.Kernel", "GridActors.Model" })]
     [InlineData("GridActors.Runtime", new[] { "GridActors.Kernel" })]
     [InlineData("GridActors.Persistence", new[] { "GridActors.Kernel", "GridActors.Runtime" })]
+    [InlineData("GridActors.WebConsole", new[] { "GridActors.Kernel", "GridActors.Model", "GridActors.Scenarios", "GridActors.Reports", "GridActors.Persistence", "GridActors.Hosting" })]
     public void Dependencies_point_down(string assembly, string[] allowed)
     {
         var ours = References(assembly).Where(n => n.StartsWith("GridActors", StringComparison.Ordinal)).ToArray();
@@ -51,5 +54,14 @@ public class LayerSpecs
         var refs = References("gridactors");
         Assert.Contains("GridActors.Hosting", refs);
         Assert.DoesNotContain("GridActors.Persistence.Sql", refs);
+    }
+
+    [Fact]
+    public void The_web_console_is_an_aspnet_core_host_over_the_application_layer_without_the_runtime()
+    {
+        var refs = References("GridActors.WebConsole");
+        Assert.Contains("GridActors.Hosting", refs);
+        Assert.Contains("Microsoft.AspNetCore.Http.Results", refs);
+        Assert.DoesNotContain("GridActors.Runtime", refs);
     }
 }

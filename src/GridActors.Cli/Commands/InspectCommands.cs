@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json;
 using GridActors.Hosting;
 using GridActors.Hosting.Inspection;
 using GridActors.Kernel;
@@ -52,9 +51,7 @@ public sealed class InspectCommand : Command<InspectSettings>
         var run = o.Run;
         if (json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new { runId = run.RunId, status = run.Status, scenario = run.Scenario, seed = run.Seed,
-                simulatedSeconds = run.SimulatedSeconds, digest = run.Digest, checkpoints = o.Checkpoints.Select(c => new { k = c.K, hours = c.Hours }),
-                kinds = o.Kinds.Select(k => new { kind = k.Kind, entities = k.Entities, records = k.Records, snapshots = k.Snapshots, recordKinds = k.RecordKinds }) }));
+            Console.Out.WriteLine(InspectionJson.Overview(o));
             return 0;
         }
         Console.Out.WriteLine($"run {run.RunId}: {run.Status}, {run.SimulatedSeconds / 3600:0.##} of {run.HorizonSeconds / 3600:0.##} h, {o.Checkpoints.Count} complete checkpoints, scenario {run.Scenario}, seed {run.Seed}");
@@ -72,12 +69,7 @@ public sealed class InspectCommand : Command<InspectSettings>
     {
         if (json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new
-            {
-                runId = v.RunId, entity = v.Entity, atMicros = v.AtMicros, checkpoint = v.Checkpoint, checkpointMicros = v.CheckpointMicros, state = v.State,
-                changesSinceCheckpoint = v.ChangesSinceCheckpoint.Select(h => new { t = h.TimeMicros, kind = h.Kind, detail = h.Detail }),
-                events = v.Events?.Select(h => new { seq = h.SequenceNr, t = h.TimeMicros, kind = h.Kind, detail = h.Detail }),
-            }));
+            Console.Out.WriteLine(InspectionJson.Entity(v));
             return 0;
         }
         Console.Out.WriteLine($"{v.Entity} in run {v.RunId} at {Hours(v.AtMicros)} h (checkpoint #{v.Checkpoint} at {Hours(v.CheckpointMicros)} h)");
@@ -117,9 +109,7 @@ public sealed class DiffCommand : Command<DiffSettings>
         var metrics = d.Metrics.Select(x => new { metric = x.Metric, a = x.A, b = x.B, change = x.B - x.A, relative = x.A != 0 ? (x.B - x.A) / Math.Abs(x.A) : (double?)null }).ToList();
         if (settings.Json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new { a = d.A.RunId, b = d.B.RunId, digestA = d.A.Digest, digestB = d.B.Digest,
-                entitiesCompared = d.EntitiesCompared, differingEntities = d.Entities.Select(e => new { entity = e.Entity, inA = e.InA, inB = e.InB }), differingMetrics = metrics },
-                new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+            Console.Out.WriteLine(InspectionJson.Diff(d));
             return 0;
         }
         Console.Out.WriteLine($"{d.A.RunId} vs {d.B.RunId}: digests {(d.A.Digest == d.B.Digest ? "equal" : "differ")}; {d.Entities.Count} of {d.EntitiesCompared} entities' final states differ; {metrics.Count} metrics differ");

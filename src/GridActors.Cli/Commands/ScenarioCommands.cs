@@ -201,8 +201,22 @@ public sealed class ConsoleRunObserver(long horizonMicros, int nodes, bool json)
         if (controlEndpoint is not null) Log($"run {runId} takes fault injections (gridactors inject {runId} KIND TARGET) at {controlEndpoint}");
     }
 
+    private readonly bool _progressLines = ProgressLine.Requested;
+    private TimeSpan _lastProgressLine = TimeSpan.FromDays(-1);
+
     public void Progress(SimTime time, long events)
     {
+        if (_progressLines && !_interactive)
+        {
+            // A launching host (the web console) reads these; nothing else prints them.
+            lock (_lock)
+                if (_clock.Elapsed - _lastProgressLine >= ProgressLine.Interval)
+                {
+                    _lastProgressLine = _clock.Elapsed;
+                    Console.Error.WriteLine(ProgressLine.Format(time.Micros, events));
+                }
+            return;
+        }
         if (!_interactive) return;
         double secs = Math.Max(_clock.Elapsed.TotalSeconds, 1e-3);
         lock (_lock)

@@ -63,18 +63,34 @@ public sealed class RunInspector(RunRegistry registry)
         return new RunOverview(run, checkpoints, rows);
     }
 
-    public EntityView Entity(string runId, string entity, long? at, bool events)
+    /// <summary>The entity's id in the run's model, or bad input with the nearest key.</summary>
+    private static int IdOf(RunRecord run, SupplyChainModel model, string entity)
     {
-        var run = Run(runId);
-        var model = new SupplyChainModel(Stores.ScenarioOf(run).Spec);
-        int id;
-        try { id = model.IdOf(entity); }
+        try { return model.IdOf(entity); }
         catch (KeyNotFoundException)
         {
             var keys = Enumerable.Range(0, model.EntityCount).Select(model.EntityKey).ToList();
             var near = keys.OrderBy(k => ParameterSet.Levenshtein(entity, k)).ThenBy(k => k, StringComparer.Ordinal).First();
             throw new UserInputException($"unknown entity '{entity}' in run '{run.RunId}'; did you mean '{near}'? (kinds: {string.Join(", ", EntityKinds.All.Select(k => k.Name))})");
         }
+    }
+
+    /// <summary>The simulated times at which <see cref="Entity"/> has something to show for an entity: its checkpoints (number, time)
+    /// and the times of the state changes it journaled.</summary>
+    public (IReadOnlyList<(int K, long TimeMicros)> Checkpoints, IReadOnlyList<long> Changes) Times(string runId, string entity)
+    {
+        var run = Run(runId);
+        IdOf(run, new SupplyChainModel(Stores.ScenarioOf(run).Spec), entity);
+        var checkpoints = _reader.Snapshots(run.RunId, entity).Select(s => (s.K, s.TimeMicros)).Distinct().OrderBy(x => x.TimeMicros).ToList();
+        var changes = _reader.Journal(run.RunId, entity).Where(h => !h.Record.IsProtocol).Select(h => h.TimeMicros).Distinct().Order().ToList();
+        return (checkpoints, changes);
+    }
+
+    public EntityView Entity(string runId, string entity, long? at, bool events)
+    {
+        var run = Run(runId);
+        var model = new SupplyChainModel(Stores.ScenarioOf(run).Spec);
+        int id = IdOf(run, model, entity);
         var snaps = _reader.Snapshots(run.RunId, entity);
         if (snaps.Count == 0) throw new UserInputException($"run '{run.RunId}' has no checkpoint of {entity} yet");
         var chosen = at is null ? snaps[^1] : snaps.LastOrDefault(s => s.TimeMicros <= at);
