@@ -20,12 +20,14 @@ public static class LiveView
         return RunReport.Generation(d) + RunReport.Links(d) + RunReport.Hubs(d) + RunReport.Latency(d) + RunReport.Slo(d);
     }
 
-    /// <summary>The topology map with every fault of <paramref name="topology"/> that began at or before <paramref name="nowHours"/> drawn as failed.</summary>
+    /// <summary>The topology map with every fault of <paramref name="topology"/> in force at <paramref name="nowHours"/> (begun at
+    /// or before it and not yet over: a fault without a duration lasts to the horizon) drawn as failed.</summary>
     public static string Map(TopologyFile topology, double nowHours)
     {
         var topo = RunLoader.ReadTopology(topology);
         var spans = topo.Faults.Where(f => (f.StartHours ?? 0) <= nowHours)
-            .Select(f => new FaultSpan(f.Index, f.Kind, f.Target, f.StartHours ?? 0, f.DurationHours is > 0 ? (f.StartHours ?? 0) + f.DurationHours : null, f)).ToList();
+            .Select(f => new FaultSpan(f.Index, f.Kind, f.Target, f.StartHours ?? 0, f.DurationHours is > 0 ? (f.StartHours ?? 0) + f.DurationHours : null, f))
+            .Where(s => s.End is not double end || end > nowHours).ToList();
         return MapSvg.Build(topo, spans);
     }
 }

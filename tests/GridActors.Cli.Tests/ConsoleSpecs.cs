@@ -155,7 +155,7 @@ public class ConsoleSpecs(ChromiumFixture browser) : IClassFixture<ChromiumFixtu
               const f = document.querySelector('#inject');
               await until('the fault kinds', () => f.kind.options.length > 0);
               f.kind.value = 'cable-cut'; f.kind.dispatchEvent(new Event('change'));
-              f.target.value = 'apg'; f.at.value = '+10min'; f.duration.value = '1h';
+              f.target.value = 'apg'; f.at.value = '+10min'; f.duration.value = '2h';
               f.querySelector('button[type="submit"]').click();
               const injected = await until('the injection', () => {
                 if (text('#inject-error')) throw new Error(text('#inject-error'));

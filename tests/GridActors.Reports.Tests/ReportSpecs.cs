@@ -327,6 +327,20 @@ public sealed class ReportSpecs : IDisposable
     }
 
     [Fact]
+    public void The_live_map_marks_the_faults_in_force_at_a_time_and_redraws_what_was_repaired()
+    {
+        // The fixture's faults: hub-west fails from 1 h to 2 h; cab1 is cut from 2.5 h to the horizon.
+        var topology = System.Text.Json.JsonSerializer.Deserialize<GridActors.Reports.Format.TopologyFile>(
+            File.ReadAllText(Path.Combine(_fx.Run("live"), "topology.json")), GridActors.Reports.Format.RunFolderJson.Compact)!;
+        string Failed(double hours) => string.Join(",", System.Text.RegularExpressions.Regex.Matches(LiveView.Map(topology, hours), "data-failed=\"([^\"]+)\"")
+            .Select(m => m.Groups[1].Value).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal("", Failed(0.5));
+        Assert.Equal("hub-failure hub-west", Failed(1.5));
+        Assert.Equal("", Failed(2.2));
+        Assert.Equal("cable-cut cab1", Failed(3.5));
+    }
+
+    [Fact]
     public void Comparison_has_deltas_the_cost_ratio_and_the_electricity_share()
     {
         var a = _fx.Run("cn", costs: new RunFixture.Costs(1.0, 0.2, 0.7, 0.1));
