@@ -88,5 +88,8 @@ internal sealed class RunData
     public required Series TotalTokensPerSecond { get; init; }
     public required IReadOnlyList<UserStat> Users { get; init; }
     public required Series OverallSloRate { get; init; }
+
+    /// <summary>Each cable's hourly utilisation and added round-trip latency (ms) from cables.csv (empty in older folders).</summary>
+    public IReadOnlyList<(Series Utilisation, Series AddedLatencyMs)> Cables { get; init; } = [];
     public double HorizonHours => Info.HorizonHours;
 }
