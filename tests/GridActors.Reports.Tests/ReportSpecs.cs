@@ -74,6 +74,24 @@ public sealed class ReportSpecs : IDisposable
     }
 
     [Fact]
+    public void A_failed_landing_station_is_crossed_on_the_map_and_the_routes_through_it_are_drawn_cut()
+    {
+        var dir = _fx.Run("stations");
+        var topo = File.ReadAllText(Path.Combine(dir, "topology.json"))
+            .Replace("\"cables\": [", "\"landingStations\": [ { \"id\": \"hk_tko\", \"lat\": 22.3, \"lon\": 114.3 }, { \"id\": \"sh_nanhui\", \"lat\": 30.9, \"lon\": 121.9 } ], \"segments\": [ { \"id\": \"hk_backhaul\", \"lengthKm\": 45 } ], \"cables\": [ { \"id\": \"cab2\", \"lengthKm\": 3000, \"capacityTbps\": 100 },")
+            .Replace("{ \"hub\": \"hub-west\", \"cable\": \"cab1\" }", "{ \"hub\": \"hub-west\", \"cable\": \"cab2\", \"via\": [\"hk_tko\", \"hk_backhaul\"] }")
+            .Replace("{ \"hub\": \"hub-east\", \"cable\": \"cab1\" }", "{ \"hub\": \"hub-east\", \"cable\": \"cab1\", \"via\": [\"sh_nanhui\"] }")
+            .Replace("\"source\": \"injected\" }", "\"source\": \"injected\" }, { \"index\": 2, \"kind\": \"landing-station-failure\", \"target\": \"hk_tko\", \"startHours\": 0.5, \"durationHours\": 1, \"fraction\": 1, \"multiplier\": 1 }");
+        File.WriteAllText(Path.Combine(dir, "topology.json"), topo);
+        File.AppendAllText(Path.Combine(dir, "faults.csv"), "0.5,2,landing-station-failure,hk_tko,begin\n1.5,2,landing-station-failure,hk_tko,end\n");
+        var html = File.ReadAllText(ReportBuilder.WriteRunReport(dir));
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(html, "class=\"landing-station( failed)?\"").Count);
+        Assert.Contains("class=\"landing-station failed\"", html);
+        Assert.Contains("landing station hk_tko (landing-station-failure)", html);   // in the map's list of failed elements
+        Assert.Contains("cut at hk_tko in this run", html);                        // the route through it, drawn cut
+    }
+
+    [Fact]
     public void Faults_are_bands_labelled_on_every_time_chart_and_listed_in_a_table()
     {
         var html = File.ReadAllText(ReportBuilder.WriteRunReport(_fx.Run()));
