@@ -121,7 +121,14 @@ internal static class MapSvg
                 var cable = r.Cable!;
                 var bad = IsFailed("cable-cut", cable);
                 if (bad) cablesCut.Add(cable);
+                var viaDown = (r.Via ?? []).FirstOrDefault(v => IsFailed("landing-station-failure", v) || IsFailed("segment-cut", v));
                 var (cx, cy) = Control(up, hp, (k++ % 2 == 0 ? 1 : -1) * (0.10 + 0.04 * (k / 2 % 3)));
+                if (!bad && viaDown is not null)
+                {
+                    // A route cut by a failed landing station or segment: dashed, without the cable's cross.
+                    body.Append(Inv($"<path class=\"cable route-cut\" d=\"M{up.X:0.#},{up.Y:0.#} Q{cx:0.#},{cy:0.#} {hp.X:0.#},{hp.Y:0.#}\" stroke=\"{Failed}\" stroke-width=\"1.2\" stroke-opacity=\"0.7\" stroke-dasharray=\"2 3\"><title>cable {Esc(cable)}: {Esc(u.Id)} ↔ hub {Esc(r.Hub)} — cut at {Esc(viaDown)} in this run</title></path>"));
+                    continue;
+                }
                 body.Append(Inv($"<path class=\"cable{(bad ? " failed" : "")}\"{FailAttr(bad, "cable-cut", cable)} d=\"M{up.X:0.#},{up.Y:0.#} Q{cx:0.#},{cy:0.#} {hp.X:0.#},{hp.Y:0.#}\" stroke=\"{(bad ? Failed : cableColor[cable])}\" stroke-width=\"{(bad ? 1.8 : 1.2)}\" stroke-opacity=\"{(bad ? 0.95 : 0.45)}\"{(bad ? " stroke-dasharray=\"5 4\"" : "")}><title>cable {Esc(cable)}: {Esc(u.Id)} ↔ hub {Esc(r.Hub)}{(bad ? " — CUT in this run" : "")}</title></path>"));
                 if (bad)
                 {
@@ -134,6 +141,22 @@ internal static class MapSvg
         }
         body.Append("</g>");
         failedList.AddRange(cablesCut.Order(StringComparer.Ordinal).Select(c => $"subsea cable {c} (cable-cut)"));
+
+        // Landing stations: small diamonds; a failed one crossed.
+        body.Append("<g class=\"landing-stations\" font-size=\"8\">");
+        foreach (var st in topo.LandingStations.Where(x => x.Lat is not null && x.Lon is not null))
+        {
+            var c = P(st.Lat!.Value, st.Lon!.Value);
+            var bad = IsFailed("landing-station-failure", st.Id);
+            body.Append(Inv($"<path class=\"landing-station{(bad ? " failed" : "")}\"{FailAttr(bad, "landing-station-failure", st.Id)} d=\"M{c.X:0.#},{c.Y - 4:0.#} L{c.X + 4:0.#},{c.Y:0.#} L{c.X:0.#},{c.Y + 4:0.#} L{c.X - 4:0.#},{c.Y:0.#} Z\" fill=\"{(bad ? Failed : "#8e44ad")}\" stroke=\"#ffffff\" stroke-width=\"0.8\"><title>landing station {Esc(st.Id)}{(bad ? " — FAILED in this run" : "")}</title></path>"));
+            if (bad)
+            {
+                body.Append(Cross(c.X, c.Y, $"landing-station-failure {st.Id}", 5));
+                failedList.Add($"landing station {st.Id} (landing-station-failure)");
+            }
+        }
+        body.Append("</g>");
+        failedList.AddRange(topo.Segments.Where(x => IsFailed("segment-cut", x.Id)).Select(x => $"terrestrial segment {x.Id} (segment-cut; its routes dotted)"));
 
         // Regions.
         body.Append("<g class=\"regions\" font-size=\"9\" fill=\"#5d6d7e\">");

@@ -94,5 +94,8 @@ internal sealed class RunData
     public required Series OverallSloRate { get; init; }
     /// <summary>The batch scheduler's series, or null: the run had no scheduler (no scheduler.csv).</summary>
     public BatchSeries? Batch { get; init; }
+
+    /// <summary>Each cable's hourly utilisation and added round-trip latency (ms) from cables.csv (empty in older folders).</summary>
+    public IReadOnlyList<(Series Utilisation, Series AddedLatencyMs)> Cables { get; init; } = [];
     public double HorizonHours => Info.HorizonHours;
 }

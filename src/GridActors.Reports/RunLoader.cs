@@ -47,7 +47,26 @@ internal static class RunLoader
             GenerationByType = byType, Curtailment = curtail, TotalGeneration = total,
             Links = linkStats, Hubs = hubStats, TotalTokensPerSecond = totalTokens, Users = userStats, OverallSloRate = overallSlo,
             Batch = batch,
+            Cables = File.Exists(Path.Combine(runDir, EntityKinds.Cable.Csv!.File)) ? ReadCables(CsvFile.Open(runDir, EntityKinds.Cable.Csv!), hourGrid) : [],
         };
+    }
+
+    /// <summary>Each cable's hourly utilisation and added latency, in the order of the file (cable id order).</summary>
+    private static IReadOnlyList<(Series, Series)> ReadCables(CsvFile csv, TimeGrid grid)
+    {
+        int e = csv.Column("entity");
+        var map = csv.Map<CableSample>();
+        var acc = new Dictionary<string, (MeanSeries Util, MeanSeries Latency)>(StringComparer.Ordinal);
+        var order = new List<string>();
+        foreach (var row in csv.Rows())
+        {
+            var id = row.Text(e);
+            if (!acc.TryGetValue(id, out var a)) { acc[id] = a = (new MeanSeries(grid), new MeanSeries(grid)); order.Add(id); }
+            var sample = row.Sample<CableSample>(map);
+            a.Util.Add(sample.Hour + 0.5, sample.Utilisation);
+            a.Latency.Add(sample.Hour + 0.5, sample.AddedLatencyMs);
+        }
+        return [.. order.Select(id => (acc[id].Util.ToSeries(id), acc[id].Latency.ToSeries(id)))];
     }
 
     private static RunInfo ReadInfo(RunFile run, SummaryFile summary, Topology? topo)

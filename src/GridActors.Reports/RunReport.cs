@@ -106,7 +106,17 @@ internal static class RunReport
             $"Q·ρ/(1−ρ) (M/M/1, capped), and beyond capacity the excess share of requests is dropped (congestion). Bytes of requests put on cables: " +
             $"{Charts.Si(n.BytesSent)}B, carried {Charts.Si(n.BytesCarried)}B, dropped {Charts.Si(n.BytesDropped)}B. Hourly rows: cables.csv." +
             (n.ForeignTokens is double ft && ft > 0 ? $" Foreign users' tokens: {Charts.Si(ft)}, of which {Pct(n.ForeignTokensIntoChinaShare, "0.0")} crossed into China (the rest served by overseas hosts)." : "");
-        return Section("cables", "12. Cables", table, intro);
+        var figures = "";
+        if (d.Cables.Count > 0)
+        {
+            var (util, n1) = Top(d.Cables.Select(c => c.Utilisation), x => x.Max, "cables", "peak");
+            var (lat, n2) = Top(d.Cables.Select(c => c.AddedLatencyMs), x => x.Max, "cables", "peak");
+            figures = Figure(Charts.Time("cable-utilisation", "Cable utilisation", "load / design capacity", util, d.Faults, d.HorizonHours, percent: true),
+                    "Hourly utilisation of each cable (background + rerouted background + AI traffic ÷ design capacity); above 100 % the excess share of requests is dropped." + n1 + FaultNote(d))
+                + Figure(Charts.Time("cable-latency", "Queueing delay added", "ms per round trip", lat, d.Faults, d.HorizonHours),
+                    "Mean queueing delay the cables added to a request's round trip, by hour (M/M/1, capped)." + n2 + FaultNote(d));
+        }
+        return Section("cables", "12. Cables", figures + table, intro);
     }
 
     private static string FaultNote(RunData d) => d.Faults.Count == 0 ? "" : " Red bands: faults (begin → end), labelled with kind and target.";

@@ -44,6 +44,54 @@ public sealed class ReportSpecs : IDisposable
     }
 
     [Fact]
+    public void The_cables_section_charts_hourly_utilisation_and_added_latency_and_tabulates_each_cables_losses()
+    {
+        var dir = _fx.Run("cables");
+        var csv = new System.Text.StringBuilder("entity,hour,background_tbps,rerouted_tbps,ai_gbps,utilisation,peak_utilisation,added_latency_ms,requests,dropped_congestion,lost_to_cut,dropped_path_down,cut\n");
+        for (int h = 0; h < 4; h++)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"ncp,{h},14,0,5,{0.2 + 0.01 * h},{0.21 + 0.01 * h},1.2,1000,0,0,0,0\n");
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"aag,{h},2,{(h >= 2 ? 15 : 0)},1,{(h >= 2 ? 1.7 : 0.2)},{(h >= 2 ? 1.8 : 0.2)},{(h >= 2 ? 400 : 0.5)},500,{(h >= 2 ? 321 : 0)},0,0,0\n");
+        }
+        File.WriteAllText(Path.Combine(dir, "cables.csv"), csv.ToString());
+        var summary = File.ReadAllText(Path.Combine(dir, "summary.json"));
+        summary = summary.Replace("\"aNewSection\"", """
+            "network": { "bytesSent": 2e12, "bytesCarried": 1.9e12, "bytesDropped": 1e11, "foreignTokens": 1e11, "foreignTokensIntoChinaShare": 0.75,
+              "cables": { "aag": { "meanUtilisation": 0.95, "peakUtilisation": 1.8, "maxAddedLatencyMs": 400, "requests": 2000, "droppedCongestion": 642, "lostToCut": 0, "droppedPathDown": 0, "hoursCut": 0 },
+                          "ncp": { "meanUtilisation": 0.215, "peakUtilisation": 0.24, "maxAddedLatencyMs": 1.2, "requests": 4000, "droppedCongestion": 0, "lostToCut": 0, "droppedPathDown": 0, "hoursCut": 0 } } },
+            "aNewSection"
+            """);
+        File.WriteAllText(Path.Combine(dir, "summary.json"), summary);
+        var html = File.ReadAllText(ReportBuilder.WriteRunReport(dir));
+        foreach (var name in new[] { "cable-utilisation", "cable-latency" })
+            Assert.True(Page.LongestSeries(Page.Chart(html, name)) >= 4, $"{name} draws no series");
+        Assert.Contains("10b. Cables", html);
+        Assert.Contains("75.0%", html);   // the share of foreign tokens that crossed into China
+        int aag = html.IndexOf("<td>aag</td>", StringComparison.Ordinal), ncp = html.IndexOf("<td>ncp</td>", StringComparison.Ordinal);
+        Assert.True(aag > 0 && ncp > aag, "cables ranked by peak utilisation, the congested one first");
+        // An older folder without cables.csv or the network section still reports.
+        Assert.Contains("no cable summary", File.ReadAllText(ReportBuilder.WriteRunReport(_fx.Run("older"))));
+    }
+
+    [Fact]
+    public void A_failed_landing_station_is_crossed_on_the_map_and_the_routes_through_it_are_drawn_cut()
+    {
+        var dir = _fx.Run("stations");
+        var topo = File.ReadAllText(Path.Combine(dir, "topology.json"))
+            .Replace("\"cables\": [", "\"landingStations\": [ { \"id\": \"hk_tko\", \"lat\": 22.3, \"lon\": 114.3 }, { \"id\": \"sh_nanhui\", \"lat\": 30.9, \"lon\": 121.9 } ], \"segments\": [ { \"id\": \"hk_backhaul\", \"lengthKm\": 45 } ], \"cables\": [ { \"id\": \"cab2\", \"lengthKm\": 3000, \"capacityTbps\": 100 },")
+            .Replace("{ \"hub\": \"hub-west\", \"cable\": \"cab1\" }", "{ \"hub\": \"hub-west\", \"cable\": \"cab2\", \"via\": [\"hk_tko\", \"hk_backhaul\"] }")
+            .Replace("{ \"hub\": \"hub-east\", \"cable\": \"cab1\" }", "{ \"hub\": \"hub-east\", \"cable\": \"cab1\", \"via\": [\"sh_nanhui\"] }")
+            .Replace("\"source\": \"injected\" }", "\"source\": \"injected\" }, { \"index\": 2, \"kind\": \"landing-station-failure\", \"target\": \"hk_tko\", \"startHours\": 0.5, \"durationHours\": 1, \"fraction\": 1, \"multiplier\": 1 }");
+        File.WriteAllText(Path.Combine(dir, "topology.json"), topo);
+        File.AppendAllText(Path.Combine(dir, "faults.csv"), "0.5,2,landing-station-failure,hk_tko,begin\n1.5,2,landing-station-failure,hk_tko,end\n");
+        var html = File.ReadAllText(ReportBuilder.WriteRunReport(dir));
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(html, "class=\"landing-station( failed)?\"").Count);
+        Assert.Contains("class=\"landing-station failed\"", html);
+        Assert.Contains("landing station hk_tko (landing-station-failure)", html);   // in the map's list of failed elements
+        Assert.Contains("cut at hk_tko in this run", html);                        // the route through it, drawn cut
+    }
+
+    [Fact]
     public void Faults_are_bands_labelled_on_every_time_chart_and_listed_in_a_table()
     {
         var html = File.ReadAllText(ReportBuilder.WriteRunReport(_fx.Run()));

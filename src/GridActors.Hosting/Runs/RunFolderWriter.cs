@@ -72,7 +72,10 @@ public static class RunFolderWriter
             Links = [.. spec.Links.Select(l => new TopologyLink(l.Id, l.From, l.To, l.CapacityMW, l.LengthKm))],
             Hubs = [.. spec.Hubs.Select(h => new TopologyHub(h.Id, h.Region, h.East ? "east" : "west", h.Lat, h.Lon, h.Servers))],
             Cables = [.. spec.Cables.Select(c => new TopologyCable(c.Id, c.LengthKm, c.CapacityTbps))],
-            Users = [.. spec.Users.Select(u => new TopologyUser(u.Id, u.Lat, u.Lon, u.SloTtftMs, [.. u.Routes.Select(r => new TopologyRoute(r.Hub, r.Cable))]))],
+            LandingStations = [.. spec.LandingStations.Select(x => new TopologyStation(x.Id, x.Lat, x.Lon))],
+            Segments = [.. spec.Segments.Select(x => new TopologySegment(x.Id, x.LengthKm))],
+            Users = [.. spec.Users.Select(u => new TopologyUser(u.Id, u.Lat, u.Lon, u.SloTtftMs,
+                [.. u.Routes.Select(r => new TopologyRoute(r.Hub, r.Cable) { Via = r.Via.Count > 0 ? r.Via : null })]))],
             Faults = [.. spec.Faults.Select(f => (f, "scenario")).Concat((injected ?? []).Select(f => (f, "injected"))).Select((x, i) =>
                 new TopologyFault(i, x.f.Kind, x.f.Target, SimTime.ToHours(x.f.StartMicros), SimTime.ToHours(x.f.DurationMicros), x.f.Fraction, x.f.Multiplier, x.Item2))],
         };

@@ -326,8 +326,8 @@ public sealed class Cable : Entity
     }
 }
 
-/// <summary>One hour of a cable (a row of cables.csv): background, background rerouted onto it from cut cables of its group
-/// (Tbps, hour means), AI traffic it carried (Gbps), mean and peak utilisation (all traffic ÷ design capacity; the peak is
+/// <summary>One hour of a cable (a row of cables.csv): background (Tbps, as at the hour's end: the hour's profile, less the
+/// share of its landing stations then down), background rerouted onto it from cut cables of its group (Tbps, hour mean), AI traffic it carried (Gbps), mean and peak utilisation (all traffic ÷ design capacity; the peak is
 /// the highest a request saw), mean queueing delay added to a request's round trip (ms, request and response crossings,
 /// request-weighted; at no traffic one crossing's delay at the mean utilisation), requests carried, dropped for congestion, lost to the cut (in flight or sent before routing
 /// converged), dropped for a failed landing station or segment, and whether it was cut at the hour's end.</summary>

@@ -196,7 +196,17 @@ public sealed record TopologyRegion(string Id, double BackgroundLoadMW, double? 
 public sealed record TopologyLink(string Id, string From, string To, double CapacityMW, double LengthKm);
 public sealed record TopologyHub(string Id, string Region, string Role, double? Lat, double? Lon, double Servers);
 public sealed record TopologyCable(string Id, double LengthKm, double CapacityTbps);
-public sealed record TopologyRoute(string Hub, string? Cable);
+public sealed record TopologyRoute(string Hub, string? Cable)
+{
+    /// <summary>Landing stations and segments the route passes (null in older folders).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? Via { get; init; }
+}
+
+/// <summary>A cable landing station (map: a diamond where it has a place).</summary>
+public sealed record TopologyStation(string Id, double? Lat, double? Lon);
+
+/// <summary>A terrestrial segment routes pass through.</summary>
+public sealed record TopologySegment(string Id, double LengthKm);
 public sealed record TopologyUser(string Id, double? Lat, double? Lon, double? SloTtftMs, IReadOnlyList<TopologyRoute> Routes);
 /// <summary>A scenario fault or an injected one (<see cref="Source"/> <c>scenario</c> or <c>injected</c>); times in hours.</summary>
 public sealed record TopologyFault(int Index, string Kind, string Target, double? StartHours, double? DurationHours, double? Fraction, double? Multiplier, string? Source);
@@ -213,6 +223,8 @@ public sealed record TopologyFile
     public IReadOnlyList<TopologyLink> Links { get; init; } = [];
     public IReadOnlyList<TopologyHub> Hubs { get; init; } = [];
     public IReadOnlyList<TopologyCable> Cables { get; init; } = [];
+    public IReadOnlyList<TopologyStation> LandingStations { get; init; } = [];
+    public IReadOnlyList<TopologySegment> Segments { get; init; } = [];
     public IReadOnlyList<TopologyUser> Users { get; init; } = [];
     public IReadOnlyList<TopologyFault> Faults { get; init; } = [];
 }
