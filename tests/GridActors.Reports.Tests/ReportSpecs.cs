@@ -65,7 +65,7 @@ public sealed class ReportSpecs : IDisposable
         var html = File.ReadAllText(ReportBuilder.WriteRunReport(dir));
         foreach (var name in new[] { "cable-utilisation", "cable-latency" })
             Assert.True(Page.LongestSeries(Page.Chart(html, name)) >= 4, $"{name} draws no series");
-        Assert.Contains("10b. Cables", html);
+        Assert.Contains("12. Cables", html);
         Assert.Contains("75.0%", html);   // the share of foreign tokens that crossed into China
         int aag = html.IndexOf("<td>aag</td>", StringComparison.Ordinal), ncp = html.IndexOf("<td>ncp</td>", StringComparison.Ordinal);
         Assert.True(aag > 0 && ncp > aag, "cables ranked by peak utilisation, the congested one first");
