@@ -124,7 +124,7 @@ public sealed class RunLauncher(ConsoleOptions options) : IAsyncDisposable
             }
             if (launched.Exited.Task.IsCompleted)
             {
-                await Task.Delay(100, cancellation).ConfigureAwait(false); // let the last stderr lines arrive
+                await process.WaitForExitAsync(cancellation).ConfigureAwait(false);   // returns once the redirected streams are drained
                 throw new UserInputException("gridactors run ended before it registered a run: " + string.Join(" ", launched.Log.TakeLast(5)));
             }
             await Task.WhenAny(launched.Exited.Task, Task.Delay(100, cancellation)).ConfigureAwait(false);
