@@ -190,24 +190,20 @@ public sealed class BatchScheduler : Entity
     }
 
     /// <summary>Releases held work that may go to <paramref name="hub"/>, earliest deadline first, up to
-    /// <paramref name="tokens"/> (a cohort that would overshoot goes if less than half of it would). Returns the tokens
-    /// released and whether no held work that may go to the hub is left.</summary>
-    private (double Released, bool Exhausted) Fill(int hub, double tokens, Action<int, RouteOption> release, bool green)
+    /// <paramref name="tokens"/> (a cohort that would overshoot goes if less than half of it would).</summary>
+    private void Fill(int hub, double tokens, Action<int, RouteOption> release, bool green)
     {
         var routes = new RouteOption?[_held.Length];
         for (int u = 0; u < _held.Length; u++) routes[u] = _held[u].Count > 0 ? RouteTo(u, hub) : null;
-        double released = 0;
         while (tokens > 0)
         {
             int u = Earliest(x => routes[x] is not null && _held[x].Peek().Tokens <= 2 * tokens);
             if (u < 0) break;
             var job = _held[u].Peek();
             tokens -= job.Tokens;
-            released += job.Tokens;
             if (green) _releasedGreenTokensHour += job.Tokens;
             release(u, routes[u]!);
         }
-        return (released, Earliest(x => routes[x] is not null) < 0);
     }
 
     /// <summary>The usable route from user region <paramref name="user"/> to <paramref name="hub"/> if the shift allows it there.</summary>

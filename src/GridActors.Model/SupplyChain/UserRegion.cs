@@ -32,6 +32,7 @@ public sealed class UserRegion : Entity
     private long _hour = -1;
     private double[] _hourCounts = new double[5]; // this hour's requests by the indices above (and the sum of their TTFT)
     private readonly Series<UserSample> _series = new();
+    private readonly long _batchDeadline;
 
     public UserRegion(SupplyChainModel model, int index)
     {
@@ -39,6 +40,18 @@ public sealed class UserRegion : Entity
         _spec = model.Spec.Users[index];
         _policy = model.Spec.Policy;
         _routes = model.RoutesOf(index);
+        _batchDeadline = BatchDeadline(model.Spec, _spec);
+    }
+
+    /// <summary>The deadline of the region's batch work (µs): the tightest of its batch classes' own (a cohort mixes them),
+    /// else the region's, else the scheduler's; 0 without a scheduler.</summary>
+    private static long BatchDeadline(SupplyChainSpec spec, UserRegionSpec user)
+    {
+        if (spec.Batch is null) return 0;
+        long regional = user.BatchDeadlineMicros > 0 ? user.BatchDeadlineMicros : spec.Batch.DeadlineMicros, deadline = regional;
+        foreach (var c in user.ServedClasses)
+            if (!c.RealTime) deadline = Math.Min(deadline, c.DeadlineMicros > 0 ? c.DeadlineMicros : regional);
+        return deadline;
     }
 
     public LatencyHistogram Ttft => _ttft;
@@ -199,16 +212,11 @@ public sealed class UserRegion : Entity
         return span;
     }
 
-    /// <summary>Hands batch work to the batch scheduler with its deadline: the tightest of the region's batch classes' own
-    /// (a cohort mixes them), else the region's, else the scheduler's.</summary>
+    /// <summary>Hands batch work to the batch scheduler with its deadline (<see cref="BatchDeadline"/>).</summary>
     private void ToScheduler(IEventContext ctx, Bundle job)
     {
-        long regional = _spec.BatchDeadlineMicros > 0 ? _spec.BatchDeadlineMicros : _model.Spec.Batch!.DeadlineMicros;
-        long deadline = regional;
-        foreach (var c in _spec.ServedClasses)
-            if (!c.RealTime) deadline = Math.Min(deadline, c.DeadlineMicros > 0 ? c.DeadlineMicros : regional);
         ctx.AddMetric(M.NetRequestsSent, job.Requests);
-        ctx.Send(new EntityId(_model.SchedulerId), SupplyChainModel.MinNetworkDelay, job with { Deadline = ctx.Now.Micros + deadline },
+        ctx.Send(new EntityId(_model.SchedulerId), SupplyChainModel.MinNetworkDelay, job with { Deadline = ctx.Now.Micros + _batchDeadline },
             new ChannelId(SupplyChainModel.ChannelControl));
     }
 
