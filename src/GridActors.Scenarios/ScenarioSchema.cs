@@ -267,6 +267,11 @@ public static class ScenarioSchema
         new Count<HubSpec>("replicas", "model instances (each over the accelerator's 'per_replica' accelerators)", h => h.Replicas, (h, v) => h with { Replicas = v }) { Default = 0, Min = 0, Max = 10_000_000 },
         new Count<HubSpec>("simulated_replicas", "replicas simulated request by request, each standing for replicas ÷ this many (round robin makes them alike); as many as 'replicas' simulates every one",
             h => h.SimulatedReplicas, (h, v) => h with { SimulatedReplicas = v }) { Default = 2, Min = 1, Max = 10_000 },
+        new Choice<HubSpec, ReplicaDispatch>("dispatch", "how requests are spread over the replicas: pack (onto as few as keep each below 70 % of its capacity, the rest parked at idle power) or spread (round robin over every usable replica)",
+            [("pack", ReplicaDispatch.Pack), ("spread", ReplicaDispatch.Spread)], h => h.Dispatch, (h, v) => h with { Dispatch = v }) { Default = "pack" },
+        new Number<HubSpec>("park_after", "packed: how long the work must have needed fewer replicas before the extra ones are parked (about the time a replica takes to finish its running sequences)",
+            h => h.ParkAfterMicros / 1e6, (h, v) => h with { ParkAfterMicros = (long)Math.Round(v!.Value * 1e6) })
+            { Dimension = Dimension.Duration, Unit = "s", Default = 10, Bounds = Bounds.Within(0, 86_400) },
         new Number<HubSpec>("max_wait", "longest a request waits for admission to a replica before it is dropped", h => h.MaxWaitMicros / 1000.0, (h, v) => h with { MaxWaitMicros = (long)Math.Round(v!.Value * 1000) })
             { Dimension = Dimension.Duration, Unit = "ms", Default = 60_000, Bounds = Bounds.Positive(86_400_000) },
         new Choice<HubSpec, HubPricing?>("pricing", "what this hub pays for electricity: tariff ('electricity_price') or locational (its region's price of the interval the energy is drawn in)",

@@ -304,13 +304,13 @@ public class PowerCapSpecs
         var acc = spec.Accelerators[0].Replica;
         double idle = 10 * acc.PowerW(false, 0) / 1e6 * spec.Hubs[1].Pue, demand = 3 * idle;
         double capped = idle + (demand - idle) * HubReplicas.CapEnergyScale / HubReplicas.CapTimeScale;
-        Assert.Equal(10, hub.Grant(demand, demand));
+        Assert.Equal(10, hub.Grant(0, demand, demand));
         Assert.False(hub.Capped);
-        Assert.Equal(10, hub.Grant(capped * 1.01, demand));        // short, but the cap covers it: every replica, capped
+        Assert.Equal(10, hub.Grant(0, capped * 1.01, demand));        // short, but the cap covers it: every replica, capped
         Assert.True(hub.Capped);
-        Assert.Equal(5, hub.Grant(capped * 0.5, demand));          // the capped draw is still too much: half the replicas
+        Assert.Equal(5, hub.Grant(0, capped * 0.5, demand));          // the capped draw is still too much: half the replicas
         Assert.True(hub.Capped);
-        Assert.Equal(10, hub.Grant(demand, demand));
+        Assert.Equal(10, hub.Grant(0, demand, demand));
         Assert.False(hub.Capped);
     }
 }

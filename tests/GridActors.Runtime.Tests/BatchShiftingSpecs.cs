@@ -57,18 +57,25 @@ public class BatchShiftingSpecs(ITestOutputHelper output)
         Assert.True(both >= space, $"time+space {both:0.0} MWh < space-only {space:0.0} MWh");
         // First principles: curtailment avoided needs added load, and only the hubs' load differs between the members.
         Assert.True(both <= bound + 1e-6, $"absorbed {both:0.0} MWh > the hubs' extra grants {bound:0.0} MWh");
-        // Time alone moves work only within the hubs the routing policy picks anyway: it absorbs something, within its own
-        // extra grants, and less than moving it in time and space.
+        // Time alone moves work only within the hubs the routing policy picks anyway (Helinger and Gui'an, whose replicas
+        // idle at 65 % of their full power, so little of their load can move): it absorbs something (213 MWh, seed 1), within
+        // its own extra grants, and less than moving work in time and space.
         double time = latencyFirst.Summary.CurtailedMWh - timeOnly.Summary.CurtailedMWh, timeBound = ExtraGrantsMWh(latencyFirst, timeOnly);
         output.WriteLine($"time-only absorbed {time:0.0} MWh (extra grants {timeBound:0.0} MWh)");
         Assert.InRange(time, 1e-6, Math.Min(timeBound + 1e-6, both));
-        // Cost and carbon per token are printed, not asserted: once latency-first stops overloading its western hubs (routing
-        // avoids hubs that report congestion), green-aware spreads the batch work thinly over Qingyang's 34,752 replicas, whose
-        // low batch occupancy costs more energy than the absorbed curtailment saves (see the issue-16 notes).
+        // Issue 16's target: with hubs packing their work onto as few replicas as they need (HubReplicas), green-aware serves
+        // a token for less money and less carbon (mean and marginal) than latency-first. The margins are thin (−0.03 %,
+        // −0.14 %, −0.56 %, seed 1) and rest on how soon hubs park replicas (park_after 10 s; with 30 s the mean carbon per
+        // token is 0.01 % higher under green-aware): see the issue-16 notes.
+        Assert.True(Usd(green) < Usd(latencyFirst), $"USD/M tokens {Usd(green):0.00000} ≥ {Usd(latencyFirst):0.00000}");
+        Assert.True(green.Summary.Carbon.GPerMillionTokens < latencyFirst.Summary.Carbon.GPerMillionTokens, "mean gCO2 per token not lower");
+        Assert.True(green.Summary.Carbon.MarginalGPerMillionTokens < latencyFirst.Summary.Carbon.MarginalGPerMillionTokens, "marginal gCO2 per token not lower");
         // The physical check: the whole grid (every load) emits less under green-aware although its hubs serve at least as
-        // many tokens — the curtailed output it absorbs outweighs the extra energy its hubs draw.
+        // many tokens — the curtailed output it absorbs outweighs any extra energy its hubs draw.
         output.WriteLine($"grid emissions {latencyFirst.Summary.CarbonT:0} → {green.Summary.CarbonT:0} t; tokens {latencyFirst.Summary.TokensServed:0.###E+0} → {green.Summary.TokensServed:0.###E+0}");
-        Assert.True(green.Summary.TokensServed >= latencyFirst.Summary.TokensServed);
+        Assert.True(green.Summary.Served >= latencyFirst.Summary.Served, $"served {green.Summary.Served} < {latencyFirst.Summary.Served}");
+        // (the same requests: their tokens, summed over other hubs in another order, agree to rounding)
+        Assert.True(green.Summary.TokensServed >= latencyFirst.Summary.TokensServed * (1 - 1e-12), $"tokens {green.Summary.TokensServed:R} < {latencyFirst.Summary.TokensServed:R}");
         Assert.True(green.Summary.CarbonT < latencyFirst.Summary.CarbonT, $"grid emissions {green.Summary.CarbonT:0} t ≥ {latencyFirst.Summary.CarbonT:0} t");
     }
 }

@@ -71,7 +71,7 @@ public class SchemaSpecs
             Hubs =
             [
                 s.Hubs[0] with { Pue = 1.234567, QueueLimit = 777, Pricing = HubPricing.Tariff, Overseas = true },
-                s.Hubs[1] with { Accelerator = "h800-pd", Replicas = 7, SimulatedReplicas = 3, MaxWaitMicros = 12_345_000, Servers = 0, TokensPerSecondPerServer = 0, IdleMWPerServer = 0, FullMWPerServer = 0 },
+                s.Hubs[1] with { Accelerator = "h800-pd", Replicas = 7, SimulatedReplicas = 3, MaxWaitMicros = 12_345_000, Dispatch = ReplicaDispatch.Spread, ParkAfterMicros = 7_500_000, Servers = 0, TokensPerSecondPerServer = 0, IdleMWPerServer = 0, FullMWPerServer = 0 },
             ],
             Cables =
             [

@@ -9,8 +9,10 @@ public readonly record struct RequestShape(double PromptTokens, double CachedSha
 }
 
 /// <summary>A request handed to a replica: when it arrives there (µs), its shape, and what its host needs to file the
-/// result (<see cref="Cohort"/>: which cohort it belongs to; <see cref="Tag"/>: free for the host).</summary>
-public readonly record struct ReplicaRequest(long ArrivalMicros, RequestShape Shape, long Cohort, int Tag);
+/// result (<see cref="Cohort"/>: which cohort it belongs to; <see cref="Tag"/>: free for the host). <see cref="Weight"/>:
+/// the requests it stands for (a host simulating one replica for many): what it adds to energy (its sequence and its
+/// prefill), prefill and sequence time counts that many times.</summary>
+public readonly record struct ReplicaRequest(long ArrivalMicros, RequestShape Shape, long Cohort, int Tag, double Weight = 1);
 
 /// <summary>What became of a request: admitted at <see cref="StartMicros"/>, first token at <see cref="FirstTokenMicros"/>
 /// (its prompt prefilled), then one token every <see cref="TpotMicros"/> until <see cref="EndMicros"/>; or dropped
@@ -65,6 +67,7 @@ public sealed class ReplicaEngine
     private readonly PriorityQueue<Running, (long End, long Seq)> _ends = new();   // running sequences, by end time
     private readonly IntervalBins _bins = new();       // energy above idle by dispatch interval (J)
     private readonly IntervalBins _busyBins = new();   // busy time (anything running) by dispatch interval (µs)
+    private readonly IntervalBins _busyEnergyBins = new();   // the busy periods' power above idle by dispatch interval (J)
     private readonly List<(Running Seq, (long End, long Seq) At)> _popped = [];
     private long _seq, _clock, _billedTo, _iterStart;
     private double _iterTokens;
@@ -261,7 +264,10 @@ public sealed class ReplicaEngine
         }
         double stretch = _spec.Disaggregated ? 1 : 1 / (1 - Math.Min(0.9, _prefillLoad));
         double tpot = (_spec.StepBaseMicros + _spec.StepPerDecodeSequenceMicros * _active) * _timeScale * stretch;
-        Bin(start, first, (_spec.Disaggregated ? _prefillW - _idleW : _prefillW - _decode0W - _slopeW * _active) * _powerScale);
+        double w = 0;   // a prefill iteration counts as many times as its requests do on average
+        foreach (var r in _forming) w += r.Weight;
+        w /= _forming.Count;
+        Bin(start, first, (_spec.Disaggregated ? _prefillW - _idleW : _prefillW - _decode0W - _slopeW * _active) * _powerScale * w);
         foreach (var r in _forming)
         {
             long end = first + (long)Math.Round(Math.Max(0, r.Shape.OutputTokens - 1) * tpot);
@@ -269,23 +275,23 @@ public sealed class ReplicaEngine
             _ends.Enqueue(running, (end, _seq++));
             _liveRate += running.Rate;
             _liveOffset += running.Rate * first;
-            Bin(start, end, _slopeW * _powerScale);
+            Bin(start, end, _slopeW * _powerScale * r.Weight);
             if (end > _busyUntil)
             {
                 long from = Math.Max(start, _busyUntil);
-                Bin(from, end, (_decode0W - _idleW) * _powerScale);
+                Bin(_busyEnergyBins, from, end, (_decode0W - _idleW) * _powerScale);
                 Bin(_busyBins, from, end, 1e6);
                 _busyMicros += end - from;
                 _busyUntil = end;
             }
-            _sequenceMicros += end - start;
+            _sequenceMicros += (end - start) * r.Weight;
             done.Add(new ServedRequest(r, start, first, tpot, end, false));
         }
         _prefillFree = first;
         _lastStart = start;
         _lastPrefill = prefill;
-        _prefillMicros += prefill;
-        _prefillEnergyJ += prefill * (_prefillSideIdleW + _prefillSideExcessW * _powerScale) / 1e6;
+        _prefillMicros += prefill * w;
+        _prefillEnergyJ += prefill * (_prefillSideIdleW + _prefillSideExcessW * _powerScale) / 1e6 * w;
         _forming.Clear();
         _iterTokens = 0;
     }
@@ -313,19 +319,31 @@ public sealed class ReplicaEngine
     }
 
     /// <summary>Busy time (anything admitted and not ended) in the dispatch intervals before <paramref name="upTo"/> not
-    /// taken yet (µs); <paramref name="upTo"/> as for <see cref="TakeEnergyJ"/>.</summary>
+    /// taken yet (µs, unweighted); <paramref name="upTo"/> as for <see cref="TakeEnergyJ"/>.</summary>
     public double TakeBusyMicros(long upTo) => _busyBins.TakeBefore(upTo / _intervalMicros);
 
     /// <summary>Energy drawn from the last call up to <paramref name="upTo"/> (J), which must be a dispatch interval's start
     /// the clock has reached: idle power over the time plus what the requests added in the intervals before it.</summary>
     public double TakeEnergyJ(long upTo)
     {
+        long from = _billedTo;
+        var (requests, busy) = TakeAboveIdleJ(upTo);
+        return _idleW * Math.Max(0, upTo - from) / 1e6 + requests + busy;
+    }
+
+    /// <summary>Energy above idle power from the last call up to <paramref name="upTo"/> (J; <paramref name="upTo"/> as for
+    /// <see cref="TakeEnergyJ"/>): what the requests added — their sequences and prefills, each weighted by
+    /// <see cref="ReplicaRequest.Weight"/> — and the busy periods' excess (a replica with anything running draws its decode
+    /// floor), unweighted: a host standing the engine for several replicas weighs it by how many it stood for.</summary>
+    public (double RequestsJ, double BusyJ) TakeAboveIdleJ(long upTo)
+    {
         if (upTo > _clock) throw new InvalidOperationException($"energy up to {upTo} µs asked before the clock reached it ({_clock} µs)");
         if (upTo % _intervalMicros != 0) throw new ArgumentException($"{upTo} µs is not the start of a dispatch interval", nameof(upTo));
-        if (upTo <= _billedTo) return 0;
-        double j = _idleW * (upTo - _billedTo) / 1e6 + _bins.TakeBefore(upTo / _intervalMicros);
+        if (upTo <= _billedTo) return (0, 0);
+        long last = upTo / _intervalMicros;
+        var taken = (_bins.TakeBefore(last), _busyEnergyBins.TakeBefore(last));
         _billedTo = upTo;
-        return j;
+        return taken;
     }
 
     /// <summary>Drops every request not yet admitted and ends every running one now (its host failed): returns the
@@ -355,18 +373,19 @@ public sealed class ReplicaEngine
         foreach (var (r, (at, seq)) in pending)
         {
             w.Write(seq); w.Write(r.ArrivalMicros); w.Write(r.Shape.PromptTokens); w.Write(r.Shape.CachedShare); w.Write(r.Shape.OutputTokens);
-            w.Write(r.Cohort); w.Write(r.Tag);
+            w.Write(r.Cohort); w.Write(r.Tag); w.Write(r.Weight);
         }
         w.Write(_forming.Count);
         foreach (var f in _forming)
         {
-            w.Write(f.ArrivalMicros); w.Write(f.Shape.PromptTokens); w.Write(f.Shape.CachedShare); w.Write(f.Shape.OutputTokens); w.Write(f.Cohort); w.Write(f.Tag);
+            w.Write(f.ArrivalMicros); w.Write(f.Shape.PromptTokens); w.Write(f.Shape.CachedShare); w.Write(f.Shape.OutputTokens); w.Write(f.Cohort); w.Write(f.Tag); w.Write(f.Weight);
         }
         var ends = _ends.UnorderedItems.OrderBy(x => x.Priority).ToList();
         w.Write(ends.Count);
         foreach (var (run, (end, seq)) in ends) { w.Write(end); w.Write(seq); w.Write(run.Kv); w.Write(run.Prompt); w.Write(run.Rate); w.Write(run.First); }
         _bins.Save(w);
         _busyBins.Save(w);
+        _busyEnergyBins.Save(w);
     }
 
     public void Load(BinaryReader r)
@@ -381,7 +400,7 @@ public sealed class ReplicaEngine
         {
             long seq = r.ReadInt64(), at = r.ReadInt64();
             var shape = new RequestShape(r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
-            var req = new ReplicaRequest(at, shape, r.ReadInt64(), r.ReadInt32());
+            var req = new ReplicaRequest(at, shape, r.ReadInt64(), r.ReadInt32(), r.ReadDouble());
             _pending.Enqueue(req, (at, seq));
         }
         _forming.Clear();
@@ -389,7 +408,7 @@ public sealed class ReplicaEngine
         {
             long at = r.ReadInt64();
             var shape = new RequestShape(r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
-            _forming.Add(new ReplicaRequest(at, shape, r.ReadInt64(), r.ReadInt32()));
+            _forming.Add(new ReplicaRequest(at, shape, r.ReadInt64(), r.ReadInt32(), r.ReadDouble()));
         }
         _ends.Clear();
         for (int n = r.ReadInt32(); n > 0; n--)
@@ -399,6 +418,7 @@ public sealed class ReplicaEngine
         }
         _bins.Load(r);
         _busyBins.Load(r);
+        _busyEnergyBins.Load(r);
     }
 }
 

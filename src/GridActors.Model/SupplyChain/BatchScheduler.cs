@@ -27,7 +27,8 @@ namespace GridActors.Model.SupplyChain;
 ///   headroom's worth of held work per decision (ESTIMATE: room left for real-time load), cheapest hub first, unless it
 ///   reports itself congested.</item>
 /// <item>Released work is paced: the cohorts released to one hub in one decision arrive one after the other over the
-///   period, at the rate that spreads them evenly (so a burst of held work does not arrive at once).</item>
+///   period, at the rate that spreads them evenly (not at their own rates: a burst of held work would make the hub wake
+///   replicas for a part of the period and leave them lightly loaded for the rest).</item>
 /// </list>
 /// </summary>
 public sealed class BatchScheduler : Entity
@@ -144,7 +145,7 @@ public sealed class BatchScheduler : Entity
         foreach (var (_, list) in releases)
         {
             double requests = list.Sum(x => (double)x.Job.Requests);
-            double pace = Math.Max(requests / seconds, list.Max(x => x.Job.RatePerSecond));   // requests per second
+            double pace = requests / seconds;   // requests per second: the period's work spread over the period
             long offset = 0;
             foreach (var (job, route) in list)
             {
@@ -237,7 +238,7 @@ public sealed class BatchScheduler : Entity
     {
         ctx.AddMetric(M.BatchReleased, job.Requests);
         _releasedHour += job.Requests;
-        var bundle = job with { Hub = route.Hub, Cable = route.Cable, OneWayMicros = route.TerrestrialMicros, CableMicros = route.CableMicros, RatePerSecond = rate, Route = route.Index };
+        var bundle = job with { HeldMicros = Math.Max(0, ctx.Now.Micros + offset - job.CreatedAt), Hub = route.Hub, Cable = route.Cable, OneWayMicros = route.TerrestrialMicros, CableMicros = route.CableMicros, RatePerSecond = rate, Route = route.Index };
         UserRegion.Send(ctx, _model, bundle, route, offset, countSent: false);   // counted when the region handed it over
     }
 

@@ -123,7 +123,7 @@ public sealed class Hub : Entity
             case PowerGrant g when _pool is not null:
                 Clearing(g);
                 bool wasCapped = _pool.Capped;
-                _usable = Math.Min(_up, _pool.Grant(g.MW, _demandMW));
+                _usable = Math.Min(_up, _pool.Grant(ctx.Now.Micros, g.MW, _demandMW));
                 if (_pool.Capped != wasCapped)
                     ctx.Record(_pool.Capped ? "hub-power-capped" : "hub-power-uncapped", $"{g.MW:0.#} MW granted of {_demandMW:0.#} MW asked");
                 SetThrottled(ctx, _usable < _up, g.MW);
@@ -162,7 +162,7 @@ public sealed class Hub : Entity
                 int all = _pool?.Replicas ?? _spec.Servers;
                 _up = f.Begin ? (int)Math.Round(all * (1 - Math.Clamp(f.Fraction, 0, 1))) : all;
                 _usable = Math.Min(_usable, _up);
-                _pool?.SetUp(_up);
+                _pool?.SetUp(ctx.Now.Micros, _up);
                 if (_pool is not null) _usable = _pool.Usable;
                 ctx.Record(f.Begin ? "hub-failed" : "hub-restored", $"{_up} of {all} {(_pool is null ? "units" : "replicas")} up");
                 if (_up == 0) DropEverything(ctx);
@@ -396,6 +396,7 @@ public sealed class Hub : Entity
         {
             d["replicasUp"] = _pool.Up;
             d["replicasUsable"] = _pool.Usable;
+            d["replicasServing"] = _pool.Serving;
             d["powerCapped"] = _pool.Capped;
             d["cohortsInService"] = _pool.CohortsInService;
             d["kvPeakShare"] = _pool.PeakKvShare;

@@ -6,12 +6,27 @@ namespace GridActors.Model.SupplyChain;
 /// <summary>
 /// The replicas of a hub on accelerators (<see cref="HubSpec.Accelerator"/>), part of its <see cref="Hub"/>. Rules:
 /// <list type="bullet">
-/// <item>Round robin: the requests of each arriving cohort go to the usable replicas in turn, continuing where the last
-///   cohort stopped, so every replica sees the same stream (symmetry). The hub therefore simulates request by request only
-///   <see cref="HubSpec.SimulatedReplicas"/> of them (<see cref="ReplicaEngine"/>, first come first served) and lets each
-///   stand for usable ÷ simulated replicas: energy, busy time and latency samples are scaled by that ratio. With as many
-///   simulated replicas as replicas, it is an exact request-by-request simulation of the hub.</item>
-/// <item>A request's time to first token is the way there (hub arrival − creation), the replica's TTFT (waiting for
+/// <item>Consolidation (<see cref="HubSpec.Dispatch"/> <c>pack</c>; <c>spread</c> serves on every usable replica): the hub packs its work onto as few replicas as keep each below <see cref="TargetUtilisation"/> of
+///   its capacity (<see cref="Serving"/>); the other usable replicas are parked at idle power, ready to take work (those
+///   parked with sequences running finish them first). The serving count follows the work in progress: it rises as soon
+///   as a cohort starting needs more replicas, and falls once the work has needed fewer for <see cref="HubSpec.ParkAfterMicros"/>
+///   (ESTIMATE, default 10 s: about the time a replica takes to finish its running sequences, a chat answer of ~200 tokens at
+///   20–50 ms each; parking at every cohort's end would leave many replicas half-drained, which one simulated replica
+///   standing for the rest cannot show). It is looked at whenever a cohort starts or ends (a cohort of one request counts as in progress at its origin's rate until the next is
+///   due, 1 ÷ that rate). A request's work is
+///   what it occupies a replica for at full capacity: a prefill iteration of its own (β₀ + β₁ · its uncached prompt: the
+///   engine pays β₀ per iteration, and at moderate load prompts seldom share one), and its output at a full batch's time
+///   per sequence (the batch capped by the KV cache: prompt + output reserved per sequence, or
+///   prompt + half the output with live admission). Prefill and
+///   decode add up on a colocated replica; a disaggregated one runs them side by side (the larger counts).</item>
+/// <item>Round robin: the requests of each arriving cohort go to the serving replicas in turn, continuing where the last
+///   cohort stopped, so every serving replica sees the same stream (symmetry). The hub therefore simulates request by
+///   request only <see cref="HubSpec.SimulatedReplicas"/> of them (<see cref="ReplicaEngine"/>, first come first served)
+///   and lets each stand for serving ÷ simulated replicas: each simulated request stands for that many (the ratio when it
+///   arrived, <see cref="ReplicaRequest.Weight"/>) in energy, busy time and latency samples. With as many simulated replicas as replicas, it is an exact
+///   request-by-request simulation of the hub.</item>
+/// <item>A request's time to first token is the way there (hub arrival − creation, less the time the batch scheduler held
+///   it), the replica's TTFT (waiting for
 ///   admission, then its own prompt's prefill) and the way back; its time per output token is the replica's. Both are
 ///   recorded per origin and class, weighted so that each cohort's samples stand for its requests, with objective misses.
 ///   A request that would wait more than <see cref="HubSpec.MaxWaitMicros"/> for admission is dropped (queue overflow).</item>
@@ -19,7 +34,7 @@ namespace GridActors.Model.SupplyChain;
 ///   replica: its span plus the mean time in the replica of the hub's recent requests); it is then served but for the
 ///   share of its simulated requests that was dropped.</item>
 /// <item>Energy drawn is the engines' (idle power plus what each request added, by dispatch interval) × the replicas they
-///   stand for × PUE, billed every interval (not the power granted). The hub asks its region for last interval's draw plus
+///   stand for, plus the parked replicas' idle power, × PUE, billed every interval (not the power granted). The hub asks its region for last interval's draw plus
 ///   10 %, at least its replicas' idle power.</item>
 /// <item>Under a shortfall the hub first caps power — clocks lowered so work takes 6.5 % longer for 23 % less energy, the
 ///   250 → 175 W trade-off of [A2] (power above idle × 0.77 ÷ 1.065) — and only if the capped draw still exceeds the grant
@@ -35,6 +50,10 @@ public sealed class HubReplicas
     /// <summary>Demand headroom over last interval's draw (ESTIMATE: the servers' forecast rule, 10 %).</summary>
     public const double DemandHeadroom = 1.1;
 
+    /// <summary>Share of its capacity a serving replica is kept below (ESTIMATE: the 70 % the default's hubs are sized at,
+    /// UTILISATION_TARGET in tools/serving_catalogue.py; the queue's waits stay short below it).</summary>
+    public const double TargetUtilisation = 0.7;
+
     private readonly SupplyChainModel _model;
     private readonly HubSpec _hub;
     private readonly AcceleratorSpec _acc;
@@ -47,8 +66,14 @@ public sealed class HubReplicas
     private readonly double[] _unit;                 // per simulated replica: merged intensity left to its next arrival
     private long _extendedTo;
     private double _rate;                            // Λ: requests per µs of the cohorts in progress
-    private int _up, _usable;
-    private long _pointer;          // round robin: the replica the next request goes to, modulo the usable replicas
+    private int _up, _usable, _serving;
+    private long _pointer;          // round robin: the replica the next request goes to, modulo the serving replicas
+    private double _workPrefill, _workDecode;            // replica-µs per µs the cohorts in progress need (prefill, decode)
+    private readonly List<(long End, double Prefill, double Decode)> _singles = [];   // one-request cohorts' work per µs until
+                                                                                    // their origin's next is due (1 ÷ its rate)
+    private long _lastBill, _servingSince, _raisedAt;
+    private double _servingMicros;   // ∫ serving dt from the last bill to _servingSince (replica-µs)
+    private readonly Dictionary<(int Origin, bool RealTime), (double Prefill, double Decode)> _workPerRequest = [];
     private bool _capped;
     private double _lastItMW;       // IT power drawn over the last interval (MW)
     private double _inputSeen, _outputSeen;   // input and output tokens served so far: the mix for TokensPerSecondPerReplica
@@ -64,6 +89,7 @@ public sealed class HubReplicas
         public int Simulated, Done, Dropped;
         public long End, MaxEnd;          // End: when its last request arrives
         public double Rate, TtftMicrosSum;   // Rate: its requests per µs while in progress
+        public double PrefillWork, DecodeWork;   // replica-µs per request (derived from its mix, not saved)
         public (RequestClassSpec, ClassLatency)?[]? Classes;   // its origin's classes and their records, as met (not saved)
     }
 
@@ -76,6 +102,7 @@ public sealed class HubReplicas
         int simulated = Math.Clamp(hub.SimulatedReplicas, 1, Math.Max(1, hub.Replicas));
         _engines = [.. Enumerable.Range(0, simulated).Select(_ => new ReplicaEngine(spec, model.Spec.DispatchIntervalMicros) { MaxWaitMicros = hub.MaxWaitMicros })];
         _up = _usable = hub.Replicas;
+        _serving = hub.Replicas;
         _rngs = new Rng[simulated];
         _unit = new double[simulated];
         _typicalMicros = spec.StepBaseMicros * (1 + 300);   // until requests tell: a prompt and ~300 tokens at batch 1
@@ -84,6 +111,9 @@ public sealed class HubReplicas
     public int Replicas => _hub.Replicas;
     public int Up => _up;
     public int Usable => _usable;
+
+    /// <summary>Replicas that take new requests (the others usable are parked at idle).</summary>
+    public int Serving => _serving;
     public bool Capped => _capped;
     public int CohortsInService => _cohorts.Count;
 
@@ -91,8 +121,52 @@ public sealed class HubReplicas
     public double PeakKvShare => _engines.Max(e => e.PeakKvShare);
     public IReadOnlyDictionary<(int Origin, int Class), ClassLatency> Latency => _latency;
 
-    /// <summary>Simulated replicas in use (those below the usable count).</summary>
-    private int Active => Math.Min(_engines.Length, _usable);
+    /// <summary>Simulated replicas fed (those below the serving count).</summary>
+    private int Active => Math.Min(_engines.Length, _serving);
+
+    /// <summary>Replicas a simulated replica stands for with <paramref name="serving"/> serving (1 when every serving replica
+    /// is simulated).</summary>
+    private double Weight(double serving) => Math.Max(1.0, serving / _engines.Length);
+
+    /// <summary>Replica-µs of prefill and decode one request of <paramref name="b"/>'s kind occupies a replica for at full
+    /// capacity (see the class notes), per origin and kind.</summary>
+    private (double Prefill, double Decode) WorkPerRequest(Bundle b)
+    {
+        if (_workPerRequest.TryGetValue((b.Origin, b.RealTime), out var w)) return w;
+        double prompt = 0, cached = 0, output = 0;
+        foreach (var (_, input, c, o) in MixOf(b).Tokens(1)) { prompt += input; cached += c; output += o; }
+        var r = _acc.Replica;
+        double kvPerSequence = Math.Max(1, prompt + (r.KvAdmission == KvAdmission.Live ? output / 2 : output));
+        int n = (int)Math.Clamp(Math.Floor(r.KvCapacityTokens / kvPerSequence), 1, Math.Max(1, r.MaxBatch));
+        double prefill = r.StepBaseMicros + (prompt - cached) * r.StepPerPrefillTokenMicros;
+        double decode = output * r.IterationMicros(n, 0) / n;
+        return _workPerRequest[(b.Origin, b.RealTime)] = (prefill, decode);
+    }
+
+    /// <summary>Replicas needed to serve <paramref name="prefill"/> and <paramref name="decode"/> replica-µs per µs below the
+    /// target utilisation, within 1 … usable.</summary>
+    private int Needed(double prefill, double decode)
+    {
+        if (_hub.Dispatch == ReplicaDispatch.Spread) return Math.Max(1, _usable);
+        double work = _acc.Replica.Disaggregated ? Math.Max(prefill, decode) : prefill + decode;
+        return (int)Math.Clamp(Math.Ceiling(work / TargetUtilisation - 1e-9), 1, Math.Max(1, _usable));
+    }
+
+    /// <summary>Sets the serving count from the work in progress at <paramref name="t"/>.</summary>
+    private void Consolidate(long t)
+    {
+        int needed = Needed(_workPrefill, _workDecode);
+        if (needed > _serving || t - _raisedAt >= _hub.ParkAfterMicros || needed >= _usable) SetServing(t, needed);
+        if (needed >= _serving) _raisedAt = t;   // the count was needed now: parking waits from here
+    }
+
+    private void SetServing(long t, int serving)
+    {
+        serving = Math.Clamp(serving, 1, Math.Max(1, _usable));
+        if (serving == _serving) return;
+        if (t > _servingSince) { _servingMicros += _serving * (double)(t - _servingSince); _servingSince = t; }
+        _serving = serving;
+    }
 
     private Cohorts.ClassMix MixOf(Bundle b) => _model.MixOf(_model.IndexInKind(b.Origin), b.RealTime);
 
@@ -111,16 +185,19 @@ public sealed class HubReplicas
             for (int j = 0; j < _rngs.Length; j++)
             {
                 _rngs[j] = Rng.ForEntity(ctx.RunSeed, $"hub/{_hub.Id}/replica/{j}");
-                _unit[j] = Cohorts.Gamma(Math.Max(1, _usable), _rngs[j]!);
+                _unit[j] = Cohorts.Gamma(Math.Max(1, _serving), _rngs[j]!);
             }
         Extend(now);
         long id = Key(b.Origin, b.Id);
         var c = new Cohort { Bundle = b, Id = id, Key = Cohorts.Key(ctx.RunSeed, b.Origin, b.Id), End = now };
-        int usable = Math.Max(1, _usable);
+        (c.PrefillWork, c.DecodeWork) = WorkPerRequest(b);
         if (b.Requests == 1)
         {
-            int j = (int)(_pointer % usable);
-            _pointer = (_pointer + 1) % usable;
+            double rate = b.RatePerSecond > 0 ? b.RatePerSecond / SimTime.MicrosPerSecond : 1e-6;   // per µs (unknown: 1/s)
+            _singles.Add((now + Math.Max(1, (long)Math.Round(1 / rate)), rate * c.PrefillWork, rate * c.DecodeWork));
+            int serving = Math.Max(1, _serving);
+            int j = (int)(_pointer % serving);
+            _pointer = (_pointer + 1) % serving;
             if (j < Active) Submit(j, c, id, now);
         }
         else
@@ -129,8 +206,9 @@ public sealed class HubReplicas
             c.End = now + span;
             c.Rate = b.Requests / (double)span;
             _inProgress.Add(c);
-            _rate += c.Rate;
         }
+        SumRates();   // summed afresh in order (not running sums) so that a resumed run adds exactly the same
+        Consolidate(now);
         _cohorts.Add(id, c);
         Advance(ctx, now);
         return c.End;
@@ -139,11 +217,11 @@ public sealed class HubReplicas
     private void Submit(int engine, Cohort c, long id, long at)
     {
         var (cls, shape) = MixOf(c.Bundle).Request(c.Key, c.Simulated++, c.Bundle.Id, c.Bundle.Requests);
-        _engines[engine].Submit(new ReplicaRequest(at, shape, id, cls));
+        _engines[engine].Submit(new ReplicaRequest(at, shape, id, cls, Weight(_serving)));
     }
 
     /// <summary>Draws the simulated replicas' arrivals up to <paramref name="now"/> from the cohorts in progress: replica j
-    /// gets every usable-th request of their merged stream (round robin), so its gaps hold Gamma(usable) units of the merged
+    /// gets every serving-th request of their merged stream (round robin), so its gaps hold Gamma(serving) units of the merged
     /// intensity Λ (requests per µs, piecewise constant between the cohorts' ends); each arrival is a request of a cohort
     /// picked in proportion to its rate. Everything that decides an arrival before <paramref name="now"/> is known by then,
     /// so the draws do not depend on how often the hub extends them.</summary>
@@ -154,6 +232,7 @@ public sealed class HubReplicas
         {
             long b = now;
             foreach (var c in _inProgress) b = Math.Min(b, Math.Max(t, c.End));
+            foreach (var x in _singles) b = Math.Min(b, Math.Max(t, x.End));
             if (_rate > 0)
                 for (int j = 0; j < Active; j++)
                 {
@@ -170,14 +249,30 @@ public sealed class HubReplicas
                             if (pick < acc) { chosen = c; break; }
                         }
                         Submit(j, chosen, chosen.Id, at);
-                        _unit[j] = Cohorts.Gamma(Math.Max(1, _usable), _rngs[j]!);
+                        _unit[j] = Cohorts.Gamma(Math.Max(1, _serving), _rngs[j]!);
                     }
                     _unit[j] -= available - used;
                 }
             t = b;
-            if (_inProgress.RemoveAll(c => c.End <= t) > 0) _rate = _inProgress.Sum(c => c.Rate);
+            if (_inProgress.RemoveAll(c => c.End <= t) + _singles.RemoveAll(x => x.End <= t) > 0) { SumRates(); Consolidate(t); }
         }
         _extendedTo = Math.Max(_extendedTo, now);
+    }
+
+    private void SumRates()
+    {
+        _rate = _workPrefill = _workDecode = 0;
+        foreach (var c in _inProgress)
+        {
+            _rate += c.Rate;
+            _workPrefill += c.Rate * c.PrefillWork;
+            _workDecode += c.Rate * c.DecodeWork;
+        }
+        foreach (var x in _singles)
+        {
+            _workPrefill += x.Prefill;
+            _workDecode += x.Decode;
+        }
     }
 
     /// <summary>When cohort (<paramref name="origin"/>, <paramref name="id"/>) ends, asked at or after its due time (every
@@ -234,7 +329,7 @@ public sealed class HubReplicas
         foreach (var s in _done)
         {
             if (!_cohorts.TryGetValue(s.Request.Cohort, out var c)) continue;   // its cohort was dropped (hub failure)
-            double weight = (double)Math.Max(1, _usable) / Math.Max(1, Active);   // the replicas a simulated one stands for
+            double weight = s.Request.Weight;   // the requests it stands for: the serving replicas ÷ simulated when it arrived
             if (s.Dropped) { c.Dropped++; _intervalDrops += weight; continue; }
             c.Done++;
             waitSum += (s.StartMicros - s.Request.ArrivalMicros) * weight;
@@ -245,7 +340,7 @@ public sealed class HubReplicas
             c.TtftMicrosSum += s.TtftMicros;
             var b = c.Bundle;
             var (cls, lat) = ClassOf(c, s.Request.Tag);
-            long way = b.HubArrival - b.CreatedAt;
+            long way = b.HubArrival - b.CreatedAt - b.HeldMicros;   // a held batch request's latency counts from its release
             double ttftMs = (2 * way + s.TtftMicros) / 1000.0, tpotMs = s.TpotMicros / 1000.0;
             lat.Ttft.Add(ttftMs, weight);
             if (s.Request.Shape.OutputTokens > 1) lat.Tpot.Add(tpotMs, weight);
@@ -280,15 +375,17 @@ public sealed class HubReplicas
         foreach (var e in _engines) e.Clear();
         _cohorts.Clear();
         _inProgress.Clear();
-        _rate = 0;
+        _singles.Clear();
+        _rate = _workPrefill = _workDecode = 0;
     }
 
     /// <summary>Replicas not failed: <paramref name="up"/> of the hub's; new requests go to the usable ones among them.</summary>
-    public void SetUp(int up)
+    public void SetUp(long now, int up)
     {
         _up = Math.Clamp(up, 0, _hub.Replicas);
         _usable = Math.Min(_usable, _up);
         if (_usable == 0 && _up > 0) _usable = _up;
+        Consolidate(now);
     }
 
     private double IdleReplicaW => _acc.Replica.PowerW(false, 0);
@@ -299,26 +396,38 @@ public sealed class HubReplicas
     public (double ItMWh, double BusyAcceleratorHours, double PrefillAcceleratorHours, double PrefillItMWh) Bill(IEventContext ctx, long now)
     {
         Advance(ctx, now);
-        int active = Active;
-        double j = 0, busy = 0;
+        // Every usable replica draws idle power; on top, what the requests on the engines below the usable count added, each
+        // weighted by the requests it stands for, and their busy periods' excess weighted by the replicas an engine stood for
+        // over the interval (its mean serving count ÷ simulated): a replica woken starts idle, while the simulated one may be
+        // mid-busy-period, so busy time follows the serving count, not the requests (engines past it finish what they had).
+        int active = Math.Min(_engines.Length, _usable);
+        double since = Math.Max(0, now - _lastBill);
+        double servingMean = since > 0 ? (_servingMicros + _serving * (double)(now - _servingSince)) / since : _serving;
+        double stood = Weight(servingMean);
+        double j = _usable * IdleReplicaW * since / 1e6, busy = 0;
         for (int i = 0; i < _engines.Length; i++)
         {
-            double e = _engines[i].TakeEnergyJ(now), b = _engines[i].TakeBusyMicros(now);
-            if (i < active) { j += e; busy += b; }
+            var (requestsJ, busyJ) = _engines[i].TakeAboveIdleJ(now);
+            double b = _engines[i].TakeBusyMicros(now);
+            if (i < active) { j += requestsJ + busyJ * stood; busy += b * stood; }
         }
-        double scale = active > 0 ? (double)_usable / active : 0;
-        double it = j * scale / SupplyChainSummary.JoulesPerMWh;
+
+        double it = j / SupplyChainSummary.JoulesPerMWh;
         double allPrefill = _engines.Take(active).Sum(e => e.PrefillMicros);
-        double busyHours = busy * scale * _acc.PerReplica / SimTime.MicrosPerHour;
+        double busyHours = busy * _acc.PerReplica / SimTime.MicrosPerHour;
         // Prefill occupies the replica's prefill accelerators (all of them when it is not disaggregated).
         int prefillers = _acc.PrefillPerReplica > 0 ? _acc.PrefillPerReplica : _acc.PerReplica;
-        double prefillHours = Math.Max(0, allPrefill - _prefillMicros) * scale * prefillers / SimTime.MicrosPerHour;
+        double prefillHours = Math.Max(0, allPrefill - _prefillMicros) * prefillers / SimTime.MicrosPerHour;
         double allPrefillJ = _engines.Take(active).Sum(e => e.PrefillEnergyJ);
-        double prefillMWh = Math.Max(0, allPrefillJ - _prefillJ) * scale / SupplyChainSummary.JoulesPerMWh;
+        double prefillMWh = Math.Max(0, allPrefillJ - _prefillJ) / SupplyChainSummary.JoulesPerMWh;
         _prefillMicros = allPrefill;
         _prefillJ = allPrefillJ;
         _intervalWaitSum = _intervalWaits = _intervalDrops = 0;
         _lastItMW = it / _model.IntervalHours;
+        _servingMicros = 0;
+        _servingSince = now;
+        Consolidate(now);
+        _lastBill = now;
         return (it, busyHours, prefillHours, prefillMWh);
     }
 
@@ -378,13 +487,14 @@ public sealed class HubReplicas
     /// <summary>Applies a grant of <paramref name="grantMW"/> against <paramref name="demandMW"/>: no cap when it covers the
     /// demand; otherwise the power cap, and if the capped demand is still short, only as many replicas as it can run.
     /// Returns the usable replicas.</summary>
-    public int Grant(double grantMW, double demandMW)
+    public int Grant(long now, double grantMW, double demandMW)
     {
         double idle = _up * IdleReplicaW / 1e6 * _hub.Pue;
         double capped = idle + Math.Max(0, demandMW - idle) * CapEnergyScale / CapTimeScale;
         bool cap = grantMW < demandMW * (1 - 1e-9);
         _usable = !cap || grantMW >= capped * (1 - 1e-9) ? _up
             : (int)Math.Clamp(Math.Floor(_up * grantMW / Math.Max(1e-12, capped) + 1e-9), 0, _up);
+        Consolidate(now);
         if (cap != _capped)
         {
             _capped = cap;
@@ -419,6 +529,9 @@ public sealed class HubReplicas
         w.Write(_latency.Count);
         foreach (var ((o, cl), l) in _latency) { w.Write(o); w.Write(cl); l.Save(w); }
         w.Write(_inputSeen); w.Write(_outputSeen);
+        w.Write(_serving);
+        w.Write(_singles.Count);
+        foreach (var (end, p, d) in _singles) { w.Write(end); w.Write(p); w.Write(d); } w.Write(_lastBill); w.Write(_servingSince); w.Write(_servingMicros); w.Write(_raisedAt);
     }
 
     public void Load(BinaryReader r)
@@ -446,6 +559,12 @@ public sealed class HubReplicas
         _latency.Clear();
         for (int n = r.ReadInt32(); n > 0; n--) _latency[(r.ReadInt32(), r.ReadInt32())] = ClassLatency.Read(r);
         _inputSeen = r.ReadDouble(); _outputSeen = r.ReadDouble();
+        _serving = r.ReadInt32();
+        _singles.Clear();
+        for (int n = r.ReadInt32(); n > 0; n--) _singles.Add((r.ReadInt64(), r.ReadDouble(), r.ReadDouble()));
+        _lastBill = r.ReadInt64(); _servingSince = r.ReadInt64(); _servingMicros = r.ReadDouble(); _raisedAt = r.ReadInt64();
+        foreach (var c in _cohorts.Values) (c.PrefillWork, c.DecodeWork) = WorkPerRequest(c.Bundle);
+        SumRates();
     }
 }
 

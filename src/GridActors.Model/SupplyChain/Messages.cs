@@ -133,6 +133,10 @@ public sealed record Bundle(
 
     /// <summary>Which of its origin's routes it travels (index into <see cref="SupplyChainModel.RoutesOf"/>; −1: none yet).</summary>
     public int Route { get; init; } = -1;
+
+    /// <summary>How long the batch scheduler held it before sending it on (µs): its requests' time to first token counts
+    /// from their release, its turnaround from <see cref="CreatedAt"/>.</summary>
+    public long HeldMicros { get; init; }
 }
 
 /// <summary>Hub self-event: a bundle finished service on a server.</summary>
@@ -222,13 +226,13 @@ public sealed class SupplyChainCodec : IPayloadCodec
         w.Write(b.Id); w.Write(b.Origin); w.Write(b.Hub); w.Write(b.Cable); w.Write(b.Requests); w.Write(b.Tokens);
         w.Write(b.RealTime); w.Write(b.CreatedAt); w.Write(b.HubArrival); w.Write(b.ServiceStart); w.Write(b.FirstToken);
         w.Write(b.Done); w.Write((byte)b.Drop); w.Write(b.OneWayMicros); w.Write(b.CableMicros);
-        w.Write(b.Class); w.Write(b.RatePerSecond); w.Write(b.Deadline); w.Write(b.Route);
+        w.Write(b.Class); w.Write(b.RatePerSecond); w.Write(b.Deadline); w.Write(b.Route); w.Write(b.HeldMicros);
     }
 
     public static Bundle ReadBundle(BinaryReader r) => new(
         r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadDouble(), r.ReadBoolean(),
         r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), (DropReason)r.ReadByte(), r.ReadDouble(), r.ReadInt64())
-    { Class = r.ReadInt32(), RatePerSecond = r.ReadDouble(), Deadline = r.ReadInt64(), Route = r.ReadInt32() };
+    { Class = r.ReadInt32(), RatePerSecond = r.ReadDouble(), Deadline = r.ReadInt64(), Route = r.ReadInt32(), HeldMicros = r.ReadInt64() };
 }
 
 /// <summary>Hub self-event: publish status to the user regions.</summary>

@@ -115,6 +115,12 @@ public sealed record HubSpec(
     /// <summary>Longest a request waits for admission to a replica before it is dropped (µs).</summary>
     public long MaxWaitMicros { get; init; } = 60_000_000;
 
+    /// <summary>How the hub spreads its requests over its replicas (see <see cref="HubReplicas"/>).</summary>
+    public ReplicaDispatch Dispatch { get; init; } = ReplicaDispatch.Pack;
+
+    /// <summary>Packed: how long the work must have needed fewer replicas before the extra ones are parked (µs).</summary>
+    public long ParkAfterMicros { get; init; } = 10_000_000;
+
     /// <summary>What this hub pays for electricity, or null: the scenario's <see cref="SupplyChainSpec.HubPricing"/>.</summary>
     public HubPricing? Pricing { get; init; }
 
@@ -284,6 +290,11 @@ public enum BatchPolicy : byte
     /// <summary>Release when a hub's locational price is among the cheapest of the past day (p25), to the cheapest hub.</summary>
     PriceAware,
 }
+
+/// <summary>How a hub on replicas spreads its requests: packed onto as few replicas as keep each below
+/// <see cref="HubReplicas.TargetUtilisation"/> of its capacity, the others parked at idle (<c>pack</c>), or round robin over
+/// every usable replica (<c>spread</c>).</summary>
+public enum ReplicaDispatch : byte { Pack, Spread }
 
 /// <summary>Where and when green-aware and price-aware release may move batch work: to other hours at the hub it would go
 /// to anyway (<c>time</c>), to other hubs at arrival (<c>space</c>), or both.</summary>
