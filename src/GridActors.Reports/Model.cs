@@ -67,8 +67,10 @@ internal sealed record FaultSpan(int Index, string Kind, string Target, double B
 
 internal sealed record LinkStat(string Id, double CapacityMW, double MeanSentMW, double MeanUtil, double PeakUtil, double CongestedHours, double MeanLossMW, Series Utilisation);
 
+/// <summary>A hub's figures; <see cref="Serving"/>: the share of its usable replicas serving (the rest parked), and
+/// <see cref="MeanServing"/> their mean count (NaN in folders written before packing).</summary>
 internal sealed record HubStat(string Id, double MeanGrantMW, double MeanUtil, double PeakQueue, double TokensServed,
-    Series Grant, Series Utilisation, Series Queue, Series TokensPerSecond);
+    Series Grant, Series Utilisation, Series Queue, Series TokensPerSecond, Series Serving, double MeanServing);
 
 /// <summary>The batch scheduler's hours (scheduler.csv), each stamped at the end of its hour: requests and tokens held, requests
 /// released in the hour, tokens released to hubs whose region would curtail renewables, requests dropped at their deadline.</summary>

@@ -26,7 +26,7 @@ internal static class RunLoader
         // Columns come from the model's sample types, which the writer uses too; older folders may lack the optional ones.
         var plants = CsvFile.Open(runDir, EntityKinds.Plant.Csv!, "available_mw");
         var links = CsvFile.Open(runDir, EntityKinds.Link.Csv!, "delivered_mw", "loss_mw");
-        var hubs = CsvFile.Open(runDir, EntityKinds.Hub.Csv!, [.. HubSample.CarbonColumns]);
+        var hubs = CsvFile.Open(runDir, EntityKinds.Hub.Csv!, [.. HubSample.OptionalColumns]);
         var users = CsvFile.Open(runDir, EntityKinds.Users.Csv!, "completed", "dropped");
         var faultsCsv = CsvFile.Open(runDir, RunFolderFiles.Faults, [.. FaultStep.CsvColumns]);
 
@@ -268,6 +268,9 @@ internal static class RunLoader
             var tokens = sample.TokensServed;
             a.Grant.Add(t, grant);
             a.Util.Add(t, usable > 0 ? busy / usable : 0);
+            var serving = sample.ServingReplicas;
+            a.Serving.Add(t, double.IsNaN(serving) ? double.NaN : usable > 0 ? serving / usable : 0);
+            if (!double.IsNaN(serving)) { a.SumServing += serving; a.ServingN++; }
             a.Queue.Add(t, queued);
             var dt = t - a.LastT;
             if (!(dt > 0)) dt = intervalHours;
@@ -283,16 +286,17 @@ internal static class RunLoader
         }
         var hubs = acc.Select(kv => new HubStat(kv.Key, kv.Value.SumGrant / Math.Max(1, kv.Value.N), kv.Value.SumUtil / Math.Max(1, kv.Value.N),
                 kv.Value.PeakQueue, kv.Value.Tokens, kv.Value.Grant.ToSeries(kv.Key), kv.Value.Util.ToSeries(kv.Key),
-                kv.Value.Queue.ToSeries(kv.Key), kv.Value.Tps.ToSeries(kv.Key)))
+                kv.Value.Queue.ToSeries(kv.Key), kv.Value.Tps.ToSeries(kv.Key), kv.Value.Serving.ToSeries(kv.Key),
+                kv.Value.ServingN > 0 ? kv.Value.SumServing / kv.Value.ServingN : double.NaN))
             .OrderByDescending(x => x.TokensServed).ThenBy(x => x.Id, StringComparer.Ordinal).ToList();
         return (hubs, total.ToSeries("tokens/s"));
     }
 
     private sealed class HubAcc(TimeGrid grid)
     {
-        public readonly MeanSeries Grant = new(grid), Util = new(grid), Queue = new(grid), Tps = new(grid);
-        public int N;
-        public double SumGrant, SumUtil, PeakQueue, Tokens, LastT;
+        public readonly MeanSeries Grant = new(grid), Util = new(grid), Queue = new(grid), Tps = new(grid), Serving = new(grid);
+        public int N, ServingN;
+        public double SumGrant, SumUtil, PeakQueue, Tokens, LastT, SumServing;
     }
 
     private static (IReadOnlyList<UserStat>, Series) ReadUsers(CsvFile csv, TimeGrid grid, RunSummary summary)

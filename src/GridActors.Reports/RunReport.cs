@@ -171,14 +171,21 @@ internal static class RunReport
             "Busy servers / usable servers per hub (a failed hub has no usable servers and shows 0)." + n2 + FaultNote(d)));
         sb.Append(Figure(Charts.Time("hub-queue", "Queued requests", "queued requests", queue, d.Faults, d.HorizonHours),
             "Requests waiting in each hub's queue." + n3 + FaultNote(d)));
+        if (d.Hubs.Any(h => !double.IsNaN(h.MeanServing) && h.Serving.Mean < 0.999))
+        {
+            var (serving, n4) = Top(d.Hubs.Select(h => h.Serving), s => 1 - s.Mean, "hubs", "parked share");
+            sb.Append(Figure(Charts.Time("hub-serving", "Replicas serving", "serving / usable replicas", serving, d.Faults, d.HorizonHours, percent: true, yMax: 1.02),
+                "Share of each hub's usable replicas serving requests; the rest are parked at idle power (a hub packs its work onto as few " +
+                "replicas as keep each below 70 % of its capacity: scenario key 'dispatch')." + n4 + FaultNote(d)));
+        }
         var servers = d.Topology?.Hubs.GroupBy(h => h.Id).ToDictionary(g => g.Key, g => g.First());
         var rows = d.Hubs.Select(h => (IReadOnlyList<string>)
         [
             E(h.Id), servers is not null && servers.TryGetValue(h.Id, out var t) ? E($"{t.Role}, {t.Region}") : "—",
             servers is not null && servers.TryGetValue(h.Id, out var t2) ? Num(t2.Servers, "#,0") : "—",
-            Num(h.MeanGrantMW, "#,0.#"), Pct(h.MeanUtil, "0.0"), Num(h.PeakQueue, "#,0"), Si(h.TokensServed),
+            Num(h.MeanGrantMW, "#,0.#"), Pct(h.MeanUtil, "0.0"), double.IsNaN(h.MeanServing) ? "—" : Num(h.MeanServing, "#,0"), Num(h.PeakQueue, "#,0"), Si(h.TokensServed),
         ]);
-        sb.Append(Table(["hub", "role, region", "servers", "mean MW", "mean utilisation", "peak queue", "tokens served"], rows, numeric: Cols(2, 3, 4, 5, 6)));
+        sb.Append(Table(["hub", "role, region", "servers", "mean MW", "mean utilisation", "mean serving", "peak queue", "tokens served"], rows, numeric: Cols(2, 3, 4, 5, 6, 7)));
         return Section("hubs", "3. Computing hubs", sb.ToString());
     }
 

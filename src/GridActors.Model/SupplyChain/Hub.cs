@@ -198,7 +198,7 @@ public sealed class Hub : Entity
             var (kg, marginalKg) = _carbon.Close(mwh, _carbonKgPerMWh, _marginalKgPerMWh);
             _series.Add(new HubSample(ctx.Now.TotalHours, _grantMW, _usable, Busy, QueuedRequests, _tokensThisInterval,
                 bill.ItMWh, bill.PrefillAcceleratorHours, bill.BusyAcceleratorHours, _inputThisInterval, _outputThisInterval,
-                mwh, PaidUsdPerMWh, kg, marginalKg));
+                mwh, PaidUsdPerMWh, kg, marginalKg, _pool?.ServingMean ?? _usable));
         }
         _tokensThisInterval = _inputThisInterval = _outputThisInterval = 0;
         _intervalMWh = 0;
@@ -426,24 +426,26 @@ public sealed class Hub : Entity
 /// service), requests queued and tokens served; on accelerators also the IT energy drawn (MWh), accelerator-hours spent
 /// prefilling and busy (anything running), and input and output tokens served (0 for a hub of serving units); the facility
 /// energy billed for the interval (MWh), the price paid for it (USD/MWh: tariff or locational), and its carbon at the
-/// region's mean and marginal intensity (kg; <see cref="HubCarbon"/>). A row is recorded at the start of the next interval.</summary>
+/// region's mean and marginal intensity (kg; <see cref="HubCarbon"/>); on accelerators the replicas serving, on average over
+/// the interval (the other usable ones parked at idle; a hub of serving units: its usable units). A row is recorded at the
+/// start of the next interval.</summary>
 public readonly record struct HubSample(double Hours, double GrantMW, double UsableServers, double BusyServers, double QueuedRequests, double TokensServed,
     double ItMWh = 0, double PrefillAcceleratorHours = 0, double BusyAcceleratorHours = 0, double InputTokens = 0, double OutputTokens = 0,
-    double EnergyMWh = 0, double PriceUsdPerMWh = 0, double CarbonKg = 0, double MarginalCarbonKg = 0)
+    double EnergyMWh = 0, double PriceUsdPerMWh = 0, double CarbonKg = 0, double MarginalCarbonKg = 0, double ServingReplicas = 0)
     : ISample<HubSample>
 {
     public static IReadOnlyList<string> Columns { get; } =
         ["hours", "grant_mw", "usable_servers", "busy_servers", "queued_requests", "tokens_served",
          "it_mwh", "prefill_accelerator_hours", "busy_accelerator_hours", "input_tokens", "output_tokens",
-         "energy_mwh", "price_usd_per_mwh", "carbon_kg", "marginal_carbon_kg"];
+         "energy_mwh", "price_usd_per_mwh", "carbon_kg", "marginal_carbon_kg", "serving_replicas"];
 
-    /// <summary>The columns folders written before carbon per token lack (read as NaN).</summary>
-    public static IReadOnlyList<string> CarbonColumns { get; } = ["energy_mwh", "price_usd_per_mwh", "carbon_kg", "marginal_carbon_kg"];
+    /// <summary>The columns older folders lack (read as NaN): carbon per token's, and the replicas serving.</summary>
+    public static IReadOnlyList<string> OptionalColumns { get; } = ["energy_mwh", "price_usd_per_mwh", "carbon_kg", "marginal_carbon_kg", "serving_replicas"];
 
     public double[] Values() => [Hours, GrantMW, UsableServers, BusyServers, QueuedRequests, TokensServed, ItMWh, PrefillAcceleratorHours, BusyAcceleratorHours, InputTokens, OutputTokens,
-        EnergyMWh, PriceUsdPerMWh, CarbonKg, MarginalCarbonKg];
+        EnergyMWh, PriceUsdPerMWh, CarbonKg, MarginalCarbonKg, ServingReplicas];
 
-    public static HubSample FromValues(ReadOnlySpan<double> v) => new(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14]);
+    public static HubSample FromValues(ReadOnlySpan<double> v) => new(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15]);
 }
 
 /// <summary>What a hub reports: requests still queued or in service at the end, its series, its carbon account.</summary>

@@ -114,6 +114,9 @@ public sealed class HubReplicas
 
     /// <summary>Replicas that take new requests (the others usable are parked at idle).</summary>
     public int Serving => _serving;
+
+    /// <summary>Replicas serving on average over the interval last billed.</summary>
+    public double ServingMean { get; private set; }
     public bool Capped => _capped;
     public int CohortsInService => _cohorts.Count;
 
@@ -404,6 +407,7 @@ public sealed class HubReplicas
         double since = Math.Max(0, now - _lastBill);
         double servingMean = since > 0 ? (_servingMicros + _serving * (double)(now - _servingSince)) / since : _serving;
         double stood = Weight(servingMean);
+        ServingMean = servingMean;
         double j = _usable * IdleReplicaW * since / 1e6, busy = 0;
         for (int i = 0; i < _engines.Length; i++)
         {
@@ -531,7 +535,7 @@ public sealed class HubReplicas
         w.Write(_inputSeen); w.Write(_outputSeen);
         w.Write(_serving);
         w.Write(_singles.Count);
-        foreach (var (end, p, d) in _singles) { w.Write(end); w.Write(p); w.Write(d); } w.Write(_lastBill); w.Write(_servingSince); w.Write(_servingMicros); w.Write(_raisedAt);
+        foreach (var (end, p, d) in _singles) { w.Write(end); w.Write(p); w.Write(d); } w.Write(_lastBill); w.Write(_servingSince); w.Write(_servingMicros); w.Write(_raisedAt); w.Write(ServingMean);
     }
 
     public void Load(BinaryReader r)
@@ -562,7 +566,7 @@ public sealed class HubReplicas
         _serving = r.ReadInt32();
         _singles.Clear();
         for (int n = r.ReadInt32(); n > 0; n--) _singles.Add((r.ReadInt64(), r.ReadDouble(), r.ReadDouble()));
-        _lastBill = r.ReadInt64(); _servingSince = r.ReadInt64(); _servingMicros = r.ReadDouble(); _raisedAt = r.ReadInt64();
+        _lastBill = r.ReadInt64(); _servingSince = r.ReadInt64(); _servingMicros = r.ReadDouble(); _raisedAt = r.ReadInt64(); ServingMean = r.ReadDouble();
         foreach (var c in _cohorts.Values) (c.PrefillWork, c.DecodeWork) = WorkPerRequest(c.Bundle);
         SumRates();
     }
