@@ -6,36 +6,37 @@ namespace GridActors.Model.SupplyChain;
 /// <summary>
 /// The replicas of a hub on accelerators (<see cref="HubSpec.Accelerator"/>), part of its <see cref="Hub"/>. Rules:
 /// <list type="bullet">
-/// <item>Consolidation (<see cref="HubSpec.Dispatch"/> <c>pack</c>; <c>spread</c> serves on every usable replica): the hub packs its work onto as few replicas as keep each below <see cref="TargetUtilisation"/> of
-///   its capacity (<see cref="Serving"/>); the other usable replicas are parked at idle power, ready to take work (those
-///   parked with sequences running finish them first). The serving count follows the work in progress: it rises as soon
-///   as a cohort starting needs more replicas, and falls once the work has needed fewer for <see cref="HubSpec.ParkAfterMicros"/>
-///   (ESTIMATE, default 10 s: about the time a replica takes to finish its running sequences, a chat answer of ~200 tokens at
-///   20–50 ms each; parking at every cohort's end would leave many replicas half-drained, which one simulated replica
-///   standing for the rest cannot show). It is looked at whenever a cohort starts or ends (a cohort of one request counts as in progress at its origin's rate until the next is
-///   due, 1 ÷ that rate). A request's work is
-///   what it occupies a replica for at full capacity: a prefill iteration of its own (β₀ + β₁ · its uncached prompt: the
-///   engine pays β₀ per iteration, and at moderate load prompts seldom share one), and its output at a full batch's time
-///   per sequence (the batch capped by the KV cache: prompt + output reserved per sequence, or
-///   prompt + half the output with live admission). Prefill and
-///   decode add up on a colocated replica; a disaggregated one runs them side by side (the larger counts).</item>
+/// <item>Consolidation (<see cref="HubSpec.Dispatch"/> <c>pack</c>; <c>spread</c> serves on every usable replica): the
+///   hub packs its work onto as few replicas as keep each below <see cref="TargetUtilisation"/> of its capacity
+///   (<see cref="Serving"/>); the other usable replicas are parked at idle power, ready to take work (those parked with
+///   sequences running finish them first). The serving count follows the work in progress, looked at whenever a cohort
+///   starts or ends (a cohort of one request counts as in progress at its origin's rate until the next is due, 1 ÷ that
+///   rate): it rises as soon as more replicas are needed, and falls once fewer have been needed for
+///   <see cref="HubSpec.ParkAfterMicros"/> (ESTIMATE, default 10 s: about the time a replica takes to finish its running
+///   sequences, a chat answer of ~200 tokens at 20–50 ms each; parking at every cohort's end would leave many replicas
+///   half-drained, which one simulated replica standing for the rest cannot show). A request's work is what it occupies
+///   a replica for at full capacity: a prefill iteration of its own (β₀ + β₁ · its uncached prompt: the engine pays β₀ per
+///   iteration, and at moderate load prompts seldom share one), and its output at a full batch's time per sequence (the
+///   batch capped by the KV cache: prompt + output reserved per sequence, or prompt + half the output with live
+///   admission). Prefill and decode add up on a colocated replica; a disaggregated one runs them side by side (the
+///   larger counts).</item>
 /// <item>Round robin: the requests of each arriving cohort go to the serving replicas in turn, continuing where the last
 ///   cohort stopped, so every serving replica sees the same stream (symmetry). The hub therefore simulates request by
 ///   request only <see cref="HubSpec.SimulatedReplicas"/> of them (<see cref="ReplicaEngine"/>, first come first served)
 ///   and lets each stand for serving ÷ simulated replicas: each simulated request stands for that many (the ratio when it
-///   arrived, <see cref="ReplicaRequest.Weight"/>) in energy, busy time and latency samples. With as many simulated replicas as replicas, it is an exact
+///   arrived, <see cref="ReplicaRequest.Weight"/>) in energy and latency samples; the busy periods' excess over idle and
+///   busy time count the interval's mean serving count. With as many simulated replicas as replicas, it is an exact
 ///   request-by-request simulation of the hub.</item>
 /// <item>A request's time to first token is the way there (hub arrival − creation, less the time the batch scheduler held
-///   it), the replica's TTFT (waiting for
-///   admission, then its own prompt's prefill) and the way back; its time per output token is the replica's. Both are
+///   it), the replica's TTFT (waiting for admission, then its own prompt's prefill) and the way back; its time per output token is the replica's. Both are
 ///   recorded per origin and class, weighted so that each cohort's samples stand for its requests, with objective misses.
 ///   A request that would wait more than <see cref="HubSpec.MaxWaitMicros"/> for admission is dropped (queue overflow).</item>
 /// <item>A cohort ends when the last of its simulated requests ends (a cohort none of whose requests landed on a simulated
 ///   replica: its span plus the mean time in the replica of the hub's recent requests); it is then served but for the
 ///   share of its simulated requests that was dropped.</item>
 /// <item>Energy drawn is the engines' (idle power plus what each request added, by dispatch interval) × the replicas they
-///   stand for, plus the parked replicas' idle power, × PUE, billed every interval (not the power granted). The hub asks its region for last interval's draw plus
-///   10 %, at least its replicas' idle power.</item>
+///   stand for, plus the parked replicas' idle power, × PUE, billed every interval (not the power granted). The hub asks
+///   its region for last interval's draw plus 10 %, at least its replicas' idle power.</item>
 /// <item>Under a shortfall the hub first caps power — clocks lowered so work takes 6.5 % longer for 23 % less energy, the
 ///   250 → 175 W trade-off of [A2] (power above idle × 0.77 ÷ 1.065) — and only if the capped draw still exceeds the grant
 ///   takes replicas out of service (they stop taking new requests; those running finish).</item>
@@ -415,7 +416,6 @@ public sealed class HubReplicas
             double b = _engines[i].TakeBusyMicros(now);
             if (i < active) { j += requestsJ + busyJ * stood; busy += b * stood; }
         }
-
         double it = j / SupplyChainSummary.JoulesPerMWh;
         double allPrefill = _engines.Take(active).Sum(e => e.PrefillMicros);
         double busyHours = busy * _acc.PerReplica / SimTime.MicrosPerHour;
@@ -518,7 +518,7 @@ public sealed class HubReplicas
     public void Save(BinaryWriter w)
     {
         w.Write(_up); w.Write(_usable); w.Write(_pointer); w.Write(_capped); w.Write(_lastItMW); w.Write(_typicalMicros); w.Write(_prefillMicros); w.Write(_prefillJ);
-        w.Write(_extendedTo); w.Write(_rate); w.Write(_intervalWaitSum); w.Write(_intervalWaits); w.Write(_intervalDrops);
+        w.Write(_extendedTo); w.Write(_intervalWaitSum); w.Write(_intervalWaits); w.Write(_intervalDrops);
         w.Write(_rngs[0] is not null);
         for (int j = 0; j < _rngs.Length; j++) { _rngs[j]?.Save(w); w.Write(_unit[j]); }
         w.Write(_inProgress.Count);
@@ -533,16 +533,16 @@ public sealed class HubReplicas
         w.Write(_latency.Count);
         foreach (var ((o, cl), l) in _latency) { w.Write(o); w.Write(cl); l.Save(w); }
         w.Write(_inputSeen); w.Write(_outputSeen);
-        w.Write(_serving);
+        w.Write(_serving); w.Write(_lastBill); w.Write(_servingSince); w.Write(_servingMicros); w.Write(_raisedAt); w.Write(ServingMean);
         w.Write(_singles.Count);
-        foreach (var (end, p, d) in _singles) { w.Write(end); w.Write(p); w.Write(d); } w.Write(_lastBill); w.Write(_servingSince); w.Write(_servingMicros); w.Write(_raisedAt); w.Write(ServingMean);
+        foreach (var (end, p, d) in _singles) { w.Write(end); w.Write(p); w.Write(d); }
     }
 
     public void Load(BinaryReader r)
     {
         _up = r.ReadInt32(); _usable = r.ReadInt32(); _pointer = r.ReadInt64(); _capped = r.ReadBoolean(); _lastItMW = r.ReadDouble();
         _typicalMicros = r.ReadDouble(); _prefillMicros = r.ReadDouble(); _prefillJ = r.ReadDouble();
-        _extendedTo = r.ReadInt64(); _rate = r.ReadDouble(); _intervalWaitSum = r.ReadDouble(); _intervalWaits = r.ReadDouble(); _intervalDrops = r.ReadDouble();
+        _extendedTo = r.ReadInt64(); _intervalWaitSum = r.ReadDouble(); _intervalWaits = r.ReadDouble(); _intervalDrops = r.ReadDouble();
         bool seeded = r.ReadBoolean();
         for (int j = 0; j < _rngs.Length; j++) { _rngs[j] = seeded ? Rng.Load(r) : null; _unit[j] = r.ReadDouble(); }
         _inProgress.Clear();
@@ -563,12 +563,12 @@ public sealed class HubReplicas
         _latency.Clear();
         for (int n = r.ReadInt32(); n > 0; n--) _latency[(r.ReadInt32(), r.ReadInt32())] = ClassLatency.Read(r);
         _inputSeen = r.ReadDouble(); _outputSeen = r.ReadDouble();
-        _serving = r.ReadInt32();
+        _serving = r.ReadInt32(); _lastBill = r.ReadInt64(); _servingSince = r.ReadInt64(); _servingMicros = r.ReadDouble(); _raisedAt = r.ReadInt64();
+        ServingMean = r.ReadDouble();
         _singles.Clear();
         for (int n = r.ReadInt32(); n > 0; n--) _singles.Add((r.ReadInt64(), r.ReadDouble(), r.ReadDouble()));
-        _lastBill = r.ReadInt64(); _servingSince = r.ReadInt64(); _servingMicros = r.ReadDouble(); _raisedAt = r.ReadInt64(); ServingMean = r.ReadDouble();
         foreach (var c in _cohorts.Values) (c.PrefillWork, c.DecodeWork) = WorkPerRequest(c.Bundle);
-        SumRates();
+        SumRates();   // Λ and the work in progress are derived from the cohorts, not saved
     }
 }
 
